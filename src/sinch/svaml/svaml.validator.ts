@@ -1,0 +1,300 @@
+import {
+  ACTIONS_BY_CONTEXT,
+  INDICATIONS,
+  SVAML_LIMITS,
+  checkBoolean,
+  checkCallHeaders,
+  checkDtmf,
+  checkE164,
+  checkEnum,
+  checkInteger,
+  checkObject,
+  checkPrompt,
+  checkString,
+  isRecord,
+  push,
+  utf8Bytes,
+  type Out,
+  type SvamlViolation,
+} from 'src/sinch/svaml/svaml.rules';
+import { validateRunMenu } from 'src/sinch/svaml/run-menu.validator';
+import {
+  MUSIC_ON_HOLD,
+  type Svaml,
+  type SvamlActionName,
+  type SvamlContext,
+  type SvamlInstructionName,
+} from 'src/sinch/svaml/svaml.types';
+
+export type { SvamlViolation } from 'src/sinch/svaml/svaml.rules';
+
+export class SvamlValidationError extends Error {
+  constructor(
+    readonly violations: SvamlViolation[],
+    readonly context?: SvamlContext,
+  ) {
+    const shown = violations.slice(0, 3).map((v) => v.message).join('; ');
+    const more = violations.length > 3 ? ` (+${violations.length - 3} more)` : '';
+    super(`Invalid SVAML${context ? ` for ${context}` : ''}: ${shown}${more}`);
+    this.name = 'SvamlValidationError';
+  }
+}
+
+const ACTION_NAMES: readonly SvamlActionName[] = [
+  'hangup', 'continue', 'connectPstn', 'connectMxp', 'connectConf', 'connectSip', 'connectStream', 'runMenu', 'park',
+];
+const INSTRUCTION_NAMES: readonly SvamlInstructionName[] = [
+  'playFiles', 'say', 'sendDtmf', 'setCookie', 'answer', 'startRecording', 'stopRecording',
+];
+
+// Sinch's own examples spell names in several cases ("Hangup", "connectPSTN", "RunMenu", "runmenu"), so names are
+// matched case-insensitively and rewritten to the OpenAPI spelling.
+const actionByLower = new Map(ACTION_NAMES.map((n) => [n.toLowerCase(), n]));
+const instructionByLower = new Map(INSTRUCTION_NAMES.map((n) => [n.toLowerCase(), n]));
+
+export const canonicalActionName = (name: string): SvamlActionName | undefined => actionByLower.get(name.toLowerCase());
+export const canonicalInstructionName = (name: string): SvamlInstructionName | undefined =>
+  instructionByLower.get(name.toLowerCase());
+
+const CONNECT_MAX = SVAML_LIMITS.connectMaxDurationSeconds;
+const TRANSPORTS = ['udp', 'tcp', 'tls'];
+const DTMF_MODES = ['ignore', 'forward', 'detect'];
+
+function validateAction(out: Out, action: Record<string, unknown>, name: SvamlActionName): void {
+  const at = (field: string) => `action.${field}`;
+  switch (name) {
+    case 'hangup':
+    case 'continue':
+      break;
+    case 'connectPstn': {
+      checkE164(out, action.number, at('number'));
+      checkString(out, action.locale, at('locale'));
+      checkInteger(out, action.maxDuration, at('maxDuration'), { max: CONNECT_MAX, forWhat: name });
+      checkInteger(out, action.dialTimeout, at('dialTimeout'));
+      checkString(out, action.cli, at('cli'));
+      checkBoolean(out, action.suppressCallbacks, at('suppressCallbacks'));
+      checkDtmf(out, action.dtmf, at('dtmf'));
+      checkEnum(out, action.indications, at('indications'), INDICATIONS);
+      const amd = checkObject(out, action.amd, at('amd'));
+      if (amd) {
+        checkBoolean(out, amd.enabled, at('amd.enabled'));
+        checkBoolean(out, amd.async, at('amd.async'));
+      }
+      break;
+    }
+    case 'connectMxp': {
+      const destination = checkObject(out, action.destination, at('destination'));
+      if (destination) {
+        checkString(out, destination.type, at('destination.type'), { required: true });
+        checkString(out, destination.endpoint, at('destination.endpoint'), { required: true, nonEmpty: true });
+      }
+      checkCallHeaders(out, action.callHeaders, at('callHeaders'));
+      break;
+    }
+    case 'connectConf': {
+      checkString(out, action.conferenceId, at('conferenceId'), {
+        required: true,
+        nonEmpty: true,
+        maxChars: SVAML_LIMITS.conferenceIdChars,
+        forWhat: name,
+      });
+      const dtmf = checkObject(out, action.conferenceDtmfOptions, at('conferenceDtmfOptions'));
+      if (dtmf) {
+        checkEnum(out, dtmf.mode, at('conferenceDtmfOptions.mode'), DTMF_MODES);
+        checkInteger(out, dtmf.maxDigits, at('conferenceDtmfOptions.maxDigits'), { min: 1 });
+        checkInteger(out, dtmf.timeoutMills, at('conferenceDtmfOptions.timeoutMills'));
+      }
+      checkEnum(out, action.moh, at('moh'), MUSIC_ON_HOLD);
+      break;
+    }
+    case 'connectSip': {
+      const destination = checkObject(out, action.destination, at('destination'), true);
+      if (destination) {
+        checkString(out, destination.type, at('destination.type'));
+        checkString(out, destination.endpoint, at('destination.endpoint'), { required: true, nonEmpty: true });
+      }
+      checkInteger(out, action.maxDuration, at('maxDuration'), { max: CONNECT_MAX, forWhat: name });
+      checkString(out, action.cli, at('cli'));
+      checkEnum(out, action.transport, at('transport'), TRANSPORTS, { ignoreCase: true });
+      checkBoolean(out, action.suppressCallbacks, at('suppressCallbacks'));
+      checkCallHeaders(out, action.callHeaders, at('callHeaders'));
+      checkEnum(out, action.moh, at('moh'), MUSIC_ON_HOLD);
+      break;
+    }
+    case 'connectStream': {
+      const destination = checkObject(out, action.destination, at('destination'), true);
+      if (destination) {
+        checkString(out, destination.type, at('destination.type'), { required: true });
+        checkString(out, destination.endpoint, at('destination.endpoint'), { required: true, nonEmpty: true });
+      }
+      const streaming = checkObject(out, action.streamingOptions, at('streamingOptions'));
+      if (streaming) {
+        checkInteger(out, streaming.version, at('streamingOptions.version'));
+        checkInteger(out, streaming.sampleRate, at('streamingOptions.sampleRate'), { min: 1 });
+      }
+      checkInteger(out, action.maxDuration, at('maxDuration'), { max: CONNECT_MAX, forWhat: name });
+      checkCallHeaders(out, action.callHeaders, at('callHeaders'));
+      break;
+    }
+    case 'runMenu':
+      validateRunMenu(out, action);
+      break;
+    case 'park':
+      checkString(out, action.locale, at('locale'));
+      checkPrompt(out, action.introPrompt, at('introPrompt'), name);
+      checkPrompt(out, action.holdPrompt, at('holdPrompt'), name);
+      checkInteger(out, action.maxDuration, at('maxDuration'), {
+        max: SVAML_LIMITS.parkMaxDurationSeconds,
+        forWhat: name,
+      });
+      break;
+  }
+  // No action schema has `custom`, but Sinch caps it at 1024 bytes wherever it appears.
+  checkString(out, action.custom, at('custom'), { maxBytes: SVAML_LIMITS.customBytes });
+}
+
+const isTtsOrSsml = (id: unknown): boolean => typeof id === 'string' && /^#(tts|ssml)\[/i.test(id);
+
+interface InstructionState {
+  cookieBytes: number;
+}
+
+function validateInstruction(
+  out: Out,
+  ins: Record<string, unknown>,
+  name: SvamlInstructionName,
+  path: string,
+  state: InstructionState,
+): void {
+  const at = (field: string) => `${path}.${field}`;
+  switch (name) {
+    case 'playFiles': {
+      const ids = ins.ids;
+      if (!Array.isArray(ids) || ids.length === 0) {
+        push(out, at('ids'), ids === undefined ? 'required' : 'type', `${at('ids')} must be a non-empty array`);
+      } else {
+        ids.forEach((id: unknown, i) => checkPrompt(out, id, `${at('ids')}[${i}]`, name, true));
+      }
+      // OpenAPI playFiles.locale: "If using SSML or TTS, this is a required field".
+      const needsLocale = Array.isArray(ids) && ids.some(isTtsOrSsml);
+      checkString(out, ins.locale, at('locale'), { required: needsLocale, forWhat: 'TTS/SSML files' });
+      break;
+    }
+    case 'say':
+      checkPrompt(out, ins.text, at('text'), name, true);
+      checkString(out, ins.locale, at('locale'));
+      break;
+    case 'sendDtmf':
+      checkDtmf(out, ins.value, at('value'), true);
+      break;
+    case 'setCookie': {
+      const key = checkString(out, ins.key, at('key'), { required: true, nonEmpty: true });
+      const value = checkString(out, ins.value, at('value'), { required: true });
+      // callback-api.md: "The total size of cookie data (keys and values) may not exceed 1024 bytes".
+      state.cookieBytes += (key ? utf8Bytes(key) : 0) + (value ? utf8Bytes(value) : 0);
+      if (state.cookieBytes > SVAML_LIMITS.cookieBytes) {
+        push(out, path, 'max_bytes', `cookies (keys and values) must total at most ${SVAML_LIMITS.cookieBytes} bytes`);
+      }
+      break;
+    }
+    case 'startRecording': {
+      const options = checkObject(out, ins.options, at('options'));
+      if (options) {
+        for (const field of ['destinationUrl', 'destination', 'credentials', 'format']) {
+          checkString(out, options[field], at(`options.${field}`));
+        }
+        checkBoolean(out, options.notificationEvents, at('options.notificationEvents'));
+        const transcription = checkObject(out, options.transcriptionOptions, at('options.transcriptionOptions'));
+        if (transcription) {
+          checkBoolean(out, transcription.enabled, at('options.transcriptionOptions.enabled'));
+          checkString(out, transcription.locale, at('options.transcriptionOptions.locale'));
+        }
+      }
+      break;
+    }
+    case 'answer':
+    case 'stopRecording':
+      break;
+  }
+}
+
+function nameOf(out: Out, node: Record<string, unknown>, path: string): string | undefined {
+  if (typeof node.name !== 'string' || node.name.length === 0) {
+    push(out, `${path}.name`, 'required', `${path}.name is required`);
+    return undefined;
+  }
+  return node.name;
+}
+
+export function validateSvaml(doc: unknown, context: SvamlContext): SvamlViolation[] {
+  const out: Out = [];
+  if (!isRecord(doc)) {
+    push(out, '', 'type', 'SVAML must be a JSON object');
+    return out;
+  }
+  const instructionNames: SvamlInstructionName[] = [];
+  if (doc.instructions !== undefined) {
+    if (!Array.isArray(doc.instructions)) {
+      push(out, 'instructions', 'type', 'instructions must be an array');
+    } else {
+      const state: InstructionState = { cookieBytes: 0 };
+      doc.instructions.forEach((ins: unknown, i) => {
+        const path = `instructions[${i}]`;
+        if (!isRecord(ins)) return push(out, path, 'type', `${path} must be an object`);
+        const raw = nameOf(out, ins, path);
+        if (raw === undefined) return;
+        const name = canonicalInstructionName(raw);
+        if (!name) return push(out, `${path}.name`, 'unknown_instruction', `${path}.name "${raw}" is not an instruction`);
+        instructionNames.push(name);
+        validateInstruction(out, ins, name, path, state);
+      });
+    }
+  }
+  if (doc.action !== undefined) {
+    if (!isRecord(doc.action)) {
+      push(out, 'action', 'type', 'action must be an object');
+      return out;
+    }
+    const raw = nameOf(out, doc.action, 'action');
+    const name = raw === undefined ? undefined : canonicalActionName(raw);
+    if (raw !== undefined && !name) push(out, 'action.name', 'unknown_action', `action.name "${raw}" is not an action`);
+    if (name) {
+      const allowed = ACTIONS_BY_CONTEXT[context];
+      if (!allowed.has(name)) {
+        push(
+          out,
+          'action.name',
+          'not_allowed_in_context',
+          `action ${name} is not allowed in a ${context} response (allowed: ${[...allowed].join(', ')})`,
+        );
+      }
+      // callback-api.md StartRecording: "Recording calls when using the action ConnectMxp is not supported".
+      if (name === 'connectMxp' && instructionNames.includes('startRecording')) {
+        push(out, 'action.name', 'unsupported_combination', 'startRecording is not supported with connectMxp');
+      }
+      validateAction(out, doc.action, name);
+    }
+  }
+  return out;
+}
+
+// Returns the document with instruction and action names in their canonical spelling (the same object when they
+// already are), so callers can switch on `name` safely.
+export function assertValidSvaml(doc: unknown, context: SvamlContext): Svaml {
+  const violations = validateSvaml(doc, context);
+  if (violations.length > 0) throw new SvamlValidationError(violations, context);
+  return canonicalize(doc as Svaml);
+}
+
+function canonicalize(doc: Svaml): Svaml {
+  const actionName = doc.action ? canonicalActionName(doc.action.name) : undefined;
+  const renameAction = doc.action !== undefined && actionName !== doc.action.name;
+  const renameInstructions = doc.instructions?.some((i) => canonicalInstructionName(i.name) !== i.name) ?? false;
+  if (!renameAction && !renameInstructions) return doc;
+  const copy: Svaml = { ...doc };
+  if (renameAction && doc.action) copy.action = { ...doc.action, name: actionName } as Svaml['action'];
+  if (renameInstructions && doc.instructions) {
+    copy.instructions = doc.instructions.map((i) => ({ ...i, name: canonicalInstructionName(i.name) })) as Svaml['instructions'];
+  }
+  return copy;
+}
