@@ -283,10 +283,11 @@ export function validateSvaml(doc: unknown, context: SvamlContext): SvamlViolati
 export function assertValidSvaml(doc: unknown, context: SvamlContext): Svaml {
   const violations = validateSvaml(doc, context);
   if (violations.length > 0) throw new SvamlValidationError(violations, context);
-  return canonicalize(doc as Svaml);
+  return canonicalizeSvaml(doc as Svaml);
 }
 
-function canonicalize(doc: Svaml): Svaml {
+// Only meaningful for a document that passed validateSvaml.
+export function canonicalizeSvaml(doc: Svaml): Svaml {
   const actionName = doc.action ? canonicalActionName(doc.action.name) : undefined;
   const renameAction = doc.action !== undefined && actionName !== doc.action.name;
   const renameInstructions = doc.instructions?.some((i) => canonicalInstructionName(i.name) !== i.name) ?? false;
