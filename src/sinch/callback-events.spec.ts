@@ -180,6 +180,8 @@ describe('parseCallbackEvent: details', () => {
     ['a notify without type', '{"event":"notify","callId":"c"}', 'type'],
     ['a string where an object belongs', '{"event":"ice","callId":"c","to":"+46"}', 'to'],
     ['AMD without status', '{"event":"ace","callId":"c","amd":{}}', 'amd.status'],
+    ['a nested field of the wrong type', '{"event":"ice","callId":"c","to":{"type":"did","endpoint":46}}', 'to.endpoint'],
+    ['a PIE value of the wrong type', '{"event":"pie","callId":"c","menuResult":{"type":"sequence","value":1}}', 'menuResult.value'],
   ])('rejects %s', (_label, json, field) => {
     expect(() => parse(json)).toThrow(CallbackParseError);
     try {

@@ -126,18 +126,21 @@ type Json = Record<string, unknown>;
 
 const isRecord = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
 
-function str(body: Json, field: string): string | undefined {
+// `at` prefixes nested fields so errors name them in full ("to.endpoint", "menuResult.type").
+function str(body: Json, field: string, at = ''): string | undefined {
   const value = body[field];
   if (value === undefined || value === null) return undefined;
-  if (typeof value !== 'string') throw new CallbackParseError(`${field} must be a string`, field);
+  if (typeof value !== 'string') throw new CallbackParseError(`${at}${field} must be a string`, `${at}${field}`);
   return value;
 }
 
-function int(body: Json, field: string): number | undefined {
+function int(body: Json, field: string, at = ''): number | undefined {
   const value = body[field];
   if (value === undefined || value === null) return undefined;
   const n = typeof value === 'string' && /^-?\d+$/.test(value) ? Number(value) : value;
-  if (typeof n !== 'number' || !Number.isInteger(n)) throw new CallbackParseError(`${field} must be an integer`, field);
+  if (typeof n !== 'number' || !Number.isInteger(n)) {
+    throw new CallbackParseError(`${at}${field} must be an integer`, `${at}${field}`);
+  }
   return n;
 }
 
@@ -162,16 +165,17 @@ function destination(body: Json, field: string): CallbackDestination | undefined
   const value = body[field];
   if (value === undefined || value === null) return undefined;
   if (!isRecord(value)) throw new CallbackParseError(`${field} must be an object`, field);
-  return { type: str(value, 'type') ?? '', endpoint: str(value, 'endpoint') ?? '' };
+  return { type: str(value, 'type', `${field}.`) ?? '', endpoint: str(value, 'endpoint', `${field}.`) ?? '' };
 }
 
 function callHeaders(body: Json): CallHeader[] | undefined {
   const value = body.callHeaders;
   if (value === undefined || value === null) return undefined;
   if (!Array.isArray(value)) throw new CallbackParseError('callHeaders must be an array', 'callHeaders');
-  return value.map((h: unknown) => {
-    if (!isRecord(h)) throw new CallbackParseError('callHeaders entries must be objects', 'callHeaders');
-    return { key: str(h, 'key') ?? '', value: str(h, 'value') ?? '' };
+  return value.map((h: unknown, i) => {
+    const at = `callHeaders[${i}].`;
+    if (!isRecord(h)) throw new CallbackParseError(`callHeaders[${i}] must be an object`, `callHeaders[${i}]`);
+    return { key: str(h, 'key', at) ?? '', value: str(h, 'value', at) ?? '' };
   });
 }
 
@@ -179,9 +183,9 @@ function amd(body: Json): AmdResult | undefined {
   const value = body.amd;
   if (value === undefined || value === null) return undefined;
   if (!isRecord(value)) throw new CallbackParseError('amd must be an object', 'amd');
-  const status = str(value, 'status');
+  const status = str(value, 'status', 'amd.');
   if (status === undefined) throw new CallbackParseError('amd.status is required', 'amd.status');
-  return { status, reason: str(value, 'reason'), duration: int(value, 'duration') };
+  return withoutUndefined({ status, reason: str(value, 'reason', 'amd.'), duration: int(value, 'duration', 'amd.') });
 }
 
 // The docs and SDK spell it `callid`, the OpenAPI examples `callId`.
@@ -221,13 +225,14 @@ function withoutUndefined<T extends object>(value: T): T {
 function parseMenuResult(body: Json): MenuResult {
   const value = body.menuResult;
   if (!isRecord(value)) throw new CallbackParseError('menuResult is required for pie', 'menuResult');
-  const type = str(value, 'type');
+  const at = 'menuResult.';
+  const type = str(value, 'type', at);
   if (!type) throw new CallbackParseError('menuResult.type is required', 'menuResult.type');
   return withoutUndefined({
     type: type.toLowerCase(),
-    value: str(value, 'value'),
-    menuId: str(value, 'menuId'),
-    inputMethod: str(value, 'inputMethod'),
+    value: str(value, 'value', at),
+    menuId: str(value, 'menuId', at),
+    inputMethod: str(value, 'inputMethod', at),
   });
 }
 

@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { verifySignedRequest } from 'src/sinch/signing';
 import { SinchApiError } from 'src/sinch/sinch-errors';
 import { svaml, buildSvaml } from 'src/sinch/svaml/svaml.builders';
+import type { Svaml } from 'src/sinch/svaml/svaml.types';
 import { SvamlValidationError } from 'src/sinch/svaml/svaml.validator';
 import {
   SINCH_MANAGEMENT_URL,
@@ -132,7 +133,7 @@ describe('SinchVoiceClient operations', () => {
 
   it('customCallout sends inline SVAML as canonical JSON strings and URLs as they are', async () => {
     replies.push({ status: 200, body: { callid: 'c-2' } });
-    const ice = { action: { name: 'ConnectPstn', number: '+12233445566', cli: '+12234325234' } } as never;
+    const ice = { action: { name: 'ConnectPstn', number: '+12233445566', cli: '+12234325234' } } as unknown as Svaml;
     const ace = buildSvaml(svaml.hangup(), svaml.say('Hello, this is a call from Sinch!'));
     const pie = 'https://example.com/sinch/pie';
     await expect(client().customCallout({ ice, ace, pie, custom: 'campaign-7' })).resolves.toEqual({ callId: 'c-2' });
