@@ -1,0 +1,38 @@
+import { CanActivate, ExecutionContext, Injectable } from '@nestjs/common';
+import { Reflector } from '@nestjs/core';
+import type { FastifyRequest } from 'fastify';
+import { AppError } from 'src/common/app-error';
+import { ApiKeysService, AuthenticatedKey } from './api-keys.service';
+import { PUBLIC_KEY, ROLES_KEY } from './auth.decorators';
+import type { Role } from './roles';
+
+export type AuthenticatedRequest = FastifyRequest & { apiKey?: AuthenticatedKey };
+
+// Global guard: every route needs a valid API key unless marked @Public(). Roles are checked when declared;
+// a route without @Roles is admin-only, so forgetting the decorator fails closed.
+@Injectable()
+export class ApiKeyGuard implements CanActivate {
+  constructor(
+    private readonly reflector: Reflector,
+    private readonly apiKeys: ApiKeysService,
+  ) {}
+
+  async canActivate(context: ExecutionContext): Promise<boolean> {
+    const targets = [context.getHandler(), context.getClass()];
+    if (this.reflector.getAllAndOverride<boolean>(PUBLIC_KEY, targets)) return true;
+
+    const request = context.switchToHttp().getRequest<AuthenticatedRequest>();
+    const header = request.headers.authorization;
+    const match = typeof header === 'string' ? /^Bearer\s+(\S+)\s*$/i.exec(header) : null;
+    if (!match) throw new AppError('unauthorized', 'Missing API key: send Authorization: Bearer <key>');
+    const key = await this.apiKeys.authenticate(match[1]);
+    if (!key) throw new AppError('unauthorized', 'Invalid or revoked API key');
+    request.apiKey = key;
+
+    const allowed = this.reflector.getAllAndOverride<Role[] | undefined>(ROLES_KEY, targets) ?? ['admin'];
+    if (key.role !== 'admin' && !allowed.includes(key.role)) {
+      throw new AppError('forbidden', `Role ${key.role} may not call this endpoint (allowed: ${['admin', ...allowed.filter((r) => r !== 'admin')].join(', ')})`);
+    }
+    return true;
+  }
+}

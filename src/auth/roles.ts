@@ -1,0 +1,2 @@
+export const ROLES = ['admin', 'supervisor', 'agent', 'reporting'] as const;
+export type Role = (typeof ROLES)[number];

@@ -1,0 +1,43 @@
+import type { AppRole } from './env.schema';
+
+export type AppConfigValues = Omit<AppConfig, 'runsApi' | 'runsWorkers' | 'simulatorMode'>;
+
+// The one typed configuration object, built once at start-up by loadConfig() and injected by class.
+export class AppConfig {
+  readonly env: 'development' | 'production' | 'test';
+  readonly role: AppRole;
+  readonly http: { port: number; host: string; shutdownTimeoutMs: number };
+  readonly logLevel: string;
+  readonly database: { url: string; migrationsRun: boolean; createIfMissing: boolean; poolSize: number };
+  readonly redis: { url: string; queuePrefix: string };
+  readonly auth: { bootstrapAdminKey?: string; rateLimitPerMinute: number };
+  readonly sinch: {
+    // Both unset = simulator mode: the embedded simulator is started (role all) and the client points at it.
+    applicationKey?: string;
+    applicationSecret?: string;
+    previous?: { applicationKey: string; applicationSecret: string };
+    voiceUrl?: string;
+    managementUrl?: string;
+    region: string;
+    requestTimeoutMs: number;
+    callbackMaxSkewS: number;
+  };
+  readonly publicBaseUrl?: string;
+  readonly simulator: { port: number; timeScale: number };
+
+  constructor(values: AppConfigValues) {
+    Object.assign(this, values);
+  }
+
+  get runsApi(): boolean {
+    return this.role === 'api' || this.role === 'all';
+  }
+
+  get runsWorkers(): boolean {
+    return this.role === 'worker' || this.role === 'all';
+  }
+
+  get simulatorMode(): boolean {
+    return !this.sinch.applicationKey && !this.sinch.applicationSecret;
+  }
+}

@@ -1,0 +1,72 @@
+import { Transform } from 'class-transformer';
+import {
+  IsBase64,
+  IsBoolean,
+  IsIn,
+  IsInt,
+  IsNumber,
+  IsOptional,
+  IsString,
+  IsUrl,
+  Matches,
+  Max,
+  Min,
+  MinLength,
+} from 'class-validator';
+
+export const APP_ROLES = ['api', 'worker', 'all'] as const;
+export type AppRole = (typeof APP_ROLES)[number];
+
+export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+export const SINCH_REGIONS = ['global', 'use1', 'euc1', 'sae1', 'apse1', 'apse2'] as const;
+
+const toInt = ({ value }: { value: unknown }) =>
+  typeof value === 'string' && /^-?\d+$/.test(value.trim()) ? Number(value) : value;
+const toNumber = ({ value }: { value: unknown }) =>
+  typeof value === 'string' && value.trim() !== '' && !Number.isNaN(Number(value)) ? Number(value) : value;
+const toBool = ({ value }: { value: unknown }) => {
+  if (typeof value !== 'string') return value;
+  if (['true', '1', 'yes'].includes(value.toLowerCase())) return true;
+  if (['false', '0', 'no'].includes(value.toLowerCase())) return false;
+  return value;
+};
+const dbUrl = { protocols: ['postgres', 'postgresql'], require_tld: false, require_protocol: true };
+const redisUrl = { protocols: ['redis', 'rediss'], require_tld: false, require_protocol: true };
+const httpUrl = { protocols: ['http', 'https'], require_tld: false, require_protocol: true };
+
+// The environment as validated at start-up. Every variable the service reads is declared here, with its rule;
+// defaults live in load-config.ts so this class stays a pure description of what is accepted.
+export class EnvVars {
+  @IsOptional() @IsIn(['development', 'production', 'test']) NODE_ENV?: string;
+  @IsOptional() @IsIn(APP_ROLES) APP_ROLE?: AppRole;
+  @IsOptional() @Transform(toInt) @IsInt() @Min(0) @Max(65535) PORT?: number;
+  @IsOptional() @IsString() HOST?: string;
+  @IsOptional() @IsIn(LOG_LEVELS) LOG_LEVEL?: string;
+  @IsOptional() @Transform(toInt) @IsInt() @Min(0) @Max(600_000) SHUTDOWN_TIMEOUT_MS?: number;
+
+  @IsOptional() @IsUrl(dbUrl) DATABASE_URL?: string;
+  @IsOptional() @Transform(toBool) @IsBoolean() DATABASE_MIGRATIONS_RUN?: boolean;
+  @IsOptional() @Transform(toBool) @IsBoolean() DATABASE_CREATE_IF_MISSING?: boolean;
+  @IsOptional() @Transform(toInt) @IsInt() @Min(1) @Max(200) DATABASE_POOL_SIZE?: number;
+
+  @IsOptional() @IsUrl(redisUrl) REDIS_URL?: string;
+  @IsOptional() @Matches(/^[A-Za-z0-9:_{}-]{1,64}$/, { message: 'QUEUE_PREFIX must be 1-64 characters of A-Z a-z 0-9 : _ - { }' })
+  QUEUE_PREFIX?: string;
+
+  @IsOptional() @IsString() @MinLength(24) ADMIN_API_KEY?: string;
+  @IsOptional() @Transform(toInt) @IsInt() @Min(1) @Max(100_000) ADMIN_RATE_LIMIT_PER_MINUTE?: number;
+
+  @IsOptional() @IsString() @MinLength(1) SINCH_APPLICATION_KEY?: string;
+  @IsOptional() @IsBase64() SINCH_APPLICATION_SECRET?: string;
+  @IsOptional() @IsString() @MinLength(1) SINCH_PREVIOUS_APPLICATION_KEY?: string;
+  @IsOptional() @IsBase64() SINCH_PREVIOUS_APPLICATION_SECRET?: string;
+  @IsOptional() @IsUrl(httpUrl) SINCH_VOICE_URL?: string;
+  @IsOptional() @IsUrl(httpUrl) SINCH_MANAGEMENT_URL?: string;
+  @IsOptional() @IsIn(SINCH_REGIONS) SINCH_REGION?: string;
+  @IsOptional() @Transform(toInt) @IsInt() @Min(100) @Max(120_000) SINCH_REQUEST_TIMEOUT_MS?: number;
+  @IsOptional() @IsUrl(httpUrl) PUBLIC_BASE_URL?: string;
+  @IsOptional() @Transform(toInt) @IsInt() @Min(1) @Max(86_400) CALLBACK_MAX_SKEW_S?: number;
+
+  @IsOptional() @Transform(toInt) @IsInt() @Min(0) @Max(65535) SIMULATOR_PORT?: number;
+  @IsOptional() @Transform(toNumber) @IsNumber() @Min(0.01) @Max(10_000) SIMULATOR_TIME_SCALE?: number;
+}

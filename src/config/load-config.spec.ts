@@ -1,0 +1,45 @@
+import { ConfigError, loadConfig } from './load-config';
+
+describe('loadConfig', () => {
+  it('applies the documented defaults', () => {
+    const config = loadConfig({});
+    expect(config.http.port).toBe(3000);
+    expect(config.role).toBe('all');
+    expect(config.database.url).toBe('postgres://postgres@127.0.0.1:5432/contact_center');
+    expect(config.redis.url).toBe('redis://127.0.0.1:6379');
+    expect(config.sinch.callbackMaxSkewS).toBe(300);
+    expect(config.simulatorMode).toBe(true);
+  });
+
+  it('parses numbers and booleans', () => {
+    const config = loadConfig({ PORT: '8080', DATABASE_MIGRATIONS_RUN: 'false', CALLBACK_MAX_SKEW_S: '60' });
+    expect(config.http.port).toBe(8080);
+    expect(config.database.migrationsRun).toBe(false);
+    expect(config.sinch.callbackMaxSkewS).toBe(60);
+  });
+
+  it.each([
+    [{ PORT: 'abc' }, /PORT/],
+    [{ PORT: '70000' }, /PORT must not be greater than 65535/],
+    [{ DATABASE_URL: 'not a url' }, /DATABASE_URL/],
+    [{ DATABASE_URL: 'mysql://localhost/x' }, /DATABASE_URL/],
+    [{ REDIS_URL: 'http://localhost' }, /REDIS_URL/],
+    [{ APP_ROLE: 'web' }, /APP_ROLE must be one of the following values: api, worker, all/],
+    [{ SINCH_APPLICATION_SECRET: 'not base64!' }, /SINCH_APPLICATION_SECRET/],
+    [{ SINCH_APPLICATION_KEY: 'k' }, /must be set together/],
+    [{ NODE_ENV: 'production' }, /ADMIN_API_KEY is required/],
+  ])('rejects %j with one readable line', (env, message) => {
+    expect(() => loadConfig(env)).toThrow(ConfigError);
+    expect(() => loadConfig(env)).toThrow(message);
+  });
+
+  it('never puts a secret value in the error', () => {
+    const secret = 'super-secret-value-that-is-not-base64!!';
+    try {
+      loadConfig({ SINCH_APPLICATION_KEY: 'key', SINCH_APPLICATION_SECRET: secret });
+      throw new Error('expected a ConfigError');
+    } catch (error) {
+      expect((error as Error).message).not.toContain(secret);
+    }
+  });
+});

@@ -1,0 +1,74 @@
+import { plainToInstance } from 'class-transformer';
+import { validateSync, ValidationError } from 'class-validator';
+import { AppConfig } from './app-config';
+import { EnvVars } from './env.schema';
+
+export class ConfigError extends Error {}
+
+const DEFAULT_DATABASE_URL = 'postgres://postgres@127.0.0.1:5432/contact_center';
+
+function firstProblem(errors: ValidationError[]): string {
+  const error = errors[0];
+  const rule = Object.values(error.constraints ?? {})[0] ?? 'is invalid';
+  // class-validator's messages already start with the property name; keep them as the one readable line.
+  return `Invalid configuration: ${rule.startsWith(error.property) ? rule : `${error.property} ${rule}`}`;
+}
+
+// Validates the environment into AppConfig. Throws ConfigError with one line naming the variable and the rule.
+// Secrets are never part of the message: only names and rules are.
+export function loadConfig(env: Record<string, string | undefined>): AppConfig {
+  const raw = Object.fromEntries(Object.entries(env).filter(([, value]) => value !== undefined && value !== ''));
+  const vars = plainToInstance(EnvVars, raw, { enableImplicitConversion: false });
+  const errors = validateSync(vars, { skipMissingProperties: false });
+  if (errors.length > 0) throw new ConfigError(firstProblem(errors));
+
+  const nodeEnv = (vars.NODE_ENV ?? 'development') as AppConfig['env'];
+  const production = nodeEnv === 'production';
+  if (production && !vars.ADMIN_API_KEY) {
+    throw new ConfigError('Invalid configuration: ADMIN_API_KEY is required when NODE_ENV=production');
+  }
+  if (Boolean(vars.SINCH_APPLICATION_KEY) !== Boolean(vars.SINCH_APPLICATION_SECRET)) {
+    throw new ConfigError(
+      'Invalid configuration: SINCH_APPLICATION_KEY and SINCH_APPLICATION_SECRET must be set together (or both unset for the simulator)',
+    );
+  }
+  if (Boolean(vars.SINCH_PREVIOUS_APPLICATION_KEY) !== Boolean(vars.SINCH_PREVIOUS_APPLICATION_SECRET)) {
+    throw new ConfigError(
+      'Invalid configuration: SINCH_PREVIOUS_APPLICATION_KEY and SINCH_PREVIOUS_APPLICATION_SECRET must be set together',
+    );
+  }
+
+  return new AppConfig({
+    env: nodeEnv,
+    role: vars.APP_ROLE ?? 'all',
+    http: { port: vars.PORT ?? 3000, host: vars.HOST ?? '0.0.0.0', shutdownTimeoutMs: vars.SHUTDOWN_TIMEOUT_MS ?? 10_000 },
+    logLevel: vars.LOG_LEVEL ?? (nodeEnv === 'test' ? 'warn' : 'info'),
+    database: {
+      url: vars.DATABASE_URL ?? DEFAULT_DATABASE_URL,
+      migrationsRun: vars.DATABASE_MIGRATIONS_RUN ?? true,
+      createIfMissing: vars.DATABASE_CREATE_IF_MISSING ?? !production,
+      poolSize: vars.DATABASE_POOL_SIZE ?? 10,
+    },
+    redis: { url: vars.REDIS_URL ?? 'redis://127.0.0.1:6379', queuePrefix: vars.QUEUE_PREFIX ?? '{cc}' },
+    auth: { bootstrapAdminKey: vars.ADMIN_API_KEY, rateLimitPerMinute: vars.ADMIN_RATE_LIMIT_PER_MINUTE ?? 600 },
+    sinch: {
+      applicationKey: vars.SINCH_APPLICATION_KEY,
+      applicationSecret: vars.SINCH_APPLICATION_SECRET,
+      previous: vars.SINCH_PREVIOUS_APPLICATION_KEY
+        ? { applicationKey: vars.SINCH_PREVIOUS_APPLICATION_KEY, applicationSecret: vars.SINCH_PREVIOUS_APPLICATION_SECRET! }
+        : undefined,
+      voiceUrl: vars.SINCH_VOICE_URL,
+      managementUrl: vars.SINCH_MANAGEMENT_URL,
+      region: vars.SINCH_REGION ?? 'global',
+      requestTimeoutMs: vars.SINCH_REQUEST_TIMEOUT_MS ?? 10_000,
+      callbackMaxSkewS: vars.CALLBACK_MAX_SKEW_S ?? 300,
+    },
+    publicBaseUrl: vars.PUBLIC_BASE_URL,
+    simulator: { port: vars.SIMULATOR_PORT ?? 3019, timeScale: vars.SIMULATOR_TIME_SCALE ?? 1 },
+  });
+}
+
+// The single place that reads process.env.
+export function loadConfigFromProcessEnv(): AppConfig {
+  return loadConfig(process.env);
+}

@@ -1,0 +1,77 @@
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import { createApp } from 'src/app.factory';
+import { ApiKeysService } from 'src/auth/api-keys.service';
+import type { Role } from 'src/auth/roles';
+import { AppConfig } from 'src/config/app-config';
+import { loadConfig } from 'src/config/load-config';
+import { TEST_REDIS_URL, uniqueQueuePrefix } from './test-env';
+
+export interface TestApp {
+  app: NestFastifyApplication;
+  config: AppConfig;
+  url: string;
+  keys: Record<Role, string>;
+  request(method: string, path: string, options?: { key?: string | null; body?: unknown; headers?: Record<string, string> }): Promise<TestResponse>;
+  close(): Promise<void>;
+}
+
+export interface TestResponse {
+  status: number;
+  headers: Headers;
+  body: any; // eslint-disable-line @typescript-eslint/no-explicit-any -- tests assert on arbitrary JSON
+  text: string;
+}
+
+export function testEnv(overrides: Record<string, string> = {}): Record<string, string> {
+  const databaseUrl = process.env.TEST_DATABASE_URL;
+  if (!databaseUrl) throw new Error('TEST_DATABASE_URL is not set: run e2e tests through jest (globalSetup creates it)');
+  return {
+    NODE_ENV: 'test',
+    PORT: '0',
+    HOST: '127.0.0.1',
+    DATABASE_URL: databaseUrl,
+    REDIS_URL: TEST_REDIS_URL,
+    QUEUE_PREFIX: uniqueQueuePrefix(),
+    LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
+    ...overrides,
+  };
+}
+
+// Boots the real application (same factory as production) on a random port and gives it one API key per role.
+export async function createTestApp(overrides: Record<string, string> = {}): Promise<TestApp> {
+  const config = loadConfig(testEnv(overrides));
+  const app = await createApp(config, { bufferLogs: false });
+  await app.listen({ port: 0, host: '127.0.0.1' });
+  const address = app.getHttpServer().address();
+  const url = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
+
+  const keys = {} as Record<Role, string>;
+  if (config.runsApi) {
+    const apiKeys = app.get(ApiKeysService);
+    for (const role of ['admin', 'supervisor', 'agent', 'reporting'] as const) {
+      keys[role] = (await apiKeys.create(`test ${role}`, role, null)).key;
+    }
+  }
+
+  const request: TestApp['request'] = async (method, path, options = {}) => {
+    const key = options.key === undefined ? keys.admin : options.key;
+    const headers: Record<string, string> = { ...(options.headers ?? {}) };
+    if (key) headers.authorization = `Bearer ${key}`;
+    let body: string | undefined;
+    if (options.body !== undefined) {
+      body = typeof options.body === 'string' ? options.body : JSON.stringify(options.body);
+      headers['content-type'] ??= 'application/json';
+    }
+    const response = await fetch(url + path, { method, headers, body });
+    const text = await response.text();
+    let parsed: unknown = text;
+    try {
+      parsed = text ? JSON.parse(text) : undefined;
+    } catch {
+      // not JSON: keep the text
+    }
+    return { status: response.status, headers: response.headers, body: parsed, text };
+  };
+
+  return { app, config, url, keys, request, close: () => app.close() };
+}
