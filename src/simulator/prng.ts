@@ -30,21 +30,18 @@ export function createIdGenerator(random: Random): () => string {
   };
 }
 
-// The simulator's random sources, all derived from one seed; reseed() restarts them (POST /_sim/reset), so a
-// run after a reset is as reproducible as the first.
+// The simulator's random sources, all derived from one seed. They are not restarted by POST /_sim/reset: call ids
+// must never repeat within one simulator (a service's database outlives a reset), and the same seed with the same
+// requests still gives the same run.
 export class SeededStreams {
-  private ids!: () => string;
-  private references!: () => string;
-  private faults!: Random;
+  private readonly ids: () => string;
+  private readonly references: () => string;
+  private readonly faults: Random;
 
   constructor(readonly seed: number) {
-    this.reseed();
-  }
-
-  reseed(): void {
-    this.ids = createIdGenerator(mulberry32(deriveSeed(this.seed, 1)));
-    this.references = createIdGenerator(mulberry32(deriveSeed(this.seed, 2)));
-    this.faults = mulberry32(deriveSeed(this.seed, 3));
+    this.ids = createIdGenerator(mulberry32(deriveSeed(seed, 1)));
+    this.references = createIdGenerator(mulberry32(deriveSeed(seed, 2)));
+    this.faults = mulberry32(deriveSeed(seed, 3));
   }
 
   callId(): string {

@@ -86,6 +86,11 @@ export class CallbackReceiver {
     });
   }
 
+  clear(): void {
+    this.received.length = 0;
+    this.respond = () => undefined;
+  }
+
   forCall(callId: string): Received[] {
     return this.received.filter((r) => r.callId === callId);
   }

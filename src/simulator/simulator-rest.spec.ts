@@ -31,7 +31,7 @@ afterAll(async () => {
 beforeEach(async () => {
   await http(sim.url, 'POST', '/_sim/reset', undefined, 'none');
   sim.setCallbackUrl(receiver.url);
-  receiver.respond = () => undefined;
+  receiver.clear();
 });
 
 const conf = (endpoint: string, conferenceId: string) => ({

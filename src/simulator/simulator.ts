@@ -76,7 +76,6 @@ export async function createSimulator(options: SimulatorOptions): Promise<SinchS
       rules.set([]);
       faults.reset();
       settings.reset();
-      streams.reseed();
     },
   };
 
