@@ -1,6 +1,7 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { APP_FILTER, APP_PIPE } from '@nestjs/core';
 import { AuthModule } from './auth/auth.module';
+import { CallsModule } from './calls/calls.module';
 import { AllExceptionsFilter } from './common/all-exceptions.filter';
 import { LoggerModule } from './common/logger.module';
 import { createValidationPipe } from './common/validation';
@@ -10,6 +11,7 @@ import { DatabaseModule } from './database/database.module';
 import { HealthModule } from './health/health.module';
 import { MetricsModule } from './metrics/metrics.module';
 import { RedisModule } from './redis/redis.module';
+import { SinchModule } from './sinch/sinch.module';
 
 // Feature modules are listed here; each owns its entities, queues, controllers and processors.
 @Module({})
@@ -25,6 +27,8 @@ export class AppModule {
         MetricsModule,
         HealthModule,
         AuthModule,
+        SinchModule,
+        CallsModule,
       ],
       providers: [
         { provide: APP_PIPE, useFactory: createValidationPipe },

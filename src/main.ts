@@ -1,6 +1,7 @@
 import 'reflect-metadata';
 import { Logger } from 'nestjs-pino';
 import { ApiKeysService } from './auth/api-keys.service';
+import { SinchWebhook } from './sinch/sinch.module';
 import { createApp } from './app.factory';
 import { ConfigError, loadConfigFromProcessEnv } from './config/load-config';
 
@@ -18,6 +19,7 @@ async function main(): Promise<void> {
 
   await app.listen({ port: config.http.port, host: config.http.host });
   const base = `http://${config.http.host === '0.0.0.0' ? '127.0.0.1' : config.http.host}:${config.http.port}`;
+  if (config.runsApi) await app.get(SinchWebhook).onListening(base);
   app.get(Logger).log(`Contact center (${config.role}) listening on ${base}; OpenAPI at ${base}/docs`);
 
   // Nest closes HTTP, workers and connections on SIGTERM/SIGINT; this bounds how long that may take.

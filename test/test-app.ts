@@ -2,6 +2,7 @@ import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { createApp } from 'src/app.factory';
 import { ApiKeysService } from 'src/auth/api-keys.service';
 import type { Role } from 'src/auth/roles';
+import { SinchWebhook } from 'src/sinch/sinch.module';
 import { AppConfig } from 'src/config/app-config';
 import { loadConfig } from 'src/config/load-config';
 import { TEST_REDIS_URL, uniqueQueuePrefix } from './test-env';
@@ -33,6 +34,8 @@ export function testEnv(overrides: Record<string, string> = {}): Record<string, 
     REDIS_URL: TEST_REDIS_URL,
     QUEUE_PREFIX: uniqueQueuePrefix(),
     LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
+    SIMULATOR_PORT: '0',
+    SIMULATOR_TIME_SCALE: '50',
     ...overrides,
   };
 }
@@ -44,6 +47,8 @@ export async function createTestApp(overrides: Record<string, string> = {}): Pro
   await app.listen({ port: 0, host: '127.0.0.1' });
   const address = app.getHttpServer().address();
   const url = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
+
+  if (config.runsApi) await app.get(SinchWebhook).onListening(url);
 
   const keys = {} as Record<Role, string>;
   if (config.runsApi) {
