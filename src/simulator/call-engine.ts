@@ -24,6 +24,8 @@ import type {
 } from 'src/simulator/simulator.types';
 import type { Svaml } from 'src/sinch/svaml/svaml.types';
 
+const MAX_CALLS = 20_000;
+
 export interface NewCall {
   origin: CallOrigin;
   cli: string;
@@ -101,6 +103,7 @@ export class CallEngine implements FlowContext {
     };
     const session = new CallSession(call, this.deps.scheduler);
     this.sessions.set(callId, session);
+    this.forgetOldCalls();
     this.note(session, 'created', { origin: init.origin, from: init.cli, to: init.to.endpoint });
     const run = this.run(session);
     this.running.add(run);
@@ -115,6 +118,15 @@ export class CallEngine implements FlowContext {
       if (error instanceof SimAborted) return;
       this.note(s, 'internal error', { message: error instanceof Error ? error.message : String(error) });
       await this.finish(s, errorResult(s), 'GENERALERROR').catch(() => undefined);
+    }
+  }
+
+  // A long-running simulator keeps the latest ended calls for GET, not all of them (Map order = oldest first).
+  private forgetOldCalls(): void {
+    if (this.sessions.size <= MAX_CALLS) return;
+    for (const [callId, s] of this.sessions) {
+      if (this.sessions.size <= MAX_CALLS) break;
+      if (s.call.phase === 'ended') this.sessions.delete(callId);
     }
   }
 

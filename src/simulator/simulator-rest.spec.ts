@@ -248,6 +248,8 @@ describe('application management API', () => {
 
 describe('fidelity with the official @sinch/voice SDK', () => {
   it('places a tts callout, reads the call and the application settings unchanged', async () => {
+    // A long ring keeps the call ONGOING while the SDK reads it back.
+    await http(sim.url, 'PUT', '/_sim/rules', { rules: [{ match: '+14045005003', outcome: 'answered', ringTimeS: 100 }] }, 'none');
     const voice = new VoiceService({
       applicationKey: TEST_KEY,
       applicationSecret: TEST_SECRET,
