@@ -194,6 +194,24 @@ describe('SVAML execution', () => {
     expect(receiver.eventsFor(callId)).toEqual(['ice', 'pie', 'dice']);
   });
 
+  it('reports a menu left without input as a timeout PIE, and a caller leaving a menu as a hangup PIE', async () => {
+    const menu = { name: 'runMenu', menus: [{ id: 'main', mainPrompt: '#tts[Press 1]', repeats: 1, timeoutMills: 2000, options: [{ dtmf: '1', action: 'return' }] }] };
+    receiver.respond = (cb) => (cb.event === 'ice' ? { body: { action: menu } } : cb.event === 'pie' ? { body: { action: { name: 'hangup' } } } : undefined);
+    const quiet = await inbound();
+    const timeout = await receiver.waitForEvent(quiet, 'pie');
+    expect(timeout.body.menuResult).toEqual({ menuId: 'main', type: 'timeout', value: '', inputMethod: 'dtmf' });
+    // Prompt 1 s + 2 s silence, repeated once: the PIE comes 6 s into the call, then the PIE answer hangs up.
+    expect((await dice(quiet)).body).toMatchObject({ reason: 'MANAGERHANGUP', duration: 6 });
+
+    receiver.respond = (cb) => (cb.event === 'ice' ? { body: { action: { ...menu, menus: [{ ...menu.menus[0], timeoutMills: 600000 }] } } } : undefined);
+    const leaving = await inbound();
+    await waitUntil('in menu', async () => (await simCall(leaving)).inMenu === 'main');
+    await http(sim.url, 'POST', `/_sim/calls/${leaving}/hangup`, undefined, 'none');
+    expect((await dice(leaving)).body).toMatchObject({ result: 'ANSWERED', reason: 'CALLERHANGUP' });
+    expect(receiver.eventsFor(leaving)).toEqual(['ice', 'pie', 'dice']);
+    expect(receiver.forCall(leaving)[1].body.menuResult).toMatchObject({ type: 'hangup' });
+  });
+
   it('connects an inbound call onward with connectPstn: ACE for the callee, DiCE when it hangs up', async () => {
     await rules([{ match: '+46700000099', outcome: 'answered', talkTimeS: 42 }]);
     receiver.respond = (cb) => (cb.event === 'ice' ? { body: { action: { name: 'connectPstn', number: '+46700000099' } } } : undefined);
