@@ -25,7 +25,6 @@ export async function createApp(config: AppConfig, options: { bufferLogs?: boole
     abortOnError: false, // let start-up errors reach main(), which prints one line and exits non-zero
   });
   app.useLogger(app.get(Logger));
-  app.enableShutdownHooks();
 
   const fastify = app.getHttpAdapter().getInstance();
   const metrics = app.get(Metrics);

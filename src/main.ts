@@ -18,17 +18,33 @@ async function main(): Promise<void> {
   }
 
   await app.listen({ port: config.http.port, host: config.http.host });
-  const base = `http://${config.http.host === '0.0.0.0' ? '127.0.0.1' : config.http.host}:${config.http.port}`;
+  const address = app.getHttpServer().address();
+  const port = typeof address === 'object' && address ? address.port : config.http.port;
+  const base = `http://${config.http.host === '0.0.0.0' ? '127.0.0.1' : config.http.host}:${port}`;
   if (config.runsApi) await app.get(SinchWebhook).onListening(base);
   app.get(Logger).log(`Contact center (${config.role}) listening on ${base}; OpenAPI at ${base}/docs`);
+  process.stdout.write(`Contact center (${config.role}) listening on ${base}  OpenAPI: ${base}/docs  Ready: ${base}/health/ready\n`);
 
-  // Nest closes HTTP, workers and connections on SIGTERM/SIGINT; this bounds how long that may take.
+  // Graceful shutdown: app.close() stops accepting connections, lets in-flight requests finish, closes BullMQ
+  // workers (which wait for their active jobs), Redis and Postgres. Nest's own enableShutdownHooks() re-raises the
+  // signal afterwards, which ends the process with 143 instead of 0, so we handle the signals here.
+  let stopping = false;
   for (const signal of ['SIGTERM', 'SIGINT'] as const) {
-    process.once(signal, () => {
+    process.on(signal, () => {
+      if (stopping) return;
+      stopping = true;
+      app.get(Logger).log(`${signal} received: shutting down`);
       setTimeout(() => {
         process.stderr.write(`Shutdown took longer than ${config.http.shutdownTimeoutMs} ms; exiting\n`);
         process.exit(1);
       }, config.http.shutdownTimeoutMs).unref();
+      app.close().then(
+        () => process.exit(0),
+        (error: unknown) => {
+          process.stderr.write(`Shutdown failed: ${(error as Error).message}\n`);
+          process.exit(1);
+        },
+      );
     });
   }
 }

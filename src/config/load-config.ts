@@ -9,7 +9,9 @@ const DEFAULT_DATABASE_URL = 'postgres://postgres@127.0.0.1:5432/contact_center'
 
 function firstProblem(errors: ValidationError[]): string {
   const error = errors[0];
-  const rule = Object.values(error.constraints ?? {})[0] ?? 'is invalid';
+  // A type rule (isInt, isUrl, isIn...) says more than a range rule that fails only because the type did.
+  const constraints = Object.entries(error.constraints ?? {});
+  const rule = (constraints.find(([name]) => name.startsWith('is')) ?? constraints[0])?.[1] ?? 'is invalid';
   // class-validator's messages already start with the property name; keep them as the one readable line.
   return `Invalid configuration: ${rule.startsWith(error.property) ? rule : `${error.property} ${rule}`}`;
 }
