@@ -22,6 +22,23 @@ export class AppConfig {
     requestTimeoutMs: number;
     callbackMaxSkewS: number;
   };
+  readonly callouts: {
+    // Global pace of callout requests to Sinch, shared by every worker process.
+    perSecond: number;
+    // Requests sent to Sinch for one call before it is failed (429 and 5xx count).
+    maxAttempts: number;
+    retryBaseMs: number;
+    retryMaxMs: number;
+    concurrency: number;
+    // BullMQ job lock; a worker that dies loses its jobs to another after about this long.
+    lockMs: number;
+    sweepIntervalS: number;
+    // A queued call older than this with no job is enqueued again (crash between insert and enqueue).
+    requeueAfterS: number;
+    // A call whose callout was sent but whose outcome is unknown is failed after this long without a callback.
+    inDoubtTimeoutS: number;
+    idempotencyKeyTtlH: number;
+  };
   readonly publicBaseUrl?: string;
   readonly simulator: { port: number; timeScale: number };
 

@@ -67,6 +67,16 @@ export class EnvVars {
   @IsOptional() @IsUrl(httpUrl) PUBLIC_BASE_URL?: string;
   @IsOptional() @Transform(toInt) @IsInt() @Min(1) @Max(86_400) CALLBACK_MAX_SKEW_S?: number;
 
+  @IsOptional() @Transform(toNumber) @IsNumber() @Min(0.1) @Max(10_000) SINCH_CALLOUTS_PER_SECOND?: number;
+  @IsOptional() @Transform(toInt) @IsInt() @Min(1) @Max(50) CALLOUT_MAX_ATTEMPTS?: number;
+  @IsOptional() @Transform(toInt) @IsInt() @Min(10) @Max(600_000) CALLOUT_RETRY_BASE_MS?: number;
+  @IsOptional() @Transform(toInt) @IsInt() @Min(100) @Max(3_600_000) CALLOUT_RETRY_MAX_MS?: number;
+  @IsOptional() @Transform(toInt) @IsInt() @Min(1) @Max(1000) CALLOUT_CONCURRENCY?: number;
+  @IsOptional() @Transform(toInt) @IsInt() @Min(1000) @Max(600_000) CALLOUT_LOCK_MS?: number;
+  @IsOptional() @Transform(toInt) @IsInt() @Min(1) @Max(3600) CALLOUT_SWEEP_INTERVAL_S?: number;
+  @IsOptional() @Transform(toInt) @IsInt() @Min(1) @Max(86_400) CALLOUT_REQUEUE_AFTER_S?: number;
+  @IsOptional() @Transform(toInt) @IsInt() @Min(60) @Max(7 * 86_400) CALLOUT_IN_DOUBT_TIMEOUT_S?: number;
+  @IsOptional() @Transform(toInt) @IsInt() @Min(1) @Max(24 * 30) IDEMPOTENCY_KEY_TTL_H?: number;
   @IsOptional() @Transform(toInt) @IsInt() @Min(0) @Max(65535) SIMULATOR_PORT?: number;
   @IsOptional() @Transform(toNumber) @IsNumber() @Min(0.01) @Max(10_000) SIMULATOR_TIME_SCALE?: number;
 }

@@ -18,6 +18,13 @@ describe('loadConfig', () => {
     expect(config.sinch.callbackMaxSkewS).toBe(60);
   });
 
+  it('reads the callout pacing and retry settings', () => {
+    expect(loadConfig({}).callouts).toMatchObject({ perSecond: 10, maxAttempts: 5, inDoubtTimeoutS: 15_300 });
+    const config = loadConfig({ SINCH_CALLOUTS_PER_SECOND: '2.5', CALLOUT_MAX_ATTEMPTS: '3' });
+    expect(config.callouts).toMatchObject({ perSecond: 2.5, maxAttempts: 3 });
+    expect(() => loadConfig({ SINCH_CALLOUTS_PER_SECOND: '0' })).toThrow(/SINCH_CALLOUTS_PER_SECOND/);
+  });
+
   it.each([
     [{ PORT: 'abc' }, /PORT/],
     [{ PORT: '70000' }, /PORT must not be greater than 65535/],

@@ -65,6 +65,18 @@ export function loadConfig(env: Record<string, string | undefined>): AppConfig {
       requestTimeoutMs: vars.SINCH_REQUEST_TIMEOUT_MS ?? 10_000,
       callbackMaxSkewS: vars.CALLBACK_MAX_SKEW_S ?? 300,
     },
+    callouts: {
+      perSecond: vars.SINCH_CALLOUTS_PER_SECOND ?? 10,
+      maxAttempts: vars.CALLOUT_MAX_ATTEMPTS ?? 5,
+      retryBaseMs: vars.CALLOUT_RETRY_BASE_MS ?? 1000,
+      retryMaxMs: vars.CALLOUT_RETRY_MAX_MS ?? 60_000,
+      concurrency: vars.CALLOUT_CONCURRENCY ?? 20,
+      lockMs: vars.CALLOUT_LOCK_MS ?? 30_000,
+      sweepIntervalS: vars.CALLOUT_SWEEP_INTERVAL_S ?? 30,
+      requeueAfterS: vars.CALLOUT_REQUEUE_AFTER_S ?? 60,
+      inDoubtTimeoutS: vars.CALLOUT_IN_DOUBT_TIMEOUT_S ?? 4 * 3600 + 900,
+      idempotencyKeyTtlH: vars.IDEMPOTENCY_KEY_TTL_H ?? 24,
+    },
     publicBaseUrl: vars.PUBLIC_BASE_URL,
     simulator: { port: vars.SIMULATOR_PORT ?? 3019, timeScale: vars.SIMULATOR_TIME_SCALE ?? 1 },
   });
