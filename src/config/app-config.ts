@@ -39,6 +39,13 @@ export class AppConfig {
     inDoubtTimeoutS: number;
     idempotencyKeyTtlH: number;
   };
+  readonly callbacks: { defaultIceMessage: string };
+  readonly reconciler: {
+    intervalS: number;
+    // A call with no final state this long after its answer (or, never answered, after it started) is asked about.
+    answeredAfterS: number;
+    unansweredAfterS: number;
+  };
   readonly publicBaseUrl?: string;
   readonly simulator: { port: number; timeScale: number };
 

@@ -10,6 +10,7 @@ import {
   IsUrl,
   Matches,
   Max,
+  MaxLength,
   Min,
   MinLength,
 } from 'class-validator';
@@ -66,6 +67,11 @@ export class EnvVars {
   @IsOptional() @Transform(toInt) @IsInt() @Min(100) @Max(120_000) SINCH_REQUEST_TIMEOUT_MS?: number;
   @IsOptional() @IsUrl(httpUrl) PUBLIC_BASE_URL?: string;
   @IsOptional() @Transform(toInt) @IsInt() @Min(1) @Max(86_400) CALLBACK_MAX_SKEW_S?: number;
+  // Spoken to a caller no feature claims; Sinch's TTS limit is 600 characters.
+  @IsOptional() @IsString() @MinLength(1) @MaxLength(600) CALLBACK_DEFAULT_ICE_MESSAGE?: string;
+  @IsOptional() @Transform(toInt) @IsInt() @Min(1) @Max(3600) RECONCILE_INTERVAL_S?: number;
+  @IsOptional() @Transform(toInt) @IsInt() @Min(1) @Max(7 * 86_400) RECONCILE_ANSWERED_AFTER_S?: number;
+  @IsOptional() @Transform(toInt) @IsInt() @Min(1) @Max(7 * 86_400) RECONCILE_UNANSWERED_AFTER_S?: number;
 
   @IsOptional() @Transform(toNumber) @IsNumber() @Min(0.1) @Max(10_000) SINCH_CALLOUTS_PER_SECOND?: number;
   @IsOptional() @Transform(toInt) @IsInt() @Min(1) @Max(50) CALLOUT_MAX_ATTEMPTS?: number;

@@ -77,6 +77,16 @@ export function loadConfig(env: Record<string, string | undefined>): AppConfig {
       inDoubtTimeoutS: vars.CALLOUT_IN_DOUBT_TIMEOUT_S ?? 4 * 3600 + 900,
       idempotencyKeyTtlH: vars.IDEMPOTENCY_KEY_TTL_H ?? 24,
     },
+    callbacks: {
+      defaultIceMessage: vars.CALLBACK_DEFAULT_ICE_MESSAGE ?? 'Thank you for calling. Nobody can take your call at the moment. Goodbye.',
+    },
+    reconciler: {
+      intervalS: vars.RECONCILE_INTERVAL_S ?? 60,
+      // connectPstn/connectSip may last 14400 s (4 h); ten minutes more covers a late DiCE.
+      answeredAfterS: vars.RECONCILE_ANSWERED_AFTER_S ?? 4 * 3600 + 600,
+      // Ringing ends within minutes (dial timeouts, a 600 s park); a quarter of an hour is already long.
+      unansweredAfterS: vars.RECONCILE_UNANSWERED_AFTER_S ?? 900,
+    },
     publicBaseUrl: vars.PUBLIC_BASE_URL,
     simulator: { port: vars.SIMULATOR_PORT ?? 3019, timeScale: vars.SIMULATOR_TIME_SCALE ?? 1 },
   });
