@@ -12,9 +12,6 @@ import {
 } from 'src/simulator/sim-test-kit';
 import type { SinchSimulator } from 'src/simulator/simulator.types';
 
-// @sinch/sdk-client requires @sinch/sdk-core/package.json (only for its User-Agent version) but does not declare
-// it, and sdk-core is not installed here; a virtual module stands in so the real SDK code runs unchanged.
-jest.mock('@sinch/sdk-core/package.json', () => ({ version: '1.4.0' }), { virtual: true });
 
 let sim: SinchSimulator;
 let receiver: CallbackReceiver;
