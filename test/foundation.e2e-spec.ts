@@ -126,6 +126,21 @@ describe('foundation (e2e)', () => {
     });
   });
 
+  describe('rate limiting', () => {
+    it('answers 429 once a key exceeds its per-minute budget, counted per key', async () => {
+      const limited = await createTestApp({ ADMIN_RATE_LIMIT_PER_MINUTE: '3' });
+      try {
+        const statuses: number[] = [];
+        for (let i = 0; i < 5; i++) statuses.push((await limited.request('GET', '/api/v1/api-keys')).status);
+        expect(statuses).toEqual([200, 200, 200, 429, 429]);
+        const other = await limited.request('GET', '/api/v1/api-keys', { key: limited.keys.supervisor });
+        expect(other.status).toBe(403); // its own budget: not throttled, just not allowed
+      } finally {
+        await limited.close();
+      }
+    });
+  });
+
   describe('validation', () => {
     it('an invalid body → 400 with each field and rule', async () => {
       const res = await t.request('POST', '/api/v1/api-keys', { body: { name: '', role: 'boss' } });

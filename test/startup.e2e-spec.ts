@@ -30,14 +30,19 @@ describe('start-up and shutdown (e2e)', () => {
     expect(run.output.stderr).toMatch(message);
   });
 
-  it('starts, prints where it listens, and exits 0 on SIGTERM', async () => {
-    const run = startMain({ ...testEnv({ LOG_LEVEL: 'warn' }) });
+  it('starts, prints where it listens, keeps secrets out of its logs, and exits 0 on SIGTERM', async () => {
+    const adminKey = 'bootstrap-admin-key-for-the-startup-test-0123456789';
+    const run = startMain({ ...testEnv({ LOG_LEVEL: 'info', ADMIN_API_KEY: adminKey }) });
     await waitFor(() => /listening on (http:\/\/\S+)/.test(run.output.stdout), 30_000, () => run.output.stderr);
     const base = /listening on (http:\/\/\S+)/.exec(run.output.stdout)![1];
     expect(run.output.stdout).toContain(`OpenAPI: ${base}/docs`);
     const ready = await fetch(`${base}/health/ready`);
     expect(ready.status).toBe(200);
+    const authorized = await fetch(`${base}/api/v1/api-keys`, { headers: { authorization: `Bearer ${adminKey}` } });
+    expect(authorized.status).toBe(200);
+    await waitFor(() => run.output.stdout.includes('/api/v1/api-keys'), 5_000); // the request was logged...
     run.child.kill('SIGTERM');
     expect(await run.exited).toBe(0);
+    expect(run.output.stdout + run.output.stderr).not.toContain(adminKey); // ...without the key
   });
 });
