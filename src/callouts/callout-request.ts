@@ -1,0 +1,149 @@
+import type { FieldProblem } from 'src/common/app-error';
+import { normalizePhoneNumber } from 'src/common/phone-number';
+import { CallCustomError, encodeCallCustom } from 'src/calls/call-custom';
+import { svaml } from 'src/sinch/svaml/svaml.builders';
+import { isRecord, type SvamlViolation } from 'src/sinch/svaml/svaml.rules';
+import type { Svaml, SvamlInstruction } from 'src/sinch/svaml/svaml.types';
+import type { ConferenceCalloutRequest, CustomCalloutRequest, TtsCalloutRequest } from 'src/sinch/voice-client.types';
+import { validateConferenceCallout, validateCustomCallout, validateTtsCallout } from 'src/sinch/voice-request.validator';
+import type { ConferenceCalloutDto, CreateCalloutDto, CustomCalloutDto, TtsCalloutDto } from './dto/create-callout.dto';
+
+export type SinchCalloutRequest = TtsCalloutRequest | ConferenceCalloutRequest | CustomCalloutRequest;
+
+// What the callouts feature stores on the call row: the Sinch request as it will be sent, minus `custom`, which
+// carries the row's own id and is added when dialling.
+export interface PlannedCallout {
+  kind: CreateCalloutDto['type'];
+  toNumber: string;
+  fromNumber?: string;
+  country?: string;
+  conferenceId?: string;
+  request: SinchCalloutRequest;
+}
+
+export type PlanResult = { ok: true; plan: PlannedCallout } | { ok: false; problems: FieldProblem[] };
+
+// Any valid UUID gives the encoded custom its final size: ours are all 36 characters.
+const SIZING_CALL_ID = '00000000-0000-4000-8000-000000000000';
+
+const defined = <T extends object>(o: T): T =>
+  Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as T;
+
+// Turns a validated DTO into the Sinch request and checks it with the same validator the client runs before
+// sending, so every spec limit (600 characters, 64, 1024 bytes of custom, SVAML rules) is a 400 here, not a
+// failed call later. Violations are reported under the API's field names.
+export function planCallout(dto: CreateCalloutDto): PlanResult {
+  const to = normalizePhoneNumber(dto.destination);
+  if (!to) return invalid('destination', 'isDialableNumber', 'destination must be a valid phone number in international format');
+  const cli = dto.cli === undefined || dto.cli === 'private' ? dto.cli : normalizePhoneNumber(dto.cli)?.e164;
+  if (dto.cli !== undefined && cli === undefined) return invalid('cli', 'isDialableNumber', 'cli must be a valid phone number or "private"');
+
+  let custom: string;
+  try {
+    custom = encodeCallCustom(SIZING_CALL_ID, dto.custom);
+  } catch (error) {
+    if (!(error instanceof CallCustomError)) throw error;
+    return invalid('custom', 'max_bytes', `custom is too large: ${error.message}`);
+  }
+
+  const base = { toNumber: to.e164, country: to.country, fromNumber: cli === 'private' ? undefined : cli };
+  switch (dto.type) {
+    case 'tts': {
+      const request = ttsRequest(dto, to.e164, cli);
+      return checked({ ...base, kind: 'tts', request }, validateTtsCallout({ ...request, custom }), 'ttsCallout', dto);
+    }
+    case 'conference': {
+      const request = conferenceRequest(dto, to.e164, cli);
+      const plan: PlannedCallout = { ...base, kind: 'conference', conferenceId: dto.conferenceId, request };
+      return checked(plan, validateConferenceCallout({ ...request, custom }), 'conferenceCallout', dto);
+    }
+    case 'custom': {
+      const built = customRequest(dto, to.e164, cli);
+      if (!('request' in built)) return { ok: false, problems: built.problems };
+      const { request } = built;
+      return checked({ ...base, kind: 'custom', request }, validateCustomCallout({ ...request, custom }), 'customCallout', dto);
+    }
+  }
+}
+
+function ttsRequest(dto: TtsCalloutDto, to: string, cli: string | undefined): TtsCalloutRequest {
+  return defined({
+    destination: { type: 'number', endpoint: to },
+    cli,
+    dtmf: dto.dtmf,
+    locale: dto.locale,
+    text: dto.text,
+    prompts: dto.prompts,
+    // The DiCE finalises the call and carries its cost; ACE only when recording needs an answer to start it.
+    enableDice: true,
+    enableAce: dto.record === true ? true : undefined,
+  });
+}
+
+function conferenceRequest(dto: ConferenceCalloutDto, to: string, cli: string | undefined): ConferenceCalloutRequest {
+  return defined({
+    destination: { type: 'number', endpoint: to },
+    conferenceId: dto.conferenceId,
+    cli,
+    dtmf: dto.dtmf,
+    locale: dto.locale,
+    greeting: dto.greeting,
+    mohClass: dto.moh,
+    maxDuration: dto.maxDuration,
+    conferenceDtmfOptions: dto.dtmfOptions ? defined({ ...dto.dtmfOptions }) : undefined,
+    enableDice: true,
+    enableAce: dto.record === true ? true : undefined,
+  });
+}
+
+// Inline ICE: the caller's instructions, then connectPstn to the destination (Sinch's rule: with inline ICE the
+// request has no destination or cli; the action says whom to call). The ACE defaults to an inline `continue`
+// so answering needs no round trip to our webhook.
+function customRequest(dto: CustomCalloutDto, to: string, cli: string | undefined): { request: CustomCalloutRequest } | { problems: FieldProblem[] } {
+  const ice: Record<string, unknown> = { ...(dto.ice ?? {}) };
+  const action = ice.action;
+  const problems: FieldProblem[] = [];
+  if (action !== undefined && (!isRecord(action) || String(action.name).toLowerCase() !== 'connectpstn')) {
+    problems.push(problem('ice.action.name', 'connect_pstn_only', 'ice.action must be connectPstn (it dials destination) or be left out'));
+  } else if (isRecord(action) && action.number !== undefined) {
+    problems.push(problem('ice.action.number', 'not_allowed', 'ice.action.number is not allowed: destination says whom to call'));
+  }
+  if (problems.length > 0) return { problems };
+  const { name: _name, number: _number, ...actionOptions } = (action ?? {}) as Record<string, unknown>;
+  const recording: SvamlInstruction[] = dto.record === true ? [svaml.startRecording({ notificationEvents: true })] : [];
+  const instructions = ice.instructions;
+  const doc = {
+    ...ice,
+    instructions: Array.isArray(instructions) ? [...(instructions as SvamlInstruction[]), ...recording] : (instructions ?? (recording.length > 0 ? recording : undefined)),
+    action: svaml.connectPstn(to, defined({ ...actionOptions, cli, maxDuration: dto.maxDuration, dtmf: dto.dtmf, locale: dto.locale })),
+  } as Svaml;
+  return { request: defined({ ice: defined(doc), ace: dto.ace ?? { action: svaml.continue() }, pie: dto.pie }) };
+}
+
+// Sinch request paths → API fields. The custom callout's ICE action is built from top-level fields.
+const RENAMES: readonly [RegExp, string][] = [
+  [/^destination\.endpoint$/, 'destination'],
+  [/^mohClass$/, 'moh'],
+  [/^conferenceDtmfOptions(?=\.|$)/, 'dtmfOptions'],
+  [/^ice\.action\.number$/, 'destination'],
+];
+const FROM_TOP_LEVEL = ['cli', 'maxDuration', 'dtmf', 'locale'] as const;
+
+function fieldOf(path: string, prefix: string, dto: CreateCalloutDto): string {
+  let field = path.startsWith(`${prefix}.`) ? path.slice(prefix.length + 1) : path;
+  for (const [pattern, replacement] of RENAMES) field = field.replace(pattern, replacement);
+  const own = FROM_TOP_LEVEL.find((f) => field === `ice.action.${f}` && (dto as unknown as Record<string, unknown>)[f] !== undefined);
+  return own ?? field;
+}
+
+function checked(plan: PlannedCallout, violations: SvamlViolation[], prefix: string, dto: CreateCalloutDto): PlanResult {
+  if (violations.length === 0) return { ok: true, plan };
+  const problems = violations.map((v) => {
+    const field = fieldOf(v.path, prefix, dto);
+    return problem(field, v.rule, v.message.split(v.path).join(field).split(`${prefix}.`).join(''));
+  });
+  return { ok: false, problems };
+}
+
+const problem = (field: string, rule: string, message: string): FieldProblem => ({ field, rule, message });
+const invalid = (field: string, rule: string, message: string): PlanResult => ({ ok: false, problems: [problem(field, rule, message)] });

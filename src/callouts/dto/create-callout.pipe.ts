@@ -1,0 +1,32 @@
+import { Injectable, PipeTransform, ValidationPipe } from '@nestjs/common';
+import { AppError } from 'src/common/app-error';
+import { flattenValidationErrors } from 'src/common/validation';
+import { CALLOUT_DTO_BY_TYPE, CALLOUT_TYPES, type CalloutType, type CreateCalloutDto } from './create-callout.dto';
+
+const isCalloutType = (value: unknown): value is CalloutType => CALLOUT_TYPES.includes(value as CalloutType);
+
+// Discriminated validation: `type` picks the DTO class, which is then validated like any body (whitelist,
+// unknown fields refused). One problem per field (stopAtFirstError): "conferenceId is required", not also
+// "must be a string" and "must be shorter than 64 characters".
+@Injectable()
+export class CreateCalloutPipe implements PipeTransform<unknown, Promise<CreateCalloutDto>> {
+  private readonly pipe = new ValidationPipe({
+    whitelist: true,
+    forbidNonWhitelisted: true,
+    transform: true,
+    stopAtFirstError: true,
+    exceptionFactory: (errors) => {
+      const details = flattenValidationErrors(errors);
+      return new AppError('invalid', details.map((d) => d.message).join('; '), details);
+    },
+  });
+
+  async transform(value: unknown): Promise<CreateCalloutDto> {
+    const type = typeof value === 'object' && value !== null ? (value as { type?: unknown }).type : undefined;
+    if (!isCalloutType(type)) {
+      const message = `type must be one of the following values: ${CALLOUT_TYPES.join(', ')}`;
+      throw new AppError('invalid', message, [{ field: 'type', rule: 'isIn', message }]);
+    }
+    return (await this.pipe.transform(value, { type: 'body', metatype: CALLOUT_DTO_BY_TYPE[type] })) as CreateCalloutDto;
+  }
+}
