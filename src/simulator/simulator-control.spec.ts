@@ -1,25 +1,8 @@
-import { CallbackReceiver, closeKit, http, startSim, tts, waitUntil } from 'src/simulator/sim-test-kit';
-import type { SinchSimulator } from 'src/simulator/simulator.types';
+import { http, startSim, tts, useSimulator, waitUntil } from 'src/simulator/simulator.test-kit';
 
-let sim: SinchSimulator;
-let receiver: CallbackReceiver;
+const suite = useSimulator();
 
-beforeAll(async () => {
-  receiver = await CallbackReceiver.start();
-  sim = await startSim({ callbackUrl: receiver.url });
-});
-afterAll(async () => {
-  await sim.close();
-  await receiver.close();
-  await closeKit();
-});
-beforeEach(async () => {
-  await http(sim.url, 'POST', '/_sim/reset', undefined, 'none');
-  sim.setCallbackUrl(receiver.url);
-  receiver.clear();
-});
-
-const control = (method: string, path: string, body?: unknown) => http(sim.url, method, `/_sim${path}`, body, 'none');
+const control = (method: string, path: string, body?: unknown) => http(suite.sim.url, method, `/_sim${path}`, body, 'none');
 const callout = async (base: string, body: unknown) => http(base, 'POST', '/calling/v1/callouts', body);
 
 describe('control API input', () => {
@@ -48,7 +31,7 @@ describe('control API input', () => {
     expect((await control('POST', '/calls/nope/dtmf', { digits: '1' })).status).toBe(404);
     expect((await control('POST', '/calls/nope/hangup')).status).toBe(404);
     expect((await control('GET', '/calls/nope')).status).toBe(404);
-    const { callId } = (await callout(sim.url, tts('+14045005007'))).body;
+    const { callId } = (await callout(suite.sim.url, tts('+14045005007'))).body;
     await waitUntil('ended', async () => (await control('GET', `/calls/${callId}`)).body.phase === 'ended');
     expect((await control('POST', `/calls/${callId}/hangup`)).status).toBe(409);
     const digits = await control('POST', `/calls/${callId}/dtmf`, { digits: '12a' });
@@ -57,7 +40,7 @@ describe('control API input', () => {
   });
 
   it('refuses an inbound call while no callback URL is configured', async () => {
-    sim.setCallbackUrl(undefined);
+    suite.sim.setCallbackUrl(undefined);
     const res = await control('POST', '/inbound', { from: '+46701112233', to: '+15550100001' });
     expect(res.status).toBe(409);
   });
@@ -65,11 +48,11 @@ describe('control API input', () => {
 
 describe('inspection', () => {
   it('lists calls, shows one, and filters the event log', async () => {
-    const first = (await callout(sim.url, tts('+14045005001', { enableDice: true }))).body.callId;
-    await receiver.waitForEvent(first, 'dice');
+    const first = (await callout(suite.sim.url, tts('+14045005001', { enableDice: true }))).body.callId;
+    await suite.receiver.waitForEvent(first, 'dice');
     const mark = (await control('GET', '/events')).body.lastSeq;
-    const second = (await callout(sim.url, tts('+14045005002', { enableDice: true }))).body.callId;
-    await receiver.waitForEvent(second, 'dice');
+    const second = (await callout(suite.sim.url, tts('+14045005002', { enableDice: true }))).body.callId;
+    await suite.receiver.waitForEvent(second, 'dice');
 
     const calls = (await control('GET', '/calls')).body.calls;
     expect(calls.map((c: { callId: string }) => c.callId)).toEqual([first, second]);
@@ -88,7 +71,7 @@ describe('inspection', () => {
     expect(rest[0].callId).toBe(first);
     const dices = (await control('GET', `/events?kind=callback&event=dice&callId=${second}`)).body.events;
     expect(dices).toHaveLength(1);
-    expect(dices[0]).toMatchObject({ kind: 'callback', event: 'dice', callId: second, ok: true, status: 200, url: receiver.url });
+    expect(dices[0]).toMatchObject({ kind: 'callback', event: 'dice', callId: second, ok: true, status: 200, url: suite.receiver.url });
   });
 });
 
@@ -96,14 +79,14 @@ describe('faults', () => {
   it('forces 429 then 503 on the next callouts, then succeeds', async () => {
     const set = await control('PUT', '/faults', { sequence: [429, 503], retryAfterS: 2 });
     expect(set.body).toMatchObject({ sequence: [429, 503], sequenceRemaining: [429, 503] });
-    const first = await callout(sim.url, tts('+14045005001'));
+    const first = await callout(suite.sim.url, tts('+14045005001'));
     expect(first.status).toBe(429);
     expect(first.body).toMatchObject({ errorCode: 42900 });
     expect(first.headers['retry-after']).toBe('2');
-    const second = await callout(sim.url, tts('+14045005001'));
+    const second = await callout(suite.sim.url, tts('+14045005001'));
     expect(second.status).toBe(503);
     expect(second.body).toMatchObject({ errorCode: 50300 });
-    const third = await callout(sim.url, tts('+14045005001'));
+    const third = await callout(suite.sim.url, tts('+14045005001'));
     expect(third.status).toBe(200);
     expect(third.body.callId).toEqual(expect.any(String));
     // Only callouts consume the sequence; other REST calls were never affected.
@@ -112,31 +95,31 @@ describe('faults', () => {
 
   it('fails every REST request at errorRate 1 and delays responses by latencyMs', async () => {
     await control('PUT', '/faults', { errorRate: 1, errorStatus: 500 });
-    const failed = await http(sim.url, 'GET', '/v1/configuration/numbers');
+    const failed = await http(suite.sim.url, 'GET', '/v1/configuration/numbers');
     expect(failed.status).toBe(500);
     expect(failed.body.errorCode).toBe(50000);
     await control('PUT', '/faults', { latencyMs: 80 });
     const started = Date.now();
-    expect((await http(sim.url, 'GET', '/v1/configuration/numbers')).status).toBe(200);
+    expect((await http(suite.sim.url, 'GET', '/v1/configuration/numbers')).status).toBe(200);
     expect(Date.now() - started).toBeGreaterThanOrEqual(75);
   });
 
   it('drops the DiCE with dropDice, and every callback at callbackDropRate 1', async () => {
     await control('PUT', '/faults', { dropDice: true });
-    const { callId } = (await callout(sim.url, tts('+14045005001', { enableAce: true, enableDice: true }))).body;
+    const { callId } = (await callout(suite.sim.url, tts('+14045005001', { enableAce: true, enableDice: true }))).body;
     await waitUntil('ended', async () => (await control('GET', `/calls/${callId}`)).body.phase === 'ended');
     const dropped = await waitUntil('dropped dice event', async () => {
       const events = (await control('GET', `/events?kind=callback&callId=${callId}&event=dice`)).body.events;
       return events.length > 0 ? events[0] : undefined;
     });
     expect(dropped).toMatchObject({ ok: false, error: 'dropped' });
-    expect(receiver.eventsFor(callId)).toEqual(['ace']);
+    expect(suite.receiver.eventsFor(callId)).toEqual(['ace']);
 
     await control('PUT', '/faults', { callbackDropRate: 1 });
     const inbound = (await control('POST', '/inbound', { from: '+46701112233', to: '+15550100001' })).body.callId;
     await waitUntil('inbound ended', async () => (await control('GET', `/calls/${inbound}`)).body.phase === 'ended');
     expect((await control('GET', `/calls/${inbound}`)).body).toMatchObject({ result: 'FAILED', reason: 'CALLBACKERROR' });
-    expect(receiver.forCall(inbound)).toEqual([]);
+    expect(suite.receiver.forCall(inbound)).toEqual([]);
   });
 });
 
@@ -170,20 +153,20 @@ describe('determinism and lifecycle', () => {
 
   it('reset aborts live calls without callbacks; close() stops everything', async () => {
     await control('PUT', '/rules', { rules: [{ match: '*', outcome: 'answered', talkTimeS: 3600 }] });
-    const live = (await callout(sim.url, { method: 'conferenceCallout', conferenceCallout: { destination: { type: 'number', endpoint: '+46700000001' }, conferenceId: 'r', enableDice: true } })).body.callId;
+    const live = (await callout(suite.sim.url, { method: 'conferenceCallout', conferenceCallout: { destination: { type: 'number', endpoint: '+46700000001' }, conferenceId: 'r', enableDice: true } })).body.callId;
     await waitUntil('in room', async () => (await control('GET', `/calls/${live}`)).body.conferenceId === 'r');
     expect((await control('POST', '/reset')).status).toBe(204);
     expect((await control('GET', '/calls')).body.calls).toEqual([]);
     expect((await control('GET', '/rules')).body.rules).toEqual([]);
 
-    const other = await startSim({ callbackUrl: receiver.url, seed: 5 });
+    const other = await startSim({ callbackUrl: suite.receiver.url, seed: 5 });
     const ruled = (await http(other.url, 'PUT', '/_sim/rules', { rules: [{ match: '*', outcome: 'answered', talkTimeS: 3600 }] }, 'none')).status;
     expect(ruled).toBe(200);
     const res = await callout(other.url, { method: 'conferenceCallout', conferenceCallout: { destination: { type: 'number', endpoint: '+46700000001' }, conferenceId: 'r', enableDice: true } });
     await waitUntil('in room', async () => (await http(other.url, 'GET', `/_sim/calls/${res.body.callId}`, undefined, 'none')).body.conferenceId === 'r');
     await other.close();
     await other.close();
-    expect(receiver.forCall(live)).toEqual([]);
-    expect(receiver.forCall(res.body.callId)).toEqual([]);
+    expect(suite.receiver.forCall(live)).toEqual([]);
+    expect(suite.receiver.forCall(res.body.callId)).toEqual([]);
   });
 });

@@ -1,46 +1,30 @@
-import { CallbackReceiver, TEST_KEY, closeKit, http, startSim, tts, waitUntil } from 'src/simulator/sim-test-kit';
-import type { SinchSimulator } from 'src/simulator/simulator.types';
+import { TEST_KEY, http, startSim, tts, useSimulator, waitUntil } from 'src/simulator/simulator.test-kit';
 
-let sim: SinchSimulator;
-let receiver: CallbackReceiver;
-
-beforeAll(async () => {
-  receiver = await CallbackReceiver.start();
-  sim = await startSim({ callbackUrl: receiver.url });
-});
-afterAll(async () => {
-  await sim.close();
-  await receiver.close();
-  await closeKit();
-});
-beforeEach(async () => {
-  await http(sim.url, 'POST', '/_sim/reset', undefined, 'none');
-  receiver.clear();
-});
+const suite = useSimulator();
 
 const callout = async (body: unknown): Promise<string> => {
-  const res = await http(sim.url, 'POST', '/calling/v1/callouts', body);
+  const res = await http(suite.sim.url, 'POST', '/calling/v1/callouts', body);
   expect(res.status).toBe(200);
   return res.body.callId as string;
 };
 const inbound = async (from = '+46701112233', to = '+15550100001'): Promise<string> =>
-  (await http(sim.url, 'POST', '/_sim/inbound', { from, to }, 'none')).body.callId as string;
-const rules = (list: unknown[]) => http(sim.url, 'PUT', '/_sim/rules', { rules: list }, 'none');
-const simCall = async (callId: string) => (await http(sim.url, 'GET', `/_sim/calls/${callId}`, undefined, 'none')).body;
-const dice = (callId: string) => receiver.waitForEvent(callId, 'dice');
+  (await http(suite.sim.url, 'POST', '/_sim/inbound', { from, to }, 'none')).body.callId as string;
+const rules = (list: unknown[]) => http(suite.sim.url, 'PUT', '/_sim/rules', { rules: list }, 'none');
+const simCall = async (callId: string) => (await http(suite.sim.url, 'GET', `/_sim/calls/${callId}`, undefined, 'none')).body;
+const dice = (callId: string) => suite.receiver.waitForEvent(callId, 'dice');
 
 describe('callout lifecycles', () => {
   it('ttsCallout: ACE then DiCE, signed like Sinch, with Sinch-shaped bodies', async () => {
     const callId = await callout(tts('+14045005001', { enableAce: true, enableDice: true, custom: 'order-7' }));
     const d = await dice(callId);
-    expect(receiver.eventsFor(callId)).toEqual(['ace', 'dice']);
-    for (const cb of receiver.forCall(callId)) {
+    expect(suite.receiver.eventsFor(callId)).toEqual(['ace', 'dice']);
+    for (const cb of suite.receiver.forCall(callId)) {
       expect(cb.signatureOk).toBe(true);
       expect(cb.headers['content-type']).toBe('application/json');
       expect(cb.headers['x-timestamp']).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/);
       expect(cb.headers.authorization).toMatch(new RegExp(`^Application ${TEST_KEY}:`));
     }
-    const ace = receiver.forCall(callId)[0].body;
+    const ace = suite.receiver.forCall(callId)[0].body;
     expect(ace).toEqual({ event: 'ace', callid: callId, timestamp: expect.stringMatching(/T\d\d:\d\d:\d\d$/), version: 1, custom: 'order-7', applicationKey: TEST_KEY });
     expect(d.body).toEqual({
       event: 'dice',
@@ -66,40 +50,40 @@ describe('callout lifecycles', () => {
       conferenceCallout: { destination: { type: 'number', endpoint: '+46700000001' }, conferenceId: 'team', greeting: 'Welcome to the team call', enableAce: true, enableDice: true },
     });
     await waitUntil('joined', async () => (await simCall(callId)).conferenceId === 'team');
-    expect((await http(sim.url, 'GET', '/calling/v1/conferences/id/team')).body.participants).toHaveLength(1);
-    expect((await http(sim.url, 'POST', `/_sim/calls/${callId}/hangup`, undefined, 'none')).status).toBe(200);
+    expect((await http(suite.sim.url, 'GET', '/calling/v1/conferences/id/team')).body.participants).toHaveLength(1);
+    expect((await http(suite.sim.url, 'POST', `/_sim/calls/${callId}/hangup`, undefined, 'none')).status).toBe(200);
     const d = await dice(callId);
-    expect(receiver.eventsFor(callId)).toEqual(['ace', 'dice']);
+    expect(suite.receiver.eventsFor(callId)).toEqual(['ace', 'dice']);
     expect(d.body).toMatchObject({ result: 'ANSWERED', reason: 'CALLEEHANGUP', userRate: { amount: 0.02 } });
-    const rooms = (await http(sim.url, 'GET', '/_sim/conferences', undefined, 'none')).body.conferences;
+    const rooms = (await http(suite.sim.url, 'GET', '/_sim/conferences', undefined, 'none')).body.conferences;
     expect(rooms[0]).toMatchObject({ conferenceId: 'team', active: false, past: [{ callId, cli: '+46700000001' }] });
   });
 
   it('conferenceCallout: an ACE answering connectConf sends the call to that room', async () => {
     await rules([{ match: '*', outcome: 'answered', talkTimeS: 600 }]);
-    receiver.respond = (cb) => (cb.event === 'ace' ? { body: { action: { name: 'ConnectConf', conferenceId: 'other-room' } } } : undefined);
+    suite.receiver.respond = (cb) => (cb.event === 'ace' ? { body: { action: { name: 'ConnectConf', conferenceId: 'other-room' } } } : undefined);
     const callId = await callout({ method: 'conferenceCallout', conferenceCallout: { destination: { type: 'number', endpoint: '+46700000002' }, conferenceId: 'asked', enableAce: true } });
     await waitUntil('joined', async () => (await simCall(callId)).conferenceId === 'other-room');
-    const mute = await http(sim.url, 'PATCH', `/calling/v1/conferences/id/other-room/${callId}`, { command: 'mute' });
+    const mute = await http(suite.sim.url, 'PATCH', `/calling/v1/conferences/id/other-room/${callId}`, { command: 'mute' });
     expect(mute.status).toBe(200);
-    const info = await http(sim.url, 'GET', '/calling/v1/conferences/id/other-room');
+    const info = await http(suite.sim.url, 'GET', '/calling/v1/conferences/id/other-room');
     expect(info.body.participants[0]).toMatchObject({ id: callId, muted: true, onhold: false });
-    await http(sim.url, 'PATCH', `/calling/v1/conferences/id/other-room/${callId}`, { command: 'unmute' });
-    expect((await http(sim.url, 'GET', '/calling/v1/conferences/id/other-room')).body.participants[0].muted).toBe(false);
-    expect((await http(sim.url, 'GET', '/calling/v1/conferences/id/asked')).status).toBe(404);
+    await http(suite.sim.url, 'PATCH', `/calling/v1/conferences/id/other-room/${callId}`, { command: 'unmute' });
+    expect((await http(suite.sim.url, 'GET', '/calling/v1/conferences/id/other-room')).body.participants[0].muted).toBe(false);
+    expect((await http(suite.sim.url, 'GET', '/calling/v1/conferences/id/asked')).status).toBe(404);
   });
 
   it('customCallout: ICE first, its connectPstn places the call, then ACE (with AMD) and DiCE', async () => {
-    receiver.respond = (cb) =>
+    suite.receiver.respond = (cb) =>
       cb.event === 'ice' ? { body: { action: { name: 'connectPstn', number: '+14045005066', cli: '+14045001000', amd: { enabled: true } } } } : undefined;
     await rules([{ match: '+14045005066', outcome: 'machine', talkTimeS: 5 }]);
     const callId = await callout({ method: 'customCallout', customCallout: { cli: '+14045001000', destination: { type: 'number', endpoint: '+14045005066' }, custom: 'cc' } });
     const d = await dice(callId);
-    expect(receiver.eventsFor(callId)).toEqual(['ice', 'ace', 'dice']);
-    const ice = receiver.forCall(callId)[0].body;
+    expect(suite.receiver.eventsFor(callId)).toEqual(['ice', 'ace', 'dice']);
+    const ice = suite.receiver.forCall(callId)[0].body;
     expect(ice).toMatchObject({ event: 'ice', callid: callId, version: 1, cli: '+14045001000', to: { type: 'number', endpoint: '+14045005066' }, custom: 'cc' });
-    expect(ice.callResourceUrl).toBe(`${sim.url}/calling/v1/calls/id/${callId}`);
-    expect(receiver.forCall(callId)[1].body.amd).toEqual({ status: 'machine', reason: 'longgreeting', duration: 4 });
+    expect(ice.callResourceUrl).toBe(`${suite.sim.url}/calling/v1/calls/id/${callId}`);
+    expect(suite.receiver.forCall(callId)[1].body.amd).toEqual({ status: 'machine', reason: 'longgreeting', duration: 4 });
     expect(d.body).toMatchObject({ result: 'ANSWERED', reason: 'CALLEEHANGUP', duration: 5 });
   });
 
@@ -112,7 +96,7 @@ describe('callout lifecycles', () => {
       },
     });
     const d = await dice(callId);
-    expect(receiver.eventsFor(callId)).toEqual(['dice']);
+    expect(suite.receiver.eventsFor(callId)).toEqual(['dice']);
     expect(d.body).toMatchObject({ result: 'ANSWERED', reason: 'MANAGERHANGUP', duration: 3, to: { endpoint: '+14045005001' } });
   });
 });
@@ -152,21 +136,21 @@ describe('billing', () => {
 
 describe('SVAML execution', () => {
   it('parks an inbound call until a ManageCall PATCH unparks it', async () => {
-    receiver.respond = (cb) =>
+    suite.receiver.respond = (cb) =>
       cb.event === 'ice' ? { body: { instructions: [{ name: 'startRecording', options: { destinationUrl: 's3://rec/' } }], action: { name: 'park', introPrompt: '#tts[Welcome]', holdPrompt: '#tts[Please hold]', maxDuration: 600 } } } : undefined;
     const callId = await inbound();
     await waitUntil('parked', async () => (await simCall(callId)).parked);
     const unpark = { instructions: [{ name: 'stopRecording' }, { name: 'say', text: 'Thanks for waiting', locale: 'en-US' }], action: { name: 'hangup' } };
-    expect((await http(sim.url, 'PATCH', `/calling/v1/calls/id/${callId}`, unpark)).status).toBe(204);
+    expect((await http(suite.sim.url, 'PATCH', `/calling/v1/calls/id/${callId}`, unpark)).status).toBe(204);
     const d = await dice(callId);
-    expect(receiver.eventsFor(callId)).toEqual(['ice', 'notify:recording_finished', 'notify:recording_available', 'dice']);
-    expect(receiver.forCall(callId)[2].body).toMatchObject({ event: 'notify', type: 'recording_available', destination: `s3://rec/${callId}-1.mp3` });
+    expect(suite.receiver.eventsFor(callId)).toEqual(['ice', 'notify:recording_finished', 'notify:recording_available', 'dice']);
+    expect(suite.receiver.forCall(callId)[2].body).toMatchObject({ event: 'notify', type: 'recording_available', destination: `s3://rec/${callId}-1.mp3` });
     expect(d.body).toMatchObject({ result: 'ANSWERED', reason: 'MANAGERHANGUP', from: '+46701112233', to: { type: 'did', endpoint: '+15550100001' } });
     expect((await simCall(callId)).history.map((h: { what: string }) => h.what)).toContain('unparked');
   });
 
   it('ends a park at maxDuration, after the hold prompt playing then', async () => {
-    receiver.respond = (cb) => (cb.event === 'ice' ? { body: { action: { name: 'park', introPrompt: '#tts[Welcome]', holdPrompt: '#tts[Please hold, thanks]', maxDuration: 10 } } } : undefined);
+    suite.receiver.respond = (cb) => (cb.event === 'ice' ? { body: { action: { name: 'park', introPrompt: '#tts[Welcome]', holdPrompt: '#tts[Please hold, thanks]', maxDuration: 10 } } } : undefined);
     const callId = await inbound();
     const d = await dice(callId);
     // intro 1 s, hold prompt 2 s: the prompt running at 10 s finishes at 11 s.
@@ -182,65 +166,65 @@ describe('SVAML execution', () => {
         { id: 'sub', mainPrompt: '#tts[Enter your PIN]', maxDigits: 4, timeoutMills: 60000 },
       ],
     };
-    receiver.respond = (cb) => (cb.event === 'ice' ? { body: { action: menu } } : cb.event === 'pie' ? { body: { action: { name: 'hangup' } } } : undefined);
+    suite.receiver.respond = (cb) => (cb.event === 'ice' ? { body: { action: menu } } : cb.event === 'pie' ? { body: { action: { name: 'hangup' } } } : undefined);
     const callId = await inbound();
     await waitUntil('in menu', async () => (await simCall(callId)).inMenu === 'main');
-    expect((await http(sim.url, 'POST', `/_sim/calls/${callId}/dtmf`, { digits: '2' }, 'none')).status).toBe(200);
+    expect((await http(suite.sim.url, 'POST', `/_sim/calls/${callId}/dtmf`, { digits: '2' }, 'none')).status).toBe(200);
     await waitUntil('in sub menu', async () => (await simCall(callId)).inMenu === 'sub');
-    await http(sim.url, 'POST', `/_sim/calls/${callId}/dtmf`, { digits: '1234' }, 'none');
-    const pie = await receiver.waitForEvent(callId, 'pie');
+    await http(suite.sim.url, 'POST', `/_sim/calls/${callId}/dtmf`, { digits: '1234' }, 'none');
+    const pie = await suite.receiver.waitForEvent(callId, 'pie');
     expect(pie.body).toMatchObject({ event: 'pie', callid: callId, version: 1, menuResult: { menuId: 'sub', type: 'sequence', value: '1234', inputMethod: 'dtmf' } });
     expect((await dice(callId)).body).toMatchObject({ reason: 'MANAGERHANGUP' });
-    expect(receiver.eventsFor(callId)).toEqual(['ice', 'pie', 'dice']);
+    expect(suite.receiver.eventsFor(callId)).toEqual(['ice', 'pie', 'dice']);
   });
 
   it('reports a menu left without input as a timeout PIE, and a caller leaving a menu as a hangup PIE', async () => {
     const menu = { name: 'runMenu', menus: [{ id: 'main', mainPrompt: '#tts[Press 1]', repeats: 1, timeoutMills: 2000, options: [{ dtmf: '1', action: 'return' }] }] };
-    receiver.respond = (cb) => (cb.event === 'ice' ? { body: { action: menu } } : cb.event === 'pie' ? { body: { action: { name: 'hangup' } } } : undefined);
+    suite.receiver.respond = (cb) => (cb.event === 'ice' ? { body: { action: menu } } : cb.event === 'pie' ? { body: { action: { name: 'hangup' } } } : undefined);
     const quiet = await inbound();
-    const timeout = await receiver.waitForEvent(quiet, 'pie');
+    const timeout = await suite.receiver.waitForEvent(quiet, 'pie');
     expect(timeout.body.menuResult).toEqual({ menuId: 'main', type: 'timeout', value: '', inputMethod: 'dtmf' });
     // Prompt 1 s + 2 s silence, repeated once: the PIE comes 6 s into the call, then the PIE answer hangs up.
     expect((await dice(quiet)).body).toMatchObject({ reason: 'MANAGERHANGUP', duration: 6 });
 
-    receiver.respond = (cb) => (cb.event === 'ice' ? { body: { action: { ...menu, menus: [{ ...menu.menus[0], timeoutMills: 600000 }] } } } : undefined);
+    suite.receiver.respond = (cb) => (cb.event === 'ice' ? { body: { action: { ...menu, menus: [{ ...menu.menus[0], timeoutMills: 600000 }] } } } : undefined);
     const leaving = await inbound();
     await waitUntil('in menu', async () => (await simCall(leaving)).inMenu === 'main');
-    await http(sim.url, 'POST', `/_sim/calls/${leaving}/hangup`, undefined, 'none');
+    await http(suite.sim.url, 'POST', `/_sim/calls/${leaving}/hangup`, undefined, 'none');
     expect((await dice(leaving)).body).toMatchObject({ result: 'ANSWERED', reason: 'CALLERHANGUP' });
-    expect(receiver.eventsFor(leaving)).toEqual(['ice', 'pie', 'dice']);
-    expect(receiver.forCall(leaving)[1].body.menuResult).toMatchObject({ type: 'hangup' });
+    expect(suite.receiver.eventsFor(leaving)).toEqual(['ice', 'pie', 'dice']);
+    expect(suite.receiver.forCall(leaving)[1].body.menuResult).toMatchObject({ type: 'hangup' });
   });
 
   it('connects an inbound call onward with connectPstn: ACE for the callee, DiCE when it hangs up', async () => {
     await rules([{ match: '+46700000099', outcome: 'answered', talkTimeS: 42 }]);
-    receiver.respond = (cb) => (cb.event === 'ice' ? { body: { action: { name: 'connectPstn', number: '+46700000099' } } } : undefined);
+    suite.receiver.respond = (cb) => (cb.event === 'ice' ? { body: { action: { name: 'connectPstn', number: '+46700000099' } } } : undefined);
     const callId = await inbound();
     const d = await dice(callId);
-    expect(receiver.eventsFor(callId)).toEqual(['ice', 'ace', 'dice']);
+    expect(suite.receiver.eventsFor(callId)).toEqual(['ice', 'ace', 'dice']);
     expect(d.body).toMatchObject({ result: 'ANSWERED', reason: 'CALLEEHANGUP', duration: 42, debit: { amount: 0.02 } });
   });
 
   it('ends a call answered with invalid SVAML with INVALIDSVAMLACTION, after a callingerror notify', async () => {
-    receiver.respond = (cb) => (cb.event === 'ice' ? { body: { action: { name: 'continue' } } } : undefined);
+    suite.receiver.respond = (cb) => (cb.event === 'ice' ? { body: { action: { name: 'continue' } } } : undefined);
     const callId = await inbound();
     const d = await dice(callId);
-    expect(receiver.eventsFor(callId)).toEqual(['ice', 'notify:callingerror', 'dice']);
-    expect(receiver.forCall(callId)[1].body).toMatchObject({ type: 'callingerror', errorCode: 40001 });
+    expect(suite.receiver.eventsFor(callId)).toEqual(['ice', 'notify:callingerror', 'dice']);
+    expect(suite.receiver.forCall(callId)[1].body).toMatchObject({ type: 'callingerror', errorCode: 40001 });
     expect(d.body).toMatchObject({ result: 'FAILED', reason: 'INVALIDSVAMLACTION' });
   });
 
   it('ends a call whose callback fails with CALLBACKERROR', async () => {
-    receiver.respond = (cb) => (cb.event === 'ace' ? { status: 500, body: { error: 'boom' } } : undefined);
+    suite.receiver.respond = (cb) => (cb.event === 'ace' ? { status: 500, body: { error: 'boom' } } : undefined);
     const callId = await callout(tts('+14045005001', { enableAce: true, enableDice: true }));
     const d = await dice(callId);
     expect(d.body).toMatchObject({ result: 'ANSWERED', reason: 'CALLBACKERROR' });
   });
 
   it('ends a call whose callback times out with CALLBACKERROR', async () => {
-    const slow = await startSim({ callbackUrl: receiver.url, callbackTimeoutMs: 100, seed: 7 });
+    const slow = await startSim({ callbackUrl: suite.receiver.url, callbackTimeoutMs: 100, seed: 7 });
     try {
-      receiver.respond = (cb) => (cb.event === 'ice' ? { body: { action: { name: 'hangup' } }, delayMs: 1000 } : undefined);
+      suite.receiver.respond = (cb) => (cb.event === 'ice' ? { body: { action: { name: 'hangup' } }, delayMs: 1000 } : undefined);
       const res = await http(slow.url, 'POST', '/_sim/inbound', { from: '+46701112233', to: '+15550100001' }, 'none');
       const d = await dice(res.body.callId);
       expect(d.body).toMatchObject({ result: 'FAILED', reason: 'CALLBACKERROR' });

@@ -1,35 +1,9 @@
 import { VoiceService } from '@sinch/voice';
 import { applicationAuthorization, signRequest } from 'src/sinch/signing';
-import {
-  CallbackReceiver,
-  TEST_KEY,
-  TEST_SECRET,
-  closeKit,
-  http,
-  startSim,
-  tts,
-  waitUntil,
-} from 'src/simulator/sim-test-kit';
-import type { SinchSimulator } from 'src/simulator/simulator.types';
+import { CallbackReceiver, TEST_KEY, TEST_SECRET, http, tts, useSimulator, waitUntil } from 'src/simulator/simulator.test-kit';
 
 
-let sim: SinchSimulator;
-let receiver: CallbackReceiver;
-
-beforeAll(async () => {
-  receiver = await CallbackReceiver.start();
-  sim = await startSim({ callbackUrl: receiver.url });
-});
-afterAll(async () => {
-  await sim.close();
-  await receiver.close();
-  await closeKit();
-});
-beforeEach(async () => {
-  await http(sim.url, 'POST', '/_sim/reset', undefined, 'none');
-  sim.setCallbackUrl(receiver.url);
-  receiver.clear();
-});
+const suite = useSimulator();
 
 const conf = (endpoint: string, conferenceId: string) => ({
   method: 'conferenceCallout',
@@ -38,19 +12,19 @@ const conf = (endpoint: string, conferenceId: string) => ({
 
 async function joined(conferenceId: string, count: number): Promise<void> {
   await waitUntil(`${count} in ${conferenceId}`, async () => {
-    const r = await http(sim.url, 'GET', `/calling/v1/conferences/id/${conferenceId}`);
+    const r = await http(suite.sim.url, 'GET', `/calling/v1/conferences/id/${conferenceId}`);
     return r.status === 200 && r.body.participants.length === count;
   });
 }
 
 describe('Calling API', () => {
   it('places a callout and reports the call with the OpenAPI getCallResponseObj shape', async () => {
-    const res = await http(sim.url, 'POST', '/calling/v1/callouts', tts('+14045005001', { custom: 'c1' }));
+    const res = await http(suite.sim.url, 'POST', '/calling/v1/callouts', tts('+14045005001', { custom: 'c1' }));
     expect(res.status).toBe(200);
     expect(res.body).toEqual({ callId: expect.stringMatching(/^[0-9a-f-]{36}$/) });
     const { callId } = res.body;
     const final = await waitUntil('FINAL', async () => {
-      const r = await http(sim.url, 'GET', `/calling/v1/calls/id/${callId}`);
+      const r = await http(suite.sim.url, 'GET', `/calling/v1/calls/id/${callId}`);
       return r.body.status === 'FINAL' ? r : undefined;
     });
     expect(final.body).toEqual({
@@ -70,51 +44,51 @@ describe('Calling API', () => {
   });
 
   it('manages a live call: PATCH answers 204, PATCH leg 200, and a bad leg 400', async () => {
-    await http(sim.url, 'PUT', '/_sim/rules', { rules: [{ match: '+1404500500*', outcome: 'answered', talkTimeS: 600 }] }, 'none');
-    const { body } = await http(sim.url, 'POST', '/calling/v1/callouts', conf('+14045005002', 'room-patch'));
+    await http(suite.sim.url, 'PUT', '/_sim/rules', { rules: [{ match: '+1404500500*', outcome: 'answered', talkTimeS: 600 }] }, 'none');
+    const { body } = await http(suite.sim.url, 'POST', '/calling/v1/callouts', conf('+14045005002', 'room-patch'));
     await joined('room-patch', 1);
     const say = { instructions: [{ name: 'say', text: 'Hello', locale: 'en-US' }], action: { name: 'continue' } };
-    const leg = await http(sim.url, 'PATCH', `/calling/v1/calls/id/${body.callId}/leg/caller`, say);
+    const leg = await http(suite.sim.url, 'PATCH', `/calling/v1/calls/id/${body.callId}/leg/caller`, say);
     expect(leg.status).toBe(200);
-    const badLeg = await http(sim.url, 'PATCH', `/calling/v1/calls/id/${body.callId}/leg/nobody`, say);
+    const badLeg = await http(suite.sim.url, 'PATCH', `/calling/v1/calls/id/${body.callId}/leg/nobody`, say);
     expect(badLeg.status).toBe(400);
     expect(badLeg.body.errorCode).toBe(40001);
-    const hangup = await http(sim.url, 'PATCH', `/calling/v1/calls/id/${body.callId}`, { action: { name: 'hangup' } });
+    const hangup = await http(suite.sim.url, 'PATCH', `/calling/v1/calls/id/${body.callId}`, { action: { name: 'hangup' } });
     expect(hangup.status).toBe(204);
     const ended = await waitUntil('ended', async () => {
-      const r = await http(sim.url, 'GET', `/calling/v1/calls/id/${body.callId}`);
+      const r = await http(suite.sim.url, 'GET', `/calling/v1/calls/id/${body.callId}`);
       return r.body.status === 'FINAL' ? r.body : undefined;
     });
     expect(ended.reason).toBe('MANAGERHANGUP');
-    const late = await http(sim.url, 'PATCH', `/calling/v1/calls/id/${body.callId}`, { action: { name: 'hangup' } });
+    const late = await http(suite.sim.url, 'PATCH', `/calling/v1/calls/id/${body.callId}`, { action: { name: 'hangup' } });
     expect(late.status).toBe(409);
   });
 
   it('gets a conference, manages, kicks one participant and then everyone', async () => {
-    await http(sim.url, 'PUT', '/_sim/rules', { rules: [{ match: '*', outcome: 'answered', talkTimeS: 600 }] }, 'none');
-    const a = (await http(sim.url, 'POST', '/calling/v1/callouts', conf('+46700000001', 'room-1'))).body.callId;
-    const b = (await http(sim.url, 'POST', '/calling/v1/callouts', conf('+46700000002', 'room-1'))).body.callId;
+    await http(suite.sim.url, 'PUT', '/_sim/rules', { rules: [{ match: '*', outcome: 'answered', talkTimeS: 600 }] }, 'none');
+    const a = (await http(suite.sim.url, 'POST', '/calling/v1/callouts', conf('+46700000001', 'room-1'))).body.callId;
+    const b = (await http(suite.sim.url, 'POST', '/calling/v1/callouts', conf('+46700000002', 'room-1'))).body.callId;
     await joined('room-1', 2);
-    const info = await http(sim.url, 'GET', '/calling/v1/conferences/id/room-1');
+    const info = await http(suite.sim.url, 'GET', '/calling/v1/conferences/id/room-1');
     expect(info.body.participants).toEqual(
       expect.arrayContaining([
         { cli: '+46700000001', id: a, duration: expect.any(Number), muted: false, onhold: false },
         { cli: '+46700000002', id: b, duration: expect.any(Number), muted: false, onhold: false },
       ]),
     );
-    const hold = await http(sim.url, 'PATCH', `/calling/v1/conferences/id/room-1/${a}`, { command: 'onhold', moh: 'music1' });
+    const hold = await http(suite.sim.url, 'PATCH', `/calling/v1/conferences/id/room-1/${a}`, { command: 'onhold', moh: 'music1' });
     expect(hold.status).toBe(200);
-    const held = await http(sim.url, 'GET', '/calling/v1/conferences/id/room-1');
+    const held = await http(suite.sim.url, 'GET', '/calling/v1/conferences/id/room-1');
     expect(held.body.participants.find((p: { id: string }) => p.id === a).onhold).toBe(true);
-    await http(sim.url, 'PATCH', `/calling/v1/conferences/id/room-1/${a}`, { command: 'resume' });
-    expect((await http(sim.url, 'PATCH', `/calling/v1/conferences/id/room-1/${a}`, { command: 'dance' })).status).toBe(400);
+    await http(suite.sim.url, 'PATCH', `/calling/v1/conferences/id/room-1/${a}`, { command: 'resume' });
+    expect((await http(suite.sim.url, 'PATCH', `/calling/v1/conferences/id/room-1/${a}`, { command: 'dance' })).status).toBe(400);
 
-    expect((await http(sim.url, 'DELETE', `/calling/v1/conferences/id/room-1/${a}`)).status).toBe(200);
+    expect((await http(suite.sim.url, 'DELETE', `/calling/v1/conferences/id/room-1/${a}`)).status).toBe(200);
     await joined('room-1', 1);
-    expect((await http(sim.url, 'DELETE', '/calling/v1/conferences/id/room-1')).status).toBe(204);
-    expect((await http(sim.url, 'GET', '/calling/v1/conferences/id/room-1')).status).toBe(404);
+    expect((await http(suite.sim.url, 'DELETE', '/calling/v1/conferences/id/room-1')).status).toBe(204);
+    expect((await http(suite.sim.url, 'GET', '/calling/v1/conferences/id/room-1')).status).toBe(404);
     const kicked = await waitUntil('kicked call final', async () => {
-      const r = await http(sim.url, 'GET', `/calling/v1/calls/id/${a}`);
+      const r = await http(suite.sim.url, 'GET', `/calling/v1/calls/id/${a}`);
       return r.body.status === 'FINAL' ? r.body : undefined;
     });
     expect(kicked).toMatchObject({ result: 'ANSWERED', reason: 'MANAGERHANGUP' });
@@ -131,7 +105,7 @@ describe('Calling API', () => {
       ['GET', '/v1/configuration/callbacks/applications/other-app', undefined],
       ['GET', '/calling/v1/nothing-here', undefined],
     ] as const) {
-      const res = await http(sim.url, method, path, body);
+      const res = await http(suite.sim.url, method, path, body);
       expect({ path, method, status: res.status, errorCode: res.body.errorCode }).toEqual({ path, method, status: 404, errorCode: 40400 });
       expect(res.body).toEqual({ status: '404 ResourceNotFound', errorCode: 40400, message: expect.any(String), reference: expect.any(String) });
     }
@@ -158,14 +132,14 @@ describe('authentication', () => {
     ['a wrong Basic secret', 40102, { authorization: `Basic ${Buffer.from(`${TEST_KEY}:wrong`).toString('base64')}` }],
   ];
   it.each(cases)('rejects %s with 401 / %i', async (_name, errorCode, headers) => {
-    const res = await http(sim.url, 'POST', path, body, { header: { 'content-type': 'application/json', ...headers } });
+    const res = await http(suite.sim.url, 'POST', path, body, { header: { 'content-type': 'application/json', ...headers } });
     expect(res.status).toBe(401);
     expect(res.body).toEqual({ status: expect.stringMatching(/^401 /), errorCode, message: expect.any(String), reference: expect.any(String) });
   });
 
   it('accepts Basic key:secret and a correctly signed request', async () => {
-    expect((await http(sim.url, 'POST', path, body, 'basic')).status).toBe(200);
-    expect((await http(sim.url, 'POST', path, body, { header: { 'content-type': 'application/json', ...signed() } })).status).toBe(200);
+    expect((await http(suite.sim.url, 'POST', path, body, 'basic')).status).toBe(200);
+    expect((await http(suite.sim.url, 'POST', path, body, { header: { 'content-type': 'application/json', ...signed() } })).status).toBe(200);
   });
 });
 
@@ -188,14 +162,14 @@ describe('callout validation (400 / 40001)', () => {
     ['a body that is not JSON', '{"method":', /not valid JSON/],
   ];
   it.each(cases)('rejects %s', async (_name, body, message) => {
-    const res = await http(sim.url, 'POST', '/calling/v1/callouts', body);
+    const res = await http(suite.sim.url, 'POST', '/calling/v1/callouts', body);
     expect(res.status).toBe(400);
     expect(res.body).toMatchObject({ status: '400 ParameterValidation', errorCode: 40001 });
     expect(res.body.message).toMatch(message);
   });
 
   it('rejects a ManageCall PATCH whose SVAML is invalid', async () => {
-    const res = await http(sim.url, 'PATCH', '/calling/v1/calls/id/any', { action: { name: 'connectPstn', number: '+1555' } });
+    const res = await http(suite.sim.url, 'PATCH', '/calling/v1/calls/id/any', { action: { name: 'connectPstn', number: '+1555' } });
     expect(res.status).toBe(400);
     expect(res.body.errorCode).toBe(40001);
   });
@@ -203,29 +177,29 @@ describe('callout validation (400 / 40001)', () => {
 
 describe('application management API', () => {
   it('lists, assigns and unassigns numbers', async () => {
-    const before = await http(sim.url, 'GET', '/v1/configuration/numbers');
+    const before = await http(suite.sim.url, 'GET', '/v1/configuration/numbers');
     expect(before.body.numbers).toContainEqual({ number: '+15550100001', applicationkey: TEST_KEY, capability: 'voice' });
-    expect((await http(sim.url, 'POST', '/v1/configuration/numbers', { numbers: ['+46101234567'], capability: 'voice' })).status).toBe(204);
-    const after = await http(sim.url, 'GET', '/v1/configuration/numbers');
+    expect((await http(suite.sim.url, 'POST', '/v1/configuration/numbers', { numbers: ['+46101234567'], capability: 'voice' })).status).toBe(204);
+    const after = await http(suite.sim.url, 'GET', '/v1/configuration/numbers');
     expect(after.body.numbers).toContainEqual({ number: '+46101234567', applicationkey: TEST_KEY, capability: 'voice' });
-    expect((await http(sim.url, 'DELETE', '/v1/configuration/numbers', { number: '+46101234567' })).status).toBe(204);
-    const unassigned = await http(sim.url, 'GET', '/v1/configuration/numbers');
+    expect((await http(suite.sim.url, 'DELETE', '/v1/configuration/numbers', { number: '+46101234567' })).status).toBe(204);
+    const unassigned = await http(suite.sim.url, 'GET', '/v1/configuration/numbers');
     expect(unassigned.body.numbers).toContainEqual({ number: '+46101234567', capability: 'voice' });
-    expect((await http(sim.url, 'POST', '/v1/configuration/numbers', { numbers: [] })).status).toBe(400);
-    expect((await http(sim.url, 'DELETE', '/v1/configuration/numbers', { number: '+46109999999' })).status).toBe(404);
+    expect((await http(suite.sim.url, 'POST', '/v1/configuration/numbers', { numbers: [] })).status).toBe(400);
+    expect((await http(suite.sim.url, 'DELETE', '/v1/configuration/numbers', { number: '+46109999999' })).status).toBe(404);
   });
 
   it('gets and updates callback URLs, and callbacks then go to the registered URL', async () => {
     const other = await CallbackReceiver.start('/other/path');
     try {
-      const got = await http(sim.url, 'GET', `/v1/configuration/callbacks/applications/${TEST_KEY}`);
-      expect(got.body).toEqual({ url: { primary: receiver.url } });
-      const update = { url: { primary: other.url, fallback: receiver.url } };
-      expect((await http(sim.url, 'POST', `/v1/configuration/callbacks/applications/${TEST_KEY}`, update)).status).toBe(204);
-      expect((await http(sim.url, 'GET', `/v1/configuration/callbacks/applications/${TEST_KEY}`)).body).toEqual(update);
-      const bad = await http(sim.url, 'POST', `/v1/configuration/callbacks/applications/${TEST_KEY}`, { url: { primary: 'ftp://x' } });
+      const got = await http(suite.sim.url, 'GET', `/v1/configuration/callbacks/applications/${TEST_KEY}`);
+      expect(got.body).toEqual({ url: { primary: suite.receiver.url } });
+      const update = { url: { primary: other.url, fallback: suite.receiver.url } };
+      expect((await http(suite.sim.url, 'POST', `/v1/configuration/callbacks/applications/${TEST_KEY}`, update)).status).toBe(204);
+      expect((await http(suite.sim.url, 'GET', `/v1/configuration/callbacks/applications/${TEST_KEY}`)).body).toEqual(update);
+      const bad = await http(suite.sim.url, 'POST', `/v1/configuration/callbacks/applications/${TEST_KEY}`, { url: { primary: 'ftp://x' } });
       expect(bad.status).toBe(400);
-      const { callId } = (await http(sim.url, 'POST', '/_sim/inbound', { from: '+46701112233', to: '+15550100001' }, 'none')).body;
+      const { callId } = (await http(suite.sim.url, 'POST', '/_sim/inbound', { from: '+46701112233', to: '+15550100001' }, 'none')).body;
       const ice = await other.waitForEvent(callId, 'ice');
       expect(ice.path).toBe('/other/path');
       expect(ice.signatureOk).toBe(true);
@@ -235,23 +209,23 @@ describe('application management API', () => {
   });
 
   it('queries a number', async () => {
-    const res = await http(sim.url, 'GET', '/v1/calling/query/number/+46701234567');
+    const res = await http(suite.sim.url, 'GET', '/v1/calling/query/number/+46701234567');
     expect(res.body).toEqual({
       number: { countryId: 'SE', numberType: 'Mobile', normalizedNumber: '+46701234567', restricted: false, rate: { currencyId: 'USD', amount: 0.02 } },
     });
-    expect((await http(sim.url, 'GET', '/v1/calling/query/number/12')).status).toBe(400);
+    expect((await http(suite.sim.url, 'GET', '/v1/calling/query/number/12')).status).toBe(400);
   });
 });
 
 describe('fidelity with the official @sinch/voice SDK', () => {
   it('places a tts callout, reads the call and the application settings unchanged', async () => {
     // A long ring keeps the call ONGOING while the SDK reads it back.
-    await http(sim.url, 'PUT', '/_sim/rules', { rules: [{ match: '+14045005003', outcome: 'answered', ringTimeS: 100 }] }, 'none');
+    await http(suite.sim.url, 'PUT', '/_sim/rules', { rules: [{ match: '+14045005003', outcome: 'answered', ringTimeS: 100 }] }, 'none');
     const voice = new VoiceService({
       applicationKey: TEST_KEY,
       applicationSecret: TEST_SECRET,
-      voiceHostname: sim.url,
-      voiceApplicationManagementHostname: sim.url,
+      voiceHostname: suite.sim.url,
+      voiceApplicationManagementHostname: suite.sim.url,
     });
     const { callId } = await voice.callouts.tts({
       ttsCalloutRequestBody: {
@@ -262,14 +236,14 @@ describe('fidelity with the official @sinch/voice SDK', () => {
     expect(callId).toEqual(expect.any(String));
     const call = await voice.calls.get({ callId: callId! });
     expect(call).toMatchObject({ callId, status: 'ONGOING', to: { type: 'number', endpoint: '+14045005003' } });
-    const dice = await receiver.waitForEvent(callId!, 'dice');
+    const dice = await suite.receiver.waitForEvent(callId!, 'dice');
     expect(dice.body).toMatchObject({ result: 'ANSWERED', reason: 'MANAGERHANGUP' });
     const final = await voice.calls.get({ callId: callId! });
     expect(final).toMatchObject({ status: 'FINAL', result: 'ANSWERED', debit: { currencyId: 'USD', amount: 0.0135 } });
     const numbers = await voice.applications.listNumbers({});
     expect(numbers.numbers?.length).toBeGreaterThan(0);
     const callbacks = await voice.applications.getCallbackURLs({ applicationkey: TEST_KEY });
-    expect(callbacks.url?.primary).toBe(receiver.url);
+    expect(callbacks.url?.primary).toBe(suite.receiver.url);
     const query = await voice.applications.queryNumber({ number: '+14045005003' });
     expect(query.number?.countryId).toBe('US');
   });

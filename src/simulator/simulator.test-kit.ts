@@ -176,3 +176,23 @@ export const tts = (endpoint: string, extra: Record<string, unknown> = {}) => ({
   method: 'ttsCallout',
   ttsCallout: { cli: '+14045001000', destination: { type: 'number', endpoint }, locale: 'en-US', text: 'Hello from the simulator.', ...extra },
 });
+
+// The shared life of a simulator spec: one simulator and one receiver per file, reset before each test.
+export function useSimulator(extra: Partial<SimulatorOptions> = {}): { readonly sim: SinchSimulator; readonly receiver: CallbackReceiver } {
+  const suite = {} as { sim: SinchSimulator; receiver: CallbackReceiver };
+  beforeAll(async () => {
+    suite.receiver = await CallbackReceiver.start();
+    suite.sim = await startSim({ callbackUrl: suite.receiver.url, ...extra });
+  });
+  afterAll(async () => {
+    await suite.sim.close();
+    await suite.receiver.close();
+    await closeKit();
+  });
+  beforeEach(async () => {
+    await http(suite.sim.url, 'POST', '/_sim/reset', undefined, 'none');
+    suite.sim.setCallbackUrl(suite.receiver.url);
+    suite.receiver.clear();
+  });
+  return suite;
+}
