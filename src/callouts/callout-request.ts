@@ -1,11 +1,12 @@
 import type { FieldProblem } from 'src/common/app-error';
 import { normalizePhoneNumber } from 'src/common/phone-number';
-import { CallCustomError, encodeCallCustom } from 'src/calls/call-custom';
+import { CallCustomError, encodeCallCustom, type CallCustomExtra } from 'src/calls/call-custom';
 import { svaml } from 'src/sinch/svaml/svaml.builders';
 import { isRecord, type SvamlViolation } from 'src/sinch/svaml/svaml.rules';
 import type { Svaml, SvamlInstruction } from 'src/sinch/svaml/svaml.types';
 import type { ConferenceCalloutRequest, CustomCalloutRequest, TtsCalloutRequest } from 'src/sinch/voice-client.types';
 import { validateConferenceCallout, validateCustomCallout, validateTtsCallout } from 'src/sinch/voice-request.validator';
+import { conferenceRecordingMarker, RECORDING_KEY, ttsRecordingMarker } from './callout-recording';
 import type { ConferenceCalloutDto, CreateCalloutDto, CustomCalloutDto, TtsCalloutDto } from './dto/create-callout.dto';
 
 export type SinchCalloutRequest = TtsCalloutRequest | ConferenceCalloutRequest | CustomCalloutRequest;
@@ -19,6 +20,8 @@ export interface PlannedCallout {
   country?: string;
   conferenceId?: string;
   request: SinchCalloutRequest;
+  // Goes into `custom` next to the row's id: the caller's data, plus what an ACE answer needs.
+  customExtra?: CallCustomExtra;
 }
 
 export type PlanResult = { ok: true; plan: PlannedCallout } | { ok: false; problems: FieldProblem[] };
@@ -38,15 +41,22 @@ export function planCallout(dto: CreateCalloutDto): PlanResult {
   const cli = dto.cli === undefined || dto.cli === 'private' ? dto.cli : normalizePhoneNumber(dto.cli)?.e164;
   if (dto.cli !== undefined && cli === undefined) return invalid('cli', 'isDialableNumber', 'cli must be a valid phone number or "private"');
 
+  const reserved = Object.keys(dto.custom ?? {}).find((k) => k.startsWith('_'));
+  if (reserved) return invalid('custom', 'reserved_key', `custom.${reserved}: keys starting with "_" are reserved`);
+  const marker = dto.record !== true ? undefined : dto.type === 'tts' ? ttsRecordingMarker() : dto.type === 'conference'
+    ? conferenceRecordingMarker(dto.conferenceId, dto.moh, dto.dtmfOptions ? defined({ ...dto.dtmfOptions }) : undefined)
+    : undefined;
+  const extra = marker === undefined ? dto.custom : { ...dto.custom, [RECORDING_KEY]: marker };
+  const customExtra = extra && Object.keys(extra).length > 0 ? extra : undefined;
   let custom: string;
   try {
-    custom = encodeCallCustom(SIZING_CALL_ID, dto.custom);
+    custom = encodeCallCustom(SIZING_CALL_ID, customExtra);
   } catch (error) {
     if (!(error instanceof CallCustomError)) throw error;
     return invalid('custom', 'max_bytes', `custom is too large: ${error.message}`);
   }
 
-  const base = { toNumber: to.e164, country: to.country, fromNumber: cli === 'private' ? undefined : cli };
+  const base = { toNumber: to.e164, country: to.country, fromNumber: cli === 'private' ? undefined : cli, customExtra };
   switch (dto.type) {
     case 'tts': {
       const request = ttsRequest(dto, to.e164, cli);

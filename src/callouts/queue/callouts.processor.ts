@@ -1,0 +1,94 @@
+import { WorkerHost } from '@nestjs/bullmq';
+import { Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
+import { UnrecoverableError, Worker, type Job, type WorkerOptions } from 'bullmq';
+import { AppConfig } from 'src/config/app-config';
+import { CalloutMetrics } from 'src/callouts/callout-metrics';
+import { CalloutDialer, type DialResult } from './callout-dialer';
+import { retryDelayMs } from './callout-failure';
+import { CALLOUT_JOBS, CalloutRetryError, type CalloutJobName, type DialJobData } from './callout-jobs';
+import { calloutLimiter } from './callout-pacing';
+import { CalloutQueue } from './callout-queue';
+import { CalloutSweeper, type SweepReport } from './callout-sweeper';
+
+const SWEEP_SCHEDULER_ID = 'callouts-sweep';
+
+// Worker options come from configuration, and @Processor takes them statically: CalloutsModule.forRoot decorates
+// a subclass of this class with them (one per app instance, so e2e apps with other settings do not clash).
+export function calloutWorkerOptions(config: AppConfig): Partial<WorkerOptions> {
+  const { perSecond, concurrency, lockMs, retryBaseMs, retryMaxMs } = config.callouts;
+  return {
+    concurrency,
+    // One global limiter in Redis: every worker process shares the pace.
+    limiter: calloutLimiter(perSecond),
+    lockDuration: lockMs,
+    stalledInterval: lockMs,
+    maxStalledCount: 2,
+    settings: {
+      backoffStrategy: (attemptsMade: number, _type?: string, err?: Error) =>
+        err instanceof CalloutRetryError ? err.delayMs : retryDelayMs(attemptsMade, { baseMs: retryBaseMs, maxMs: retryMaxMs }),
+    },
+  };
+}
+
+// Thin: maps the dialer's verdict onto BullMQ's semantics (retry with a delay, pause the whole queue, give up).
+@Injectable()
+export class CalloutsProcessor extends WorkerHost implements OnApplicationBootstrap {
+  private readonly logger = new Logger('CalloutsProcessor');
+
+  constructor(
+    private readonly dialer: CalloutDialer,
+    private readonly sweeper: CalloutSweeper,
+    private readonly calloutQueue: CalloutQueue,
+    private readonly metrics: CalloutMetrics,
+    private readonly config: AppConfig,
+  ) {
+    super();
+  }
+
+  async onApplicationBootstrap(): Promise<void> {
+    if (!this.config.runsWorkers) return;
+    await this.calloutQueue.queue.upsertJobScheduler(
+      SWEEP_SCHEDULER_ID,
+      { every: this.config.callouts.sweepIntervalS * 1000 },
+      { name: CALLOUT_JOBS.sweep, data: {}, opts: { removeOnComplete: { count: 10 }, removeOnFail: { count: 100 } } },
+    );
+  }
+
+  async process(job: Job<unknown, unknown, CalloutJobName>): Promise<DialResult | SweepReport> {
+    switch (job.name) {
+      case CALLOUT_JOBS.dial:
+        return this.dial(job as Job<DialJobData>);
+      case CALLOUT_JOBS.sweep:
+        return this.sweeper.sweep();
+      default:
+        throw new UnrecoverableError(`No handler for callouts job "${String(job.name)}"`);
+    }
+  }
+
+  private async dial(job: Job<DialJobData>): Promise<DialResult> {
+    const startedAt = Date.now();
+    const { callId, requestId } = job.data;
+    const result = await this.dialer.dial(callId);
+    const log = { callId, requestId, jobId: job.id, outcome: result.outcome, ms: Date.now() - startedAt };
+    if ('attempt' in result && result.attempt === 1) this.metrics.wait.observe((startedAt - job.timestamp) / 1000);
+    switch (result.outcome) {
+      case 'retry':
+        this.logger.warn({ ...log, error: result.error, delayMs: result.delayMs }, 'Callout refused by Sinch; retrying');
+        if (result.rateLimited) {
+          // A 429 is about the account, not this call: pause the whole queue (every worker), then try this job again.
+          await this.calloutQueue.queue.rateLimit(result.delayMs);
+          throw Worker.RateLimitError();
+        }
+        throw new CalloutRetryError(result.error.errorMessage, result.delayMs);
+      case 'failed':
+        this.logger.warn({ ...log, error: result.error, reason: result.reason }, 'Callout failed');
+        throw new UnrecoverableError(result.error.errorMessage);
+      case 'in_doubt':
+        this.logger.warn({ ...log, reason: result.reason, error: result.error }, 'Callout outcome unknown; not dialling again');
+        return result;
+      default:
+        this.logger.log(log, 'Callout job done');
+        return result;
+    }
+  }
+}
