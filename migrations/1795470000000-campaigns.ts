@@ -27,6 +27,7 @@ export class Campaigns1795470000000 implements MigrationInterface {
         "pacing_tokens" double precision,
         "pacing_at" TIMESTAMP WITH TIME ZONE,
         "dial_sequence" bigint NOT NULL DEFAULT 0,
+        "spent_amount" numeric(18,6) NOT NULL DEFAULT 0,
         "created_by" uuid,
         "created_at" TIMESTAMP WITH TIME ZONE NOT NULL DEFAULT now(),
         "updated_at" TIMESTAMP WITH TIME ZONE NOT NULL DEFAULT now(),
@@ -73,6 +74,21 @@ export class Campaigns1795470000000 implements MigrationInterface {
     );
 
     await queryRunner.query(`
+      CREATE TABLE "campaign_attempts" (
+        "call_id" uuid NOT NULL,
+        "campaign_id" uuid NOT NULL,
+        "contact_id" uuid NOT NULL,
+        "attempt" integer NOT NULL,
+        "outcome" text NOT NULL,
+        "contact_status" text NOT NULL,
+        "next_attempt_at" TIMESTAMP WITH TIME ZONE,
+        "settled_at" TIMESTAMP WITH TIME ZONE NOT NULL DEFAULT now(),
+        CONSTRAINT "pk_campaign_attempts" PRIMARY KEY ("call_id"),
+        CONSTRAINT "fk_campaign_attempts_campaign" FOREIGN KEY ("campaign_id") REFERENCES "campaigns"("id") ON DELETE CASCADE
+      )`);
+    await queryRunner.query('CREATE INDEX "ix_campaign_attempts_campaign" ON "campaign_attempts" ("campaign_id", "settled_at")');
+
+    await queryRunner.query(`
       CREATE TABLE "dnc_entries" (
         "id" uuid NOT NULL DEFAULT gen_random_uuid(),
         "phone" text NOT NULL,
@@ -114,6 +130,7 @@ export class Campaigns1795470000000 implements MigrationInterface {
   public async down(queryRunner: QueryRunner): Promise<void> {
     await queryRunner.query('DROP TABLE "dnc_audit"');
     await queryRunner.query('DROP TABLE "dnc_entries"');
+    await queryRunner.query('DROP TABLE "campaign_attempts"');
     await queryRunner.query('DROP TABLE "campaign_contacts"');
     await queryRunner.query('DROP TABLE "campaigns"');
   }

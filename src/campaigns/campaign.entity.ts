@@ -111,6 +111,10 @@ export class Campaign {
   @Column({ type: 'bigint', default: 0, transformer: { to: (v: number) => v, from: (v: string) => Number(v) } })
   dialSequence: number;
 
+  // What its calls cost so far in the spend cap's currency (DiCE debits, added once per settled attempt).
+  @Column({ type: 'numeric', precision: 18, scale: 6, default: 0 })
+  spentAmount: string;
+
   @Column({ type: 'uuid', nullable: true })
   createdBy: string | null;
 
