@@ -46,6 +46,16 @@ export class AppConfig {
     answeredAfterS: number;
     unansweredAfterS: number;
   };
+  readonly campaigns: {
+    dialerIntervalMs: number;
+    // Contacts one campaign may claim in one tick, whatever its rate (keeps each claim transaction short).
+    dialerMaxPerTick: number;
+    // How often API processes reload campaign scripts; the dialer waits this long after a start or resume.
+    configRefreshMs: number;
+    importMaxBytes: number;
+    // At most `calls` calls to one number within `windowH` hours, across all campaigns.
+    frequencyCap: { calls: number; windowH: number };
+  };
   readonly publicBaseUrl?: string;
   readonly simulator: { port: number; timeScale: number };
 

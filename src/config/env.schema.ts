@@ -83,6 +83,12 @@ export class EnvVars {
   @IsOptional() @Transform(toInt) @IsInt() @Min(1) @Max(86_400) CALLOUT_REQUEUE_AFTER_S?: number;
   @IsOptional() @Transform(toInt) @IsInt() @Min(60) @Max(7 * 86_400) CALLOUT_IN_DOUBT_TIMEOUT_S?: number;
   @IsOptional() @Transform(toInt) @IsInt() @Min(1) @Max(24 * 30) IDEMPOTENCY_KEY_TTL_H?: number;
+  @IsOptional() @Transform(toInt) @IsInt() @Min(100) @Max(60_000) CAMPAIGN_DIALER_INTERVAL_MS?: number;
+  @IsOptional() @Transform(toInt) @IsInt() @Min(1) @Max(5000) CAMPAIGN_DIALER_MAX_PER_TICK?: number;
+  @IsOptional() @Transform(toInt) @IsInt() @Min(100) @Max(60_000) CAMPAIGN_CONFIG_REFRESH_MS?: number;
+  @IsOptional() @Transform(toInt) @IsInt() @Min(1) @Max(10_240) CAMPAIGN_IMPORT_MAX_MB?: number;
+  @IsOptional() @Transform(toInt) @IsInt() @Min(1) @Max(1000) FREQUENCY_CAP_CALLS?: number;
+  @IsOptional() @Transform(toNumber) @IsNumber() @Min(0.01) @Max(24 * 31) FREQUENCY_CAP_WINDOW_H?: number;
   @IsOptional() @Transform(toInt) @IsInt() @Min(0) @Max(65535) SIMULATOR_PORT?: number;
   @IsOptional() @Transform(toNumber) @IsNumber() @Min(0.01) @Max(10_000) SIMULATOR_TIME_SCALE?: number;
 }

@@ -25,6 +25,19 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ SINCH_CALLOUTS_PER_SECOND: '0' })).toThrow(/SINCH_CALLOUTS_PER_SECOND/);
   });
 
+  it('reads the campaign dialer and frequency cap settings', () => {
+    expect(loadConfig({}).campaigns).toEqual({
+      dialerIntervalMs: 1000,
+      dialerMaxPerTick: 200,
+      configRefreshMs: 2000,
+      importMaxBytes: 256 * 1024 * 1024,
+      frequencyCap: { calls: 3, windowH: 24 },
+    });
+    const config = loadConfig({ FREQUENCY_CAP_CALLS: '5', FREQUENCY_CAP_WINDOW_H: '0.5', CAMPAIGN_DIALER_INTERVAL_MS: '250' });
+    expect(config.campaigns).toMatchObject({ dialerIntervalMs: 250, frequencyCap: { calls: 5, windowH: 0.5 } });
+    expect(() => loadConfig({ FREQUENCY_CAP_CALLS: '0' })).toThrow(/FREQUENCY_CAP_CALLS/);
+  });
+
   it.each([
     [{ PORT: 'abc' }, /PORT/],
     [{ PORT: '70000' }, /PORT must not be greater than 65535/],

@@ -87,6 +87,13 @@ export function loadConfig(env: Record<string, string | undefined>): AppConfig {
       // Ringing ends within minutes (dial timeouts, a 600 s park); a quarter of an hour is already long.
       unansweredAfterS: vars.RECONCILE_UNANSWERED_AFTER_S ?? 900,
     },
+    campaigns: {
+      dialerIntervalMs: vars.CAMPAIGN_DIALER_INTERVAL_MS ?? 1000,
+      dialerMaxPerTick: vars.CAMPAIGN_DIALER_MAX_PER_TICK ?? 200,
+      configRefreshMs: vars.CAMPAIGN_CONFIG_REFRESH_MS ?? 2000,
+      importMaxBytes: (vars.CAMPAIGN_IMPORT_MAX_MB ?? 256) * 1024 * 1024,
+      frequencyCap: { calls: vars.FREQUENCY_CAP_CALLS ?? 3, windowH: vars.FREQUENCY_CAP_WINDOW_H ?? 24 },
+    },
     publicBaseUrl: vars.PUBLIC_BASE_URL,
     simulator: { port: vars.SIMULATOR_PORT ?? 3019, timeScale: vars.SIMULATOR_TIME_SCALE ?? 1 },
   });
