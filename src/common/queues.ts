@@ -6,6 +6,7 @@ export const QUEUES = {
   callbackInbox: 'callback-inbox',
   reconciler: 'reconciler',
   callouts: 'callouts',
+  campaignDialer: 'campaign-dialer',
 } as const;
 export type QueueName = (typeof QUEUES)[keyof typeof QUEUES];
 
