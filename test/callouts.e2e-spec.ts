@@ -29,7 +29,7 @@ describe('callouts (e2e)', () => {
   const countCalls = async (): Promise<number> => Number((await db.query('SELECT count(*)::int AS n FROM calls'))[0].n);
   const post = (body: unknown, options: { key?: string | null; headers?: Record<string, string> } = {}) =>
     t.request('POST', '/api/v1/callouts', { body, ...options });
-  const tts = (o: Record<string, unknown> = {}) => ({ type: 'tts', destination: '+46701234567', text: 'Your order has shipped', ...o });
+  const tts = (o: Record<string, unknown> = {}) => ({ type: 'tts', destination: '+46701234560', text: 'Your order has shipped', ...o });
   const waitFinal = (id: string, timeoutMs = 15_000) =>
     waitFor(async () => {
       const row = await callRow(id);
@@ -125,13 +125,116 @@ describe('callouts (e2e)', () => {
       expect(supervisor.body).toMatchObject({ state: 'queued', type, href: `/api/v1/calls/${supervisor.body.id}` });
       const id: string = supervisor.body.id;
       const row = await waitFinal(id);
-      expect(row.final_source).toBe('dice');
+      expect(row).toMatchObject({ state: 'completed', final_source: 'dice' });
       const mine = calloutsPerCall(await sim.callouts(since)).get(id) ?? [];
       expect(mine).toHaveLength(1);
       expect(mine[0]).toMatchObject({ status: 200, sinchCallId: row.sinch_call_id });
       expect(row.dial_attempts).toBe(1);
       const api = await t.request('GET', supervisor.body.href);
       expect(api.body).toMatchObject({ id, kind: type, sinchCallId: row.sinch_call_id });
+    });
+
+    it.each([
+      ['tts', tts({ record: true })],
+      ['conference', { type: 'conference', destination: '+14155550100', conferenceId: 'recorded-room', moh: 'music2', record: true }],
+      ['custom', { type: 'custom', destination: '+14155550100', record: true }],
+    ])('a recorded %s callout starts recording once answered', async (_type, body) => {
+      const res = await post(body);
+      expect(res.status).toBe(202);
+      const row = await waitFinal(res.body.id);
+      const simCall = await fetch(`${sim.url}/_sim/calls/${row.sinch_call_id}`).then((r) => r.json());
+      expect(simCall.history.map((h: { what: string }) => h.what)).toEqual(expect.arrayContaining(['answered', 'recording started']));
+    });
+  });
+
+  describe('retries and failures', () => {
+    it('429 then 503 then success: placed exactly once, every attempt visible on the call', async () => {
+      const since = await sim.lastSeq();
+      await sim.setFaults({ sequence: [429, 503], retryAfterS: 1 });
+      const res = await post(tts());
+      expect(res.status).toBe(202);
+      const row = await waitFinal(res.body.id);
+      const mine = calloutsPerCall(await sim.callouts(since)).get(res.body.id) ?? [];
+      expect(mine.map((c) => c.status)).toEqual([429, 503, 200]);
+      // Retry-After (1 s) was honoured both times.
+      expect(mine[1].arrivedAt - mine[0].arrivedAt).toBeGreaterThanOrEqual(950);
+      expect(mine[2].arrivedAt - mine[1].arrivedAt).toBeGreaterThanOrEqual(950);
+      expect(row).toMatchObject({ dial_attempts: 3, sinch_call_id: mine[2].sinchCallId, error_code: 50300, final_source: 'dice' });
+    });
+
+    it('a 400 from Sinch fails the call at once with its errorCode', async () => {
+      const since = await sim.lastSeq();
+      await sim.setFaults({ sequence: [400] });
+      const res = await post(tts());
+      const row = await waitFor(async () => {
+        const r = await callRow(res.body.id);
+        return r.state === 'failed' ? r : undefined;
+      }, 10_000);
+      expect(row).toMatchObject({ dial_attempts: 1, error_code: 40000, sinch_call_id: null, final_source: null });
+      expect(row.error_message).toMatch(/400/);
+      expect(calloutsPerCall(await sim.callouts(since)).get(res.body.id)).toHaveLength(1);
+    });
+
+    it('gives up after CALLOUT_MAX_ATTEMPTS refusals, keeping the last error', async () => {
+      await sim.setFaults({ sequence: [503, 503, 503, 503, 503, 503] });
+      const res = await post(tts());
+      const row = await waitFor(async () => {
+        const r = await callRow(res.body.id);
+        return r.state === 'failed' ? r : undefined;
+      }, 20_000);
+      expect(row).toMatchObject({ dial_attempts: 5, error_code: 50300, sinch_call_id: null });
+      expect(row.error_message).toMatch(/^Gave up after 5 attempts/);
+    });
+  });
+
+  describe('Idempotency-Key', () => {
+    it('a repeated request answers the first answer and creates nothing', async () => {
+      const key = `order-${Date.now()}`;
+      const first = await post(tts(), { headers: { 'idempotency-key': key } });
+      const before = await countCalls();
+      const again = await post(tts(), { headers: { 'idempotency-key': key } });
+      expect(first.status).toBe(202);
+      expect(again.status).toBe(202);
+      expect(again.body).toEqual(first.body);
+      expect(await countCalls()).toBe(before);
+    });
+
+    it('the same key with another body is a 409', async () => {
+      const key = `conflict-${Date.now()}`;
+      expect((await post(tts(), { headers: { 'idempotency-key': key } })).status).toBe(202);
+      const res = await post(tts({ text: 'Something else' }), { headers: { 'idempotency-key': key } });
+      expect(res.status).toBe(409);
+      expect(res.body.details).toEqual([expect.objectContaining({ field: 'Idempotency-Key', rule: 'idempotency_key_reused' })]);
+    });
+
+    it('concurrent duplicates create one call', async () => {
+      const key = `burst-${Date.now()}`;
+      const before = await countCalls();
+      const answers = await Promise.all(Array.from({ length: 8 }, () => post(tts(), { headers: { 'idempotency-key': key } })));
+      expect(answers.map((a) => a.status)).toEqual(Array(8).fill(202));
+      expect(new Set(answers.map((a) => a.body.id)).size).toBe(1);
+      expect(await countCalls()).toBe(before + 1);
+    });
+  });
+
+  describe('pacing', () => {
+    it('50 callouts at 10 per second reach Sinch over about 5 s, never in a burst', async () => {
+      const since = await sim.lastSeq();
+      const answers = await Promise.all(Array.from({ length: 50 }, (_, i) => post(tts({ destination: `+1415555${String(1000 + i)}` }))));
+      expect(answers.every((a) => a.status === 202)).toBe(true);
+      const ids = new Set(answers.map((a) => a.body.id as string));
+      const mine = await waitFor(async () => {
+        const callouts = (await sim.callouts(since)).filter((c) => c.ourCallId && ids.has(c.ourCallId));
+        return callouts.length >= 50 ? callouts : undefined;
+      }, 15_000);
+      const times = mine.map((c) => c.arrivedAt).sort((a, b) => a - b);
+      const span = times[times.length - 1] - times[0];
+      expect(span).toBeGreaterThanOrEqual(4000);
+      expect(span).toBeLessThanOrEqual(6500);
+      // No one-second window holds much more than the configured rate (BullMQ's first-window burst kept small).
+      const busiest = Math.max(...times.map((start) => times.filter((x) => x >= start && x < start + 1000).length));
+      expect(busiest).toBeLessThanOrEqual(12);
+      expect(calloutsPerCall(mine).size).toBe(50);
     });
   });
 });
