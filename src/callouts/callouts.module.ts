@@ -19,7 +19,8 @@ import { calloutWorkerOptions, CalloutsProcessor } from './queue/callouts.proces
 import { QueueDashboard } from './queue-dashboard';
 
 // Callouts: the admin API, the paced `callouts` queue and its worker, the sweep, the queue dashboard.
-// Global so other features (the campaign dialer) inject CalloutQueue to hand over the calls they create.
+// Global so other features (the campaign dialer) inject CalloutQueue to hand over the calls they create, and
+// IdempotencyService for their own money-spending POSTs (campaign start).
 @Module({})
 export class CalloutsModule {
   static forRoot(config: AppConfig): DynamicModule {
@@ -45,7 +46,7 @@ export class CalloutsModule {
         QueueDashboard,
         ConfiguredCalloutsProcessor,
       ],
-      exports: [CalloutQueue, CalloutsService],
+      exports: [CalloutQueue, CalloutsService, IdempotencyService],
     };
   }
 }
