@@ -8,6 +8,10 @@ import { calloutsPerCall, SimClient } from './sim-client';
 import { createTestApp, testEnv, type TestApp } from './test-app';
 import { waitFor } from './wait-for';
 
+// waitFor for a condition that answers its value once it holds.
+const waitForValue = async <T>(condition: () => Promise<T | undefined>, timeoutMs: number, describe?: () => string): Promise<T> =>
+  (await waitFor(condition, timeoutMs, describe)) as T;
+
 const CALLS = 20;
 
 interface Row {
@@ -76,7 +80,7 @@ describe('callouts: a worker killed mid-dial (e2e)', () => {
     // Every call ends up finalised by its DiCE, or in doubt (marked in flight, never reached Sinch) and left
     // alone: the worker cannot tell that from a request Sinch got, so it does not dial blindly either.
     let last = '';
-    const settled = await waitFor(async () => {
+    const settled = await waitForValue(async () => {
       const current = await rows(ids);
       last = JSON.stringify(current.map((r) => [r.state, r.final_source, r.dial_started_at !== null]));
       const reached = calloutsPerCall(await sim.callouts());

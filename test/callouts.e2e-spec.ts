@@ -5,6 +5,10 @@ import { calloutsPerCall, SimClient } from './sim-client';
 import { createTestApp, TestApp } from './test-app';
 import { waitFor } from './wait-for';
 
+// waitFor for a condition that answers its value once it holds.
+const waitForValue = async <T>(condition: () => Promise<T | undefined>, timeoutMs: number, describe?: () => string): Promise<T> =>
+  (await waitFor(condition, timeoutMs, describe)) as T;
+
 const FINAL = ['completed', 'busy', 'no_answer', 'failed', 'cancelled'];
 
 interface CallRow {
@@ -31,7 +35,7 @@ describe('callouts (e2e)', () => {
     t.request('POST', '/api/v1/callouts', { body, ...options });
   const tts = (o: Record<string, unknown> = {}) => ({ type: 'tts', destination: '+46701234560', text: 'Your order has shipped', ...o });
   const waitFinal = (id: string, timeoutMs = 15_000) =>
-    waitFor(async () => {
+    waitForValue(async () => {
       const row = await callRow(id);
       return FINAL.includes(row.state) && row.final_source !== null ? row : undefined;
     }, timeoutMs, () => `call ${id} not finalised by a DiCE`);
@@ -142,8 +146,8 @@ describe('callouts (e2e)', () => {
       const res = await post(body);
       expect(res.status).toBe(202);
       const row = await waitFinal(res.body.id);
-      const simCall = await fetch(`${sim.url}/_sim/calls/${row.sinch_call_id}`).then((r) => r.json());
-      expect(simCall.history.map((h: { what: string }) => h.what)).toEqual(expect.arrayContaining(['answered', 'recording started']));
+      const simCall = (await fetch(`${sim.url}/_sim/calls/${row.sinch_call_id}`).then((r) => r.json())) as { history: { what: string }[] };
+      expect(simCall.history.map((h) => h.what)).toEqual(expect.arrayContaining(['answered', 'recording started']));
     });
   });
 
@@ -166,7 +170,7 @@ describe('callouts (e2e)', () => {
       const since = await sim.lastSeq();
       await sim.setFaults({ sequence: [400] });
       const res = await post(tts());
-      const row = await waitFor(async () => {
+      const row = await waitForValue(async () => {
         const r = await callRow(res.body.id);
         return r.state === 'failed' ? r : undefined;
       }, 10_000);
@@ -178,7 +182,7 @@ describe('callouts (e2e)', () => {
     it('gives up after CALLOUT_MAX_ATTEMPTS refusals, keeping the last error', async () => {
       await sim.setFaults({ sequence: [503, 503, 503, 503, 503, 503] });
       const res = await post(tts());
-      const row = await waitFor(async () => {
+      const row = await waitForValue(async () => {
         const r = await callRow(res.body.id);
         return r.state === 'failed' ? r : undefined;
       }, 20_000);
@@ -223,7 +227,7 @@ describe('callouts (e2e)', () => {
       const answers = await Promise.all(Array.from({ length: 50 }, (_, i) => post(tts({ destination: `+1415555${String(1000 + i)}` }))));
       expect(answers.every((a) => a.status === 202)).toBe(true);
       const ids = new Set(answers.map((a) => a.body.id as string));
-      const mine = await waitFor(async () => {
+      const mine = await waitForValue(async () => {
         const callouts = (await sim.callouts(since)).filter((c) => c.ourCallId && ids.has(c.ourCallId));
         return callouts.length >= 50 ? callouts : undefined;
       }, 15_000);

@@ -29,12 +29,12 @@ export function startChildApp(env: Record<string, string>): ChildApp {
     const match = await waitFor(
       () => {
         if (child.exitCode !== null) throw new Error(`exited with ${child.exitCode}: ${output.stderr}`);
-        return /listening on (http:\/\/\S+)/.exec(output.stdout);
+        return /listening on (http:\/\/\S+)/.exec(output.stdout) ?? undefined;
       },
       timeoutMs,
       () => output.stderr,
     );
-    return match[1];
+    return (match as RegExpExecArray)[1];
   };
   return { child, output, exited, listening };
 }
