@@ -1,6 +1,7 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { APP_FILTER, APP_PIPE } from '@nestjs/core';
 import { AuthModule } from './auth/auth.module';
+import { CalloutsModule } from './callouts/callouts.module';
 import { CallsModule } from './calls/calls.module';
 import { AllExceptionsFilter } from './common/all-exceptions.filter';
 import { LoggerModule } from './common/logger.module';
@@ -29,6 +30,7 @@ export class AppModule {
         AuthModule,
         SinchModule,
         CallsModule,
+        CalloutsModule.forRoot(config),
       ],
       providers: [
         { provide: APP_PIPE, useFactory: createValidationPipe },
