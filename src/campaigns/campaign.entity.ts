@@ -23,6 +23,8 @@ export type CampaignMessage =
       prompt: string;
       options: IvrOption[];
       transferNumber?: string;
+      // Where an opt-out goes: the global list (default: the organisation stops calling) or this campaign's.
+      optOutScope?: 'global' | 'campaign';
       confirmText?: string;
       optOutText?: string;
     };

@@ -23,7 +23,8 @@ export const DEFAULT_RETRY_POLICY: RetryPolicy = {
 
 export const RETRY_LIMITS = { maxDelayS: 7 * 86_400, maxAttempts: 20 } as const;
 
-export type FinalContactStatus = 'completed' | 'failed' | 'exhausted' | 'dnc';
+// skipped: not called again because the campaign ended (completed or cancelled) first.
+export type FinalContactStatus = 'completed' | 'failed' | 'exhausted' | 'dnc' | 'skipped';
 
 export type ContactDecision =
   | { kind: 'final'; status: FinalContactStatus; outcome: AttemptOutcome }

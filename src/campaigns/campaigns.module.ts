@@ -1,0 +1,67 @@
+import { BullModule } from '@nestjs/bullmq';
+import { Module } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { CallsModule } from 'src/calls/calls.module';
+import { CallsQueryService } from 'src/calls/calls-query.service';
+import { QUEUES } from 'src/common/queues';
+import { CampaignAttempt } from './campaign-attempt.entity';
+import { CampaignContact } from './campaign-contact.entity';
+import { Campaign } from './campaign.entity';
+import { CampaignCallsReader } from './campaign-calls.reader';
+import { CampaignsController } from './campaigns.controller';
+import { CampaignsService } from './campaigns.service';
+import { ContactImportService } from './contacts/contact-import.service';
+import { ContactsController } from './contacts/contacts.controller';
+import { ContactsQueryService } from './contacts/contacts-query.service';
+import { ContactsRepository } from './contacts/contacts.repository';
+import { CsvBodyParser } from './contacts/csv-body-parser';
+import { AttemptSettler } from './dialer/attempt-settler';
+import { CallEvidence } from './dialer/call-evidence';
+import { CallWithdrawal } from './dialer/call-withdrawal';
+import { CampaignCallHandler } from './dialer/campaign-call.handler';
+import { CampaignScripts } from './dialer/campaign-scripts';
+import { DialerProcessor } from './dialer/dialer.processor';
+import { DialerRepository } from './dialer/dialer.repository';
+import { DialerService } from './dialer/dialer.service';
+import { DncAdmin } from './dnc/dnc-admin.service';
+import { DncAudit } from './dnc/dnc-audit.entity';
+import { DncEntry } from './dnc/dnc-entry.entity';
+import { DncController } from './dnc/dnc.controller';
+import { DncService } from './dnc/dnc.service';
+import { CampaignStatsService } from './stats/campaign-stats.service';
+
+// Outbound campaigns: settings and lifecycle, contact import, do-not-call lists, the dialer (a BullMQ job
+// scheduler, worker roles only) and the campaign's part of the webhook (ACE / PIE answers, DiCE settlement).
+// Calls are created through CallsService and dialled by the callouts queue (CalloutQueue, from CalloutsModule).
+@Module({
+  imports: [
+    TypeOrmModule.forFeature([Campaign, CampaignContact, CampaignAttempt, DncEntry, DncAudit]),
+    BullModule.registerQueue({ name: QUEUES.campaignDialer }),
+    CallsModule,
+  ],
+  controllers: [CampaignsController, ContactsController, DncController],
+  providers: [
+    CampaignsService,
+    CampaignCallsReader,
+    CampaignStatsService,
+    CampaignScripts,
+    ContactImportService,
+    ContactsRepository,
+    ContactsQueryService,
+    CsvBodyParser,
+    DncService,
+    DncAdmin,
+    CallWithdrawal,
+    AttemptSettler,
+    // The call timeline reader (stateless), over the call log's exported repositories: how a settled call learns
+    // whether AMD heard a machine and which menu key was pressed.
+    CallsQueryService,
+    CallEvidence,
+    DialerRepository,
+    DialerService,
+    DialerProcessor,
+    CampaignCallHandler,
+  ],
+  exports: [DncService, CampaignsService],
+})
+export class CampaignsModule {}

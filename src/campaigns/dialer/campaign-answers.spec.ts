@@ -1,0 +1,80 @@
+import type { CampaignMessage } from 'src/campaigns/campaign.entity';
+import { aceAnswer, menuAction, pieAnswer, type CampaignScript } from 'src/campaigns/dialer/campaign-answers';
+import { validateSvaml } from 'src/sinch/svaml/svaml.validator';
+
+const tts: CampaignMessage = { type: 'tts', text: 'Hello {{firstName}}, your appointment is tomorrow.' };
+const ivr: CampaignMessage = {
+  type: 'ivr',
+  prompt: 'Hello {{firstName}}. Press 1 to confirm, 9 to stop these calls, 0 for an agent.',
+  options: [
+    { digit: '1', action: 'confirm' },
+    { digit: '9', action: 'opt_out' },
+    { digit: '0', action: 'agent' },
+  ],
+  transferNumber: '+14045001999',
+  optOutText: 'Done, {{firstName}}.',
+};
+const script = (over: Partial<CampaignScript> = {}): CampaignScript => ({
+  id: 'c',
+  status: 'running',
+  locale: 'en-US',
+  message: tts,
+  machineAction: 'hangup',
+  machineMessage: null,
+  ...over,
+});
+const vars = { firstName: 'Ann' };
+const human = { status: 'human' };
+const machine = { status: 'machine' };
+
+describe('campaign answers', () => {
+  it('reads the rendered message to a person and hangs up', () => {
+    const doc = aceAnswer(script(), vars, human);
+    expect(doc).toEqual({ instructions: [{ name: 'say', text: 'Hello Ann, your appointment is tomorrow.', locale: 'en-US' }], action: { name: 'hangup' } });
+    expect(validateSvaml(doc, 'ace')).toEqual([]);
+  });
+
+  it('hangs up on a machine, or leaves the message when asked to', () => {
+    expect(aceAnswer(script(), vars, machine)).toEqual({ action: { name: 'hangup' } });
+    const left = aceAnswer(script({ machineAction: 'message', machineMessage: 'Hi {{firstName}}, call us back.' }), vars, machine);
+    expect(left.instructions).toEqual([{ name: 'say', text: 'Hi Ann, call us back.', locale: 'en-US' }]);
+  });
+
+  it('treats an unsure AMD as a person', () => {
+    expect(aceAnswer(script(), vars, { status: 'notsure' }).instructions).toHaveLength(1);
+    expect(aceAnswer(script(), vars, undefined).instructions).toHaveLength(1);
+  });
+
+  it('runs the IVR menu, returning the action names', () => {
+    const doc = aceAnswer(script({ message: ivr }), vars, human);
+    expect(validateSvaml(doc, 'ace')).toEqual([]);
+    expect(doc.action).toMatchObject({
+      name: 'runMenu',
+      menus: [{ id: 'main', mainPrompt: '#tts[Hello Ann. Press 1 to confirm, 9 to stop these calls, 0 for an agent.]', options: [{ dtmf: '1', action: 'return(confirm)' }, { dtmf: '9', action: 'return(opt_out)' }, { dtmf: '0', action: 'return(agent)' }] }],
+    });
+  });
+
+  it.each([
+    ['confirm', 'hangup', undefined],
+    ['opt_out', 'hangup', 'Done, Ann.'],
+    ['agent', 'connectPstn', 'Please hold while we connect you.'],
+  ])('answers %s with %s', (value, actionName, said) => {
+    const decision = pieAnswer(script({ message: ivr }), vars, '+14045001000', { type: 'return', value });
+    expect(decision.action).toBe(value);
+    expect(decision.svaml.action?.name).toBe(actionName);
+    expect(validateSvaml(decision.svaml, 'pie')).toEqual([]);
+    if (said) expect(decision.svaml.instructions?.[0]).toMatchObject({ text: said });
+  });
+
+  it('transfers with the caller id the callee saw', () => {
+    const decision = pieAnswer(script({ message: ivr }), vars, '+14045001000', { type: 'return', value: 'agent' });
+    expect(decision.svaml.action).toEqual({ name: 'connectPstn', number: '+14045001999', cli: '+14045001000', locale: 'en-US' });
+  });
+
+  it('hangs up on a timeout, an invalid key or a result it does not know', () => {
+    for (const result of [{ type: 'timeout' }, { type: 'invalidinput', value: '5' }, { type: 'return', value: 'something' }]) {
+      expect(pieAnswer(script({ message: ivr }), vars, '+1', result)).toEqual({ svaml: { action: { name: 'hangup' } } });
+    }
+    expect(menuAction({ type: 'sequence', value: '1' })).toBeUndefined();
+  });
+});

@@ -1,0 +1,82 @@
+import type { Campaign, CampaignMessage, CampaignStatus, IvrAction, MachineAction } from 'src/campaigns/campaign.entity';
+import { IVR_ACTIONS } from 'src/campaigns/campaign.entity';
+import { renderTemplate, ttsPrompt } from 'src/campaigns/scheduling/message-template';
+import type { AmdResult, MenuResult } from 'src/sinch/callback-events';
+import { buildSvaml, svaml } from 'src/sinch/svaml/svaml.builders';
+import type { Svaml } from 'src/sinch/svaml/svaml.types';
+
+// What the webhook needs of a campaign to answer its calls: small, immutable, kept in memory by every API process.
+export interface CampaignScript {
+  id: string;
+  status: CampaignStatus;
+  locale: string;
+  message: CampaignMessage;
+  machineAction: MachineAction;
+  machineMessage: string | null;
+}
+
+export const MENU_TIMEOUT_MS = 8000;
+export const DEFAULT_CONFIRM_TEXT = 'Thank you. Goodbye.';
+export const DEFAULT_OPT_OUT_TEXT = 'You will not be called again. Goodbye.';
+export const TRANSFER_TEXT = 'Please hold while we connect you.';
+
+export function scriptOf(c: Campaign): CampaignScript {
+  return { id: c.id, status: c.status, locale: c.locale, message: c.message, machineAction: c.machineAction, machineMessage: c.machineMessage };
+}
+
+// The answer to the ACE of a campaign call: Sinch AMD ran on the connectPstn leg (sync), so the ACE says whether a
+// person or a machine picked up. A person hears the message (or the menu); a machine gets the message or nothing.
+export function aceAnswer(script: CampaignScript, vars: Record<string, string>, amd: AmdResult | undefined): Svaml {
+  const say = (template: string) => svaml.say(renderTemplate(template, vars), script.locale);
+  const { message } = script;
+  if (amd?.status === 'machine') {
+    if (script.machineAction === 'hangup') return buildSvaml(svaml.hangup());
+    return buildSvaml(svaml.hangup(), say(script.machineMessage ?? (message.type === 'tts' ? message.text : message.prompt)));
+  }
+  if (message.type === 'tts') return buildSvaml(svaml.hangup(), say(message.text));
+  const prompt = ttsPrompt(renderTemplate(message.prompt, vars));
+  return buildSvaml(
+    svaml.runMenu(
+      [
+        {
+          id: 'main',
+          mainPrompt: prompt,
+          repeatPrompt: prompt,
+          repeats: 2,
+          maxDigits: 1,
+          timeoutMills: MENU_TIMEOUT_MS,
+          // The action's name comes back in the PIE, not the key: a result means the same even if keys change.
+          options: message.options.map((o) => ({ dtmf: o.digit, action: `return(${o.action})` as const })),
+        },
+      ],
+      { locale: script.locale, barge: true },
+    ),
+  );
+}
+
+export interface PieDecision {
+  svaml: Svaml;
+  action?: IvrAction;
+}
+
+export function menuAction(result: MenuResult): IvrAction | undefined {
+  if (result.type !== 'return' || !result.value) return undefined;
+  return (IVR_ACTIONS as readonly string[]).includes(result.value) ? (result.value as IvrAction) : undefined;
+}
+
+// The answer to the PIE of a campaign menu. `cli` is the caller id the callee saw, shown again on a transfer.
+export function pieAnswer(script: CampaignScript, vars: Record<string, string>, cli: string, result: MenuResult): PieDecision {
+  const { message } = script;
+  const action = menuAction(result);
+  if (message.type !== 'ivr' || !action) return { svaml: buildSvaml(svaml.hangup()) };
+  const say = (template: string) => svaml.say(renderTemplate(template, vars), script.locale);
+  switch (action) {
+    case 'confirm':
+      return { action, svaml: buildSvaml(svaml.hangup(), say(message.confirmText ?? DEFAULT_CONFIRM_TEXT)) };
+    case 'opt_out':
+      return { action, svaml: buildSvaml(svaml.hangup(), say(message.optOutText ?? DEFAULT_OPT_OUT_TEXT)) };
+    case 'agent':
+      if (!message.transferNumber) return { action, svaml: buildSvaml(svaml.hangup(), say(DEFAULT_CONFIRM_TEXT)) };
+      return { action, svaml: buildSvaml(svaml.connectPstn(message.transferNumber, { cli, locale: script.locale }), say(TRANSFER_TEXT)) };
+  }
+}

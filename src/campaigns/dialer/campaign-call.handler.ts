@@ -1,0 +1,89 @@
+import { Injectable, Logger, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
+import { CallbackHandlers, type AnswerContext, type FollowUpContext } from 'src/callbacks/callback-handlers';
+import { decodeCallCustom } from 'src/calls/call-custom';
+import type { AceEvent, DiceEvent, PieEvent } from 'src/sinch/callback-events';
+import { buildSvaml, svaml } from 'src/sinch/svaml/svaml.builders';
+import type { Svaml } from 'src/sinch/svaml/svaml.types';
+import { aceAnswer, pieAnswer, type CampaignScript } from './campaign-answers';
+import { readTag, type CampaignCallTag } from './campaign-call-tag';
+import { CampaignScripts } from './campaign-scripts';
+import { AttemptSettler } from './attempt-settler';
+
+// The campaign feature's part of the webhook: answers the ACE and PIE of its calls from memory (the script cache
+// and the tag in `custom`), records opt-outs, and settles each call's attempt when its DiCE arrives.
+@Injectable()
+export class CampaignCallHandler implements OnModuleInit, OnModuleDestroy {
+  private readonly logger = new Logger('CampaignCalls');
+  private unregister?: () => void;
+
+  constructor(
+    private readonly handlers: CallbackHandlers,
+    private readonly scripts: CampaignScripts,
+    private readonly settler: AttemptSettler,
+    @InjectDataSource() private readonly dataSource: DataSource,
+  ) {}
+
+  onModuleInit(): void {
+    this.unregister = this.handlers.register({
+      name: 'campaigns',
+      priority: 50,
+      ace: (event, ctx) => this.ace(event, ctx),
+      pie: (event, ctx) => this.pie(event, ctx),
+      dice: (event, ctx) => this.dice(event, ctx),
+    });
+  }
+
+  onModuleDestroy(): void {
+    this.unregister?.();
+  }
+
+  private ace(event: AceEvent, ctx: AnswerContext): Svaml | undefined {
+    const found = this.lookup(ctx);
+    if (!found) return undefined;
+    if (!found.script) return this.unknownCampaign(found.tag, 'ace');
+    return aceAnswer(found.script, found.tag.vars, event.amd);
+  }
+
+  private pie(event: PieEvent, ctx: AnswerContext): Svaml | undefined {
+    const found = this.lookup(ctx);
+    if (!found) return undefined;
+    if (!found.script) return this.unknownCampaign(found.tag, 'pie');
+    const decision = pieAnswer(found.script, found.tag.vars, found.tag.cli, event.menuResult);
+    // Put on the list at once, off the answer path; the DiCE follow-up records it again (idempotent) in case
+    // this process dies before it is written.
+    if (decision.action === 'opt_out' && ctx.callId) void this.optOut(found.script, found.tag, ctx.callId);
+    return decision.svaml;
+  }
+
+  private async dice(event: DiceEvent, ctx: FollowUpContext): Promise<void> {
+    if (!ctx.callId) return;
+    const custom = decodeCallCustom(event.custom);
+    // Another feature's call (its custom says so) costs no query; without a custom (a reconciled call) the
+    // call row decides.
+    if (custom && !readTag(custom.extra)) return;
+    if (!custom && !(await ctx.call())?.campaignId) return;
+    await this.settler.settle(ctx.callId);
+  }
+
+  private lookup(ctx: AnswerContext): { tag: CampaignCallTag; script: CampaignScript | undefined } | undefined {
+    const tag = readTag(ctx.custom?.extra);
+    return tag ? { tag, script: this.scripts.get(tag.campaignId) } : undefined;
+  }
+
+  // Never leave a campaign call on an open, silent line: without its script, end it (it is retried per policy).
+  private unknownCampaign(tag: CampaignCallTag, event: string): Svaml {
+    this.logger.error({ campaignId: tag.campaignId, event }, 'No script loaded for this campaign; hanging up');
+    return buildSvaml(svaml.hangup());
+  }
+
+  private async optOut(script: CampaignScript, tag: CampaignCallTag, callId: string): Promise<void> {
+    try {
+      const rows: { phone: string }[] = await this.dataSource.query('SELECT phone FROM campaign_contacts WHERE id = $1', [tag.contactId]);
+      if (rows[0]) await this.settler.recordOptOut(undefined, { id: script.id, message: script.message }, rows[0].phone, callId);
+    } catch (err) {
+      this.logger.error({ err, callId }, 'Recording an opt-out failed; the DiCE follow-up will record it');
+    }
+  }
+}

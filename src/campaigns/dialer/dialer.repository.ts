@@ -1,0 +1,178 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, EntityManager } from 'typeorm';
+import { SQL_FINAL_STATES } from 'src/calls/call-state';
+import { Campaign } from 'src/campaigns/campaign.entity';
+import { dncBlocksSql } from 'src/campaigns/dnc/dnc-sql';
+import type { Bucket } from 'src/campaigns/scheduling/pacing';
+
+export interface Candidate {
+  id: string;
+  phone: string;
+  country: string | null;
+  attempts: number;
+  attributes: Record<string, unknown>;
+}
+
+export interface Guard {
+  phone: string;
+  dnc: boolean;
+  // Set when the frequency cap blocks the number: when its oldest counted call leaves the window.
+  capFreeAt: Date | null;
+}
+
+export interface FrequencyCap {
+  calls: number;
+  windowS: number;
+}
+
+// The dialer's SQL. Everything here runs inside the claim transaction of one campaign (the manager), except the
+// reads used to pick campaigns and to find calls left unsettled.
+@Injectable()
+export class DialerRepository {
+  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+
+  transaction<T>(work: (m: EntityManager) => Promise<T>): Promise<T> {
+    return this.dataSource.transaction(work);
+  }
+
+  // Running campaigns whose settings every API process has had time to load (see CampaignScripts).
+  async dialableCampaignIds(settledForMs: number): Promise<string[]> {
+    const rows: { id: string }[] = await this.dataSource.query(
+      `SELECT id FROM campaigns WHERE status = 'running' AND updated_at <= now() - make_interval(secs => $1) ORDER BY id`,
+      [settledForMs / 1000],
+    );
+    return rows.map((r) => r.id);
+  }
+
+  // The campaign row, locked for this tick: a second worker skips it rather than waiting (one tick per campaign
+  // at a time, whichever worker runs it). null when it is not running, or being ticked elsewhere.
+  async lockRunning(m: EntityManager, id: string): Promise<Campaign | null> {
+    return m
+      .getRepository(Campaign)
+      .createQueryBuilder('c')
+      .where(`c.id = :id AND c.status = 'running'`, { id })
+      .setLock('pessimistic_write')
+      .setOnLocked('skip_locked')
+      .getOne();
+  }
+
+  async inFlight(m: EntityManager, campaignId: string): Promise<number> {
+    const rows: { n: number }[] = await m.query(
+      `SELECT count(*)::int AS n FROM campaign_contacts WHERE campaign_id = $1 AND status = 'in_progress'`,
+      [campaignId],
+    );
+    return rows[0]?.n ?? 0;
+  }
+
+  // The zones pending contacts live in: a skip scan over ix_campaign_contacts_due, one index probe per zone.
+  async pendingZones(m: EntityManager, campaignId: string): Promise<string[]> {
+    const rows: { time_zone: string }[] = await m.query(
+      `WITH RECURSIVE z AS (
+         (SELECT time_zone FROM campaign_contacts WHERE campaign_id = $1 AND status = 'pending' ORDER BY time_zone LIMIT 1)
+         UNION ALL
+         SELECT (SELECT c.time_zone FROM campaign_contacts c
+                 WHERE c.campaign_id = $1 AND c.status = 'pending' AND c.time_zone > z.time_zone ORDER BY c.time_zone LIMIT 1)
+         FROM z WHERE z.time_zone IS NOT NULL
+       )
+       SELECT time_zone FROM z WHERE time_zone IS NOT NULL`,
+      [campaignId],
+    );
+    return rows.map((r) => r.time_zone);
+  }
+
+  // Due pending contacts in zones whose window is open, oldest due first. SKIP LOCKED: a contact another
+  // transaction holds (an import updating it) is left for the next tick, never dialled twice.
+  async claimCandidates(m: EntityManager, campaignId: string, zones: string[], now: Date, limit: number): Promise<Candidate[]> {
+    if (zones.length === 0 || limit <= 0) return [];
+    return m.query(
+      `SELECT id, phone, country, attempts, attributes FROM campaign_contacts
+       WHERE campaign_id = $1 AND status = 'pending' AND time_zone = ANY($2::text[]) AND next_attempt_at <= $3
+       ORDER BY next_attempt_at LIMIT $4
+       FOR UPDATE SKIP LOCKED`,
+      [campaignId, zones, now, limit],
+    );
+  }
+
+  // Serialises dials to the same number across campaigns and workers until this transaction commits (with its
+  // call rows), so the frequency cap counts every call. Locks are taken in phone order: no deadlock.
+  async lockNumbers(m: EntityManager, phones: string[]): Promise<void> {
+    if (phones.length === 0) return;
+    await m.query(
+      `SELECT count(pg_advisory_xact_lock(hashtextextended(p, 7211))) FROM (SELECT DISTINCT unnest($1::text[]) AS p ORDER BY 1) s`,
+      [phones],
+    );
+  }
+
+  // Right before dialling: on a do-not-call list (global or the campaign's, not expired)? Over the frequency cap
+  // (calls to the number in the rolling window, from every campaign and the callouts API)?
+  async guards(m: EntityManager, campaignId: string, phones: string[], cap: FrequencyCap): Promise<Map<string, Guard>> {
+    const rows: { phone: string; dnc: boolean; cap_free_at: Date | null }[] = await m.query(
+      `SELECT p.phone,
+         ${dncBlocksSql('p.phone', '$2')} AS dnc,
+         (SELECT k.created_at + make_interval(secs => $3) FROM calls k
+          WHERE k.to_number = p.phone AND k.created_at > now() - make_interval(secs => $3)
+          ORDER BY k.created_at DESC OFFSET $4 - 1 LIMIT 1) AS cap_free_at
+       FROM unnest($1::text[]) AS p(phone)`,
+      [phones, campaignId, cap.windowS, cap.calls],
+    );
+    return new Map(rows.map((r) => [r.phone, { phone: r.phone, dnc: r.dnc, capFreeAt: r.cap_free_at }]));
+  }
+
+  async markInProgress(m: EntityManager, dials: { contactId: string; callId: string }[], now: Date): Promise<void> {
+    if (dials.length === 0) return;
+    await m.query(
+      `UPDATE campaign_contacts c SET status = 'in_progress', attempts = c.attempts + 1, last_call_id = v.call_id,
+         last_attempt_at = $3, updated_at = now()
+       FROM unnest($1::uuid[], $2::uuid[]) AS v(id, call_id) WHERE c.id = v.id`,
+      [dials.map((d) => d.contactId), dials.map((d) => d.callId), now],
+    );
+  }
+
+  async markDnc(m: EntityManager, contactIds: string[]): Promise<void> {
+    if (contactIds.length === 0) return;
+    await m.query(
+      `UPDATE campaign_contacts SET status = 'dnc', last_result = 'dnc', updated_at = now() WHERE id = ANY($1::uuid[])`,
+      [contactIds],
+    );
+  }
+
+  async deferCapped(m: EntityManager, deferrals: { contactId: string; until: Date }[]): Promise<void> {
+    if (deferrals.length === 0) return;
+    await m.query(
+      `UPDATE campaign_contacts c SET next_attempt_at = v.until, last_result = 'frequency_capped', updated_at = now()
+       FROM unnest($1::uuid[], $2::timestamptz[]) AS v(id, until) WHERE c.id = v.id`,
+      [deferrals.map((d) => d.contactId), deferrals.map((d) => d.until)],
+    );
+  }
+
+  // Pacing state and the caller-id rotation counter; never touches updated_at (that marks settings changes).
+  async savePacing(m: EntityManager, campaignId: string, bucket: Bucket, dialled: number): Promise<void> {
+    await m.query('UPDATE campaigns SET pacing_tokens = $2, pacing_at = $3, dial_sequence = dial_sequence + $4 WHERE id = $1', [
+      campaignId,
+      bucket.tokens,
+      bucket.at,
+      dialled,
+    ]);
+  }
+
+  async hasWorkLeft(m: EntityManager, campaignId: string): Promise<boolean> {
+    const rows: { left: boolean }[] = await m.query(
+      `SELECT EXISTS (SELECT 1 FROM campaign_contacts WHERE campaign_id = $1 AND status = 'pending')
+           OR EXISTS (SELECT 1 FROM campaign_contacts WHERE campaign_id = $1 AND status = 'in_progress') AS left`,
+      [campaignId],
+    );
+    return rows[0]?.left === true;
+  }
+
+  // Calls that ended a while ago whose contact is still in progress: their DiCE follow-up did not run (yet).
+  async unsettledCalls(olderThanS: number, limit: number): Promise<string[]> {
+    const rows: { call_id: string }[] = await this.dataSource.query(
+      `SELECT c.last_call_id AS call_id FROM campaign_contacts c JOIN calls k ON k.id = c.last_call_id
+       WHERE c.status = 'in_progress' AND k.state IN (${SQL_FINAL_STATES}) AND k.updated_at < now() - make_interval(secs => $1)
+       LIMIT $2`,
+      [olderThanS, limit],
+    );
+    return rows.map((r) => r.call_id);
+  }
+}

@@ -1,0 +1,89 @@
+import { ApiProperty, ApiPropertyOptional, PartialType } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import { ArrayMaxSize, ArrayMinSize, ArrayUnique, IsArray, IsDefined, IsISO8601, IsOptional, IsString, Matches, MaxLength, MinLength, ValidateNested } from 'class-validator';
+import { IsDialableNumber } from 'src/callouts/dto/callout-validators';
+import {
+  AnsweringMachineDto,
+  CallingWindowDto,
+  CampaignMessageDto,
+  PacingDto,
+  RetryPolicyDto,
+  SpendCapDto,
+} from './campaign-settings.dto';
+
+const LOCALE = /^[a-z]{2,3}(-[A-Za-z0-9]{2,8}){0,2}$/;
+
+export class CreateCampaignDto {
+  @ApiProperty({ example: 'Appointment reminders, March' })
+  @MaxLength(200)
+  @MinLength(1)
+  @IsString()
+  name: string;
+
+  @ApiProperty({ example: ['+14045001000', '+14045001001'], description: 'Caller ids, used in rotation' })
+  @IsDialableNumber({ each: true })
+  @ArrayUnique()
+  @ArrayMaxSize(50)
+  @ArrayMinSize(1)
+  @IsArray()
+  callerIds: string[];
+
+  @ApiPropertyOptional({ example: 'en-US', default: 'en-US' })
+  @IsOptional()
+  @Matches(LOCALE, { message: 'locale must be a language tag such as en-US' })
+  locale?: string;
+
+  @ApiProperty({ type: CampaignMessageDto })
+  @ValidateNested()
+  @Type(() => CampaignMessageDto)
+  @IsDefined()
+  message: CampaignMessageDto;
+
+  @ApiPropertyOptional({ type: AnsweringMachineDto, description: 'Default: hang up on a machine' })
+  @IsOptional()
+  @ValidateNested()
+  @Type(() => AnsweringMachineDto)
+  answeringMachine?: AnsweringMachineDto;
+
+  @ApiProperty({ type: CallingWindowDto })
+  @ValidateNested()
+  @Type(() => CallingWindowDto)
+  @IsDefined()
+  callingWindow: CallingWindowDto;
+
+  @ApiProperty({ example: 'America/New_York', description: 'IANA zone for numbers whose country spans several zones' })
+  @MaxLength(64)
+  @IsString()
+  defaultTimeZone: string;
+
+  @ApiProperty({ type: PacingDto })
+  @ValidateNested()
+  @Type(() => PacingDto)
+  @IsDefined()
+  pacing: PacingDto;
+
+  @ApiPropertyOptional({ type: RetryPolicyDto })
+  @IsOptional()
+  @ValidateNested()
+  @Type(() => RetryPolicyDto)
+  retryPolicy?: RetryPolicyDto;
+
+  @ApiPropertyOptional({ type: SpendCapDto, nullable: true, description: 'The campaign pauses itself once its calls cost this much' })
+  @IsOptional()
+  @ValidateNested()
+  @Type(() => SpendCapDto)
+  spendCap?: SpendCapDto | null;
+
+  @ApiPropertyOptional({ example: '2025-03-10T08:00:00Z', nullable: true, description: 'No call before this, even when running' })
+  @IsOptional()
+  @IsISO8601({ strict: true })
+  startAt?: string | null;
+
+  @ApiPropertyOptional({ example: '2025-03-14T20:00:00Z', nullable: true, description: 'The campaign completes at this time' })
+  @IsOptional()
+  @IsISO8601({ strict: true })
+  endAt?: string | null;
+}
+
+// Any subset of the settings; allowed while the campaign is a draft or paused.
+export class UpdateCampaignDto extends PartialType(CreateCampaignDto) {}
