@@ -1,4 +1,7 @@
 import { DataSource } from 'typeorm';
+import { CalloutQueue } from 'src/callouts/queue/callout-queue';
+import { toStoredCallout } from 'src/callouts/stored-callout';
+import { CallsService } from 'src/calls/calls.service';
 import { EMBEDDED_SIMULATOR } from 'src/sinch/sinch.module';
 import type { SinchSimulator } from 'src/simulator/simulator.types';
 import { calloutsPerCall, SimClient } from './sim-client';
@@ -41,7 +44,8 @@ describe('callouts (e2e)', () => {
     }, timeoutMs, () => `call ${id} not finalised by a DiCE`);
 
   beforeAll(async () => {
-    t = await createTestApp({ CALLOUT_RETRY_BASE_MS: '100', SINCH_CALLOUTS_PER_SECOND: '10' });
+    // A 1 s sweep so a call left without a job is picked up within the test.
+    t = await createTestApp({ CALLOUT_RETRY_BASE_MS: '100', SINCH_CALLOUTS_PER_SECOND: '10', CALLOUT_SWEEP_INTERVAL_S: '1', CALLOUT_REQUEUE_AFTER_S: '1' });
     sim = new SimClient(t.app.get<SinchSimulator>(EMBEDDED_SIMULATOR).url);
     db = t.app.get(DataSource);
   });
@@ -239,6 +243,38 @@ describe('callouts (e2e)', () => {
       const busiest = Math.max(...times.map((start) => times.filter((x) => x >= start && x < start + 1000).length));
       expect(busiest).toBeLessThanOrEqual(12);
       expect(calloutsPerCall(mine).size).toBe(50);
+    });
+  });
+  describe('recovery and observability', () => {
+    it('a queued call that never got its job (crash between commit and enqueue) is placed by the sweep', async () => {
+      const since = await sim.lastSeq();
+      const call = await t.app.get(CallsService).createOutbound({
+        kind: 'tts',
+        toNumber: '+14155550130',
+        request: toStoredCallout({ destination: { type: 'number', endpoint: '+14155550130' }, text: 'Hello again', enableDice: true }),
+      });
+      expect(await t.app.get(CalloutQueue).queue.getJob(call.id)).toBeUndefined();
+      const row = await waitFinal(call.id, 10_000);
+      expect(row).toMatchObject({ state: 'completed', dial_attempts: 1 });
+      expect(calloutsPerCall(await sim.callouts(since)).get(call.id)).toHaveLength(1);
+    });
+
+    it('exposes callout metrics', async () => {
+      const res = await t.request('GET', '/metrics', { key: null });
+      expect(res.status).toBe(200);
+      for (const line of [
+        /callouts_requested_total\{type="tts"\} \d+/,
+        /callouts_placed_total\{type="conference"\} 2/,
+        /callouts_failed_total\{error_code="40000",reason="rejected"\} 1/,
+        /callouts_failed_total\{error_code="50300",reason="exhausted"\} 1/,
+        /callouts_retries_total\{reason="rate_limited"\} 1/,
+        /callouts_queue_jobs\{state="waiting"\} \d+/,
+        /callouts_queue_wait_seconds_count \d+/,
+        /callouts_sinch_requests_total \d+/,
+        /callouts_achieved_rate_per_second \d/,
+      ]) {
+        expect(res.text).toMatch(line);
+      }
     });
   });
 });
