@@ -45,7 +45,13 @@ describe('callouts (e2e)', () => {
 
   beforeAll(async () => {
     // A 1 s sweep so a call left without a job is picked up within the test.
-    t = await createTestApp({ CALLOUT_RETRY_BASE_MS: '100', SINCH_CALLOUTS_PER_SECOND: '10', CALLOUT_SWEEP_INTERVAL_S: '1', CALLOUT_REQUEUE_AFTER_S: '1' });
+    t = await createTestApp({
+      CALLOUT_RETRY_BASE_MS: '100',
+      SINCH_CALLOUTS_PER_SECOND: '10',
+      SINCH_REQUEST_TIMEOUT_MS: '1500',
+      CALLOUT_SWEEP_INTERVAL_S: '1',
+      CALLOUT_REQUEUE_AFTER_S: '1',
+    });
     sim = new SimClient(t.app.get<SinchSimulator>(EMBEDDED_SIMULATOR).url);
     db = t.app.get(DataSource);
   });
@@ -181,6 +187,19 @@ describe('callouts (e2e)', () => {
       expect(row).toMatchObject({ dial_attempts: 1, error_code: 40000, sinch_call_id: null, final_source: null });
       expect(row.error_message).toMatch(/400/);
       expect(calloutsPerCall(await sim.callouts(since)).get(res.body.id)).toHaveLength(1);
+    });
+
+    it('a timed-out callout is not sent again: Sinch placed it, and its DiCE finds the row through custom', async () => {
+      const since = await sim.lastSeq();
+      // Sinch answers after our 1.5 s timeout, but places the call all the same.
+      await sim.setFaults({ latencyMs: 2500 });
+      const res = await post(tts());
+      const row = await waitFinal(res.body.id);
+      const mine = calloutsPerCall(await sim.callouts(since)).get(res.body.id) ?? [];
+      expect(mine).toHaveLength(1);
+      expect(row).toMatchObject({ state: 'completed', final_source: 'dice', dial_attempts: 1, sinch_call_id: expect.any(String) });
+      const job = await t.app.get(CalloutQueue).queue.getJob(res.body.id);
+      expect(job?.returnvalue).toMatchObject({ outcome: 'in_doubt', reason: 'ambiguous' });
     });
 
     it('gives up after CALLOUT_MAX_ATTEMPTS refusals, keeping the last error', async () => {
