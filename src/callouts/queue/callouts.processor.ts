@@ -68,6 +68,7 @@ export class CalloutsProcessor extends WorkerHost implements OnApplicationBootst
   private async dial(job: Job<DialJobData>): Promise<DialResult> {
     const startedAt = Date.now();
     const { callId, requestId } = job.data;
+    this.logger.debug({ callId, requestId, jobId: job.id, attemptsMade: job.attemptsMade }, 'Callout job started');
     const result = await this.dialer.dial(callId);
     const log = { callId, requestId, jobId: job.id, outcome: result.outcome, ms: Date.now() - startedAt };
     if ('attempt' in result && result.attempt === 1) this.metrics.wait.observe((startedAt - job.timestamp) / 1000);

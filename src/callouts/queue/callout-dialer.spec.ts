@@ -1,0 +1,108 @@
+import { Registry } from 'prom-client';
+import type { Call } from 'src/calls/call.entity';
+import type { CallsService } from 'src/calls/calls.service';
+import { loadConfig } from 'src/config/load-config';
+import { classifyHttpError, classifyTransportError } from 'src/sinch/sinch-errors';
+import type { SinchVoiceClient } from 'src/sinch/voice-client';
+import { CalloutMetrics } from 'src/callouts/callout-metrics';
+import type { Metrics } from 'src/metrics/metrics';
+import { toStoredCallout } from 'src/callouts/stored-callout';
+import { CalloutDialer } from './callout-dialer';
+
+const ID = '2b0c6a4e-1111-4222-8333-444455556666';
+
+function setup(call: Partial<Call>, send: () => Promise<{ callId: string }>) {
+  const row = {
+    id: ID,
+    kind: 'tts',
+    state: 'queued',
+    sinchCallId: null,
+    dialStartedAt: null,
+    dialAttempts: 0,
+    request: toStoredCallout({ destination: { type: 'number', endpoint: '+14155550100' }, text: 'Hi', enableDice: true }, { orderId: 'A-1' }),
+    ...call,
+  } as Call;
+  const calls = {
+    findById: jest.fn(async () => row),
+    markDialStarted: jest.fn(async () => true),
+    clearDialStarted: jest.fn(async () => undefined),
+    markInitiated: jest.fn(async () => true),
+    markFailed: jest.fn(async () => true),
+  };
+  const sinch = { ttsCallout: jest.fn(send) };
+  const metrics = new CalloutMetrics({ registry: new Registry() } as Metrics, { getJobCounts: async () => ({}) } as never);
+  const config = loadConfig({ CALLOUT_MAX_ATTEMPTS: '3', CALLOUT_RETRY_BASE_MS: '1000' });
+  const dialer = new CalloutDialer(calls as unknown as CallsService, sinch as unknown as SinchVoiceClient, config, metrics);
+  return { dialer, calls, sinch };
+}
+
+describe('CalloutDialer', () => {
+  it('marks the dial in flight, sends with our id in custom, stores Sinch\'s id', async () => {
+    const { dialer, calls, sinch } = setup({}, async () => ({ callId: 'sinch-1' }));
+    expect(await dialer.dial(ID)).toEqual({ outcome: 'placed', sinchCallId: 'sinch-1', attempt: 1 });
+    expect(calls.markDialStarted).toHaveBeenCalledWith(ID);
+    expect(sinch.ttsCallout).toHaveBeenCalledWith(expect.objectContaining({ custom: `{"cc":"${ID}","x":{"orderId":"A-1"}}`, text: 'Hi' }));
+    expect(calls.markInitiated).toHaveBeenCalledWith(ID, 'sinch-1');
+  });
+
+  it('never dials a call whose earlier dial is unresolved (a recovered job)', async () => {
+    const { dialer, calls, sinch } = setup({ dialStartedAt: new Date(), dialAttempts: 1 }, async () => ({ callId: 'x' }));
+    expect(await dialer.dial(ID)).toEqual({ outcome: 'in_doubt', reason: 'recovered' });
+    expect(calls.markDialStarted).not.toHaveBeenCalled();
+    expect(sinch.ttsCallout).not.toHaveBeenCalled();
+  });
+
+  it.each([['initiated'], ['completed'], ['failed']])('does nothing for a %s call', async (state) => {
+    const { dialer, sinch } = setup({ state: state as Call['state'] }, async () => ({ callId: 'x' }));
+    expect(await dialer.dial(ID)).toEqual({ outcome: 'skipped', reason: 'not_queued' });
+    expect(sinch.ttsCallout).not.toHaveBeenCalled();
+  });
+
+  it('does not dial when another worker won the in-flight marker', async () => {
+    const { dialer, calls, sinch } = setup({}, async () => ({ callId: 'x' }));
+    calls.markDialStarted.mockResolvedValueOnce(false);
+    expect(await dialer.dial(ID)).toEqual({ outcome: 'skipped', reason: 'raced' });
+    expect(sinch.ttsCallout).not.toHaveBeenCalled();
+  });
+
+  it('a 429 clears the marker, keeps the error and asks to slow the queue, honouring Retry-After', async () => {
+    const { dialer, calls } = setup({}, async () => {
+      throw classifyHttpError(429, { errorCode: 42900, message: 'capacity' }, '3');
+    });
+    expect(await dialer.dial(ID)).toMatchObject({ outcome: 'retry', rateLimited: true, delayMs: 3000, attempt: 1 });
+    expect(calls.clearDialStarted).toHaveBeenCalledWith(ID, { errorCode: 42900, errorMessage: expect.stringContaining('429') });
+  });
+
+  it('a timeout leaves the marker set and never retries', async () => {
+    const { dialer, calls } = setup({}, async () => {
+      throw classifyTransportError(new DOMException('timed out', 'TimeoutError'), true, 'POST /calling/v1/callouts');
+    });
+    expect(await dialer.dial(ID)).toMatchObject({ outcome: 'in_doubt', reason: 'ambiguous' });
+    expect(calls.clearDialStarted).not.toHaveBeenCalled();
+    expect(calls.markFailed).not.toHaveBeenCalled();
+  });
+
+  it('a 4xx fails the call with Sinch\'s errorCode', async () => {
+    const { dialer, calls } = setup({}, async () => {
+      throw classifyHttpError(400, { errorCode: 40001, message: 'bad' });
+    });
+    expect(await dialer.dial(ID)).toMatchObject({ outcome: 'failed', reason: 'rejected' });
+    expect(calls.markFailed).toHaveBeenCalledWith(ID, { errorCode: 40001, errorMessage: expect.stringContaining('400') });
+  });
+
+  it('the last allowed attempt failing fails the call with the last error', async () => {
+    const { dialer, calls } = setup({ dialAttempts: 2 }, async () => {
+      throw classifyHttpError(503, { errorCode: 50300, message: 'down' });
+    });
+    expect(await dialer.dial(ID)).toMatchObject({ outcome: 'failed', reason: 'exhausted', attempt: 3 });
+    expect(calls.markFailed).toHaveBeenCalledWith(ID, { errorCode: 50300, errorMessage: expect.stringMatching(/^Gave up after 3 attempts/) });
+    expect(calls.clearDialStarted).not.toHaveBeenCalled();
+  });
+
+  it('a row it cannot dial fails before the marker is set', async () => {
+    const { dialer, calls, sinch } = setup({ request: {} }, async () => ({ callId: 'x' }));
+    expect(await dialer.dial(ID)).toMatchObject({ outcome: 'failed', reason: 'rejected' });
+    expect(calls.markDialStarted).not.toHaveBeenCalled();
+    expect(sinch.ttsCallout).not.toHaveBeenCalled();
+  });
+});
