@@ -1,8 +1,10 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { APP_FILTER, APP_PIPE } from '@nestjs/core';
 import { AuthModule } from './auth/auth.module';
+import { CallbacksModule } from './callbacks/callbacks.module';
 import { CalloutsModule } from './callouts/callouts.module';
 import { CallsModule } from './calls/calls.module';
+import { CampaignsModule } from './campaigns/campaigns.module';
 import { AllExceptionsFilter } from './common/all-exceptions.filter';
 import { LoggerModule } from './common/logger.module';
 import { createValidationPipe } from './common/validation';
@@ -31,6 +33,8 @@ export class AppModule {
         SinchModule,
         CallsModule,
         CalloutsModule.forRoot(config),
+        CallbacksModule,
+        CampaignsModule,
       ],
       providers: [
         { provide: APP_PIPE, useFactory: createValidationPipe },

@@ -24,6 +24,9 @@ const list = (values: readonly string[]) => values.map((v) => `'${v}'`).join(', 
 @Index('ix_calls_state_created', ['state', 'createdAt'])
 @Index('ix_calls_campaign', ['campaignId', 'createdAt'], { where: '"campaign_id" IS NOT NULL' })
 @Index('ix_calls_to_number', ['toNumber', 'createdAt'])
+@Index('ix_calls_from_number', ['fromNumber', 'createdAt'])
+// The reconciler's candidates: calls Sinch knows of that have no final word from it yet.
+@Index('ix_calls_unreconciled', ['createdAt'], { where: '"final_source" IS NULL AND "sinch_call_id" IS NOT NULL' })
 export class Call {
   @PrimaryGeneratedColumn('uuid', { primaryKeyConstraintName: 'pk_calls' })
   id: string;
@@ -129,4 +132,8 @@ export class Call {
 
   @Column({ type: 'text', nullable: true })
   errorMessage: string | null;
+
+  // When the reconciler last asked Sinch about this call and found it still going.
+  @Column({ type: 'timestamptz', nullable: true })
+  reconcileCheckedAt: Date | null;
 }

@@ -1,0 +1,135 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { performance } from 'node:perf_hooks';
+import { toLedgerEntry } from 'src/callbacks/callback-entry';
+import { CallbackHandlers, type AnswerEvent } from 'src/callbacks/callback-handlers';
+import { CallbackMetrics } from 'src/callbacks/callback-metrics';
+import { buildDefaultAnswers, type DefaultAnswers } from 'src/callbacks/default-answers';
+import { EventInbox } from 'src/callbacks/event-inbox';
+import { decodeCallCustom } from 'src/calls/call-custom';
+import { CallFollowUps } from 'src/calls/call-follow-ups';
+import type { LedgerEntry, LedgerOutcome } from 'src/calls/call-ledger';
+import { CallMetrics } from 'src/calls/call-metrics';
+import { AppError } from 'src/common/app-error';
+import { AppConfig } from 'src/config/app-config';
+import { CallbackParseError, parseCallbackEvent, type CallbackEvent } from 'src/sinch/callback-events';
+import { verifySignedRequest } from 'src/sinch/signing';
+import { SinchCredentials, SinchWebhook } from 'src/sinch/sinch.module';
+import type { Svaml } from 'src/sinch/svaml/svaml.types';
+
+export interface IncomingCallback {
+  method: string;
+  headers: Record<string, string | string[] | undefined>;
+  rawBody: Buffer | undefined;
+}
+
+// The webhook's work: verify Sinch's signature over the raw bytes, parse, decide the answer from memory, make the
+// event durable (Postgres, else Redis), run follow-ups, answer. Nothing is stored for a request that fails
+// verification or parsing.
+@Injectable()
+export class CallbackIntake {
+  private readonly logger = new Logger('CallbackIntake');
+  private readonly defaults: DefaultAnswers;
+
+  constructor(
+    private readonly config: AppConfig,
+    private readonly credentials: SinchCredentials,
+    private readonly webhook: SinchWebhook,
+    private readonly handlers: CallbackHandlers,
+    private readonly inbox: EventInbox,
+    private readonly followUps: CallFollowUps,
+    private readonly metrics: CallbackMetrics,
+    private readonly callMetrics: CallMetrics,
+  ) {
+    this.defaults = buildDefaultAnswers(config.callbacks.defaultIceMessage);
+  }
+
+  async handle(request: IncomingCallback): Promise<Svaml | undefined> {
+    const started = performance.now();
+    let kind = 'unknown';
+    try {
+      const rawBody = request.rawBody ?? Buffer.alloc(0);
+      const verdict = verifySignedRequest({
+        method: request.method,
+        path: this.webhook.signedPath,
+        headers: request.headers,
+        rawBody,
+        credentials: this.credentials.all,
+        maxSkewSeconds: this.config.sinch.callbackMaxSkewS,
+      });
+      if (!verdict.ok) {
+        this.metrics.count(kind, 'rejected_signature');
+        throw new AppError('unauthorized', `Callback signature rejected: ${verdict.message}`, undefined, verdict.reason);
+      }
+      const event = this.parse(rawBody);
+      kind = event.event;
+      const receivedAt = new Date();
+      const answer = this.answerFor(event, receivedAt);
+      const entry = toLedgerEntry(event, receivedAt, 'webhook', this.needsFollowUp(event));
+      const result = await this.inbox.accept(entry, rawBody.toString('utf8'));
+      if (result.stored === 'redis') {
+        this.metrics.count(kind, 'deferred');
+      } else {
+        this.metrics.count(kind, result.outcome.inserted ? 'accepted' : 'duplicate');
+        await this.afterRecord(event, entry, result.outcome);
+      }
+      return answer;
+    } catch (error) {
+      if (error instanceof AppError && error.kind === 'unavailable') this.metrics.count(kind, 'unavailable');
+      throw error;
+    } finally {
+      this.metrics.observe(kind, (performance.now() - started) / 1000);
+    }
+  }
+
+  // The worker's path for an event that waited in Redis: same record and follow-ups, no answer to give.
+  async replay(body: string, receivedAt: Date): Promise<LedgerOutcome> {
+    const event = parseCallbackEvent(JSON.parse(body));
+    const entry = toLedgerEntry(event, receivedAt, 'redis', this.needsFollowUp(event));
+    const [outcome] = await this.inbox.record([entry]);
+    await this.afterRecord(event, entry, outcome);
+    return outcome;
+  }
+
+  private parse(rawBody: Buffer): CallbackEvent {
+    let body: unknown;
+    try {
+      body = JSON.parse(rawBody.toString('utf8'));
+    } catch {
+      this.metrics.count('unknown', 'invalid');
+      throw new AppError('invalid', 'Callback body is not JSON', [{ field: 'body', rule: 'json', message: 'Callback body is not JSON' }]);
+    }
+    try {
+      return parseCallbackEvent(body);
+    } catch (error) {
+      if (!(error instanceof CallbackParseError)) throw error;
+      // Signed by Sinch yet not understood: a contract change worth a log line; it is not stored (see the docs).
+      this.metrics.count('unknown', 'invalid');
+      this.logger.warn({ field: error.field, message: error.message }, 'Signed callback could not be parsed');
+      const field = error.field ?? 'body';
+      throw new AppError('invalid', `Invalid callback: ${error.message}`, [{ field, rule: 'callback', message: error.message }]);
+    }
+  }
+
+  private answerFor(event: CallbackEvent, receivedAt: Date): Svaml | undefined {
+    if (event.event !== 'ice' && event.event !== 'ace' && event.event !== 'pie') return undefined;
+    const custom = decodeCallCustom(event.custom);
+    const claimed = this.handlers.answer(event as AnswerEvent, { callId: custom?.callId, custom, receivedAt });
+    return claimed ?? this.defaults[event.event];
+  }
+
+  private needsFollowUp(event: CallbackEvent): boolean {
+    return (event.event === 'dice' || event.event === 'notify') && this.handlers.hasFollowUps(event.event);
+  }
+
+  private async afterRecord(event: CallbackEvent, entry: LedgerEntry, outcome: LedgerOutcome): Promise<void> {
+    if (!outcome.inserted) return;
+    if (outcome.finalised && entry.final) this.callMetrics.finalised.inc({ state: entry.final.state, source: 'dice' });
+    if (!entry.needsFollowUp || !outcome.eventId || (event.event !== 'dice' && event.event !== 'notify')) return;
+    // Awaited: the DiCE is answered once its consequences are done or recorded as pending for the sweeper.
+    await this.followUps.run(outcome.eventId, event, {
+      callId: outcome.callId,
+      finalised: outcome.finalised,
+      source: event.event,
+    });
+  }
+}

@@ -1,0 +1,70 @@
+import { MicroBatcher } from 'src/callbacks/micro-batcher';
+
+const tick = () => new Promise((resolve) => setImmediate(resolve));
+
+describe('MicroBatcher', () => {
+  it('sends concurrent items together and answers each with its own result', async () => {
+    const batches: number[][] = [];
+    const batcher = new MicroBatcher<number, number>({
+      maxBatch: 100,
+      maxConcurrent: 1,
+      run: async (items) => {
+        batches.push(items);
+        await tick();
+        return items.map((n) => n * 10);
+      },
+    });
+    const results = await Promise.all([1, 2, 3, 4].map((n) => batcher.push(n)));
+    expect(results).toEqual([10, 20, 30, 40]);
+    expect(batches).toEqual([[1, 2, 3, 4]]);
+  });
+
+  it('grows batches while one is in flight, up to maxBatch', async () => {
+    const batches: number[][] = [];
+    let release: () => void = () => undefined;
+    const batcher = new MicroBatcher<number, number>({
+      maxBatch: 3,
+      maxConcurrent: 1,
+      run: async (items) => {
+        batches.push(items);
+        if (batches.length === 1) await new Promise<void>((r) => (release = r));
+        return items;
+      },
+    });
+    const first = batcher.push(0);
+    await tick();
+    const later = [1, 2, 3, 4, 5].map((n) => batcher.push(n));
+    release();
+    await Promise.all([first, ...later]);
+    expect(batches).toEqual([[0], [1, 2, 3], [4, 5]]);
+  });
+
+  it('never puts two items with a shared key in one batch, and keeps their order', async () => {
+    const batches: string[][] = [];
+    const batcher = new MicroBatcher<string, string>({
+      maxBatch: 10,
+      maxConcurrent: 1,
+      keys: (s) => [s.split('.')[0]],
+      run: async (items) => {
+        batches.push(items);
+        return items;
+      },
+    });
+    await Promise.all(['a.1', 'b.1', 'a.2', 'c.1', 'a.3'].map((s) => batcher.push(s)));
+    expect(batches).toEqual([['a.1', 'b.1', 'c.1'], ['a.2'], ['a.3']]);
+  });
+
+  it('rejects every item of a failed batch, and drains', async () => {
+    const batcher = new MicroBatcher<number, number>({
+      maxBatch: 10,
+      maxConcurrent: 2,
+      run: async () => {
+        throw new Error('db down');
+      },
+    });
+    const results = await Promise.allSettled([batcher.push(1), batcher.push(2)]);
+    expect(results.map((r) => r.status)).toEqual(['rejected', 'rejected']);
+    await expect(batcher.drain()).resolves.toBeUndefined();
+    expect(batcher.pending).toBe(0);
+  });
+});

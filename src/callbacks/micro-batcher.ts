@@ -1,0 +1,85 @@
+// Groups concurrent calls into batches: while `maxConcurrent` batches are in flight, new items wait and leave
+// together in the next one. Idle, an item leaves on the next turn of the event loop (no fixed delay); under load
+// batches grow by themselves. Items sharing a key never share a batch (they go in the next one, in order).
+export interface MicroBatcherOptions<I, O> {
+  run: (items: I[]) => Promise<O[]>;
+  maxBatch: number;
+  maxConcurrent: number;
+  keys?: (item: I) => readonly string[];
+}
+
+interface Pending<I, O> {
+  item: I;
+  keys: readonly string[];
+  resolve: (value: O) => void;
+  reject: (error: unknown) => void;
+}
+
+export class MicroBatcher<I, O> {
+  private queue: Pending<I, O>[] = [];
+  private inFlight = 0;
+  private scheduled = false;
+  private idleWaiters: (() => void)[] = [];
+
+  constructor(private readonly options: MicroBatcherOptions<I, O>) {}
+
+  push(item: I): Promise<O> {
+    return new Promise<O>((resolve, reject) => {
+      this.queue.push({ item, keys: this.options.keys?.(item) ?? [], resolve, reject });
+      this.schedule();
+    });
+  }
+
+  get pending(): number {
+    return this.queue.length + this.inFlight;
+  }
+
+  // Resolves once everything pushed so far has been run (shutdown).
+  drain(): Promise<void> {
+    if (this.pending === 0) return Promise.resolve();
+    return new Promise((resolve) => this.idleWaiters.push(resolve));
+  }
+
+  private schedule(): void {
+    if (this.scheduled || this.inFlight >= this.options.maxConcurrent) return;
+    this.scheduled = true;
+    setImmediate(() => {
+      this.scheduled = false;
+      this.flush();
+    });
+  }
+
+  private flush(): void {
+    while (this.inFlight < this.options.maxConcurrent && this.queue.length > 0) {
+      const batch = this.take();
+      this.inFlight++;
+      this.options
+        .run(batch.map((p) => p.item))
+        .then(
+          (results) => batch.forEach((p, i) => p.resolve(results[i])),
+          (error: unknown) => batch.forEach((p) => p.reject(error)),
+        )
+        .finally(() => {
+          this.inFlight--;
+          if (this.queue.length > 0) this.flush();
+          else if (this.inFlight === 0) this.idleWaiters.splice(0).forEach((w) => w());
+        });
+    }
+  }
+
+  private take(): Pending<I, O>[] {
+    const batch: Pending<I, O>[] = [];
+    const rest: Pending<I, O>[] = [];
+    const used = new Set<string>();
+    for (const pending of this.queue) {
+      if (batch.length < this.options.maxBatch && !pending.keys.some((k) => used.has(k))) {
+        batch.push(pending);
+        pending.keys.forEach((k) => used.add(k));
+      } else {
+        rest.push(pending);
+      }
+    }
+    this.queue = rest;
+    return batch;
+  }
+}
