@@ -3,7 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import type { Pool } from 'pg';
 import { DataSource } from 'typeorm';
 import type { PostgresDriver } from 'typeorm/driver/postgres/PostgresDriver';
-import { sqlProgress, type FinalCallState } from 'src/calls/call-state';
+import { SQL_FINAL_STATES, sqlProgress, type FinalCallState } from 'src/calls/call-state';
 import type { CallEventKind, CallEventVia } from 'src/calls/call-event.entity';
 import type { Money } from 'src/sinch/sinch-money';
 
@@ -37,7 +37,7 @@ export interface LedgerOutcome {
 
 // Everything an event does to the database, in ONE statement for a whole batch: insert the events (ON CONFLICT DO
 // NOTHING on the dedupe key) and, for the ones that were new, create the inbound call (ICE), move the call forward
-// (ICE, ACE, by the forward-only rule of call-state.ts) or finalise it with its billing (DiCE). One round trip on
+// (ICE, ACE, by the forward-only rule of call-state.ts; a final call is left alone) or finalise it with its billing (DiCE). One round trip on
 // the webhook path, and one statement is one transaction. Callers must not put two events of the same call in one
 // batch: Postgres applies only one update per row per statement.
 const RECORD_SQL = `
@@ -78,7 +78,7 @@ progressed AS (
     initiated_at = coalesce(c.initiated_at, f.t, f.r),
     answered_at = CASE WHEN f.e = 'ace' THEN coalesce(c.answered_at, f.t, f.r) ELSE c.answered_at END,
     updated_at = now()
-  FROM fresh f WHERE f.found = c.id AND f.e IN ('ice', 'ace')
+  FROM fresh f WHERE f.found = c.id AND f.e IN ('ice', 'ace') AND c.state NOT IN (${SQL_FINAL_STATES})
   RETURNING c.id
 ),
 finalised AS (
