@@ -1,0 +1,86 @@
+import { Client } from 'pg';
+import { bodyTimestamp, createOutboundRow, diceBody, postCallback, setDatabaseAccepting, sql, uniqueSinchId } from './callbacks-kit';
+import { createTestApp, type TestApp } from './test-app';
+import { databaseUrl, TEST_POSTGRES_URL } from './test-env';
+import { waitFor } from './wait-for';
+
+// Its own database: making it refuse connections must not disturb the other suites sharing the run's database.
+describe('callbacks accepted while Postgres is down (e2e)', () => {
+  const name = `${process.env.TEST_DATABASE_NAME ?? 'cc_test'}_outage`;
+  const url = databaseUrl(name);
+  let t: TestApp;
+
+  beforeAll(async () => {
+    t = await createTestApp({ DATABASE_URL: url });
+  });
+
+  afterAll(async () => {
+    await setDatabaseAccepting(url, true).catch(() => undefined);
+    await t.close();
+    const admin = new Client({ connectionString: TEST_POSTGRES_URL });
+    await admin.connect();
+    await admin.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
+    await admin.end();
+  });
+
+  it('answers from memory, parks the events in Redis, and writes them all, in order, once Postgres is back', async () => {
+    const outboundId = await createOutboundRow(t);
+    const outbound = uniqueSinchId();
+    const inbound = uniqueSinchId();
+    await sql(t, "UPDATE calls SET sinch_call_id = $2, state = 'initiated' WHERE id = $1", [outboundId, outbound]);
+
+    await setDatabaseAccepting(url, false);
+    let restored = false;
+    try {
+      const ice = await postCallback(t, {
+        event: 'ice', callid: inbound, timestamp: bodyTimestamp(), version: 1,
+        cli: '+46701234567', to: { type: 'did', endpoint: '+15550100001' }, domain: 'pstn',
+      });
+      expect(ice.status).toBe(200);
+      expect(ice.body.action).toEqual({ name: 'hangup' });
+      const ace = await postCallback(t, { event: 'ace', callid: outbound, timestamp: bodyTimestamp(), version: 1 });
+      expect(ace.status).toBe(200);
+      expect(ace.body).toEqual({ action: { name: 'continue' } });
+      const outboundDice = diceBody(outbound, { duration: 30 });
+      for (const body of [outboundDice, outboundDice, diceBody(inbound, { duration: 5 })]) {
+        expect((await postCallback(t, body)).status).toBe(200);
+      }
+      const notify = await postCallback(t, { event: 'notify', callid: outbound, version: 1, type: 'recording_finished' });
+      expect(notify.status).toBe(200);
+      const metrics = await t.request('GET', '/metrics', { key: null });
+      expect(metrics.text).toMatch(/sinch_callbacks_total\{event="dice",outcome="deferred"\} [1-9]/);
+
+      await setDatabaseAccepting(url, true);
+      restored = true;
+    } finally {
+      if (!restored) await setDatabaseAccepting(url, true);
+    }
+
+    const events = await waitFor(async () => {
+      const rows = await sql<{ sinch_call_id: string; kind: string; via: string }>(
+        t,
+        'SELECT sinch_call_id, kind, via FROM call_events WHERE sinch_call_id = ANY($1) ORDER BY received_at, kind',
+        [[outbound, inbound]],
+      );
+      return rows.length >= 5 ? rows : undefined;
+    }, 20_000);
+    expect(events.filter((e) => e.sinch_call_id === outbound).map((e) => e.kind)).toEqual(['ace', 'dice', 'notify']);
+    expect(events.filter((e) => e.sinch_call_id === inbound).map((e) => e.kind)).toEqual(['ice', 'dice']);
+    expect(events.every((e) => e.via === 'redis')).toBe(true);
+
+    const [outRow] = await sql(t, 'SELECT * FROM calls WHERE id = $1', [outboundId]);
+    expect(outRow).toMatchObject({ state: 'completed', final_source: 'dice', duration_s: 30 });
+    expect(outRow.answered_at).not.toBeNull();
+    // The ICE reached Postgres before its DiCE, so the inbound row exists and is final.
+    const [inRow] = await sql(t, 'SELECT * FROM calls WHERE sinch_call_id = $1', [inbound]);
+    expect(inRow).toMatchObject({ direction: 'inbound', state: 'completed', final_source: 'dice', country: 'SE' });
+
+    // Back on the direct path: a new event goes straight to Postgres once the queue has drained.
+    const later = uniqueSinchId();
+    await waitFor(async () => {
+      await postCallback(t, diceBody(later, { timestamp: bodyTimestamp(new Date(Date.now() + Math.random())) }));
+      const rows = await sql(t, "SELECT 1 FROM call_events WHERE sinch_call_id = $1 AND via = 'webhook'", [later]);
+      return rows.length > 0;
+    }, 10_000);
+  });
+});
