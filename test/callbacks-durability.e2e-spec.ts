@@ -1,5 +1,5 @@
 import { Client } from 'pg';
-import { bodyTimestamp, createOutboundRow, diceBody, postCallback, setDatabaseAccepting, sql, uniqueSinchId } from './callbacks-kit';
+import { bodyTimestamp, createOutboundRow, diceBody, postCallback, setDatabaseAccepting, sql, uniqueSinchId, until } from './callbacks-kit';
 import { createTestApp, type TestApp } from './test-app';
 import { databaseUrl, TEST_POSTGRES_URL } from './test-env';
 import { waitFor } from './wait-for';
@@ -56,7 +56,7 @@ describe('callbacks accepted while Postgres is down (e2e)', () => {
       if (!restored) await setDatabaseAccepting(url, true);
     }
 
-    const events = await waitFor(async () => {
+    const events = await until(async () => {
       const rows = await sql<{ sinch_call_id: string; kind: string; via: string }>(
         t,
         'SELECT sinch_call_id, kind, via FROM call_events WHERE sinch_call_id = ANY($1) ORDER BY received_at, kind',

@@ -6,6 +6,7 @@ import { EMBEDDED_SIMULATOR, SinchCredentials, WEBHOOK_PATH } from 'src/sinch/si
 import type { SinchSimulator } from 'src/simulator/simulator.types';
 import { SinchVoiceClient } from 'src/sinch/voice-client';
 import type { TestApp, TestResponse } from './test-app';
+import { waitFor } from './wait-for';
 
 // Helpers for e2e tests of the webhook and the call log: signed callbacks as Sinch sends them, the embedded
 // simulator's control API, outbound calls placed the way the callouts feature places them, and SQL.
@@ -110,4 +111,9 @@ export async function setDatabaseAccepting(databaseUrl: string, accepting: boole
   } finally {
     await admin.end();
   }
+}
+
+// waitFor for a value: resolves with the first non-empty result (typed without the `undefined` it polls past).
+export async function until<T>(probe: () => Promise<T | undefined | null | false>, timeoutMs = 10_000): Promise<T> {
+  return (await waitFor(probe, timeoutMs)) as T;
 }

@@ -8,12 +8,11 @@ import {
   diceBody,
   placeTtsCallout,
   postCallback,
+  type SignOptions,
   sim,
   sql,
-  uniqueSinchId,
-} from './callbacks-kit';
+  uniqueSinchId, until } from './callbacks-kit';
 import { createTestApp, type TestApp } from './test-app';
-import { waitFor } from './wait-for';
 
 const eventsOf = (t: TestApp, sinchCallId: string) =>
   sql<{ kind: string; via: string }>(t, 'SELECT kind, via FROM call_events WHERE sinch_call_id = $1 ORDER BY received_at', [sinchCallId]);
@@ -32,7 +31,7 @@ describe('Sinch callbacks (e2e)', () => {
 
   it('a tts callout ends with the exact billing the simulator reports', async () => {
     const { id, sinchCallId } = await placeTtsCallout(t, '+46701234561');
-    const row = await waitFor(async () => {
+    const row = await until(async () => {
       const r = await callRow(t, id);
       return r.final_source ? r : undefined;
     }, 15_000);
@@ -71,7 +70,7 @@ describe('Sinch callbacks (e2e)', () => {
     expect(metrics.text).toMatch(/sinch_callbacks_total\{event="dice",outcome="duplicate"\} (9|[1-9]\d+)/);
   });
 
-  it.each([
+  it.each<[string, SignOptions]>([
     ['forged (wrong secret)', { secret: Buffer.from('not the secret at all').toString('base64') }],
     ['signed with an unknown key', { key: 'someone-else' }],
     ['tampered after signing', { sendBody: 'TAMPER' }],
@@ -114,7 +113,7 @@ describe('Sinch callbacks (e2e)', () => {
 
   it('an inbound call nobody claims: inbound row, polite default answer, finalised by its DiCE', async () => {
     const { callId } = await sim(t, 'POST', '/_sim/inbound', { from: '+447400123456', to: '+15550100002' });
-    const row = await waitFor(async () => (await sql(t, 'SELECT * FROM calls WHERE sinch_call_id = $1 AND final_source IS NOT NULL', [callId]))[0], 15_000);
+    const row = await until(async () => (await sql(t, 'SELECT * FROM calls WHERE sinch_call_id = $1 AND final_source IS NOT NULL', [callId]))[0], 15_000);
     expect(row).toMatchObject({ direction: 'inbound', kind: 'inbound', from_number: '+447400123456', to_number: '+15550100002', country: 'GB', state: 'completed' });
     const ice = (await sim(t, 'GET', `/_sim/events?kind=callback&callId=${callId}&event=ice`)).events[0];
     expect(ice.response).toEqual({ instructions: [{ name: 'say', text: t.config.callbacks.defaultIceMessage }], action: { name: 'hangup' } });

@@ -1,6 +1,5 @@
-import { placeTtsCallout, sim, sql } from './callbacks-kit';
+import { placeTtsCallout, sim, sql, until } from './callbacks-kit';
 import { createTestApp, type TestApp } from './test-app';
-import { waitFor } from './wait-for';
 
 describe('reconciler (e2e)', () => {
   let t: TestApp;
@@ -17,7 +16,7 @@ describe('reconciler (e2e)', () => {
     await sim(t, 'PUT', '/_sim/faults', { dropDice: true });
     try {
       const { id, sinchCallId } = await placeTtsCallout(t, '+14155550123');
-      const row = await waitFor(async () => (await sql(t, 'SELECT * FROM calls WHERE id = $1 AND final_source IS NOT NULL', [id]))[0], 20_000);
+      const row = await until(async () => (await sql(t, 'SELECT * FROM calls WHERE id = $1 AND final_source IS NOT NULL', [id]))[0], 20_000);
       const simCall = await sim(t, 'GET', `/_sim/calls/${sinchCallId}`);
       const dropped = (await sim(t, 'GET', `/_sim/events?kind=callback&callId=${sinchCallId}&event=dice`)).events;
       expect(dropped).toEqual([expect.objectContaining({ error: 'dropped' })]);
