@@ -51,7 +51,10 @@ export class MicroBatcher<I, O> {
 
   private flush(): void {
     while (this.inFlight < this.options.maxConcurrent && this.queue.length > 0) {
-      const batch = this.take();
+      // Spread what is waiting over the free slots: several statements in flight use the database's cores and
+      // share its commit flushes, where one big batch would run alone.
+      const free = this.options.maxConcurrent - this.inFlight;
+      const batch = this.take(Math.min(this.options.maxBatch, Math.ceil(this.queue.length / free)));
       this.inFlight++;
       this.options
         .run(batch.map((p) => p.item))
@@ -67,12 +70,12 @@ export class MicroBatcher<I, O> {
     }
   }
 
-  private take(): Pending<I, O>[] {
+  private take(size: number): Pending<I, O>[] {
     const batch: Pending<I, O>[] = [];
     const rest: Pending<I, O>[] = [];
     const used = new Set<string>();
     for (const pending of this.queue) {
-      if (batch.length < this.options.maxBatch && !pending.keys.some((k) => used.has(k))) {
+      if (batch.length < size && !pending.keys.some((k) => used.has(k))) {
         batch.push(pending);
         pending.keys.forEach((k) => used.add(k));
       } else {

@@ -1,0 +1,141 @@
+import { randomUUID } from 'node:crypto';
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import { Client } from 'pg';
+import { Pool } from 'undici';
+import { createApp } from 'src/app.factory';
+import { loadConfig } from 'src/config/load-config';
+import { applicationAuthorization, signRequest } from 'src/sinch/signing';
+import { SinchCredentials, WEBHOOK_PATH } from 'src/sinch/sinch.module';
+
+// Shared by the benchmarks: a throw-away database, the real app on a loopback port, signed callbacks and a
+// bounded load loop (undici, keep-alive, fixed concurrency) that reports throughput and latency percentiles.
+
+const POSTGRES_URL = process.env.BENCH_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
+
+export interface BenchApp {
+  app: NestFastifyApplication;
+  url: string;
+  databaseUrl: string;
+  close(): Promise<void>;
+}
+
+async function admin<T>(fn: (client: Client) => Promise<T>): Promise<T> {
+  const client = new Client({ connectionString: POSTGRES_URL });
+  await client.connect();
+  try {
+    return await fn(client);
+  } finally {
+    await client.end();
+  }
+}
+
+export async function startBenchApp(env: Record<string, string> = {}): Promise<BenchApp> {
+  const name = `cc_bench_${process.pid}_${Date.now()}`;
+  await admin((c) => c.query(`CREATE DATABASE "${name}"`));
+  const url = new URL(POSTGRES_URL);
+  url.pathname = `/${name}`;
+  const databaseUrl = url.toString();
+  const config = loadConfig({
+    NODE_ENV: 'test',
+    PORT: '0',
+    HOST: '127.0.0.1',
+    DATABASE_URL: databaseUrl,
+    REDIS_URL,
+    QUEUE_PREFIX: `{ccb-${randomUUID().slice(0, 8)}}`,
+    LOG_LEVEL: 'silent',
+    SIMULATOR_PORT: '0',
+    ...env,
+  });
+  const app = await createApp(config, { bufferLogs: false });
+  app.useLogger(false);
+  await app.listen({ port: 0, host: '127.0.0.1' });
+  const address = app.getHttpServer().address();
+  const base = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
+  return {
+    app,
+    url: base,
+    databaseUrl,
+    close: async () => {
+      await app.close();
+      await admin((c) => c.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`));
+    },
+  };
+}
+
+export interface SignedRequest {
+  headers: Record<string, string>;
+  body: string;
+}
+
+export function signedCallback(app: NestFastifyApplication, payload: object): SignedRequest {
+  const { applicationKey, applicationSecret } = app.get(SinchCredentials).current;
+  const body = JSON.stringify(payload);
+  const timestamp = new Date().toISOString().replace(/\.\d{3}Z$/, 'Z');
+  const contentType = 'application/json';
+  const signature = signRequest({ method: 'POST', path: WEBHOOK_PATH, contentType, timestamp, body }, applicationSecret);
+  return {
+    body,
+    headers: { 'content-type': contentType, 'x-timestamp': timestamp, authorization: applicationAuthorization(applicationKey, signature) },
+  };
+}
+
+export interface LoadResult {
+  requests: number;
+  errors: number;
+  seconds: number;
+  perSecond: number;
+  p50: number;
+  p90: number;
+  p99: number;
+  max: number;
+}
+
+// Sends requests[i % n] with `connections` in flight until `count` are done or `maxSeconds` pass.
+export async function load(
+  origin: string,
+  path: string,
+  requests: SignedRequest[],
+  opts: { connections: number; count: number; maxSeconds: number },
+): Promise<LoadResult> {
+  const pool = new Pool(origin, { connections: opts.connections, pipelining: 1, keepAliveTimeout: 10_000 });
+  const latencies: number[] = [];
+  let next = 0;
+  let errors = 0;
+  const started = process.hrtime.bigint();
+  const deadline = Date.now() + opts.maxSeconds * 1000;
+  const worker = async (): Promise<void> => {
+    while (next < opts.count && Date.now() < deadline) {
+      const req = requests[next++ % requests.length];
+      const t0 = process.hrtime.bigint();
+      try {
+        const res = await pool.request({ method: 'POST', path, headers: req.headers, body: req.body });
+        await res.body.text();
+        if (res.statusCode !== 200) errors++;
+      } catch {
+        errors++;
+      }
+      latencies.push(Number(process.hrtime.bigint() - t0) / 1e6);
+    }
+  };
+  await Promise.all(Array.from({ length: opts.connections }, worker));
+  const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+  await pool.close();
+  latencies.sort((a, b) => a - b);
+  const pct = (p: number) => latencies[Math.min(latencies.length - 1, Math.floor((p / 100) * latencies.length))] ?? 0;
+  return { requests: latencies.length, errors, seconds, perSecond: latencies.length / seconds, p50: pct(50), p90: pct(90), p99: pct(99), max: latencies[latencies.length - 1] ?? 0 };
+}
+
+export const fmt = (r: LoadResult): string =>
+  `${r.perSecond.toFixed(0).padStart(6)} req/s  p50 ${r.p50.toFixed(2)} ms  p90 ${r.p90.toFixed(2)} ms  p99 ${r.p99.toFixed(2)} ms  max ${r.max.toFixed(1)} ms  (${r.requests} requests, ${r.errors} errors, ${r.seconds.toFixed(1)} s)`;
+
+export async function countRows(databaseUrl: string, sql: string): Promise<number> {
+  const client = new Client({ connectionString: databaseUrl });
+  await client.connect();
+  try {
+    const { rows } = await client.query<{ n: string }>(sql);
+    return Number(rows[0].n);
+  } finally {
+    await client.end();
+  }
+}
