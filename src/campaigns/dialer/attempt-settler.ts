@@ -9,6 +9,7 @@ import { CampaignsService } from 'src/campaigns/campaigns.service';
 import { DncService } from 'src/campaigns/dnc/dnc.service';
 import { trimDecimal } from 'src/campaigns/dto/campaign.response';
 import { classifyAttempt, decideNext, type ContactDecision } from 'src/campaigns/scheduling/retry-policy';
+import { returnedRows } from 'src/campaigns/sql-rows';
 import { CallEvidence, type AttemptEvidence } from './call-evidence';
 import { CallWithdrawal } from './call-withdrawal';
 
@@ -105,9 +106,11 @@ export class AttemptSettler {
   // Adds the call's debit to the campaign's spend when it is in the cap's currency; true once the cap is reached.
   private async addSpend(m: EntityManager, campaign: Campaign, call: Call): Promise<boolean> {
     if (!campaign.spendCapCurrency || !call.debitAmount || call.debitCurrency?.trim() !== campaign.spendCapCurrency) return false;
-    const rows: { reached: boolean }[] = await m.query(
-      'UPDATE campaigns SET spent_amount = spent_amount + $2 WHERE id = $1 RETURNING spent_amount >= spend_cap_amount AS reached',
-      [campaign.id, call.debitAmount],
+    const rows = returnedRows<{ reached: boolean }>(
+      await m.query('UPDATE campaigns SET spent_amount = spent_amount + $2 WHERE id = $1 RETURNING spent_amount >= spend_cap_amount AS reached', [
+        campaign.id,
+        call.debitAmount,
+      ]),
     );
     return rows[0]?.reached === true;
   }

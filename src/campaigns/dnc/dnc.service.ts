@@ -3,6 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import { AppError } from 'src/common/app-error';
 import { decodeCursor, encodeCursor, type Page } from 'src/common/pagination';
+import { returnedRows } from 'src/campaigns/sql-rows';
 import { DncAudit, type DncAuditAction } from './dnc-audit.entity';
 import { DncEntry, type DncSource } from './dnc-entry.entity';
 import type { DncAuditResponse, DncCheckResponse, DncEntryResponse } from './dnc.dto';
@@ -59,14 +60,16 @@ export class DncService {
     const reason = input.reason ?? row.reason;
     const expiresAt = input.expiresAt ?? null;
     if (reason === row.reason && sameInstant(expiresAt, row.expires_at)) return { entry: toEntity(row), action: 'unchanged' };
-    const updated: DncRow[] = await m.query('UPDATE dnc_entries SET reason = $2, expires_at = $3 WHERE id = $1 RETURNING *', [row.id, reason, expiresAt]);
+    const updated = returnedRows<DncRow>(
+      await m.query('UPDATE dnc_entries SET reason = $2, expires_at = $3 WHERE id = $1 RETURNING *', [row.id, reason, expiresAt]),
+    );
     await this.audit(m, 'updated', { ...input, reason, expiresAt });
     return { entry: toEntity(updated[0]), action: 'updated' };
   }
 
   async remove(id: string, actor: string): Promise<DncEntry> {
     return this.dataSource.transaction(async (m) => {
-      const rows: DncRow[] = await m.query('DELETE FROM dnc_entries WHERE id = $1 RETURNING *', [id]);
+      const rows = returnedRows<DncRow>(await m.query('DELETE FROM dnc_entries WHERE id = $1 RETURNING *', [id]));
       const row = rows[0];
       if (!row) throw new AppError('not_found', `Do-not-call entry ${id} not found`);
       const entry = toEntity(row);
