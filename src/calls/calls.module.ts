@@ -16,7 +16,8 @@ import { ReconcilerProcessor, ReconcilerSchedule } from 'src/calls/reconciler.pr
 import { QUEUES } from 'src/common/queues';
 
 // The call log and billing record: call rows, their event timeline, the admin API and the reconciler.
-// Other features use CallsService (and CallFollowUps / CallLedger are the webhook's).
+// Other features use CallsService and CallsQueryService (a call's timeline: the campaign dialer reads AMD and menu
+// results from it); CallFollowUps / CallLedger are the webhook's.
 @Module({
   imports: [TypeOrmModule.forFeature([Call, CallEvent]), BullModule.registerQueue({ name: QUEUES.reconciler }), CallbackHandlersModule],
   controllers: [CallsController],
@@ -31,6 +32,6 @@ import { QUEUES } from 'src/common/queues';
     ReconcilerProcessor,
     ReconcilerSchedule,
   ],
-  exports: [TypeOrmModule, CallsService, CallLedger, CallFollowUps, CallMetrics],
+  exports: [TypeOrmModule, CallsService, CallsQueryService, CallLedger, CallFollowUps, CallMetrics],
 })
 export class CallsModule {}
