@@ -2,7 +2,6 @@ import { BullModule } from '@nestjs/bullmq';
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { CallsModule } from 'src/calls/calls.module';
-import { CallsQueryService } from 'src/calls/calls-query.service';
 import { QUEUES } from 'src/common/queues';
 import { CampaignAttempt } from './campaign-attempt.entity';
 import { CampaignContact } from './campaign-contact.entity';
@@ -53,9 +52,6 @@ import { CampaignStatsService } from './stats/campaign-stats.service';
     DncAdmin,
     CallWithdrawal,
     AttemptSettler,
-    // The call timeline reader (stateless), over the call log's exported repositories: how a settled call learns
-    // whether AMD heard a machine and which menu key was pressed.
-    CallsQueryService,
     CallEvidence,
     DialerRepository,
     DialerService,
