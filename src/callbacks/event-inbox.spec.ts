@@ -1,0 +1,54 @@
+import type { Queue } from 'bullmq';
+import { EventInbox } from 'src/callbacks/event-inbox';
+import type { CallLedger, LedgerEntry } from 'src/calls/call-ledger';
+import { AppError } from 'src/common/app-error';
+
+const entry: LedgerEntry = {
+  dedupeKey: 'dice:c1:abc',
+  kind: 'dice',
+  sinchCallId: 'c1',
+  receivedAt: new Date(),
+  payload: {},
+  via: 'webhook',
+  needsFollowUp: false,
+};
+
+// Test doubles with only the methods the inbox calls.
+function inbox(ledger: Record<string, unknown>, queue: Record<string, unknown>): EventInbox {
+  return new EventInbox(ledger as unknown as CallLedger, queue as unknown as Queue);
+}
+
+describe('EventInbox', () => {
+  it('records in Postgres when it can', async () => {
+    const add = jest.fn();
+    const result = await inbox({ record: async () => [{ inserted: true, finalised: false }] }, { add }).accept(entry, '{}');
+    expect(result).toEqual({ stored: 'postgres', outcome: { inserted: true, finalised: false } });
+    expect(add).not.toHaveBeenCalled();
+  });
+
+  it('parks the raw body in Redis when Postgres fails, then keeps deferring until the queue has drained', async () => {
+    const add = jest.fn(async () => ({}));
+    let waiting = 1;
+    const record = jest.fn(async () => {
+      throw Object.assign(new Error('database "x" is not currently accepting connections'), { code: '55000' });
+    });
+    const box = inbox({ record }, { add, getJobCounts: async () => ({ wait: waiting }) });
+    expect(await box.accept(entry, '{"event":"dice"}')).toEqual({ stored: 'redis' });
+    expect(add).toHaveBeenCalledWith('event', { body: '{"event":"dice"}', receivedAt: entry.receivedAt.toISOString() }, expect.objectContaining({ jobId: expect.stringMatching(/^evt-/) }));
+    expect(await box.accept({ ...entry, dedupeKey: 'other' }, '{}')).toEqual({ stored: 'redis' });
+    expect(record).toHaveBeenCalledTimes(1);
+    waiting = 0;
+    await new Promise((r) => setTimeout(r, 300));
+    record.mockImplementation(async () => [{ inserted: true, finalised: false }] as never);
+    expect(await box.accept({ ...entry, dedupeKey: 'third' }, '{}')).toMatchObject({ stored: 'postgres' });
+  });
+
+  it('answers 503 (unavailable) when neither Postgres nor Redis takes the event', async () => {
+    const box = inbox(
+      { record: async () => { throw new Error('Connection terminated'); } },
+      { add: async () => { throw new Error('Redis down'); }, getJobCounts: async () => { throw new Error('Redis down'); } },
+    );
+    await expect(box.accept(entry, '{}')).rejects.toEqual(expect.objectContaining({ kind: 'unavailable' }));
+    await expect(box.accept(entry, '{}')).rejects.toBeInstanceOf(AppError);
+  });
+});
