@@ -6,6 +6,7 @@ import { QUEUES } from 'src/common/queues';
 import { Metrics } from 'src/metrics/metrics';
 
 const RATE_WINDOW_MS = 10_000;
+const SCRAPE_TIMEOUT_MS = 1000;
 
 // Callout counters on the app's registry. Each process counts what it does (the API: requested; workers: the rest);
 // Prometheus sums them. Queue depth is read from Redis at scrape time, so any process reports the whole queue.
@@ -49,8 +50,11 @@ export class CalloutMetrics {
       labelNames: ['state'],
       registers,
       async collect() {
-        // Redis away: report nothing rather than fail the whole scrape.
-        const counts = await queue.getJobCounts('waiting', 'delayed', 'active', 'prioritized', 'failed').catch(() => ({}));
+        // Redis away: report nothing rather than hang or fail the whole scrape (BullMQ waits for Redis forever).
+        const counts = await Promise.race([
+          queue.getJobCounts('waiting', 'delayed', 'active', 'prioritized', 'failed'),
+          new Promise<Record<string, number>>((resolve) => setTimeout(() => resolve({}), SCRAPE_TIMEOUT_MS).unref()),
+        ]).catch(() => ({}));
         for (const [state, count] of Object.entries(counts)) this.set({ state }, count);
       },
     });

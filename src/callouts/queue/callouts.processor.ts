@@ -45,13 +45,17 @@ export class CalloutsProcessor extends WorkerHost implements OnApplicationBootst
     super();
   }
 
-  async onApplicationBootstrap(): Promise<void> {
+  // Not awaited: BullMQ waits for Redis indefinitely, and start-up (health, readiness) must not hang on it.
+  // Every worker upserts the same scheduler id, so replicas do not multiply the sweep.
+  onApplicationBootstrap(): void {
     if (!this.config.runsWorkers) return;
-    await this.calloutQueue.queue.upsertJobScheduler(
-      SWEEP_SCHEDULER_ID,
-      { every: this.config.callouts.sweepIntervalS * 1000 },
-      { name: CALLOUT_JOBS.sweep, data: {}, opts: { removeOnComplete: { count: 10 }, removeOnFail: { count: 100 } } },
-    );
+    this.calloutQueue.queue
+      .upsertJobScheduler(
+        SWEEP_SCHEDULER_ID,
+        { every: this.config.callouts.sweepIntervalS * 1000 },
+        { name: CALLOUT_JOBS.sweep, data: {}, opts: { removeOnComplete: { count: 10 }, removeOnFail: { count: 100 } } },
+      )
+      .catch((error: unknown) => this.logger.error({ err: error }, 'Scheduling the callout sweep failed'));
   }
 
   async process(job: Job<unknown, unknown, CalloutJobName>): Promise<DialResult | SweepReport> {
