@@ -19,8 +19,8 @@ import { calloutWorkerOptions, CalloutsProcessor } from './queue/callouts.proces
 import { QueueDashboard } from './queue-dashboard';
 
 // Callouts: the admin API, the paced `callouts` queue and its worker, the sweep, the queue dashboard.
-// Global so other features inject CalloutQueue (to hand over the calls they create) and IdempotencyService. and
-// IdempotencyService for their own money-spending POSTs (campaign start).
+// Global so other features inject CalloutQueue (to hand over the calls they create) and IdempotencyService (for
+// their own money-spending POSTs, such as campaign start).
 @Module({})
 export class CalloutsModule {
   static forRoot(config: AppConfig): DynamicModule {
