@@ -43,9 +43,7 @@ export function planCallout(dto: CreateCalloutDto): PlanResult {
 
   const reserved = Object.keys(dto.custom ?? {}).find((k) => k.startsWith('_'));
   if (reserved) return invalid('custom', 'reserved_key', `custom.${reserved}: keys starting with "_" are reserved`);
-  const marker = dto.record !== true ? undefined : dto.type === 'tts' ? ttsRecordingMarker() : dto.type === 'conference'
-    ? conferenceRecordingMarker(dto.conferenceId, dto.moh, dto.dtmfOptions ? defined({ ...dto.dtmfOptions }) : undefined)
-    : undefined;
+  const marker = recordingMarker(dto);
   const extra = marker === undefined ? dto.custom : { ...dto.custom, [RECORDING_KEY]: marker };
   const customExtra = extra && Object.keys(extra).length > 0 ? extra : undefined;
   let custom: string;
@@ -74,6 +72,16 @@ export function planCallout(dto: CreateCalloutDto): PlanResult {
       return checked({ ...base, kind: 'custom', request }, validateCustomCallout({ ...request, custom }), 'customCallout', dto);
     }
   }
+}
+
+// What the ACE answer of a recorded tts or conference callout needs (a custom callout records from its ICE).
+function recordingMarker(dto: CreateCalloutDto): string | undefined {
+  if (dto.record !== true) return undefined;
+  if (dto.type === 'tts') return ttsRecordingMarker();
+  if (dto.type === 'conference') {
+    return conferenceRecordingMarker(dto.conferenceId, dto.moh, dto.dtmfOptions ? defined({ ...dto.dtmfOptions }) : undefined);
+  }
+  return undefined;
 }
 
 function ttsRequest(dto: TtsCalloutDto, to: string, cli: string | undefined): TtsCalloutRequest {
