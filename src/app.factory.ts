@@ -11,7 +11,7 @@ import { Metrics } from './metrics/metrics';
 const WORKER_ROLE_PATHS = /^\/(health|metrics)(\/|\?|$)/;
 
 // Builds the application exactly as production runs it; main.ts and the e2e tests both call this.
-export async function createApp(config: AppConfig, options: { bufferLogs?: boolean } = {}): Promise<NestFastifyApplication> {
+export async function createApp(config: AppConfig): Promise<NestFastifyApplication> {
   const adapter = new FastifyAdapter({
     genReqId: (request: IncomingMessage) => requestIdFor(request),
     bodyLimit: 1024 * 1024,
@@ -21,7 +21,7 @@ export async function createApp(config: AppConfig, options: { bufferLogs?: boole
   });
   const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config), adapter, {
     rawBody: true, // the Sinch webhook verifies its signature over the exact bytes received
-    bufferLogs: options.bufferLogs ?? true,
+    bufferLogs: true, // start-up lines go through pino (JSON, redacted), not Nest's console logger
     abortOnError: false, // let start-up errors reach main(), which prints one line and exits non-zero
   });
   app.useLogger(app.get(Logger));

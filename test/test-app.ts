@@ -43,7 +43,7 @@ export function testEnv(overrides: Record<string, string> = {}): Record<string, 
 // Boots the real application (same factory as production) on a random port and gives it one API key per role.
 export async function createTestApp(overrides: Record<string, string> = {}): Promise<TestApp> {
   const config = loadConfig(testEnv(overrides));
-  const app = await createApp(config, { bufferLogs: false });
+  const app = await createApp(config);
   await app.listen({ port: 0, host: '127.0.0.1' });
   const address = app.getHttpServer().address();
   const url = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;

@@ -54,9 +54,14 @@ export class SinchWebhook {
   async onListening(listeningUrl: string): Promise<void> {
     if (!this.config.publicBaseUrl) this.baseUrl = listeningUrl.replace(/\/$/, '');
     if (!this.config.simulatorMode) return;
-    await this.client.updateCallbackUrls({ primary: this.url });
-    const where = this.simulator ? `embedded Sinch simulator at ${this.simulator.url}` : `Sinch simulator at ${this.config.sinch.voiceUrl}`;
-    this.logger.log(`No Sinch credentials: using the ${where}; callbacks go to ${this.url}`);
+    const where = this.simulator ? `embedded Sinch simulator at ${this.simulator.url}` : `Sinch simulator at ${this.client.voiceUrl}`;
+    try {
+      await this.client.updateCallbackUrls({ primary: this.url });
+      this.logger.log(`No Sinch credentials: using the ${where}; callbacks go to ${this.url}`);
+    } catch (error) {
+      // A standalone simulator may start after us: the service still runs, and says what to fix.
+      this.logger.warn(`No Sinch credentials and the ${where} did not take the webhook URL (${(error as Error).message}); start it (npm run simulator) or set SINCH_VOICE_URL`);
+    }
   }
 }
 

@@ -78,6 +78,10 @@ export class SinchVoiceClient {
     });
   }
 
+  get voiceUrl(): string {
+    return this.options.voiceUrl;
+  }
+
   async ttsCallout(request: TtsCalloutRequest): Promise<CalloutResponse> {
     throwIfViolations(validateTtsCallout(request));
     return toCalloutResponse(await this.voice('POST', '/calling/v1/callouts', { method: 'ttsCallout', ttsCallout: request }));
