@@ -278,6 +278,14 @@ describe('callouts (e2e)', () => {
       expect(calloutsPerCall(await sim.callouts(since)).get(call.id)).toHaveLength(1);
     });
 
+    it('documents the endpoint with one body schema per type', async () => {
+      const doc = await t.request('GET', '/docs-json', { key: null });
+      const op = doc.body.paths['/api/v1/callouts'].post;
+      expect(op.requestBody.content['application/json'].schema.oneOf).toHaveLength(3);
+      expect(Object.keys(doc.body.components.schemas)).toEqual(expect.arrayContaining(['TtsCalloutDto', 'ConferenceCalloutDto', 'CustomCalloutDto']));
+      expect(op.responses['202']).toBeDefined();
+    });
+
     it('exposes callout metrics', async () => {
       const res = await t.request('GET', '/metrics', { key: null });
       expect(res.status).toBe(200);
