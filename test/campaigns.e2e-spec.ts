@@ -62,13 +62,13 @@ describe('campaigns dialling (e2e)', () => {
       100,
     );
   // Our call's Sinch id once the callee has answered (its ACE is recorded).
-  const answeredCall = (phone: string) =>
-    waitFor(
+  const answeredCall = async (phone: string): Promise<string> =>
+    (await waitFor(
       async () => (await db.query(`SELECT sinch_call_id FROM calls WHERE to_number = $1 AND state = 'answered'`, [phone]))[0]?.sinch_call_id as string | undefined,
       15_000,
       () => `no answered call to ${phone}`,
       20,
-    );
+    )) as string;
 
   beforeAll(async () => {
     t = await createTestApp(SETTINGS);
@@ -145,7 +145,7 @@ describe('campaigns dialling (e2e)', () => {
     expect(stats.contacts.byStatus).toEqual({ completed: 130, exhausted: 79, failed: 30, dnc: 3 });
     expect(stats.attempts.byOutcome).toMatchObject({ answered: 100, machine: 60, no_answer: 80, failed: 60 });
     expect(stats.attempts.total).toBe(callCount);
-    expect(stats.answerRate).toBeCloseTo(160 / callCount, 3);
+    expect(stats.answerRate).toBeCloseTo(160 / (callCount - (listedCall.sinch_call_id === null ? 1 : 0)), 3);
     expect(stats.machineRate).toBeCloseTo(60 / 160, 3);
     expect(stats.spend).toEqual([{ currency: 'USD', amount: String(Number(spend.amount)) }]);
     expect(stats.averageTalkTimeS).toBeCloseTo(Number(talk.avg), 1);

@@ -3,14 +3,17 @@ import { Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { UnrecoverableError, type Job, type Queue } from 'bullmq';
 import { QUEUES } from 'src/common/queues';
 import { AppConfig } from 'src/config/app-config';
-import { DialerService, type CampaignTick } from './dialer.service';
+import { DialerService, SETTLE_SWEEP_AFTER_S, type CampaignTick } from './dialer.service';
 
-// The campaign-dialer queue's one job: a tick every CAMPAIGN_DIALER_INTERVAL_MS, from a BullMQ job scheduler, run
-// by whichever worker process takes it. Ticks that overlap are harmless: each campaign is claimed under a row lock.
-export const DIALER_JOBS = { tick: 'tick' } as const;
-const SCHEDULER_ID = 'campaign-dialer-tick';
+// The campaign-dialer queue's jobs, each from a BullMQ job scheduler and run by whichever worker process takes it:
+// a tick every CAMPAIGN_DIALER_INTERVAL_MS (ticks that overlap are harmless: each campaign is claimed under a row
+// lock), and a sweep settling calls whose DiCE follow-up did not run, kept apart so it never delays a tick.
+export const DIALER_JOBS = { tick: 'tick', sweep: 'sweep' } as const;
+const TICK_SCHEDULER_ID = 'campaign-dialer-tick';
+const SWEEP_SCHEDULER_ID = 'campaign-dialer-sweep';
+const SCHEDULED = { removeOnComplete: { count: 10 }, removeOnFail: { count: 100 } };
 
-@Processor(QUEUES.campaignDialer)
+@Processor(QUEUES.campaignDialer, { concurrency: 2 })
 export class DialerProcessor extends WorkerHost implements OnApplicationBootstrap {
   private readonly logger = new Logger('DialerProcessor');
 
@@ -24,15 +27,22 @@ export class DialerProcessor extends WorkerHost implements OnApplicationBootstra
 
   async onApplicationBootstrap(): Promise<void> {
     if (!this.config.runsWorkers) return;
-    await this.queue.upsertJobScheduler(
-      SCHEDULER_ID,
-      { every: this.config.campaigns.dialerIntervalMs },
-      { name: DIALER_JOBS.tick, data: {}, opts: { removeOnComplete: { count: 10 }, removeOnFail: { count: 100 } } },
-    );
+    await this.queue.upsertJobScheduler(TICK_SCHEDULER_ID, { every: this.config.campaigns.dialerIntervalMs }, { name: DIALER_JOBS.tick, data: {}, opts: SCHEDULED });
+    await this.queue.upsertJobScheduler(SWEEP_SCHEDULER_ID, { every: SETTLE_SWEEP_AFTER_S * 1000 }, { name: DIALER_JOBS.sweep, data: {}, opts: SCHEDULED });
   }
 
-  async process(job: Job): Promise<CampaignTick[]> {
-    if (job.name !== DIALER_JOBS.tick) throw new UnrecoverableError(`No handler for campaign-dialer job "${job.name}"`);
+  async process(job: Job): Promise<CampaignTick[] | number> {
+    switch (job.name) {
+      case DIALER_JOBS.tick:
+        return this.tick();
+      case DIALER_JOBS.sweep:
+        return this.dialer.sweepUnsettled();
+      default:
+        throw new UnrecoverableError(`No handler for campaign-dialer job "${job.name}"`);
+    }
+  }
+
+  private async tick(): Promise<CampaignTick[]> {
     const started = Date.now();
     const results = await this.dialer.tick();
     const ms = Date.now() - started;

@@ -23,8 +23,8 @@ export type CampaignTick =
 // Inside the tick: the calls to enqueue once the claim has committed.
 type ClaimedTick = CampaignTick & { callIds?: string[] };
 
-// Settled calls are looked for this long after they ended (the DiCE follow-up normally settles them at once).
-const SETTLE_SWEEP_AFTER_S = 10;
+// Calls are swept this long after they ended (the DiCE follow-up normally settles them at once).
+export const SETTLE_SWEEP_AFTER_S = 10;
 
 // One dialer tick: for each running campaign, claim what its pacing and calling windows allow, guard each number
 // (do-not-call, frequency cap) right before dialling, write the call rows in the same transaction, then hand them
@@ -32,7 +32,6 @@ const SETTLE_SWEEP_AFTER_S = 10;
 @Injectable()
 export class DialerService {
   private readonly logger = new Logger('Dialer');
-  private lastSweep = 0;
 
   constructor(
     private readonly repository: DialerRepository,
@@ -48,10 +47,6 @@ export class DialerService {
     const ids = await this.repository.dialableCampaignIds(this.config.campaigns.configRefreshMs);
     const results: CampaignTick[] = [];
     for (const id of ids) results.push(await this.tickCampaign(id, now));
-    if (Date.now() - this.lastSweep >= SETTLE_SWEEP_AFTER_S * 1000) {
-      this.lastSweep = Date.now();
-      await this.sweepUnsettled();
-    }
     return results;
   }
 
@@ -134,9 +129,11 @@ export class DialerService {
   // enqueues), or complete / pause the campaign outside the claim's transaction.
   private async finish(tick: ClaimedTick): Promise<CampaignTick> {
     if (tick.outcome === 'dialled') {
-      for (const callId of tick.callIds ?? []) {
-        await this.calloutQueue.enqueue(callId).catch((err: unknown) => this.logger.error({ err, callId }, 'Enqueue failed; the callouts sweep will retry'));
-      }
+      await Promise.all(
+        (tick.callIds ?? []).map((callId) =>
+          this.calloutQueue.enqueue(callId).catch((err: unknown) => this.logger.error({ err, callId }, 'Enqueue failed; the callouts sweep will retry')),
+        ),
+      );
       const { callIds: _ids, ...result } = tick;
       if (result.dialled > 0 || result.dnc > 0) this.logger.log(result, 'Dialer tick');
       return result;
