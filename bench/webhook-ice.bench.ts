@@ -12,7 +12,8 @@ const MAX_SECONDS = 8;
 // inbound call row) against a bare Fastify handler that answers the same SVAML without doing anything: the ratio
 // is what the service's work costs. Same machine, same load loop, loopback only.
 export async function run(): Promise<void> {
-  const bench = await startBenchApp();
+  // api role: the process under load serves HTTP only, as an api replica does (no workers or schedules).
+  const bench = await startBenchApp({ APP_ROLE: 'api' });
   const svamlAnswer = buildDefaultAnswers(bench.app.get(AppConfig).callbacks.defaultIceMessage).ice;
   const bare = Fastify();
   bare.post(WEBHOOK_PATH, async () => svamlAnswer);
