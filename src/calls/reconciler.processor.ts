@@ -6,6 +6,7 @@ import { CallReconciler } from 'src/calls/call-reconciler';
 import { RECONCILE_JOB, SWEEP_FOLLOW_UPS_JOB } from 'src/calls/reconciler.jobs';
 import { BOUNDED_RETENTION, QUEUES } from 'src/common/queues';
 import { AppConfig } from 'src/config/app-config';
+import { upsertSchedulesInBackground } from 'src/redis/job-schedules';
 
 const SWEEP_EVERY_MS = 60_000;
 
@@ -38,15 +39,16 @@ export class ReconcilerSchedule implements OnApplicationBootstrap {
 
   private readonly logger = new Logger('Reconciler');
 
-  // Not awaited: with Redis down, BullMQ waits for it rather than failing, and start-up must not hang on that.
   onApplicationBootstrap(): void {
     if (!this.config.runsWorkers) return;
-    this.schedule().catch((error: unknown) => this.logger.error({ err: error }, 'Could not schedule the reconciler'));
-  }
-
-  private async schedule(): Promise<void> {
     const opts = { ...BOUNDED_RETENTION, removeOnComplete: { age: 3600, count: 100 } };
-    await this.queue.upsertJobScheduler(RECONCILE_JOB, { every: this.config.reconciler.intervalS * 1000 }, { name: RECONCILE_JOB, opts });
-    await this.queue.upsertJobScheduler(SWEEP_FOLLOW_UPS_JOB, { every: SWEEP_EVERY_MS }, { name: SWEEP_FOLLOW_UPS_JOB, opts });
+    upsertSchedulesInBackground(
+      this.queue,
+      [
+        { id: RECONCILE_JOB, everyMs: this.config.reconciler.intervalS * 1000, jobName: RECONCILE_JOB, opts },
+        { id: SWEEP_FOLLOW_UPS_JOB, everyMs: SWEEP_EVERY_MS, jobName: SWEEP_FOLLOW_UPS_JOB, opts },
+      ],
+      this.logger,
+    );
   }
 }

@@ -2,6 +2,7 @@ import { WorkerHost } from '@nestjs/bullmq';
 import { Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { UnrecoverableError, Worker, type Job, type WorkerOptions } from 'bullmq';
 import { AppConfig } from 'src/config/app-config';
+import { upsertSchedulesInBackground } from 'src/redis/job-schedules';
 import { CalloutMetrics } from 'src/callouts/callout-metrics';
 import { CalloutDialer, type DialResult } from './callout-dialer';
 import { retryDelayMs } from './callout-failure';
@@ -45,17 +46,20 @@ export class CalloutsProcessor extends WorkerHost implements OnApplicationBootst
     super();
   }
 
-  // Not awaited: BullMQ waits for Redis indefinitely, and start-up (health, readiness) must not hang on it.
-  // Every worker upserts the same scheduler id, so replicas do not multiply the sweep.
   onApplicationBootstrap(): void {
     if (!this.config.runsWorkers) return;
-    this.calloutQueue.queue
-      .upsertJobScheduler(
-        SWEEP_SCHEDULER_ID,
-        { every: this.config.callouts.sweepIntervalS * 1000 },
-        { name: CALLOUT_JOBS.sweep, data: {}, opts: { removeOnComplete: { count: 10 }, removeOnFail: { count: 100 } } },
-      )
-      .catch((error: unknown) => this.logger.error({ err: error }, 'Scheduling the callout sweep failed'));
+    upsertSchedulesInBackground(
+      this.calloutQueue.queue,
+      [
+        {
+          id: SWEEP_SCHEDULER_ID,
+          everyMs: this.config.callouts.sweepIntervalS * 1000,
+          jobName: CALLOUT_JOBS.sweep,
+          opts: { removeOnComplete: { count: 10 }, removeOnFail: { count: 100 } },
+        },
+      ],
+      this.logger,
+    );
   }
 
   async process(job: Job<unknown, unknown, CalloutJobName>): Promise<DialResult | SweepReport> {

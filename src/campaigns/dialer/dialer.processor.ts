@@ -3,6 +3,7 @@ import { Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { UnrecoverableError, type Job, type Queue } from 'bullmq';
 import { QUEUES } from 'src/common/queues';
 import { AppConfig } from 'src/config/app-config';
+import { upsertSchedulesInBackground } from 'src/redis/job-schedules';
 import { DialerService, SETTLE_SWEEP_AFTER_S, type CampaignTick } from './dialer.service';
 
 // The campaign-dialer queue's jobs, each from a BullMQ job scheduler and run by whichever worker process takes it:
@@ -25,10 +26,16 @@ export class DialerProcessor extends WorkerHost implements OnApplicationBootstra
     super();
   }
 
-  async onApplicationBootstrap(): Promise<void> {
+  onApplicationBootstrap(): void {
     if (!this.config.runsWorkers) return;
-    await this.queue.upsertJobScheduler(TICK_SCHEDULER_ID, { every: this.config.campaigns.dialerIntervalMs }, { name: DIALER_JOBS.tick, data: {}, opts: SCHEDULED });
-    await this.queue.upsertJobScheduler(SWEEP_SCHEDULER_ID, { every: SETTLE_SWEEP_AFTER_S * 1000 }, { name: DIALER_JOBS.sweep, data: {}, opts: SCHEDULED });
+    upsertSchedulesInBackground(
+      this.queue,
+      [
+        { id: TICK_SCHEDULER_ID, everyMs: this.config.campaigns.dialerIntervalMs, jobName: DIALER_JOBS.tick, opts: SCHEDULED },
+        { id: SWEEP_SCHEDULER_ID, everyMs: SETTLE_SWEEP_AFTER_S * 1000, jobName: DIALER_JOBS.sweep, opts: SCHEDULED },
+      ],
+      this.logger,
+    );
   }
 
   async process(job: Job): Promise<CampaignTick[] | number> {
