@@ -13,7 +13,6 @@ import { IdempotencyKey } from './idempotency/idempotency-key.entity';
 import { IdempotencyService } from './idempotency/idempotency.service';
 import { CalloutDialer } from './queue/callout-dialer';
 import { CalloutQueue } from './queue/callout-queue';
-import { CalloutSweepRepository } from './queue/callout-sweep.repository';
 import { CalloutSweeper } from './queue/callout-sweeper';
 import { calloutWorkerOptions, CalloutsProcessor } from './queue/callouts.processor';
 import { QueueDashboard } from './queue-dashboard';
@@ -39,7 +38,6 @@ export class CalloutsModule {
         CalloutQueue,
         CalloutDialer,
         CalloutSweeper,
-        CalloutSweepRepository,
         CalloutMetrics,
         IdempotencyService,
         CalloutRecordingHandler,

@@ -6,6 +6,8 @@
 //   markInitiated(id: string, sinchCallId: string): Promise<boolean> never moves back, never replaces a Sinch id
 //   markFailed(id: string, error: { errorCode?: number; errorMessage: string }): Promise<boolean>   final, no source
 //   finaliseReconciled(id: string, info: CallInformation): Promise<boolean>   (the reconciler)
+//   findUndialled(olderThanS, limit): Promise<string[]>   queued outbound calls no dial ever started for
+//   findDialsInDoubt(olderThanS, limit): Promise<string[]>   dials started long ago that nothing resolved
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
 import { DataSource, EntityManager, Repository } from 'typeorm';
@@ -151,6 +153,30 @@ export class CallsService {
       });
       return { finalised: true, eventId: event.id };
     });
+  }
+
+  // Queued, never dialled (or the dial was cleared for a retry), and older than a job normally waits to start.
+  async findUndialled(olderThanS: number, limit: number): Promise<string[]> {
+    const rows: { id: string }[] = await this.dataSource.query(
+      `SELECT id FROM calls
+       WHERE state = 'queued' AND direction = 'outbound' AND sinch_call_id IS NULL AND dial_started_at IS NULL
+         AND updated_at < now() - make_interval(secs => $1)
+       ORDER BY created_at LIMIT $2`,
+      [olderThanS, limit],
+    );
+    return rows.map((r) => r.id);
+  }
+
+  // A dial that started long ago and never resolved: no Sinch id stored, no callback linked it.
+  async findDialsInDoubt(olderThanS: number, limit: number): Promise<string[]> {
+    const rows: { id: string }[] = await this.dataSource.query(
+      `SELECT id FROM calls
+       WHERE state = 'queued' AND direction = 'outbound' AND sinch_call_id IS NULL
+         AND dial_started_at < now() - make_interval(secs => $1)
+       ORDER BY dial_started_at LIMIT $2`,
+      [olderThanS, limit],
+    );
+    return rows.map((r) => r.id);
   }
 
   async markReconcileChecked(id: string): Promise<void> {

@@ -4,7 +4,6 @@ import { AppConfig } from 'src/config/app-config';
 import { CalloutMetrics } from 'src/callouts/callout-metrics';
 import { IdempotencyService } from 'src/callouts/idempotency/idempotency.service';
 import { CalloutQueue, type EnsureResult } from './callout-queue';
-import { CalloutSweepRepository } from './callout-sweep.repository';
 
 const BATCH = 500;
 
@@ -23,7 +22,6 @@ export class CalloutSweeper {
   private readonly logger = new Logger('CalloutSweeper');
 
   constructor(
-    private readonly repository: CalloutSweepRepository,
     private readonly queue: CalloutQueue,
     private readonly calls: CallsService,
     private readonly idempotency: IdempotencyService,
@@ -34,12 +32,12 @@ export class CalloutSweeper {
   async sweep(): Promise<SweepReport> {
     const { requeueAfterS, inDoubtTimeoutS } = this.config.callouts;
     const requeued: SweepReport['requeued'] = {};
-    for (const callId of await this.repository.undialled(requeueAfterS, BATCH)) {
+    for (const callId of await this.calls.findUndialled(requeueAfterS, BATCH)) {
       const result = await this.queue.ensureJob(callId);
       requeued[result] = (requeued[result] ?? 0) + 1;
     }
     let inDoubtFailed = 0;
-    for (const callId of await this.repository.inDoubt(inDoubtTimeoutS, BATCH)) {
+    for (const callId of await this.calls.findDialsInDoubt(inDoubtTimeoutS, BATCH)) {
       const errorMessage =
         `Dial outcome unknown: the callout request may have reached Sinch but no answer or callback arrived within ${inDoubtTimeoutS} s`;
       if (await this.calls.markFailed(callId, { errorMessage })) {
