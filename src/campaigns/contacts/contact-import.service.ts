@@ -5,7 +5,8 @@ import type { CountryCode } from 'src/common/phone-number';
 import { AppConfig } from 'src/config/app-config';
 import { IMPORTABLE_STATUSES } from 'src/campaigns/campaign-lifecycle';
 import { CampaignsService } from 'src/campaigns/campaigns.service';
-import { checkContact, isRejected, type RawContact, type RejectedContact, type ValidContact } from './contact-rows';
+import { ContactBatch } from './contact-batch';
+import { checkContact, isRejected, type RawContact, type RejectedContact } from './contact-rows';
 import { ContactsRepository } from './contacts.repository';
 import type { ImportContactsDto, ImportErrorResponse, ImportResultResponse } from './contacts.dto';
 import { csvContacts } from './csv-contacts';
@@ -62,13 +63,20 @@ export class ContactImportService {
     const ctx = { campaignDefaultZone: campaign.defaultTimeZone, defaultCountry: options.defaultCountry };
 
     await this.repository.transaction(async (m) => {
-      let batch = new Map<string, ValidContact>();
+      let batch = new ContactBatch();
+      // Double buffering: the next batch is parsed and checked while Postgres writes this one.
+      let writing: Promise<void> = Promise.resolve();
       const flush = async () => {
-        const outcome = await this.repository.upsertBatch(m, campaignId, [...batch.values()]);
-        result.inserted += outcome.inserted;
-        result.merged += outcome.merged;
-        result.dnc += outcome.dnc;
-        batch = new Map();
+        if (batch.size === 0) return;
+        const json = batch.toJson();
+        batch = new ContactBatch();
+        await writing;
+        writing = this.repository.upsertBatch(m, campaignId, json).then((outcome) => {
+          result.inserted += outcome.inserted;
+          result.merged += outcome.merged;
+          result.dnc += outcome.dnc;
+        });
+        writing.catch(() => undefined); // awaited (and thrown) by the next flush or at the end
       };
       for await (const incoming of source) {
         result.rows += 1;
@@ -81,17 +89,12 @@ export class ContactImportService {
           reject(row);
           continue;
         }
-        const earlier = batch.get(row.phone);
-        if (earlier) {
-          // A repeat within the batch: merged here, as the upsert merges repeats across batches.
-          result.merged += 1;
-          batch.set(row.phone, { ...row, attributes: { ...earlier.attributes, ...row.attributes } });
-        } else {
-          batch.set(row.phone, row);
-        }
+        // A repeat within the batch is merged there, as the upsert merges repeats across batches.
+        if (batch.add(row)) result.merged += 1;
         if (batch.size >= BATCH) await flush();
       }
       await flush();
+      await writing;
       if (options.strict && result.rejected > 0) {
         const details = result.errors.slice(0, 100).map((e) => ({
           field: e.line !== undefined ? `line ${e.line}` : `contacts[${e.index}]`,

@@ -3,7 +3,6 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import type { ContactStatus } from 'src/campaigns/campaign-contact.entity';
 import { dncBlocksSql } from 'src/campaigns/dnc/dnc-sql';
-import type { ValidContact } from './contact-rows';
 
 export interface BatchOutcome {
   inserted: number;
@@ -58,11 +57,9 @@ export class ContactsRepository {
     return this.dataSource.transaction(work);
   }
 
-  // Callers pass each phone at most once per batch (Postgres cannot update one row twice in one statement).
-  async upsertBatch(m: EntityManager, campaignId: string, rows: ValidContact[]): Promise<BatchOutcome> {
-    if (rows.length === 0) return { inserted: 0, merged: 0, dnc: 0 };
-    const input = JSON.stringify(rows.map((r) => ({ p: r.phone, c: r.country, z: r.timeZone, s: r.timeZoneSource, a: r.attributes })));
-    const result: BatchOutcome[] = await m.query(UPSERT_SQL, [campaignId, input]);
+  // `rows`: ContactBatch.toJson(), each phone at most once (Postgres cannot update one row twice in a statement).
+  async upsertBatch(m: EntityManager, campaignId: string, rows: string): Promise<BatchOutcome> {
+    const result: BatchOutcome[] = await m.query(UPSERT_SQL, [campaignId, rows]);
     return result[0];
   }
 

@@ -47,15 +47,24 @@ function formatter(zone: string): Intl.DateTimeFormat {
 
 // The zone as Intl knows it, or undefined: the only authority on which IANA names this runtime can evaluate.
 // Keeps the caller's spelling (Asia/Kolkata stays, not ICU's older Asia/Calcutta) but fixes its case.
+const canonical = new Map<string, string | undefined>();
+
+// Memoised: building a formatter costs ~50 µs, and an import asks once per row (zone names are few).
 export function canonicalTimeZone(zone: string): string | undefined {
   if (typeof zone !== 'string' || zone.length === 0 || zone.length > 64) return undefined;
+  if (canonical.has(zone)) return canonical.get(zone);
+  let result: string | undefined;
   try {
     const resolved = new Intl.DateTimeFormat('en-US', { timeZone: zone }).resolvedOptions().timeZone;
-    return resolved.toLowerCase() === zone.toLowerCase() ? resolved : zone;
+    result = resolved.toLowerCase() === zone.toLowerCase() ? resolved : zone;
   } catch {
-    return undefined;
+    result = undefined;
   }
+  if (canonical.size >= 10_000) canonical.clear(); // unknown names from a hostile file must not grow it forever
+  canonical.set(zone, result);
+  return result;
 }
+
 
 export function parseHhMm(value: string): number | undefined {
   const match = HH_MM.exec(value);
