@@ -3,6 +3,7 @@
 //   findById(id: string): Promise<Call | null>
 //   markDialStarted(id: string): Promise<boolean>      once: queued and not started yet; counts the attempt
 //   clearDialStarted(id: string, error?: CallError): Promise<void>   retryable failure before Sinch accepted
+//   recordDialError(id: string, error: CallError): Promise<void>   outcome unknown: keep the error and the marker
 //   markInitiated(id: string, sinchCallId: string): Promise<boolean> never moves back, never replaces a Sinch id
 //   markFailed(id: string, error: { errorCode?: number; errorMessage: string }): Promise<boolean>   final, no source
 //   finaliseReconciled(id: string, info: CallInformation): Promise<boolean>   (the reconciler)
@@ -89,6 +90,12 @@ export class CallsService {
     const set: Record<string, unknown> = { dialStartedAt: null };
     if (error) Object.assign(set, { errorCode: error.errorCode ?? null, errorMessage: error.errorMessage });
     await this.calls.createQueryBuilder().update().set(set).where('id = :id', { id }).execute();
+  }
+
+  // The dial's outcome is unknown (a timeout after sending): the error is kept for people to see, the in-flight
+  // marker stays so nothing dials again, and a later callback or the sweep settles the call.
+  async recordDialError(id: string, error: CallError): Promise<void> {
+    await this.calls.update(id, { errorCode: error.errorCode ?? null, errorMessage: error.errorMessage });
   }
 
   // A DiCE or ICE may have stored the Sinch id already (via our custom); a different one is never overwritten.

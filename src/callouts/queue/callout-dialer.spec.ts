@@ -26,6 +26,7 @@ function setup(call: Partial<Call>, send: () => Promise<{ callId: string }>) {
     findById: jest.fn(async () => row),
     markDialStarted: jest.fn(async () => true),
     clearDialStarted: jest.fn(async () => undefined),
+    recordDialError: jest.fn(async () => undefined),
     markInitiated: jest.fn(async () => true),
     markFailed: jest.fn(async () => true),
   };
@@ -80,6 +81,7 @@ describe('CalloutDialer', () => {
     expect(await dialer.dial(ID)).toMatchObject({ outcome: 'in_doubt', reason: 'ambiguous' });
     expect(calls.clearDialStarted).not.toHaveBeenCalled();
     expect(calls.markFailed).not.toHaveBeenCalled();
+    expect(calls.recordDialError).toHaveBeenCalledWith(ID, { errorMessage: expect.stringContaining('timed out') });
   });
 
   it('a 4xx fails the call with Sinch\'s errorCode', async () => {

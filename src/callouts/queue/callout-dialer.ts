@@ -92,6 +92,7 @@ export class CalloutDialer {
     switch (failure.kind) {
       case 'ambiguous':
         this.metrics.inDoubt.inc();
+        await this.calls.recordDialError(call.id, { errorCode: failure.error.errorCode ?? undefined, errorMessage: failure.error.errorMessage });
         return { outcome: 'in_doubt', reason: 'ambiguous', error: failure.error, attempt };
       case 'final':
         await this.fail(call, failure.error, 'rejected');
