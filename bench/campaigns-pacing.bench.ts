@@ -1,0 +1,99 @@
+import { Client } from 'pg';
+import { request } from 'undici';
+import { ApiKeysService } from 'src/auth/api-keys.service';
+import { EMBEDDED_SIMULATOR, SinchWebhook } from 'src/sinch/sinch.module';
+import type { SinchSimulator } from 'src/simulator/simulator.types';
+import { startBenchApp } from './bench-kit';
+
+const RATES = (process.env.BENCH_PACING_RATES ?? '5,20').split(',').map(Number);
+const SECONDS = Number(process.env.BENCH_PACING_SECONDS ?? 30);
+const TOLERANCE = 0.05;
+
+// Least-squares slope of "callouts so far" against time: the sustained rate, insensitive to the per-tick bursts.
+function slope(times: number[]): number {
+  const n = times.length;
+  const xs = times.map((t) => (t - times[0]) / 1000);
+  const mx = xs.reduce((a, b) => a + b, 0) / n;
+  const my = (n - 1) / 2;
+  let num = 0;
+  let den = 0;
+  xs.forEach((x, i) => {
+    num += (x - mx) * (i - my);
+    den += (x - mx) ** 2;
+  });
+  return num / den;
+}
+
+// Pacing accuracy against the simulator: a campaign at R calls per second, with contacts for SECONDS seconds and a
+// global callout limit well above R, through the real dialer, callouts queue and Sinch client. The rate is measured
+// where Sinch sees it: the arrival times of POST /calling/v1/callouts at the simulator.
+export async function run(): Promise<void> {
+  const bench = await startBenchApp({
+    APP_ROLE: 'all',
+    SIMULATOR_TIME_SCALE: '50',
+    SINCH_CALLOUTS_PER_SECOND: '100',
+    CALLOUT_CONCURRENCY: '50',
+    CAMPAIGN_CONFIG_REFRESH_MS: '500',
+    FREQUENCY_CAP_CALLS: '100',
+  });
+  const db = new Client({ connectionString: bench.databaseUrl });
+  await db.connect();
+  try {
+    await bench.app.get(SinchWebhook).onListening(bench.url);
+    const simulator = bench.app.get<SinchSimulator>(EMBEDDED_SIMULATOR);
+    const { key } = await bench.app.get(ApiKeysService).create('bench', 'admin', null);
+    const api = async (method: 'GET' | 'POST', path: string, body?: unknown) => {
+      const res = await request(`${bench.url}${path}`, {
+        method,
+        headers: { authorization: `Bearer ${key}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+        body: body === undefined ? undefined : JSON.stringify(body),
+      });
+      return (await res.body.json()) as Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+    };
+
+    for (const [index, rate] of RATES.entries()) {
+      const contacts = Math.round(rate * SECONDS);
+      const campaign = await api('POST', '/api/v1/campaigns', {
+        name: `pacing ${rate}/s`,
+        callerIds: ['+14045001000'],
+        message: { type: 'tts', text: 'Hello' },
+        callingWindow: { days: [1, 2, 3, 4, 5, 6, 7], start: '00:00', end: '24:00' },
+        defaultTimeZone: 'America/New_York',
+        pacing: { callsPerSecond: rate, maxConcurrent: 1000 },
+      });
+      // Answered numbers only (the simulator's default rules: not …7, …8, …9 or …66).
+      const phones = Array.from({ length: contacts }, (_, i) => `+1404${600 + index}${String(i * 10 + 1).padStart(4, '0')}`);
+      await api('POST', `/api/v1/campaigns/${campaign.id}/contacts`, { contacts: phones.map((phone) => ({ phone })) });
+      const sinceSeq = (await (await request(`${simulator.url}/_sim/events?kind=control`)).body.json() as { lastSeq: number }).lastSeq;
+      await api('POST', `/api/v1/campaigns/${campaign.id}/start`);
+
+      const deadline = Date.now() + (SECONDS * 3 + 30) * 1000;
+      for (;;) {
+        const { rows } = await db.query<{ n: number }>(`SELECT count(*)::int AS n FROM calls WHERE campaign_id = $1 AND sinch_call_id IS NOT NULL`, [campaign.id]);
+        if (rows[0].n >= contacts || Date.now() > deadline) break;
+        await new Promise((resolve) => setTimeout(resolve, 250));
+      }
+      const events = (await (await request(`${simulator.url}/_sim/events?kind=rest&since=${sinceSeq}`)).body.json()) as {
+        events: { method?: string; path?: string; status?: number; at: string }[];
+      };
+      const arrivals = events.events
+        .filter((e) => e.method === 'POST' && e.path === '/calling/v1/callouts' && e.status === 200)
+        .map((e) => Date.parse(e.at))
+        .sort((a, b) => a - b);
+      const spanS = (arrivals[arrivals.length - 1] - arrivals[0]) / 1000;
+      const overall = (arrivals.length - 1) / spanS;
+      const sustained = slope(arrivals);
+      const stats = await api('GET', `/api/v1/campaigns/${campaign.id}/stats`);
+      const error = (sustained - rate) / rate;
+      process.stdout.write(
+        `configured ${rate} calls/s: ${arrivals.length} callouts in ${spanS.toFixed(1)} s; sustained ${sustained.toFixed(2)}/s ` +
+          `(${(error * 100).toFixed(1)} %), first-to-last ${overall.toFixed(2)}/s, stats endpoint ${stats.callsPerSecond.overall}/s; ` +
+          `goal ±${TOLERANCE * 100} %: ${Math.abs(error) <= TOLERANCE ? 'met' : 'NOT met'}\n`,
+      );
+      await api('POST', `/api/v1/campaigns/${campaign.id}/cancel`);
+    }
+  } finally {
+    await db.end();
+    await bench.close();
+  }
+}
