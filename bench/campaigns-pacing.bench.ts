@@ -9,6 +9,15 @@ const RATES = (process.env.BENCH_PACING_RATES ?? '5,20').split(',').map(Number);
 const SECONDS = Number(process.env.BENCH_PACING_SECONDS ?? 30);
 const TOLERANCE = 0.05;
 
+// Numbers the simulator answers (its default rules: not …7, …8, …9 or …66), +1 404 <exchange> xxxx.
+function answeredNumbers(exchange: number, count: number): string[] {
+  const out: string[] = [];
+  for (let n = 0; out.length < count && n < 10_000; n += 1) {
+    if (n % 10 < 7 && n % 100 !== 66) out.push(`+1404${exchange}${String(n).padStart(4, '0')}`);
+  }
+  return out;
+}
+
 // Least-squares slope of "callouts so far" against time: the sustained rate, insensitive to the per-tick bursts.
 function slope(times: number[]): number {
   const n = times.length;
@@ -61,8 +70,7 @@ export async function run(): Promise<void> {
         defaultTimeZone: 'America/New_York',
         pacing: { callsPerSecond: rate, maxConcurrent: 1000 },
       });
-      // Answered numbers only (the simulator's default rules: not …7, …8, …9 or …66).
-      const phones = Array.from({ length: contacts }, (_, i) => `+1404${600 + index}${String(i * 10 + 1).padStart(4, '0')}`);
+      const phones = answeredNumbers(600 + index, contacts);
       await api('POST', `/api/v1/campaigns/${campaign.id}/contacts`, { contacts: phones.map((phone) => ({ phone })) });
       const sinceSeq = (await (await request(`${simulator.url}/_sim/events?kind=control`)).body.json() as { lastSeq: number }).lastSeq;
       await api('POST', `/api/v1/campaigns/${campaign.id}/start`);
