@@ -17,6 +17,10 @@ const SETTINGS = {
   CAMPAIGN_DIALER_INTERVAL_MS: '200',
   CAMPAIGN_CONFIG_REFRESH_MS: '400',
   FREQUENCY_CAP_CALLS: '3',
+  // A call whose DiCE is lost is asked about after a second (see the reconciled-call test).
+  RECONCILE_INTERVAL_S: '1',
+  RECONCILE_ANSWERED_AFTER_S: '2',
+  RECONCILE_UNANSWERED_AFTER_S: '2',
 };
 const FAST_RETRIES = {
   busy: { delayS: 1, maxAttempts: 3 },
@@ -268,6 +272,24 @@ describe('campaigns dialling (e2e)', () => {
     await t.request('POST', `/api/v1/campaigns/${c.id}/resume`);
     await waitFor(async () => (await campaign(c.id)).status === 'paused', 10_000);
     await t.request('POST', `/api/v1/campaigns/${c.id}/cancel`);
+  });
+
+  it('settles a call whose DiCE never came, from the reconciler\'s answer', async () => {
+    const [answered, busy] = ['+14045060001', '+14045060017'];
+    const c = await createCampaign(t, { retryPolicy: { busy: { delayS: 1, maxAttempts: 2 } } });
+    await importContacts(t, c.id, [{ phone: answered }, { phone: busy }]);
+    await simClient.setFaults({ dropDice: true });
+    try {
+      await start(c.id);
+      await allFinal(c.id, 30_000);
+    } finally {
+      await simClient.clearFaults();
+    }
+    const rows = await byPhone(c.id);
+    expect(rows.get(answered)).toMatchObject({ status: 'completed', calls: 1 });
+    expect(rows.get(busy)).toMatchObject({ status: 'exhausted', calls: 2, last_result: 'busy' });
+    const sources: { final_source: string }[] = await db.query('SELECT DISTINCT final_source FROM calls WHERE campaign_id = $1', [c.id]);
+    expect(sources).toEqual([{ final_source: 'reconciled' }]);
   });
 
   it('never dials a contact twice with several workers claiming at once', async () => {
