@@ -96,7 +96,12 @@ export async function run(): Promise<void> {
   await withAdmin((c) => c.query(`CREATE DATABASE "${dbName}"`));
   const databaseUrl = new URL(POSTGRES_URL);
   databaseUrl.pathname = `/${dbName}`;
+  // An API process, as in production: no workers, no embedded simulator (credentials are set, so nothing is
+  // registered with a simulator; the import never calls Sinch).
   const app = startCompiledService({
+    APP_ROLE: 'api',
+    SINCH_APPLICATION_KEY: 'bench-application-key',
+    SINCH_APPLICATION_SECRET: Buffer.from('bench-application-secret').toString('base64'),
     NODE_ENV: 'development',
     PORT: '0',
     HOST: '127.0.0.1',
