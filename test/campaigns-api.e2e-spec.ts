@@ -132,6 +132,24 @@ describe('campaigns API: auth, validation, lifecycle, import, do-not-call (e2e)'
       expect((await t.request('POST', `/api/v1/campaigns/${c.id}/contacts`, { body: { contacts: [{ phone: '+14045005002' }] } })).status).toBe(409);
     });
 
+    it('updates a draft: what a PATCH leaves out stays, null removes it; a list pages', async () => {
+      const c = await createCampaign(t, { spendCap: { amount: '25.50', currency: 'USD' }, endAt: '2099-01-01T00:00:00Z' });
+      expect(c).toMatchObject({ status: 'draft', spendCap: { amount: '25.5', currency: 'USD' }, spent: '0' });
+      const patched = await t.request('PATCH', `/api/v1/campaigns/${c.id}`, { body: { pacing: { callsPerSecond: 2, maxConcurrent: 4 } } });
+      expect(patched.status).toBe(200);
+      expect(patched.body).toMatchObject({ pacing: { callsPerSecond: 2, maxConcurrent: 4 }, spendCap: { amount: '25.5', currency: 'USD' }, endAt: '2099-01-01T00:00:00.000Z' });
+      const cleared = await t.request('PATCH', `/api/v1/campaigns/${c.id}`, { body: { spendCap: null, endAt: null } });
+      expect(cleared.body).toMatchObject({ spendCap: null, endAt: null });
+      const invalid = await t.request('PATCH', `/api/v1/campaigns/${c.id}`, { body: { callingWindow: { days: [1], start: '18:00', end: '08:00' } } });
+      expect(invalid.status).toBe(400);
+      expect(invalid.body.details[0].field).toBe('callingWindow.end');
+      const first = await t.request('GET', '/api/v1/campaigns?limit=1', { key: t.keys.reporting });
+      const second = await t.request('GET', `/api/v1/campaigns?limit=1&cursor=${first.body.nextCursor}`, { key: t.keys.reporting });
+      expect(first.body.items).toHaveLength(1);
+      expect(second.body.items[0].id).not.toBe(first.body.items[0].id);
+      expect((await t.request('GET', '/api/v1/campaigns?status=draft')).body.items.every((i: { status: string }) => i.status === 'draft')).toBe(true);
+    });
+
     it('404s an unknown campaign', async () => {
       expect((await t.request('POST', `/api/v1/campaigns/${ZERO}/start`)).status).toBe(404);
     });

@@ -75,10 +75,11 @@ export function settingsFromUpdate(current: Campaign, dto: UpdateCampaignDto, li
       callsPerSecond: dto.pacing?.callsPerSecond ?? current.callsPerSecond,
       maxConcurrent: dto.pacing?.maxConcurrent ?? current.maxConcurrent,
       retryPolicy: mergePolicy(current.retryPolicy, dto.retryPolicy),
-      spendCapAmount: 'spendCap' in dto ? (dto.spendCap?.amount ?? null) : current.spendCapAmount,
-      spendCapCurrency: 'spendCap' in dto ? (dto.spendCap?.currency ?? null) : current.spendCapCurrency,
-      startAt: 'startAt' in dto ? (dto.startAt ? new Date(dto.startAt) : null) : current.startAt,
-      endAt: 'endAt' in dto ? (dto.endAt ? new Date(dto.endAt) : null) : current.endAt,
+      // Left out: unchanged; null: removed.
+      spendCapAmount: has('spendCap') ? (dto.spendCap?.amount ?? null) : current.spendCapAmount,
+      spendCapCurrency: has('spendCap') ? (dto.spendCap?.currency ?? null) : current.spendCapCurrency,
+      startAt: has('startAt') ? (dto.startAt ? new Date(dto.startAt) : null) : current.startAt,
+      endAt: has('endAt') ? (dto.endAt ? new Date(dto.endAt) : null) : current.endAt,
     },
     limits,
   );
