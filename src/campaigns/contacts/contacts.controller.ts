@@ -19,7 +19,7 @@ export class ContactsController {
     private readonly query: ContactsQueryService,
   ) {}
 
-  // JSON ({ contacts: [...] }, up to 10,000) or text/csv streamed (a header line with a phone column; any size up
+  // JSON ({ contacts: [...] }, up to 5,000 and 1 MB) or text/csv streamed (a header line with a phone column; any size up
   // to CAMPAIGN_IMPORT_MAX_MB). 200 with what was inserted, merged and rejected (each rejection with its line).
   @Post(':id/contacts')
   @Roles('admin', 'supervisor')

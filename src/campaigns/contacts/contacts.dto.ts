@@ -4,7 +4,8 @@ import { ArrayMaxSize, ArrayMinSize, IsArray, IsBoolean, IsDefined, IsIn, IsObje
 import { PageQueryDto } from 'src/common/pagination';
 import { CONTACT_STATUSES, type ContactStatus } from 'src/campaigns/campaign-contact.entity';
 
-export const JSON_IMPORT_MAX = 10_000;
+// A JSON body is held whole and capped at 1 MB by Fastify: larger lists go as text/csv (streamed).
+export const JSON_IMPORT_MAX = 5000;
 
 export class ContactInputDto {
   @ApiProperty({ example: '+14045005001', description: 'International format (or national with ?defaultCountry=)' })
