@@ -30,31 +30,3 @@ export async function importContacts(t: TestApp, campaignId: string, contacts: R
 export async function importCsv(t: TestApp, campaignId: string, csv: string, query = ''): Promise<{ status: number; body: any }> { // eslint-disable-line @typescript-eslint/no-explicit-any
   return t.request('POST', `/api/v1/campaigns/${campaignId}/contacts${query}`, { body: csv, headers: { 'content-type': 'text/csv' } });
 }
-
-// The simulator's control API beyond test/sim-client.ts: outcome rules and DTMF.
-export class SimControl {
-  constructor(readonly url: string) {}
-
-  setRules(rules: Record<string, unknown>[]): Promise<unknown> {
-    return this.send('PUT', '/_sim/rules', { rules });
-  }
-
-  pressKeys(sinchCallId: string, digits: string): Promise<unknown> {
-    return this.send('POST', `/_sim/calls/${encodeURIComponent(sinchCallId)}/dtmf`, { digits });
-  }
-
-  call(sinchCallId: string): Promise<Record<string, unknown>> {
-    return this.send('GET', `/_sim/calls/${encodeURIComponent(sinchCallId)}`) as Promise<Record<string, unknown>>;
-  }
-
-  private async send(method: string, path: string, body?: unknown): Promise<unknown> {
-    const response = await fetch(this.url + path, {
-      method,
-      headers: body === undefined ? {} : { 'content-type': 'application/json' },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-    const text = await response.text();
-    if (!response.ok) throw new Error(`${method} ${path} answered ${response.status}: ${text}`);
-    return text ? (JSON.parse(text) as unknown) : undefined;
-  }
-}

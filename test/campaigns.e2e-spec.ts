@@ -3,7 +3,7 @@ import { DialerService } from 'src/campaigns/dialer/dialer.service';
 import { localTime } from 'src/campaigns/scheduling/calling-window';
 import { EMBEDDED_SIMULATOR } from 'src/sinch/sinch.module';
 import type { SinchSimulator } from 'src/simulator/simulator.types';
-import { createCampaign, importContacts, SimControl } from './campaign-fixtures';
+import { createCampaign, importContacts } from './campaign-fixtures';
 import { calloutsPerCall, SimClient } from './sim-client';
 import { createTestApp, TestApp } from './test-app';
 import { waitFor } from './wait-for';
@@ -46,8 +46,7 @@ interface ContactRow {
 describe('campaigns dialling (e2e)', () => {
   let t: TestApp;
   let db: DataSource;
-  let sim: SimControl;
-  let simClient: SimClient;
+  let sim: SimClient;
 
   const contacts = async (campaignId: string): Promise<ContactRow[]> =>
     db.query(
@@ -78,8 +77,7 @@ describe('campaigns dialling (e2e)', () => {
     t = await createTestApp(SETTINGS);
     db = t.app.get(DataSource);
     const url = t.app.get<SinchSimulator>(EMBEDDED_SIMULATOR).url;
-    sim = new SimControl(url);
-    simClient = new SimClient(url);
+    sim = new SimClient(url);
   });
 
   afterAll(async () => {
@@ -278,12 +276,12 @@ describe('campaigns dialling (e2e)', () => {
     const [answered, busy] = ['+14045060001', '+14045060017'];
     const c = await createCampaign(t, { retryPolicy: { busy: { delayS: 1, maxAttempts: 2 } } });
     await importContacts(t, c.id, [{ phone: answered }, { phone: busy }]);
-    await simClient.setFaults({ dropDice: true });
+    await sim.setFaults({ dropDice: true });
     try {
       await start(c.id);
       await allFinal(c.id, 30_000);
     } finally {
-      await simClient.clearFaults();
+      await sim.clearFaults();
     }
     const rows = await byPhone(c.id);
     expect(rows.get(answered)).toMatchObject({ status: 'completed', calls: 1 });
@@ -300,7 +298,7 @@ describe('campaigns dialling (e2e)', () => {
       const phones = numbers(507, 80, '1');
       const c = await createCampaign(t, { pacing: { callsPerSecond: 40, maxConcurrent: 80 } });
       await importContacts(t, c.id, phones.map((phone) => ({ phone })));
-      const since = await simClient.lastSeq();
+      const since = await sim.lastSeq();
       await start(c.id);
       // Besides the scheduled ticks, every process claims for this campaign at the same moments.
       const dialers = [t, ...workers].map((app) => app.app.get(DialerService));
@@ -311,7 +309,7 @@ describe('campaigns dialling (e2e)', () => {
       await allFinal(c.id, 30_000);
       const rows = await contacts(c.id);
       expect(rows.every((r) => r.status === 'completed' && r.calls === 1 && r.attempts === 1)).toBe(true);
-      const perCall = calloutsPerCall((await simClient.callouts(since)).filter((x) => x.status === 200));
+      const perCall = calloutsPerCall((await sim.callouts(since)).filter((x) => x.status === 200));
       const ours: { id: string }[] = await db.query('SELECT id FROM calls WHERE campaign_id = $1', [c.id]);
       expect(ours).toHaveLength(80);
       for (const { id } of ours) expect(perCall.get(id)).toHaveLength(1);

@@ -35,6 +35,18 @@ export class SimClient {
     await this.send('PUT', '/_sim/faults', {});
   }
 
+  setRules(rules: Record<string, unknown>[]): Promise<unknown> {
+    return this.send('PUT', '/_sim/rules', { rules });
+  }
+
+  pressKeys(sinchCallId: string, digits: string): Promise<unknown> {
+    return this.send('POST', `/_sim/calls/${encodeURIComponent(sinchCallId)}/dtmf`, { digits });
+  }
+
+  call(sinchCallId: string): Promise<Record<string, unknown>> {
+    return this.send('GET', `/_sim/calls/${encodeURIComponent(sinchCallId)}`) as Promise<Record<string, unknown>>;
+  }
+
   async events(query = ''): Promise<{ lastSeq: number; events: SimEvent[] }> {
     return (await this.send('GET', `/_sim/events${query}`)) as { lastSeq: number; events: SimEvent[] };
   }
