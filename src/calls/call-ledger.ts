@@ -86,7 +86,8 @@ finalised AS (
     sinch_call_id = coalesce(c.sinch_call_id, f.s),
     state = f.st, result = f.res, reason = f.rea, duration_s = f.dur,
     debit_amount = f.da, debit_currency = f.dc, rate_amount = f.ra, rate_currency = f.rc,
-    answered_at = coalesce(c.answered_at, CASE WHEN f.dur > 0 THEN coalesce(f.t, f.r) - make_interval(secs => f.dur) END),
+    -- Sinch's timestamps have whole seconds: never place the answer before we placed the call.
+    answered_at = coalesce(c.answered_at, CASE WHEN f.dur > 0 THEN greatest(c.initiated_at, coalesce(f.t, f.r) - make_interval(secs => f.dur)) END),
     ended_at = coalesce(f.t, f.r), final_source = 'dice', updated_at = now()
   FROM fresh f WHERE f.found = c.id AND f.e = 'dice' AND c.final_source IS NULL
   RETURNING c.id, f.k
