@@ -11,7 +11,7 @@ import { SinchCredentials, WEBHOOK_PATH } from 'src/sinch/sinch.module';
 // Shared by the benchmarks: a throw-away database, the real app on a loopback port, signed callbacks and a
 // bounded load loop (undici, keep-alive, fixed concurrency) that reports throughput and latency percentiles.
 
-const POSTGRES_URL = process.env.BENCH_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+export const POSTGRES_URL = process.env.BENCH_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 
 export interface BenchApp {
@@ -21,7 +21,8 @@ export interface BenchApp {
   close(): Promise<void>;
 }
 
-async function admin<T>(fn: (client: Client) => Promise<T>): Promise<T> {
+// Runs fn on a connection to the maintenance database (create / drop the throw-away ones).
+export async function admin<T>(fn: (client: Client) => Promise<T>): Promise<T> {
   const client = new Client({ connectionString: POSTGRES_URL });
   await client.connect();
   try {

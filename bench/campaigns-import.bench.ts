@@ -6,12 +6,12 @@ import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { Client } from 'pg';
 import { request } from 'undici';
+import { admin, POSTGRES_URL } from './bench-kit';
 
 const ROWS = Number(process.env.BENCH_IMPORT_ROWS ?? 1_000_000);
 const INVALID_EVERY = 10_000; // a few bad rows, so the rejection path is part of the run
 const GOAL_SECONDS = 60;
 const GOAL_RSS_MB = 300;
-const POSTGRES_URL = process.env.BENCH_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const ADMIN_KEY = `bench-admin-${randomUUID()}`;
 
 // The CSV is generated while it is sent: the client holds a chunk, never the file.
@@ -35,16 +35,6 @@ function memoryMb(pid: number): { rss: number; peak: number } {
   const status = readFileSync(`/proc/${pid}/status`, 'utf8');
   const kb = (field: string) => Number(new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(status)?.[1] ?? 0);
   return { rss: Math.round(kb('VmRSS') / 1024), peak: Math.round(kb('VmHWM') / 1024) };
-}
-
-async function withAdmin<T>(fn: (client: Client) => Promise<T>): Promise<T> {
-  const client = new Client({ connectionString: POSTGRES_URL });
-  await client.connect();
-  try {
-    return await fn(client);
-  } finally {
-    await client.end();
-  }
 }
 
 interface CompiledService {
@@ -93,7 +83,7 @@ function startCompiledService(env: Record<string, string>): CompiledService {
 // service running as its own process (so its memory is measured alone): wall time, and the process's peak RSS.
 export async function run(): Promise<void> {
   const dbName = `cc_bench_import_${Date.now()}`;
-  await withAdmin((c) => c.query(`CREATE DATABASE "${dbName}"`));
+  await admin((c) => c.query(`CREATE DATABASE "${dbName}"`));
   const databaseUrl = new URL(POSTGRES_URL);
   databaseUrl.pathname = `/${dbName}`;
   // An API process, as in production: no workers, no embedded simulator (credentials are set, so nothing is
@@ -146,7 +136,7 @@ export async function run(): Promise<void> {
     const seconds = Number(process.hrtime.bigint() - started) / 1e9;
     const after = memoryMb(app.pid);
 
-    const stored = await withAdmin(async () => {
+    const stored = await admin(async () => {
       const db = new Client({ connectionString: databaseUrl.toString() });
       await db.connect();
       const { rows } = await db.query<{ n: number }>('SELECT count(*)::int AS n FROM campaign_contacts WHERE campaign_id = $1', [campaign.id]);
@@ -164,6 +154,6 @@ export async function run(): Promise<void> {
     process.stdout.write(`goal < ${GOAL_SECONDS} s and < ${GOAL_RSS_MB} MB peak RSS: ${ok ? 'met' : 'NOT met'}\n`);
   } finally {
     await app.stop();
-    await withAdmin((c) => c.query(`DROP DATABASE IF EXISTS "${dbName}" WITH (FORCE)`));
+    await admin((c) => c.query(`DROP DATABASE IF EXISTS "${dbName}" WITH (FORCE)`));
   }
 }
