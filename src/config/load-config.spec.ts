@@ -48,9 +48,16 @@ describe('loadConfig', () => {
     [{ SINCH_APPLICATION_SECRET: 'not base64!' }, /SINCH_APPLICATION_SECRET/],
     [{ SINCH_APPLICATION_KEY: 'k' }, /must be set together/],
     [{ NODE_ENV: 'production' }, /ADMIN_API_KEY is required/],
+    [{ NODE_ENV: 'production', ADMIN_API_KEY: 'a-production-admin-key-0123456789' }, /SINCH_APPLICATION_KEY and SINCH_APPLICATION_SECRET are required/],
   ])('rejects %j with one readable line', (env, message) => {
     expect(() => loadConfig(env)).toThrow(ConfigError);
     expect(() => loadConfig(env)).toThrow(message);
+  });
+
+  it('accepts production with Sinch credentials, or with an explicit simulator URL', () => {
+    const admin = { NODE_ENV: 'production', ADMIN_API_KEY: 'a-production-admin-key-0123456789' };
+    expect(loadConfig({ ...admin, SINCH_APPLICATION_KEY: 'key', SINCH_APPLICATION_SECRET: 'c2VjcmV0' }).simulatorMode).toBe(false);
+    expect(loadConfig({ ...admin, SINCH_VOICE_URL: 'http://simulator:3019' }).simulatorMode).toBe(true);
   });
 
   it('never puts a secret value in the error', () => {

@@ -34,6 +34,12 @@ export function loadConfig(env: Record<string, string | undefined>): AppConfig {
       'Invalid configuration: SINCH_APPLICATION_KEY and SINCH_APPLICATION_SECRET must be set together (or both unset for the simulator)',
     );
   }
+  // In production, simulator mode must be asked for (SINCH_VOICE_URL naming the simulator), never fallen into.
+  if (production && !vars.SINCH_APPLICATION_KEY && !vars.SINCH_VOICE_URL) {
+    throw new ConfigError(
+      'Invalid configuration: SINCH_APPLICATION_KEY and SINCH_APPLICATION_SECRET are required when NODE_ENV=production (or set SINCH_VOICE_URL to a Sinch simulator)',
+    );
+  }
   if (Boolean(vars.SINCH_PREVIOUS_APPLICATION_KEY) !== Boolean(vars.SINCH_PREVIOUS_APPLICATION_SECRET)) {
     throw new ConfigError(
       'Invalid configuration: SINCH_PREVIOUS_APPLICATION_KEY and SINCH_PREVIOUS_APPLICATION_SECRET must be set together',
