@@ -1,4 +1,4 @@
-import { Client } from 'pg';
+import { setDatabaseAccepting } from './callbacks-kit';
 import { createTestApp, TestApp } from './test-app';
 
 describe('foundation (e2e)', () => {
@@ -199,19 +199,14 @@ describe('foundation (e2e)', () => {
     });
 
     it('reports Postgres down with 503 when its database stops accepting connections', async () => {
-      const name = new URL(t.config.database.url).pathname.slice(1);
-      const admin = new Client({ connectionString: process.env.TEST_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres' });
-      await admin.connect();
+      await setDatabaseAccepting(t.config.database.url, false);
       try {
-        await admin.query(`ALTER DATABASE "${name}" ALLOW_CONNECTIONS false`);
-        await admin.query('SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()', [name]);
         const res = await t.request('GET', '/health/ready', { key: null });
         expect(res.status).toBe(503);
         expect(res.body.checks.postgres.status).toBe('down');
         expect(res.body.checks.redis.status).toBe('up');
       } finally {
-        await admin.query(`ALTER DATABASE "${name}" ALLOW_CONNECTIONS true`);
-        await admin.end();
+        await setDatabaseAccepting(t.config.database.url, true);
       }
     });
   });
