@@ -84,3 +84,44 @@ describe('callbacks accepted while Postgres is down (e2e)', () => {
     }, 10_000);
   });
 });
+
+// Redis unreachable from the start (start-up does not wait for it), then Postgres refusing connections too.
+describe('callbacks when neither Postgres nor Redis can take them (e2e)', () => {
+  const name = `${process.env.TEST_DATABASE_NAME ?? 'cc_test'}_no_store`;
+  const url = databaseUrl(name);
+  let t: TestApp;
+
+  beforeAll(async () => {
+    t = await createTestApp({ DATABASE_URL: url, REDIS_URL: 'redis://127.0.0.1:1', APP_ROLE: 'api' });
+  });
+
+  afterAll(async () => {
+    await setDatabaseAccepting(url, true).catch(() => undefined);
+    await t.close();
+    const admin = new Client({ connectionString: TEST_POSTGRES_URL });
+    await admin.connect();
+    await admin.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
+    await admin.end();
+  });
+
+  it('records callbacks in Postgres while only Redis is down', async () => {
+    const callId = uniqueSinchId();
+    expect((await postCallback(t, diceBody(callId))).status).toBe(200);
+    const rows = await sql(t, 'SELECT kind FROM call_events WHERE sinch_call_id = $1', [callId]);
+    expect(rows).toEqual([{ kind: 'dice' }]);
+  });
+
+  it('answers 503 (so nothing is silently lost) when neither store can take the event', async () => {
+    const callId = uniqueSinchId();
+    await setDatabaseAccepting(url, false);
+    try {
+      const res = await postCallback(t, diceBody(callId));
+      expect(res.status).toBe(503);
+      expect(res.body).toMatchObject({ statusCode: 503, error: 'Service Unavailable' });
+    } finally {
+      await setDatabaseAccepting(url, true);
+    }
+    await waitFor(async () => (await t.request('GET', '/health/ready', { key: null })).body.checks.postgres.status === 'up', 10_000);
+    expect(await sql(t, 'SELECT 1 FROM call_events WHERE sinch_call_id = $1', [callId])).toEqual([]);
+  });
+});
