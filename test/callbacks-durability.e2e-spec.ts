@@ -1,27 +1,18 @@
-import { Client } from 'pg';
-import { bodyTimestamp, createOutboundRow, diceBody, postCallback, setDatabaseAccepting, sql, uniqueSinchId, until } from './callbacks-kit';
-import { createTestApp, type TestApp } from './test-app';
-import { databaseUrl, TEST_POSTGRES_URL } from './test-env';
+import { bodyTimestamp, createOutboundRow, diceBody, postCallback, sql, uniqueSinchId, until } from './callbacks-kit';
+import { createTestAppWithOwnDatabase, type TestApp } from './test-app';
+import { setDatabaseAccepting } from './test-env';
 import { waitFor } from './wait-for';
 
-// Its own database: making it refuse connections must not disturb the other suites sharing the run's database.
 describe('callbacks accepted while Postgres is down (e2e)', () => {
-  const name = `${process.env.TEST_DATABASE_NAME ?? 'cc_test'}_outage`;
-  const url = databaseUrl(name);
   let t: TestApp;
+  let url: string;
 
   beforeAll(async () => {
-    t = await createTestApp({ DATABASE_URL: url });
+    t = await createTestAppWithOwnDatabase('outage');
+    url = t.config.database.url;
   });
 
-  afterAll(async () => {
-    await setDatabaseAccepting(url, true).catch(() => undefined);
-    await t.close();
-    const admin = new Client({ connectionString: TEST_POSTGRES_URL });
-    await admin.connect();
-    await admin.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
-    await admin.end();
-  });
+  afterAll(() => t.close());
 
   it('answers from memory, parks the events in Redis, and writes them all, in order, once Postgres is back', async () => {
     const outboundId = await createOutboundRow(t);
@@ -87,22 +78,15 @@ describe('callbacks accepted while Postgres is down (e2e)', () => {
 
 // Redis unreachable from the start (start-up does not wait for it), then Postgres refusing connections too.
 describe('callbacks when neither Postgres nor Redis can take them (e2e)', () => {
-  const name = `${process.env.TEST_DATABASE_NAME ?? 'cc_test'}_no_store`;
-  const url = databaseUrl(name);
   let t: TestApp;
+  let url: string;
 
   beforeAll(async () => {
-    t = await createTestApp({ DATABASE_URL: url, REDIS_URL: 'redis://127.0.0.1:1', APP_ROLE: 'api' });
+    t = await createTestAppWithOwnDatabase('no_store', { REDIS_URL: 'redis://127.0.0.1:1', APP_ROLE: 'api' });
+    url = t.config.database.url;
   });
 
-  afterAll(async () => {
-    await setDatabaseAccepting(url, true).catch(() => undefined);
-    await t.close();
-    const admin = new Client({ connectionString: TEST_POSTGRES_URL });
-    await admin.connect();
-    await admin.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
-    await admin.end();
-  });
+  afterAll(() => t.close());
 
   it('records callbacks in Postgres while only Redis is down', async () => {
     const callId = uniqueSinchId();

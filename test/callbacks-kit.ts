@@ -98,21 +98,6 @@ export function diceBody(callId: string, overrides: Record<string, unknown> = {}
 let counter = 0;
 export const uniqueSinchId = (): string => `e2e-${process.pid}-${Date.now()}-${++counter}`;
 
-// Makes the app's database refuse new connections and drops the open ones, as a Postgres outage would.
-export async function setDatabaseAccepting(databaseUrl: string, accepting: boolean): Promise<void> {
-  const name = decodeURIComponent(new URL(databaseUrl).pathname.slice(1));
-  const admin = new Client({ connectionString: process.env.TEST_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres' });
-  await admin.connect();
-  try {
-    await admin.query(`ALTER DATABASE "${name}" ALLOW_CONNECTIONS ${accepting ? 'true' : 'false'}`);
-    if (!accepting) {
-      await admin.query('SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()', [name]);
-    }
-  } finally {
-    await admin.end();
-  }
-}
-
 // waitFor for a value: resolves with the first non-empty result (typed without the `undefined` it polls past).
 export async function until<T>(probe: () => Promise<T | undefined | null | false>, timeoutMs = 10_000): Promise<T> {
   return (await waitFor(probe, timeoutMs)) as T;

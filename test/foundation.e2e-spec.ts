@@ -1,4 +1,4 @@
-import { setDatabaseAccepting } from './callbacks-kit';
+import { setDatabaseAccepting } from './test-env';
 import { createTestApp, TestApp } from './test-app';
 
 describe('foundation (e2e)', () => {

@@ -5,7 +5,8 @@ import type { Role } from 'src/auth/roles';
 import { SinchWebhook } from 'src/sinch/sinch.module';
 import { AppConfig } from 'src/config/app-config';
 import { loadConfig } from 'src/config/load-config';
-import { TEST_REDIS_URL, uniqueQueuePrefix } from './test-env';
+import { Client } from 'pg';
+import { databaseUrl, setDatabaseAccepting, TEST_POSTGRES_URL, TEST_REDIS_URL, uniqueQueuePrefix } from './test-env';
 
 export interface TestApp {
   app: NestFastifyApplication;
@@ -79,4 +80,25 @@ export async function createTestApp(overrides: Record<string, string> = {}): Pro
   };
 
   return { app, config, url, keys, request, close: () => app.close() };
+}
+
+// A test app on a database of its own (created by the app, dropped on close): for suites that make their database
+// refuse connections, which must not disturb the other suites sharing the run's database.
+export async function createTestAppWithOwnDatabase(suffix: string, overrides: Record<string, string> = {}): Promise<TestApp> {
+  const name = `${process.env.TEST_DATABASE_NAME ?? 'cc_test'}_${suffix}`;
+  const t = await createTestApp({ ...overrides, DATABASE_URL: databaseUrl(name) });
+  return {
+    ...t,
+    close: async () => {
+      await setDatabaseAccepting(t.config.database.url, true);
+      await t.close();
+      const admin = new Client({ connectionString: TEST_POSTGRES_URL });
+      await admin.connect();
+      try {
+        await admin.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
+      } finally {
+        await admin.end();
+      }
+    },
+  };
 }

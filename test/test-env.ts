@@ -1,3 +1,4 @@
+import { Client } from 'pg';
 import { randomUUID } from 'node:crypto';
 
 // The machine's services, overridable from the environment (CI and developers use the same defaults).
@@ -13,4 +14,19 @@ export function databaseUrl(name: string): string {
 // A queue prefix of its own for every app a test boots, with a hash tag like production's.
 export function uniqueQueuePrefix(): string {
   return `{cct-${randomUUID().slice(0, 8)}}`;
+}
+
+// Makes the app's database refuse new connections and drops the open ones, as a Postgres outage would.
+export async function setDatabaseAccepting(databaseUrl: string, accepting: boolean): Promise<void> {
+  const name = decodeURIComponent(new URL(databaseUrl).pathname.slice(1));
+  const admin = new Client({ connectionString: TEST_POSTGRES_URL });
+  await admin.connect();
+  try {
+    await admin.query(`ALTER DATABASE "${name}" ALLOW_CONNECTIONS ${accepting ? 'true' : 'false'}`);
+    if (!accepting) {
+      await admin.query('SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()', [name]);
+    }
+  } finally {
+    await admin.end();
+  }
 }
