@@ -20,6 +20,8 @@ export interface IncomingCallback {
   method: string;
   headers: Record<string, string | string[] | undefined>;
   rawBody: Buffer | undefined;
+  // The same bytes as parsed by Fastify's JSON parser: the signature is checked over rawBody, this is not re-parsed.
+  body: unknown;
 }
 
 // The webhook's work: verify Sinch's signature over the raw bytes, parse, decide the answer from memory, make the
@@ -60,7 +62,7 @@ export class CallbackIntake {
         this.metrics.count(kind, 'rejected_signature');
         throw new AppError('unauthorized', `Callback signature rejected: ${verdict.message}`, undefined, verdict.reason);
       }
-      const event = this.parse(rawBody);
+      const event = this.parse(request.body);
       kind = event.event;
       const receivedAt = new Date();
       const answer = this.answerFor(event, receivedAt);
@@ -90,13 +92,10 @@ export class CallbackIntake {
     return outcome;
   }
 
-  private parse(rawBody: Buffer): CallbackEvent {
-    let body: unknown;
-    try {
-      body = JSON.parse(rawBody.toString('utf8'));
-    } catch {
+  private parse(body: unknown): CallbackEvent {
+    if (body === undefined || body === null) {
       this.metrics.count('unknown', 'invalid');
-      throw new AppError('invalid', 'Callback body is not JSON', [{ field: 'body', rule: 'json', message: 'Callback body is not JSON' }]);
+      throw new AppError('invalid', 'Callback body must be a JSON object', [{ field: 'body', rule: 'json', message: 'Callback body must be a JSON object' }]);
     }
     try {
       return parseCallbackEvent(body);
