@@ -1,6 +1,6 @@
 import { Client } from 'pg';
 import { toLedgerEntry } from 'src/callbacks/callback-entry';
-import { CallbackHandlers } from 'src/callbacks/callback-handlers';
+import { CallbackHandlers } from 'src/calls/handlers/callback-handlers';
 import { EventInbox } from 'src/callbacks/event-inbox';
 import { parseCallbackEvent } from 'src/sinch/callback-events';
 import { WEBHOOK_PATH } from 'src/sinch/sinch.module';

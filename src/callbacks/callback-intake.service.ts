@@ -1,7 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { performance } from 'node:perf_hooks';
 import { toLedgerEntry } from 'src/callbacks/callback-entry';
-import { CallbackHandlers, type AnswerEvent } from 'src/callbacks/callback-handlers';
+import { CallbackHandlers, type AnswerEvent } from 'src/calls/handlers/callback-handlers';
 import { CallbackMetrics } from 'src/callbacks/callback-metrics';
 import { buildDefaultAnswers, type DefaultAnswers } from 'src/callbacks/default-answers';
 import { EventInbox } from 'src/callbacks/event-inbox';

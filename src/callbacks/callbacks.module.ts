@@ -1,6 +1,5 @@
 import { BullModule } from '@nestjs/bullmq';
 import { Module } from '@nestjs/common';
-import { CallbackHandlersModule } from 'src/callbacks/callback-handlers.module';
 import { CallbackInboxProcessor } from 'src/callbacks/callback-inbox.processor';
 import { CallbackIntake } from 'src/callbacks/callback-intake.service';
 import { CallbackMetrics } from 'src/callbacks/callback-metrics';
@@ -11,9 +10,8 @@ import { QUEUES } from 'src/common/queues';
 
 // The Sinch webhook: verification, the inbox (Postgres, Redis fallback) and dispatch to registered handlers.
 @Module({
-  imports: [CallbackHandlersModule, CallsModule, BullModule.registerQueue({ name: QUEUES.callbackInbox })],
+  imports: [CallsModule, BullModule.registerQueue({ name: QUEUES.callbackInbox })],
   controllers: [WebhookController],
   providers: [CallbackIntake, CallbackMetrics, EventInbox, CallbackInboxProcessor],
-  exports: [CallbackHandlersModule],
 })
 export class CallbacksModule {}

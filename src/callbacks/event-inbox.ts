@@ -5,7 +5,7 @@ import type { Queue } from 'bullmq';
 import { entryKeys } from 'src/callbacks/callback-entry';
 import { INBOX_JOB, INBOX_JOB_OPTIONS, type InboxJobData } from 'src/callbacks/callback-inbox.jobs';
 import { withTimeout } from 'src/callbacks/db-errors';
-import { MicroBatcher } from 'src/callbacks/micro-batcher';
+import { MicroBatcher } from 'src/common/micro-batcher';
 import { CallLedger, type LedgerEntry, type LedgerOutcome } from 'src/calls/call-ledger';
 import { AppError } from 'src/common/app-error';
 import { QUEUES } from 'src/common/queues';

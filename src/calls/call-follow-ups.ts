@@ -1,6 +1,6 @@
 import { Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
-import { CallbackHandlers, type FollowUpContext, type FollowUpEvent } from 'src/callbacks/callback-handlers';
-import { MicroBatcher } from 'src/callbacks/micro-batcher';
+import { CallbackHandlers, type FollowUpContext, type FollowUpEvent } from 'src/calls/handlers/callback-handlers';
+import { MicroBatcher } from 'src/common/micro-batcher';
 import { CallLedger, type PendingEvent } from 'src/calls/call-ledger';
 import { CallsService } from 'src/calls/calls.service';
 import { parseCallbackEvent, type DiceEvent } from 'src/sinch/callback-events';

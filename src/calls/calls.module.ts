@@ -1,7 +1,6 @@
 import { BullModule } from '@nestjs/bullmq';
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
-import { CallbackHandlersModule } from 'src/callbacks/callback-handlers.module';
 import { Call } from 'src/calls/call.entity';
 import { CallControlService } from 'src/calls/call-control.service';
 import { CallEvent } from 'src/calls/call-event.entity';
@@ -12,16 +11,19 @@ import { CallReconciler } from 'src/calls/call-reconciler';
 import { CallsController } from 'src/calls/calls.controller';
 import { CallsQueryService } from 'src/calls/calls-query.service';
 import { CallsService } from 'src/calls/calls.service';
+import { CallbackHandlers } from 'src/calls/handlers/callback-handlers';
 import { ReconcilerProcessor, ReconcilerSchedule } from 'src/calls/reconciler.processor';
 import { QUEUES } from 'src/common/queues';
 
-// The call log and billing record: call rows, their event timeline, the admin API and the reconciler.
-// Other features use CallsService and CallsQueryService (a call's timeline: the campaign dialer reads AMD and menu
-// results from it); CallFollowUps / CallLedger are the webhook's.
+// The call log and billing record: call rows, their event timeline, the admin API, the reconciler and the callback
+// handler registry. Other features use CallsService and CallsQueryService (a call's timeline: the campaign dialer
+// reads AMD and menu results from it) and register their callback handlers on CallbackHandlers (import CallsModule);
+// CallFollowUps / CallLedger are the webhook's.
 @Module({
-  imports: [TypeOrmModule.forFeature([Call, CallEvent]), BullModule.registerQueue({ name: QUEUES.reconciler }), CallbackHandlersModule],
+  imports: [TypeOrmModule.forFeature([Call, CallEvent]), BullModule.registerQueue({ name: QUEUES.reconciler })],
   controllers: [CallsController],
   providers: [
+    CallbackHandlers,
     CallsService,
     CallLedger,
     CallFollowUps,
@@ -32,6 +34,6 @@ import { QUEUES } from 'src/common/queues';
     ReconcilerProcessor,
     ReconcilerSchedule,
   ],
-  exports: [TypeOrmModule, CallsService, CallsQueryService, CallLedger, CallFollowUps, CallMetrics],
+  exports: [TypeOrmModule, CallbackHandlers, CallsService, CallsQueryService, CallLedger, CallFollowUps, CallMetrics],
 })
 export class CallsModule {}

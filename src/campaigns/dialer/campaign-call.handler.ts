@@ -1,7 +1,7 @@
 import { Injectable, Logger, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
-import { CallbackHandlers, type AnswerContext, type FollowUpContext } from 'src/callbacks/callback-handlers';
+import { CallbackHandlers, type AnswerContext, type FollowUpContext } from 'src/calls/handlers/callback-handlers';
 import { decodeCallCustom } from 'src/calls/call-custom';
 import type { AceEvent, DiceEvent, PieEvent } from 'src/sinch/callback-events';
 import { buildSvaml, svaml } from 'src/sinch/svaml/svaml.builders';

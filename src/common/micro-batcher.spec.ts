@@ -1,4 +1,4 @@
-import { MicroBatcher } from 'src/callbacks/micro-batcher';
+import { MicroBatcher } from 'src/common/micro-batcher';
 
 const tick = () => new Promise((resolve) => setImmediate(resolve));
 

@@ -1,4 +1,4 @@
-import { CallbackHandlers } from 'src/callbacks/callback-handlers';
+import { CallbackHandlers } from 'src/calls/handlers/callback-handlers';
 import { parseCallbackEvent, type DiceEvent, type IceEvent } from 'src/sinch/callback-events';
 import { buildSvaml, svaml } from 'src/sinch/svaml/svaml.builders';
 
