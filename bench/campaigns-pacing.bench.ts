@@ -1,7 +1,8 @@
 import { Client } from 'pg';
 import { request } from 'undici';
 import { ApiKeysService } from 'src/auth/api-keys.service';
-import { EMBEDDED_SIMULATOR, SinchWebhook } from 'src/sinch/sinch.module';
+import { EMBEDDED_SIMULATOR } from 'src/embedded-simulator.module';
+import { SinchWebhook } from 'src/sinch/sinch.module';
 import type { SinchSimulator } from 'src/simulator/simulator.types';
 import { startBenchApp } from './bench-kit';
 

@@ -11,6 +11,7 @@ import { createValidationPipe } from './common/validation';
 import { AppConfig } from './config/app-config';
 import { ConfigModule } from './config/config.module';
 import { DatabaseModule } from './database/database.module';
+import { EmbeddedSimulatorModule } from './embedded-simulator.module';
 import { HealthModule } from './health/health.module';
 import { MetricsModule } from './metrics/metrics.module';
 import { RedisModule } from './redis/redis.module';
@@ -30,7 +31,7 @@ export class AppModule {
         MetricsModule,
         HealthModule,
         AuthModule,
-        SinchModule,
+        SinchModule.forRoot(EmbeddedSimulatorModule),
         CallsModule,
         CalloutsModule.forRoot(config),
         CallbacksModule,

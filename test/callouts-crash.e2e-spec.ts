@@ -1,8 +1,8 @@
 import { DataSource } from 'typeorm';
 import { CalloutQueue } from 'src/callouts/queue/callout-queue';
 import { createSimulator } from 'src/simulator/simulator';
-import { DEV_APPLICATION_KEY, DEV_APPLICATION_SECRET } from 'src/simulator/simulator.config';
 import type { SinchSimulator } from 'src/simulator/simulator.types';
+import { DEV_CREDENTIAL } from 'src/sinch/signing';
 import { startChildApp, type ChildApp } from './child-app';
 import { calloutsPerCall, SimClient } from './sim-client';
 import { createTestApp, testEnv, type TestApp } from './test-app';
@@ -32,7 +32,7 @@ describe('callouts: a worker killed mid-dial (e2e)', () => {
   const workers: ChildApp[] = [];
 
   beforeAll(async () => {
-    sinch = await createSimulator({ port: 0, applicationKey: DEV_APPLICATION_KEY, applicationSecret: DEV_APPLICATION_SECRET, timeScale: 50 });
+    sinch = await createSimulator({ port: 0, ...DEV_CREDENTIAL, timeScale: 50 });
     sim = new SimClient(sinch.url);
     // One database and one queue prefix shared by the API (this process) and the worker processes.
     env = testEnv({ SINCH_VOICE_URL: sinch.url, SINCH_CALLOUTS_PER_SECOND: '10', CALLOUT_LOCK_MS: '2000' });

@@ -2,7 +2,7 @@ import { DataSource } from 'typeorm';
 import { CalloutQueue } from 'src/callouts/queue/callout-queue';
 import { toStoredCallout } from 'src/callouts/stored-callout';
 import { CallsService } from 'src/calls/calls.service';
-import { EMBEDDED_SIMULATOR } from 'src/sinch/sinch.module';
+import { EMBEDDED_SIMULATOR } from 'src/embedded-simulator.module';
 import type { SinchSimulator } from 'src/simulator/simulator.types';
 import { calloutsPerCall, SimClient } from './sim-client';
 import { createTestApp, TestApp } from './test-app';

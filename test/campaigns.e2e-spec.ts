@@ -1,7 +1,7 @@
 import { DataSource } from 'typeorm';
 import { DialerService } from 'src/campaigns/dialer/dialer.service';
 import { localTime } from 'src/campaigns/scheduling/calling-window';
-import { EMBEDDED_SIMULATOR } from 'src/sinch/sinch.module';
+import { EMBEDDED_SIMULATOR } from 'src/embedded-simulator.module';
 import type { SinchSimulator } from 'src/simulator/simulator.types';
 import { createCampaign, importContacts } from './campaign-fixtures';
 import { calloutsPerCall, SimClient } from './sim-client';

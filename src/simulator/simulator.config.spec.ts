@@ -1,18 +1,21 @@
-import { DEV_APPLICATION_KEY, DEV_APPLICATION_SECRET, loadSimulatorConfig } from 'src/simulator/simulator.config';
+import { loadSimulatorConfig } from 'src/simulator/simulator.config';
+import { DEV_CREDENTIAL } from 'src/sinch/signing';
 
 describe('simulator config', () => {
   it('defaults to port 3019 and the documented development credentials', () => {
     expect(loadSimulatorConfig({})).toEqual({
       port: 3019,
       host: '127.0.0.1',
-      applicationKey: DEV_APPLICATION_KEY,
-      applicationSecret: DEV_APPLICATION_SECRET,
+      applicationKey: DEV_CREDENTIAL.applicationKey,
+      applicationSecret: DEV_CREDENTIAL.applicationSecret,
       callbackUrl: undefined,
       timeScale: 1,
       seed: undefined,
       currency: 'USD',
       logEvents: false,
     });
+    // The README documents these values: the service in simulator mode and the simulator both use them.
+    expect(DEV_CREDENTIAL).toEqual({ applicationKey: '5151de00-0000-4000-8000-000000000001', applicationSecret: 'c2ltdWxhdG9yLXNlY3JldA==' });
   });
 
   it('reads every variable', () => {

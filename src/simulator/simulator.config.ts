@@ -1,8 +1,6 @@
-// The standalone simulator's own small configuration (npm run simulator), validated once at start-up.
+import { DEV_CREDENTIAL } from 'src/sinch/signing';
 
-// Fixed, documented development credentials: any local service without Sinch credentials can sign with them.
-export const DEV_APPLICATION_KEY = '5151de00-0000-4000-8000-000000000001';
-export const DEV_APPLICATION_SECRET = 'c2ltdWxhdG9yLXNlY3JldA==';
+// The standalone simulator's own small configuration (npm run simulator), validated once at start-up.
 
 export interface SimulatorConfig {
   port: number;
@@ -79,8 +77,8 @@ export function loadSimulatorConfig(env: Env): SimulatorConfig {
   return {
     port: integer(env, 'SIMULATOR_PORT', 0, 65535) ?? 3019,
     host: read(env, 'SIMULATOR_HOST') ?? '127.0.0.1',
-    applicationKey: key ?? DEV_APPLICATION_KEY,
-    applicationSecret: secret ?? DEV_APPLICATION_SECRET,
+    applicationKey: key ?? DEV_CREDENTIAL.applicationKey,
+    applicationSecret: secret ?? DEV_CREDENTIAL.applicationSecret,
     callbackUrl,
     timeScale,
     seed: integer(env, 'SIMULATOR_SEED', 0, 0xffffffff),

@@ -16,6 +16,13 @@ export interface SinchCredential {
   applicationSecret: string;
 }
 
+// Fixed, documented development credentials: in simulator mode the service signs with them, and the simulator
+// accepts them unless it is given others.
+export const DEV_CREDENTIAL: SinchCredential = {
+  applicationKey: '5151de00-0000-4000-8000-000000000001',
+  applicationSecret: 'c2ltdWxhdG9yLXNlY3JldA==',
+};
+
 export type VerifyFailure =
   | 'missing_authorization'
   | 'malformed_authorization'

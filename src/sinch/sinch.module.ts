@@ -1,13 +1,13 @@
-import { Global, Inject, Injectable, Logger, Module, OnApplicationShutdown } from '@nestjs/common';
+import { DynamicModule, Inject, Injectable, Logger, Module, OnApplicationShutdown, Type } from '@nestjs/common';
 import { AppConfig } from 'src/config/app-config';
-import { createSimulator } from 'src/simulator/simulator';
-import type { SinchSimulator } from 'src/simulator/simulator.types';
-import { DEV_APPLICATION_KEY, DEV_APPLICATION_SECRET } from 'src/simulator/simulator.config';
-import type { SinchCredential } from './signing';
-import { regionVoiceUrl, SINCH_MANAGEMENT_URL, SinchVoiceClient } from './voice-client';
+import { DEV_CREDENTIAL, type SinchCredential } from 'src/sinch/signing';
+import { regionVoiceUrl, SINCH_MANAGEMENT_URL, SinchVoiceClient } from 'src/sinch/voice-client';
 
 export const WEBHOOK_PATH = '/webhooks/sinch/voice';
-const EMBEDDED_SIMULATOR = Symbol('EMBEDDED_SIMULATOR');
+
+// Where a simulator this process runs listens, or null. The app layer decides whether to run one and provides this
+// token (see SinchModule.forRoot); sinch/ never imports the simulator.
+export const EMBEDDED_SIMULATOR_URL = Symbol('EMBEDDED_SIMULATOR_URL');
 
 // The application credentials callbacks may be signed with: the current one, and the previous one during a
 // secret rotation. In simulator mode, the simulator's documented development credentials.
@@ -18,10 +18,7 @@ export class SinchCredentials {
 
   constructor(config: AppConfig) {
     const { applicationKey, applicationSecret, previous } = config.sinch;
-    this.current =
-      applicationKey && applicationSecret
-        ? { applicationKey, applicationSecret }
-        : { applicationKey: DEV_APPLICATION_KEY, applicationSecret: DEV_APPLICATION_SECRET };
+    this.current = applicationKey && applicationSecret ? { applicationKey, applicationSecret } : DEV_CREDENTIAL;
     this.all = previous ? [this.current, previous] : [this.current];
   }
 }
@@ -35,7 +32,7 @@ export class SinchWebhook {
   constructor(
     private readonly config: AppConfig,
     private readonly client: SinchVoiceClient,
-    @Inject(EMBEDDED_SIMULATOR) private readonly simulator: SinchSimulator | null,
+    @Inject(EMBEDDED_SIMULATOR_URL) private readonly embeddedSimulatorUrl: string | null,
   ) {
     this.baseUrl = (config.publicBaseUrl ?? `http://127.0.0.1:${config.http.port}`).replace(/\/$/, '');
   }
@@ -54,7 +51,7 @@ export class SinchWebhook {
   async onListening(listeningUrl: string): Promise<void> {
     if (!this.config.publicBaseUrl) this.baseUrl = listeningUrl.replace(/\/$/, '');
     if (!this.config.simulatorMode) return;
-    const where = this.simulator ? `embedded Sinch simulator at ${this.simulator.url}` : `Sinch simulator at ${this.client.voiceUrl}`;
+    const where = this.embeddedSimulatorUrl ? `embedded Sinch simulator at ${this.embeddedSimulatorUrl}` : `Sinch simulator at ${this.client.voiceUrl}`;
     try {
       await this.client.updateCallbackUrls({ primary: this.url });
       this.logger.log(`No Sinch credentials: using the ${where}; callbacks go to ${this.url}`);
@@ -67,50 +64,38 @@ export class SinchWebhook {
 
 @Injectable()
 class SinchShutdown implements OnApplicationShutdown {
-  constructor(
-    private readonly client: SinchVoiceClient,
-    @Inject(EMBEDDED_SIMULATOR) private readonly simulator: SinchSimulator | null,
-  ) {}
+  constructor(private readonly client: SinchVoiceClient) {}
 
   async onApplicationShutdown(): Promise<void> {
     await this.client.close();
-    await this.simulator?.close();
   }
 }
 
-@Global()
-@Module({
-  providers: [
-    SinchCredentials,
-    {
-      provide: EMBEDDED_SIMULATOR,
-      inject: [AppConfig, SinchCredentials],
-      // Role `all` without credentials and without an explicit SINCH_VOICE_URL runs the simulator in-process.
-      useFactory: async (config: AppConfig, credentials: SinchCredentials): Promise<SinchSimulator | null> => {
-        if (!config.simulatorMode || config.role !== 'all' || config.sinch.voiceUrl) return null;
-        return createSimulator({
-          port: config.simulator.port,
-          applicationKey: credentials.current.applicationKey,
-          applicationSecret: credentials.current.applicationSecret,
-          timeScale: config.simulator.timeScale,
-        });
-      },
-    },
-    {
-      provide: SinchVoiceClient,
-      inject: [AppConfig, SinchCredentials, EMBEDDED_SIMULATOR],
-      useFactory: (config: AppConfig, credentials: SinchCredentials, simulator: SinchSimulator | null) => {
-        const simulatorUrl = simulator?.url ?? `http://127.0.0.1:${config.simulator.port}`;
-        const voiceUrl = config.sinch.voiceUrl ?? (config.simulatorMode ? simulatorUrl : regionVoiceUrl(config.sinch.region));
-        const managementUrl =
-          config.sinch.managementUrl ?? (config.simulatorMode ? (config.sinch.voiceUrl ?? simulatorUrl) : SINCH_MANAGEMENT_URL);
-        return new SinchVoiceClient({ voiceUrl, managementUrl, ...credentials.current, timeoutMs: config.sinch.requestTimeoutMs });
-      },
-    },
-    SinchWebhook,
-    SinchShutdown,
-  ],
-  exports: [SinchCredentials, SinchVoiceClient, SinchWebhook, EMBEDDED_SIMULATOR],
-})
-export class SinchModule {}
-export { EMBEDDED_SIMULATOR };
+@Module({})
+export class SinchModule {
+  // `embeddedSimulator` is the app's module that provides EMBEDDED_SIMULATOR_URL (and runs the simulator, if any).
+  static forRoot(embeddedSimulator: Type<unknown> | DynamicModule): DynamicModule {
+    return {
+      module: SinchModule,
+      global: true,
+      imports: [embeddedSimulator],
+      providers: [
+        SinchCredentials,
+        {
+          provide: SinchVoiceClient,
+          inject: [AppConfig, SinchCredentials, EMBEDDED_SIMULATOR_URL],
+          useFactory: (config: AppConfig, credentials: SinchCredentials, embeddedSimulatorUrl: string | null) => {
+            const simulatorUrl = embeddedSimulatorUrl ?? `http://127.0.0.1:${config.simulator.port}`;
+            const voiceUrl = config.sinch.voiceUrl ?? (config.simulatorMode ? simulatorUrl : regionVoiceUrl(config.sinch.region));
+            const managementUrl =
+              config.sinch.managementUrl ?? (config.simulatorMode ? (config.sinch.voiceUrl ?? simulatorUrl) : SINCH_MANAGEMENT_URL);
+            return new SinchVoiceClient({ voiceUrl, managementUrl, ...credentials.current, timeoutMs: config.sinch.requestTimeoutMs });
+          },
+        },
+        SinchWebhook,
+        SinchShutdown,
+      ],
+      exports: [SinchCredentials, SinchVoiceClient, SinchWebhook],
+    };
+  }
+}
