@@ -2,25 +2,14 @@ import { createHash } from 'node:crypto';
 import { decodeCallCustom } from 'src/calls/call-custom';
 import type { LedgerEntry } from 'src/calls/call-ledger';
 import { finalStateFor } from 'src/calls/call-state';
+import { canonicalJson } from 'src/common/canonical-json';
 import { normalizePhoneNumber } from 'src/common/phone-number';
 import type { CallbackEvent } from 'src/sinch/callback-events';
 
-// Keys sorted at every level: the same event re-serialised by a proxy (or re-sent by Sinch with another key order)
-// hashes the same, while any change of content (a second PIE, another recording) hashes differently.
-export function canonicalJson(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
-  if (value !== null && typeof value === 'object') {
-    const entries = Object.keys(value as object)
-      .sort()
-      .filter((k) => (value as Record<string, unknown>)[k] !== undefined)
-      .map((k) => `${JSON.stringify(k)}:${canonicalJson((value as Record<string, unknown>)[k])}`);
-    return `{${entries.join(',')}}`;
-  }
-  return JSON.stringify(value);
-}
-
-// The inbox's unique key: event kind, Sinch call id and a hash of the whole body. Sinch's x-timestamp header is
-// not part of it, so a re-delivery signed at another time is still the same event.
+// The inbox's unique key: event kind, Sinch call id and a hash of the whole body in canonical JSON (the same event
+// re-serialised by a proxy, or re-sent by Sinch with another key order, hashes the same; any change of content, a
+// second PIE or another recording, hashes differently). Sinch's x-timestamp header is not part of it, so a
+// re-delivery signed at another time is still the same event.
 export function dedupeKey(event: CallbackEvent): string {
   const hash = createHash('sha256').update(canonicalJson(event.raw)).digest('base64url').slice(0, 32);
   return `${event.event}:${event.callId ?? '-'}:${hash}`;

@@ -1,8 +1,9 @@
 import type { FieldProblem } from 'src/common/app-error';
 import { normalizePhoneNumber } from 'src/common/phone-number';
 import { CallCustomError, encodeCallCustom, type CallCustomExtra } from 'src/calls/call-custom';
+import { isRecord } from 'src/sinch/json';
 import { svaml } from 'src/sinch/svaml/svaml.builders';
-import { isRecord, type SvamlViolation } from 'src/sinch/svaml/svaml.rules';
+import type { SvamlViolation } from 'src/sinch/svaml/svaml.rules';
 import type { Svaml, SvamlInstruction } from 'src/sinch/svaml/svaml.types';
 import type { ConferenceCalloutRequest, CustomCalloutRequest, TtsCalloutRequest } from 'src/sinch/voice-client.types';
 import { validateConferenceCallout, validateCustomCallout, validateTtsCallout } from 'src/sinch/voice-request.validator';

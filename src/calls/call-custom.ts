@@ -1,3 +1,4 @@
+import { isRecord } from 'src/sinch/json';
 import { SVAML_LIMITS } from 'src/sinch/svaml/svaml.rules';
 
 // The `custom` string we send with every callout and Sinch echoes in its callbacks. It carries our call id, so a
@@ -34,9 +35,9 @@ export function decodeCallCustom(custom: string | null | undefined): CallCustom 
   } catch {
     return undefined;
   }
-  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) return undefined;
-  const { cc, x } = parsed as { cc?: unknown; x?: unknown };
+  if (!isRecord(parsed)) return undefined;
+  const { cc, x } = parsed;
   if (typeof cc !== 'string' || !UUID.test(cc)) return undefined;
-  const extra = typeof x === 'object' && x !== null && !Array.isArray(x) ? (x as CallCustomExtra) : undefined;
+  const extra = isRecord(x) ? (x as CallCustomExtra) : undefined;
   return extra ? { callId: cc.toLowerCase(), extra } : { callId: cc.toLowerCase() };
 }

@@ -1,6 +1,7 @@
 import type { NewCall } from 'src/simulator/call-engine';
 import { parameterError } from 'src/simulator/sim-errors';
 import type { CallbackEvent, CallbackTarget, Endpoint } from 'src/simulator/simulator.types';
+import { isRecord } from 'src/sinch/json';
 import { validateSvaml } from 'src/sinch/svaml/svaml.validator';
 import type { Svaml } from 'src/sinch/svaml/svaml.types';
 
@@ -13,7 +14,6 @@ type Obj = Record<string, unknown>;
 const E164 = /^\+[1-9]\d{6,14}$/;
 const MOH = ['ring', 'music1', 'music2', 'music3'];
 
-const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
 const chars = (s: string): number => [...s].length;
 
 function str(o: Obj, field: string, path: string, rule: { required?: boolean; maxChars?: number; maxBytes?: number } = {}) {
@@ -68,7 +68,7 @@ function destination(o: Obj, path: string, required: boolean): Endpoint | undefi
     if (required) throw parameterError(`${path}.destination is required`);
     return undefined;
   }
-  if (!isObj(d)) throw parameterError(`${path}.destination must be an object with type and endpoint`);
+  if (!isRecord(d)) throw parameterError(`${path}.destination must be an object with type and endpoint`);
   const type = str(d, 'type', `${path}.destination`, { required: true })!;
   // The docs' own example still spells the endpoint `number`.
   const endpoint = str(d, 'endpoint', `${path}.destination`) ?? str(d, 'number', `${path}.destination`);
@@ -208,12 +208,12 @@ const METHODS: Record<string, (o: Obj) => NewCall> = {
 };
 
 export function parseCallout(body: unknown): NewCall {
-  if (!isObj(body)) throw parameterError('Request body must be a JSON object');
+  if (!isRecord(body)) throw parameterError('Request body must be a JSON object');
   const method = body.method;
   if (typeof method !== 'string' || !(method in METHODS)) {
     throw parameterError('Method needs to be `ttsCallout`, `conferenceCallout`, or `customCallout`');
   }
   const details = body[method];
-  if (!isObj(details)) throw parameterError(`${method} is required and must be an object`);
+  if (!isRecord(details)) throw parameterError(`${method} is required and must be an object`);
   return METHODS[method](details);
 }

@@ -1,5 +1,6 @@
 import { controlInput } from 'src/simulator/sim-errors';
 import type { Random } from 'src/simulator/prng';
+import { isRecord } from 'src/sinch/json';
 
 export interface FaultConfig {
   // Share (0..1) of Sinch REST requests answered with errorStatus.
@@ -71,10 +72,8 @@ function status(value: unknown, field: string): number {
 }
 
 export function parseFaults(body: unknown): FaultConfig {
-  if (typeof body !== 'object' || body === null || Array.isArray(body)) {
-    throw controlInput('body', 'must be a JSON object');
-  }
-  const b = body as Record<string, unknown>;
+  if (!isRecord(body)) throw controlInput('body', 'must be a JSON object');
+  const b = body;
   const known = ['errorRate', 'errorStatus', 'sequence', 'retryAfterS', 'latencyMs', 'callbackDropRate', 'dropDice'];
   const unknown = Object.keys(b).find((key) => !known.includes(key));
   if (unknown) throw controlInput(unknown, `unknown field (allowed: ${known.join(', ')})`);

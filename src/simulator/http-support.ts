@@ -10,6 +10,7 @@ import type { SeededStreams } from 'src/simulator/prng';
 import type { Scheduler } from 'src/simulator/sim-clock';
 import { controlInput, parameterError } from 'src/simulator/sim-errors';
 import type { ResolvedOptions } from 'src/simulator/simulator.types';
+import { isRecord } from 'src/sinch/json';
 
 // Everything the route modules need; built once by createSimulator().
 export interface SimDeps {
@@ -47,8 +48,8 @@ export function controlJson(req: FastifyRequest): Record<string, unknown> {
   const parsed = parse(req);
   if (!parsed.ok) throw controlInput('body', 'is not valid JSON');
   const value = parsed.value ?? {};
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw controlInput('body', 'must be a JSON object');
-  return value as Record<string, unknown>;
+  if (!isRecord(value)) throw controlInput('body', 'must be a JSON object');
+  return value;
 }
 
 export function rawJsonOrNull(req: FastifyRequest): unknown {

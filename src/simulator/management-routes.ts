@@ -3,14 +3,15 @@ import { parsePhoneNumberFromString } from 'libphonenumber-js/max';
 import { money } from 'src/simulator/callback-bodies';
 import { isUrl, sinchJson, type SimDeps } from 'src/simulator/http-support';
 import { notFoundError, parameterError } from 'src/simulator/sim-errors';
+import { isRecord } from 'src/sinch/json';
 
 const E164 = /^\+[1-9]\d{6,14}$/;
 const CAPABILITIES = ['voice', 'sms'];
 
 type Body = Record<string, unknown>;
 const asBody = (value: unknown): Body => {
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw parameterError('Request body must be a JSON object');
-  return value as Body;
+  if (!isRecord(value)) throw parameterError('Request body must be a JSON object');
+  return value;
 };
 
 function capability(b: Body): 'voice' | 'sms' {
@@ -89,8 +90,8 @@ export function registerManagementRoutes(api: FastifyInstance, deps: SimDeps): v
     if (!sameKey(req.params.applicationkey)) throw notFoundError(`Application ${req.params.applicationkey} not found`);
     const b = asBody(sinchJson(req));
     const url = b.url;
-    if (typeof url !== 'object' || url === null || Array.isArray(url)) throw parameterError('url must be an object with primary and/or fallback');
-    const { primary, fallback } = url as Body;
+    if (!isRecord(url)) throw parameterError('url must be an object with primary and/or fallback');
+    const { primary, fallback } = url;
     if (primary !== undefined && !isUrl(primary)) throw parameterError('url.primary must be an http(s) URL');
     if (fallback !== undefined && !isUrl(fallback)) throw parameterError('url.fallback must be an http(s) URL');
     if (primary !== undefined) settings.primaryUrl = primary;

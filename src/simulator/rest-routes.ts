@@ -4,6 +4,7 @@ import { callApiView } from 'src/simulator/call-views';
 import { PARTICIPANT_COMMANDS, type ParticipantCommand } from 'src/simulator/conference-rooms';
 import { sinchJson, type SimDeps } from 'src/simulator/http-support';
 import { notFoundError, parameterError } from 'src/simulator/sim-errors';
+import { isRecord } from 'src/sinch/json';
 import { validateSvaml } from 'src/sinch/svaml/svaml.validator';
 import type { Svaml } from 'src/sinch/svaml/svaml.types';
 
@@ -25,7 +26,7 @@ function manageBody(body: unknown): Svaml {
 }
 
 function participantCommand(body: unknown): { command: ParticipantCommand; moh?: string } {
-  const b = (typeof body === 'object' && body !== null ? body : {}) as Record<string, unknown>;
+  const b = isRecord(body) ? body : {};
   if (typeof b.command !== 'string' || !PARTICIPANT_COMMANDS.includes(b.command as ParticipantCommand)) {
     throw parameterError(`command must be one of ${PARTICIPANT_COMMANDS.join(', ')}`);
   }

@@ -1,3 +1,4 @@
+import { isRecord } from 'src/sinch/json';
 import { parseSinchTimestamp } from 'src/sinch/signing';
 import { toMoney, type Money } from 'src/sinch/sinch-money';
 import type { CallHeader } from 'src/sinch/svaml/svaml.types';
@@ -123,8 +124,6 @@ export type CallbackEvent = IceEvent | AceEvent | DiceEvent | PieEvent | NotifyE
 export type CallbackEventName = CallbackEvent['event'];
 
 type Json = Record<string, unknown>;
-
-const isRecord = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 // `at` prefixes nested fields so errors name them in full ("to.endpoint", "menuResult.type").
 function str(body: Json, field: string, at = ''): string | undefined {

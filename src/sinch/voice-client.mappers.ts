@@ -1,4 +1,5 @@
 import type { CallbackDestination } from 'src/sinch/callback-events';
+import { isRecord } from 'src/sinch/json';
 import { parseSinchTimestamp } from 'src/sinch/signing';
 import { SinchApiError } from 'src/sinch/sinch-errors';
 import { toMoney } from 'src/sinch/sinch-money';
@@ -16,7 +17,6 @@ import type {
 
 type Json = Record<string, unknown>;
 
-const isRecord = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
 const str = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined);
 const num = (v: unknown): number | undefined => (typeof v === 'number' && Number.isFinite(v) ? v : undefined);
 const bool = (v: unknown): boolean | undefined => (typeof v === 'boolean' ? v : undefined);

@@ -1,4 +1,5 @@
 import { isE164 } from 'src/common/phone-number';
+import { isRecord } from 'src/sinch/json';
 import {
   SVAML_LIMITS,
   checkBoolean,
@@ -8,7 +9,6 @@ import {
   checkObject,
   checkPrompt,
   checkString,
-  isRecord,
   push,
   type Out,
   type SvamlViolation,

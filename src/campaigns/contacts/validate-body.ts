@@ -2,10 +2,11 @@ import { plainToInstance } from 'class-transformer';
 import { validateSync } from 'class-validator';
 import { AppError } from 'src/common/app-error';
 import { flattenValidationErrors } from 'src/common/validation';
+import { isRecord } from 'src/sinch/json';
 
 // The global ValidationPipe's rules for a body the route could not type up front (it takes JSON or a CSV stream).
 export function validateBody<T extends object>(type: new () => T, body: unknown): T {
-  if (typeof body !== 'object' || body === null || Array.isArray(body)) {
+  if (!isRecord(body)) {
     throw new AppError('invalid', 'The body must be a JSON object (or send text/csv)', [{ field: 'body', rule: 'type', message: 'The body must be a JSON object' }]);
   }
   const instance = plainToInstance(type, body);

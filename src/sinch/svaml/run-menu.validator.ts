@@ -1,9 +1,9 @@
+import { isRecord } from 'src/sinch/json';
 import {
   checkBoolean,
   checkInteger,
   checkPrompt,
   checkString,
-  isRecord,
   push,
   type Out,
 } from 'src/sinch/svaml/svaml.rules';

@@ -1,4 +1,5 @@
 import { isE164 } from 'src/common/phone-number';
+import { isRecord } from 'src/sinch/json';
 import type { SvamlActionName, SvamlContext } from 'src/sinch/svaml/svaml.types';
 
 export interface SvamlViolation {
@@ -42,10 +43,6 @@ export const INDICATIONS: readonly string[] = [
 const DTMF_STRING = /^[0-9#w]+$/;
 
 export type Out = SvamlViolation[];
-
-export function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
 
 export function push(out: Out, path: string, rule: string, message: string): void {
   out.push({ path, rule, message });

@@ -1,3 +1,4 @@
+import { isRecord } from 'src/sinch/json';
 import {
   ACTIONS_BY_CONTEXT,
   INDICATIONS,
@@ -11,7 +12,6 @@ import {
   checkObject,
   checkPrompt,
   checkString,
-  isRecord,
   push,
   utf8Bytes,
   type Out,
