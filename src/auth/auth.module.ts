@@ -9,6 +9,9 @@ import { ApiKeysController } from './api-keys.controller';
 import { ApiKeysService } from './api-keys.service';
 import { RedisThrottlerStorage } from './redis-throttler.storage';
 
+// What every controller uses (@Public, @Roles, @AdminController): part of auth's public surface.
+export { AdminController, Public, Roles } from './auth.decorators';
+
 @Module({ providers: [RedisThrottlerStorage], exports: [RedisThrottlerStorage] })
 class ThrottlerStorageModule {}
 

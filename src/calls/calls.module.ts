@@ -15,6 +15,12 @@ import { CallbackHandlers } from 'src/calls/handlers/callback-handlers';
 import { ReconcilerProcessor, ReconcilerSchedule } from 'src/calls/reconciler.processor';
 import { QUEUES } from 'src/common/queues';
 
+// The calls layer's contract beyond the providers below (src/architecture.spec.ts counts these files as public):
+// the call row and its states as types and pure helpers, and the `custom` codec every callout carries.
+export type { Call, CallState } from 'src/calls/call.entity';
+export { finalStateFor, isFinalState } from 'src/calls/call-state';
+export { CallCustomError, decodeCallCustom, encodeCallCustom, type CallCustom, type CallCustomExtra } from 'src/calls/call-custom';
+
 // The call log and billing record: call rows, their event timeline, the admin API, the reconciler and the callback
 // handler registry. Other features use CallsService and CallsQueryService (a call's timeline: the campaign dialer
 // reads AMD and menu results from it) and register their callback handlers on CallbackHandlers (import CallsModule);
