@@ -1,5 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { performance } from 'node:perf_hooks';
+import { FailedAuthLimiter } from 'src/auth/failed-auth-limiter';
 import { toLedgerEntry } from 'src/callbacks/callback-entry';
 import { CallbackHandlers, type AnswerEvent } from 'src/callbacks/callback-handlers';
 import { CallbackMetrics } from 'src/callbacks/callback-metrics';
@@ -17,6 +18,8 @@ import { SinchCredentials, SinchWebhook } from 'src/sinch/sinch.module';
 import type { Svaml } from 'src/sinch/svaml/svaml.types';
 
 export interface IncomingCallback {
+  // The client address: failed signatures are limited per address.
+  ip: string;
   method: string;
   headers: Record<string, string | string[] | undefined>;
   rawBody: Buffer | undefined;
@@ -41,6 +44,7 @@ export class CallbackIntake {
     private readonly followUps: CallFollowUps,
     private readonly metrics: CallbackMetrics,
     private readonly callMetrics: CallMetrics,
+    private readonly failedAuth: FailedAuthLimiter,
   ) {
     this.defaults = buildDefaultAnswers(config.callbacks.defaultIceMessage);
   }
@@ -49,6 +53,7 @@ export class CallbackIntake {
     const started = performance.now();
     let kind = 'unknown';
     try {
+      this.failedAuth.assertNotBlocked(request.ip);
       const rawBody = request.rawBody ?? Buffer.alloc(0);
       const verdict = verifySignedRequest({
         method: request.method,
@@ -60,6 +65,7 @@ export class CallbackIntake {
       });
       if (!verdict.ok) {
         this.metrics.count(kind, 'rejected_signature');
+        await this.failedAuth.recordFailure(request.ip);
         throw new AppError('unauthorized', `Callback signature rejected: ${verdict.message}`, undefined, verdict.reason);
       }
       const event = this.parse(request.body);

@@ -1,5 +1,6 @@
 import { BullModule } from '@nestjs/bullmq';
 import { Module } from '@nestjs/common';
+import { AuthModule } from 'src/auth/auth.module';
 import { CallbackHandlersModule } from 'src/callbacks/callback-handlers.module';
 import { CallbackInboxProcessor } from 'src/callbacks/callback-inbox.processor';
 import { CallbackIntake } from 'src/callbacks/callback-intake.service';
@@ -11,7 +12,7 @@ import { QUEUES } from 'src/common/queues';
 
 // The Sinch webhook: verification, the inbox (Postgres, Redis fallback) and dispatch to registered handlers.
 @Module({
-  imports: [CallbackHandlersModule, CallsModule, BullModule.registerQueue({ name: QUEUES.callbackInbox })],
+  imports: [AuthModule, CallbackHandlersModule, CallsModule, BullModule.registerQueue({ name: QUEUES.callbackInbox })],
   controllers: [WebhookController],
   providers: [CallbackIntake, CallbackMetrics, EventInbox, CallbackInboxProcessor],
   exports: [CallbackHandlersModule],

@@ -4,10 +4,10 @@ import { Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
 import type { Queue } from 'bullmq';
 import { entryKeys } from 'src/callbacks/callback-entry';
 import { INBOX_JOB, INBOX_JOB_OPTIONS, type InboxJobData } from 'src/callbacks/callback-inbox.jobs';
-import { withTimeout } from 'src/callbacks/db-errors';
 import { MicroBatcher } from 'src/callbacks/micro-batcher';
 import { CallLedger, type LedgerEntry, type LedgerOutcome } from 'src/calls/call-ledger';
 import { AppError } from 'src/common/app-error';
+import { withDeadline } from 'src/common/deadline';
 import { QUEUES } from 'src/common/queues';
 
 // Sinch's ICE timeout is undocumented (5 s in v2): leave room for the Redis fallback within it.
@@ -36,7 +36,7 @@ export class EventInbox implements OnApplicationShutdown {
   async accept(entry: LedgerEntry, body: string): Promise<StoreResult> {
     if (!(await this.mustDefer())) {
       try {
-        return { stored: 'postgres', outcome: await withTimeout(this.batcher.push(entry), DB_TIMEOUT_MS, 'inbox write') };
+        return { stored: 'postgres', outcome: await withDeadline(this.batcher.push(entry), DB_TIMEOUT_MS, 'inbox write') };
       } catch (error) {
         // A write that timed out may still land; the Redis copy then dedupes against it (same dedupe key).
         this.deferring = true;
@@ -47,7 +47,7 @@ export class EventInbox implements OnApplicationShutdown {
     try {
       const jobId = `evt-${createHash('sha256').update(entry.dedupeKey).digest('base64url')}`;
       const data: InboxJobData = { body, receivedAt: entry.receivedAt.toISOString() };
-      await withTimeout(this.queue.add(INBOX_JOB, data, { ...INBOX_JOB_OPTIONS, jobId }), REDIS_TIMEOUT_MS, 'inbox queue');
+      await withDeadline(this.queue.add(INBOX_JOB, data, { ...INBOX_JOB_OPTIONS, jobId }), REDIS_TIMEOUT_MS, 'inbox queue');
       return { stored: 'redis' };
     } catch (error) {
       this.logger.error({ err: error, event: entry.kind }, 'Neither Postgres nor Redis can take a callback');
@@ -67,7 +67,7 @@ export class EventInbox implements OnApplicationShutdown {
     const now = Date.now();
     if (!this.drainCheck || now - this.drainCheck.at > DRAIN_CHECK_MS) {
       const counts = this.queue.getJobCounts('wait', 'active', 'delayed', 'prioritized', 'paused');
-      const pending = withTimeout(counts, REDIS_TIMEOUT_MS, 'inbox queue count')
+      const pending = withDeadline(counts, REDIS_TIMEOUT_MS, 'inbox queue count')
         .then((c) => Object.values(c).some((n) => n > 0))
         // Redis unreachable: nothing can be queued behind, so Postgres may be tried again.
         .catch(() => false);
