@@ -5,6 +5,7 @@ import { CallbackHandlersModule } from 'src/callbacks/callback-handlers.module';
 import { CallbackInboxProcessor } from 'src/callbacks/callback-inbox.processor';
 import { CallbackIntake } from 'src/callbacks/callback-intake.service';
 import { CallbackMetrics } from 'src/callbacks/callback-metrics';
+import { DeadLetters } from 'src/callbacks/dead-letters';
 import { EventInbox } from 'src/callbacks/event-inbox';
 import { WebhookController } from 'src/callbacks/webhook.controller';
 import { CallsModule } from 'src/calls/calls.module';
@@ -14,7 +15,7 @@ import { QUEUES } from 'src/common/queues';
 @Module({
   imports: [AuthModule, CallbackHandlersModule, CallsModule, BullModule.registerQueue({ name: QUEUES.callbackInbox })],
   controllers: [WebhookController],
-  providers: [CallbackIntake, CallbackMetrics, EventInbox, CallbackInboxProcessor],
+  providers: [CallbackIntake, CallbackMetrics, DeadLetters, EventInbox, CallbackInboxProcessor],
   exports: [CallbackHandlersModule],
 })
 export class CallbacksModule {}
