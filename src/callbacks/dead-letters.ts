@@ -43,7 +43,7 @@ export class DeadLetters {
   // Returns the dead letter's id (the existing one for a re-delivery of the same event).
   async store(letter: DeadLetter, reason: DeadLetterReason): Promise<string> {
     const text = (value: string | undefined) => (value === undefined ? null : storableText(value));
-    const message = `Billing not recorded: ${text(letter.field)} ${text(letter.reason)}`;
+    const message = `Billing not recorded: ${text(letter.reason)}`;
     const [row] = (await this.dataSource.query(
       `WITH dl AS (
          INSERT INTO callback_dead_letters (dedupe_key, kind, sinch_call_id, call_id, field, reason, body, received_at)
