@@ -24,10 +24,14 @@ export class ApiKeyGuard implements CanActivate {
     if (this.reflector.getAllAndOverride<boolean>(PUBLIC_KEY, targets)) return true;
 
     const request = context.switchToHttp().getRequest<AuthenticatedRequest>();
-    this.failedAuth.assertNotBlocked(request.ip);
     const header = request.headers.authorization;
     const match = typeof header === 'string' ? /^Bearer\s+(\S+)\s*$/i.exec(header) : null;
-    const key = match ? await this.apiKeys.authenticate(match[1]) : null;
+    let key = match ? this.apiKeys.cached(match[1]) : null;
+    if (match && key === undefined) {
+      // Only a lookup is refused to a blocked address: keys already known keep working from behind a shared proxy.
+      this.failedAuth.assertNotBlocked(request.ip);
+      key = await this.apiKeys.authenticate(match[1]);
+    }
     if (!key) {
       await this.failedAuth.recordFailure(request.ip);
       throw new AppError('unauthorized', match ? 'Invalid or revoked API key' : 'Missing API key: send Authorization: Bearer <key>');

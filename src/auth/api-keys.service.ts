@@ -35,13 +35,21 @@ export class ApiKeysService {
     private readonly config: AppConfig,
   ) {}
 
-  async authenticate(presented: string): Promise<AuthenticatedKey | null> {
+  // The cached answer for a key: the key, null (known unknown) or undefined (a lookup is needed).
+  cached(presented: string): AuthenticatedKey | null | undefined {
     const hash = hashApiKey(presented);
     const now = Date.now();
     const cached = this.cache.get(hash);
     if (cached && cached.expires > now) return cached.key;
     if ((this.unknown.get(hash) ?? 0) > now) return null;
+    return undefined;
+  }
 
+  async authenticate(presented: string): Promise<AuthenticatedKey | null> {
+    const known = this.cached(presented);
+    if (known !== undefined) return known;
+    const hash = hashApiKey(presented);
+    const now = Date.now();
     const row = await this.repository.findOne({ where: { keyHash: hash, revokedAt: IsNull() } });
     if (!row) {
       remember(this.unknown, hash, now + CACHE_TTL_MS);

@@ -53,7 +53,6 @@ export class CallbackIntake {
     const started = performance.now();
     let kind = 'unknown';
     try {
-      this.failedAuth.assertNotBlocked(request.ip);
       const rawBody = request.rawBody ?? Buffer.alloc(0);
       const verdict = verifySignedRequest({
         method: request.method,
@@ -65,6 +64,7 @@ export class CallbackIntake {
       });
       if (!verdict.ok) {
         this.metrics.count(kind, 'rejected_signature');
+        // Verifying is cheap, so a valid signature is never refused; past the limit a bad one is answered 429.
         await this.failedAuth.recordFailure(request.ip);
         throw new AppError('unauthorized', `Callback signature rejected: ${verdict.message}`, undefined, verdict.reason);
       }
