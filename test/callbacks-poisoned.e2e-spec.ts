@@ -1,5 +1,7 @@
 import { bodyTimestamp, createOutboundRow, diceBody, postCallback, sql, uniqueSinchId } from './callbacks-kit';
 import { createTestAppWithOwnDatabase, type TestApp } from './test-app';
+import { setDatabaseAccepting } from './test-env';
+import { waitFor } from './wait-for';
 
 // Signed callbacks Postgres cannot store as they are, sent in one burst with good ones: the good ones are all
 // stored and processed, the bad ones end in callback_dead_letters, nothing is diverted to Redis.
@@ -85,5 +87,28 @@ describe('poisoned callbacks among good ones (e2e)', () => {
     const after = await outboundCall();
     expect((await postCallback(t, diceBody(after.sinchId))).status).toBe(200);
     expect(await sql(t, "SELECT via FROM call_events WHERE sinch_call_id = $1", [after.sinchId])).toEqual([{ via: 'webhook' }]);
+  });
+
+  it('checks a callback deferred to Redis during an outage again when the worker replays it: dead-lettered, the good one stored', async () => {
+    const url = t.config.database.url;
+    const good = await outboundCall();
+    const bad = uniqueSinchId();
+    await setDatabaseAccepting(url, false);
+    let restored = false;
+    try {
+      const badIce = JSON.stringify({ event: 'ice', callid: bad, timestamp: bodyTimestamp(), version: 1, cli: 'x\u0000', to: { type: 'did', endpoint: '+15550100001' } });
+      // While Postgres is unreachable the dead letter cannot be written either: the event waits in Redis like any other.
+      expect((await postCallback(t, badIce)).status).toBe(200);
+      expect((await postCallback(t, diceBody(good.sinchId))).status).toBe(200);
+      await setDatabaseAccepting(url, true);
+      restored = true;
+    } finally {
+      if (!restored) await setDatabaseAccepting(url, true);
+    }
+    await waitFor(async () => (await sql(t, 'SELECT 1 FROM callback_dead_letters WHERE sinch_call_id = $1', [bad])).length === 1, 20_000);
+    await waitFor(async () => (await sql(t, "SELECT 1 FROM call_events WHERE sinch_call_id = $1 AND via = 'redis'", [good.sinchId])).length === 1, 20_000);
+    expect(await sql(t, 'SELECT 1 FROM call_events WHERE sinch_call_id = $1', [bad])).toEqual([]);
+    const metrics = (await t.request('GET', '/metrics', { key: null })).text;
+    expect(metrics).toMatch(/sinch_callbacks_total\{event="ice",outcome="deferred"\} 1\n/);
   });
 });
