@@ -18,6 +18,7 @@ export async function createApp(config: AppConfig): Promise<NestFastifyApplicati
     // Sinch retries nothing; keep sockets to the API behind a load balancer alive a little longer than typical LBs.
     keepAliveTimeout: 65_000,
     return503OnClosing: true,
+    forceCloseConnections: 'idle', // on close: idle keep-alive sockets are closed, busy ones get 503 + Connection: close
   });
   const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config), adapter, {
     rawBody: true, // the Sinch webhook verifies its signature over the exact bytes received

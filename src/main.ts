@@ -25,26 +25,33 @@ async function main(): Promise<void> {
   app.get(Logger).log(`Contact center (${config.role}) listening on ${base}; OpenAPI at ${base}/docs`);
   process.stdout.write(`Contact center (${config.role}) listening on ${base}  OpenAPI: ${base}/docs  Ready: ${base}/health/ready\n`);
 
-  // Graceful shutdown: app.close() stops accepting connections, lets in-flight requests finish, closes BullMQ
-  // workers (which wait for their active jobs), Redis and Postgres. Nest's own enableShutdownHooks() re-raises the
-  // signal afterwards, which ends the process with 143 instead of 0, so we handle the signals here.
+  // Graceful shutdown, HTTP first: Fastify stops accepting connections, closes idle keep-alive ones, answers
+  // requests that still arrive on busy connections with 503 + Connection: close (return503OnClosing) and lets
+  // in-flight requests finish while Postgres and Redis are still there. Then app.close() closes BullMQ workers
+  // (which wait for their active jobs), Redis and Postgres. Nest's own enableShutdownHooks() re-raises the signal
+  // afterwards, which ends the process with 143 instead of 0, so we handle the signals here.
   let stopping = false;
   for (const signal of ['SIGTERM', 'SIGINT'] as const) {
     process.on(signal, () => {
       if (stopping) return;
       stopping = true;
-      app.get(Logger).log(`${signal} received: shutting down`);
+      app.get(Logger).log(`${signal} received: draining HTTP, then shutting down`);
       setTimeout(() => {
         process.stderr.write(`Shutdown took longer than ${config.http.shutdownTimeoutMs} ms; exiting\n`);
         process.exit(1);
       }, config.http.shutdownTimeoutMs).unref();
-      app.close().then(
-        () => process.exit(0),
-        (error: unknown) => {
-          process.stderr.write(`Shutdown failed: ${(error as Error).message}\n`);
-          process.exit(1);
-        },
-      );
+      app
+        .getHttpAdapter()
+        .getInstance()
+        .close()
+        .then(() => app.close())
+        .then(
+          () => process.exit(0),
+          (error: unknown) => {
+            process.stderr.write(`Shutdown failed: ${(error as Error).message}\n`);
+            process.exit(1);
+          },
+        );
     });
   }
 }

@@ -4,6 +4,7 @@ import type { FastifyRequest } from 'fastify';
 import { AppError } from 'src/common/app-error';
 import { ApiKeysService, AuthenticatedKey } from './api-keys.service';
 import { PUBLIC_KEY, ROLES_KEY } from './auth.decorators';
+import { FailedAuthLimiter } from './failed-auth-limiter';
 import type { Role } from './roles';
 
 export type AuthenticatedRequest = FastifyRequest & { apiKey?: AuthenticatedKey };
@@ -15,6 +16,7 @@ export class ApiKeyGuard implements CanActivate {
   constructor(
     private readonly reflector: Reflector,
     private readonly apiKeys: ApiKeysService,
+    private readonly failedAuth: FailedAuthLimiter,
   ) {}
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
@@ -24,9 +26,16 @@ export class ApiKeyGuard implements CanActivate {
     const request = context.switchToHttp().getRequest<AuthenticatedRequest>();
     const header = request.headers.authorization;
     const match = typeof header === 'string' ? /^Bearer\s+(\S+)\s*$/i.exec(header) : null;
-    if (!match) throw new AppError('unauthorized', 'Missing API key: send Authorization: Bearer <key>');
-    const key = await this.apiKeys.authenticate(match[1]);
-    if (!key) throw new AppError('unauthorized', 'Invalid or revoked API key');
+    let key = match ? this.apiKeys.cached(match[1]) : null;
+    if (match && key === undefined) {
+      // Only a lookup is refused to a blocked address: keys already known keep working from behind a shared proxy.
+      this.failedAuth.assertNotBlocked(request.ip);
+      key = await this.apiKeys.authenticate(match[1]);
+    }
+    if (!key) {
+      await this.failedAuth.recordFailure(request.ip);
+      throw new AppError('unauthorized', match ? 'Invalid or revoked API key' : 'Missing API key: send Authorization: Bearer <key>');
+    }
     request.apiKey = key;
 
     const allowed = this.reflector.getAllAndOverride<Role[] | undefined>(ROLES_KEY, targets) ?? ['admin'];

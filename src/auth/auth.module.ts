@@ -7,16 +7,18 @@ import { ApiKey } from './api-key.entity';
 import { ApiKeyGuard } from './api-key.guard';
 import { ApiKeysController } from './api-keys.controller';
 import { ApiKeysService } from './api-keys.service';
+import { FailedAuthLimiter } from './failed-auth-limiter';
 import { RedisThrottlerStorage } from './redis-throttler.storage';
 
 // What every controller uses (@Public, @Roles, @AdminController): part of auth's public surface.
 export { AdminController, Public, Roles } from './auth.decorators';
 
-@Module({ providers: [RedisThrottlerStorage], exports: [RedisThrottlerStorage] })
+@Module({ providers: [RedisThrottlerStorage, FailedAuthLimiter], exports: [RedisThrottlerStorage, FailedAuthLimiter] })
 class ThrottlerStorageModule {}
 
 @Module({
   imports: [
+    ThrottlerStorageModule,
     TypeOrmModule.forFeature([ApiKey]),
     ThrottlerModule.forRootAsync({
       imports: [ThrottlerStorageModule],
@@ -29,6 +31,6 @@ class ThrottlerStorageModule {}
   ],
   controllers: [ApiKeysController],
   providers: [ApiKeysService, { provide: APP_GUARD, useClass: ApiKeyGuard }],
-  exports: [ApiKeysService],
+  exports: [ApiKeysService, ThrottlerStorageModule],
 })
 export class AuthModule {}

@@ -2,6 +2,7 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import { ThrottlerStorage } from '@nestjs/throttler';
 import type { ThrottlerStorageRecord } from '@nestjs/throttler/dist/throttler-storage-record.interface';
 import Redis from 'ioredis';
+import { withDeadline } from 'src/common/deadline';
 import { AppConfig } from 'src/config/app-config';
 import { REDIS } from 'src/redis/redis.tokens';
 
@@ -11,9 +12,21 @@ local hits = redis.call('INCR', KEYS[1])
 if hits == 1 then redis.call('PEXPIRE', KEYS[1], ARGV[1]) end
 return { hits, redis.call('PTTL', KEYS[1]) }`;
 
+// On the request path: a Redis that does not answer must not hold the request.
+const REDIS_DEADLINE_MS = 250;
+const SKIP_LOG_INTERVAL_MS = 60_000;
+
+export interface WindowCount {
+  hits: number;
+  // Seconds until the window ends (at least 1).
+  resetS: number;
+}
+
 @Injectable()
 export class RedisThrottlerStorage implements ThrottlerStorage {
   private readonly logger = new Logger('RateLimit');
+  private skippedSince?: number;
+  private skipped = 0;
 
   constructor(
     @Inject(REDIS) private readonly redis: Redis,
@@ -21,14 +34,28 @@ export class RedisThrottlerStorage implements ThrottlerStorage {
   ) {}
 
   async increment(key: string, ttl: number, limit: number, _blockDuration: number, name: string): Promise<ThrottlerStorageRecord> {
+    const count = await this.count(`${name}:${key}`, ttl);
+    if (!count) return { totalHits: 0, timeToExpire: 0, isBlocked: false, timeToBlockExpire: 0 };
+    const blocked = count.hits > limit;
+    return { totalHits: count.hits, timeToExpire: count.resetS, isBlocked: blocked, timeToBlockExpire: blocked ? count.resetS : 0 };
+  }
+
+  // Counts one hit in the window of `key`. Undefined when Redis cannot answer in time: the limit is skipped (it
+  // protects capacity, not secrets; readiness reports Redis), and said in the log once per interval, not per request.
+  async count(key: string, windowMs: number): Promise<WindowCount | undefined> {
     try {
-      const [hits, pttl] = (await this.redis.eval(INCREMENT, 1, `${this.config.redis.queuePrefix}:throttle:${name}:${key}`, ttl)) as [number, number];
-      const seconds = Math.max(1, Math.ceil(pttl / 1000));
-      return { totalHits: hits, timeToExpire: seconds, isBlocked: hits > limit, timeToBlockExpire: hits > limit ? seconds : 0 };
+      const counted = this.redis.eval(INCREMENT, 1, `${this.config.redis.queuePrefix}:throttle:${key}`, windowMs) as Promise<[number, number]>;
+      const [hits, pttl] = await withDeadline(counted, REDIS_DEADLINE_MS, 'rate-limit counter (Redis)');
+      return { hits, resetS: Math.max(1, Math.ceil(pttl / 1000)) };
     } catch (error) {
-      // Redis down: the admin API stays usable (the limit protects capacity, not secrets); readiness reports Redis.
-      this.logger.warn(`Rate limiting skipped: ${(error as Error).message}`);
-      return { totalHits: 0, timeToExpire: 0, isBlocked: false, timeToBlockExpire: 0 };
+      this.skipped++;
+      const now = Date.now();
+      if (this.skippedSince === undefined || now - this.skippedSince >= SKIP_LOG_INTERVAL_MS) {
+        this.logger.warn(`Rate limiting skipped (${this.skipped} request(s) since the last notice): ${(error as Error).message}`);
+        this.skippedSince = now;
+        this.skipped = 0;
+      }
+      return undefined;
     }
   }
 }

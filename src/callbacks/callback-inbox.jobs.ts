@@ -11,8 +11,9 @@ export interface InboxJobData {
 }
 
 // Retries are for unexpected errors only; "Postgres is down" holds the queue (rate limit) without using attempts.
+// Ten attempts back off over about 17 minutes in all, then the event is dead-lettered (never weeks of retries).
 export const INBOX_JOB_OPTIONS: JobsOptions = {
-  attempts: 25,
+  attempts: 10,
   backoff: { type: 'exponential', delay: 1000, jitter: 0.5 },
   ...BOUNDED_RETENTION,
 };

@@ -1,17 +1,16 @@
 import { InjectQueue, Processor, WorkerHost } from '@nestjs/bullmq';
 import { Logger } from '@nestjs/common';
-import { Job, Queue, UnrecoverableError, Worker } from 'bullmq';
+import { Job, Queue, Worker } from 'bullmq';
 import type { InboxJobData } from 'src/callbacks/callback-inbox.jobs';
 import { CallbackIntake } from 'src/callbacks/callback-intake.service';
-import { isDatabaseUnavailable } from 'src/callbacks/db-errors';
+import { isOutage } from 'src/callbacks/db-errors';
 import { QUEUES } from 'src/common/queues';
-import { CallbackParseError } from 'src/sinch/callback-events';
 
 const MAX_HOLD_MS = 30_000;
 
 // Drains callbacks that were accepted while Postgres was unavailable, one at a time and in order. While Postgres
 // is still down the job goes back to the head of the queue and the whole queue pauses (rate limit) with growing
-// delays, so order holds and no attempt is spent; other errors retry with backoff.
+// delays, so order holds and no attempt is spent; other errors retry with backoff, a bounded number of times.
 @Processor(QUEUES.callbackInbox, { concurrency: 1 })
 export class CallbackInboxProcessor extends WorkerHost {
   private readonly logger = new Logger('CallbackInbox');
@@ -25,13 +24,20 @@ export class CallbackInboxProcessor extends WorkerHost {
   }
 
   async process(job: Job<InboxJobData>): Promise<void> {
+    const receivedAt = new Date(job.data.receivedAt);
     try {
-      await this.intake.replay(job.data.body, new Date(job.data.receivedAt));
+      // Unparseable or unstorable events end in the dead letters there: only outages and bugs get here.
+      await this.intake.replay(job.data.body, receivedAt);
       this.consecutiveOutages = 0;
     } catch (error) {
-      // It was parsed once when accepted; failing now is a code change, and retrying will not help.
-      if (error instanceof SyntaxError || error instanceof CallbackParseError) throw new UnrecoverableError(String(error));
-      if (!isDatabaseUnavailable(error)) throw error;
+      if (!isOutage(error)) {
+        // A bug, retried with backoff a bounded number of times (INBOX_JOB_OPTIONS); the last attempt keeps the
+        // event in the dead letters rather than leave it failed in Redis.
+        if (job.attemptsMade + 1 < (job.opts.attempts ?? 1)) throw error;
+        this.logger.error({ err: error, jobId: job.id }, 'Deferred callback failed on its last attempt: dead-lettering it');
+        await this.intake.deadLetter(job.data.body, receivedAt, `gave up after ${job.attemptsMade + 1} attempts: ${(error as Error).message}`);
+        return;
+      }
       this.consecutiveOutages++;
       const holdMs = Math.min(MAX_HOLD_MS, 250 * 2 ** Math.min(this.consecutiveOutages, 7));
       this.logger.warn(`Postgres still unavailable; holding the callback inbox for ${holdMs} ms`);

@@ -1,10 +1,11 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { performance } from 'node:perf_hooks';
+import { FailedAuthLimiter } from 'src/auth/failed-auth-limiter';
 import { toLedgerEntry } from 'src/callbacks/callback-entry';
 import { CallbackHandlers, type AnswerEvent } from 'src/calls/handlers/callback-handlers';
 import { CallbackMetrics } from 'src/callbacks/callback-metrics';
 import { buildDefaultAnswers, type DefaultAnswers } from 'src/callbacks/default-answers';
-import { EventInbox } from 'src/callbacks/event-inbox';
+import { EventInbox, type StoreResult } from 'src/callbacks/event-inbox';
 import { decodeCallCustom } from 'src/calls/call-custom';
 import { CallFollowUps } from 'src/calls/call-follow-ups';
 import type { LedgerEntry, LedgerOutcome } from 'src/calls/call-ledger';
@@ -17,6 +18,8 @@ import { SinchCredentials, SinchWebhook } from 'src/sinch/sinch.module';
 import type { Svaml } from 'src/sinch/svaml/svaml.types';
 
 export interface IncomingCallback {
+  // The client address: failed signatures are limited per address.
+  ip: string;
   method: string;
   headers: Record<string, string | string[] | undefined>;
   rawBody: Buffer | undefined;
@@ -41,6 +44,7 @@ export class CallbackIntake {
     private readonly followUps: CallFollowUps,
     private readonly metrics: CallbackMetrics,
     private readonly callMetrics: CallMetrics,
+    private readonly failedAuth: FailedAuthLimiter,
   ) {
     this.defaults = buildDefaultAnswers(config.callbacks.defaultIceMessage);
   }
@@ -60,6 +64,8 @@ export class CallbackIntake {
       });
       if (!verdict.ok) {
         this.metrics.count(kind, 'rejected_signature');
+        // Verifying is cheap, so a valid signature is never refused; past the limit a bad one is answered 429.
+        await this.failedAuth.recordFailure(request.ip);
         throw new AppError('unauthorized', `Callback signature rejected: ${verdict.message}`, undefined, verdict.reason);
       }
       const event = this.parse(request.body);
@@ -70,6 +76,9 @@ export class CallbackIntake {
       const result = await this.inbox.accept(entry, rawBody.toString('utf8'));
       if (result.stored === 'redis') {
         this.metrics.count(kind, 'deferred');
+      } else if (result.stored === 'dead_letter') {
+        // Acknowledged: it is kept (callback_dead_letters), counted and logged at error; Sinch re-sending it would not help.
+        this.metrics.count(kind, 'dead_lettered');
       } else {
         this.metrics.count(kind, result.outcome.inserted ? 'accepted' : 'duplicate');
         await this.afterRecord(event, entry, result.outcome);
@@ -83,13 +92,25 @@ export class CallbackIntake {
     }
   }
 
-  // The worker's path for an event that waited in Redis: same record and follow-ups, no answer to give.
-  async replay(body: string, receivedAt: Date): Promise<LedgerOutcome> {
-    const event = parseCallbackEvent(JSON.parse(body));
+  // The worker's path for an event that waited in Redis: same checks, record and follow-ups, no answer to give.
+  async replay(body: string, receivedAt: Date): Promise<StoreResult> {
+    let event: CallbackEvent;
+    try {
+      event = parseCallbackEvent(JSON.parse(body));
+    } catch (error) {
+      // It was parsed once when accepted; failing now is a code change, and retrying will not help.
+      if (!(error instanceof SyntaxError || error instanceof CallbackParseError)) throw error;
+      return { stored: 'dead_letter', id: await this.inbox.deadLetterRaw(body, receivedAt, `no longer parses: ${error.message}`) };
+    }
     const entry = toLedgerEntry(event, receivedAt, 'redis', this.needsFollowUp(event));
-    const [outcome] = await this.inbox.record([entry]);
-    await this.afterRecord(event, entry, outcome);
-    return outcome;
+    const result = await this.inbox.recordNow(entry, body);
+    if (result.stored === 'postgres') await this.afterRecord(event, entry, result.outcome);
+    return result;
+  }
+
+  // Keeps a deferred body the worker gave up on.
+  deadLetter(body: string, receivedAt: Date, reason: string): Promise<string> {
+    return this.inbox.deadLetterRaw(body, receivedAt, reason);
   }
 
   private parse(body: unknown): CallbackEvent {

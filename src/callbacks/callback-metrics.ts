@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { Counter, Histogram } from 'prom-client';
 import { Metrics } from 'src/metrics/metrics';
 
-export type CallbackOutcome = 'accepted' | 'duplicate' | 'deferred' | 'rejected_signature' | 'invalid' | 'unavailable';
+export type CallbackOutcome = 'accepted' | 'duplicate' | 'deferred' | 'dead_lettered' | 'rejected_signature' | 'invalid' | 'unavailable';
 
 @Injectable()
 export class CallbackMetrics {
@@ -12,7 +12,7 @@ export class CallbackMetrics {
   constructor(metrics: Metrics) {
     this.callbacks = new Counter({
       name: 'sinch_callbacks_total',
-      help: 'Sinch callbacks by event and outcome (accepted, duplicate, deferred to Redis, rejected_signature, invalid, unavailable)',
+      help: 'Sinch callbacks by event and outcome (accepted, duplicate, deferred to Redis, dead_lettered, rejected_signature, invalid, unavailable)',
       labelNames: ['event', 'outcome'] as const,
       registers: [metrics.registry],
     });

@@ -1,3 +1,5 @@
+import { DeadlineError } from 'src/common/deadline';
+
 // Errors that mean "Postgres cannot be reached or refuses us now", as opposed to a bug or a bad row: those are the
 // ones worth holding a queue for. SQLSTATE classes 08 (connection), 57P (shutdown), 53300 (too many connections),
 // 55000 (database not accepting connections), plus socket errors and pg-pool's own timeout.
@@ -12,14 +14,8 @@ export function isDatabaseUnavailable(error: unknown): boolean {
   return driverError !== undefined && isDatabaseUnavailable(driverError);
 }
 
-export class TimeoutError extends Error {}
-
-export function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  return Promise.race([
-    promise,
-    new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new TimeoutError(`${what}: no answer within ${ms} ms`)), ms);
-    }),
-  ]).finally(() => clearTimeout(timer));
+// An outage (Postgres unreachable, or no answer in time) as opposed to a row Postgres refuses: only an outage
+// defers callbacks to Redis or holds the inbox queue.
+export function isOutage(error: unknown): boolean {
+  return error instanceof DeadlineError || isDatabaseUnavailable(error);
 }

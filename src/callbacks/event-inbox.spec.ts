@@ -1,4 +1,5 @@
 import type { Queue } from 'bullmq';
+import type { DeadLetters } from 'src/callbacks/dead-letters';
 import { EventInbox } from 'src/callbacks/event-inbox';
 import type { CallLedger, LedgerEntry } from 'src/calls/call-ledger';
 import { AppError } from 'src/common/app-error';
@@ -14,8 +15,8 @@ const entry: LedgerEntry = {
 };
 
 // Test doubles with only the methods the inbox calls.
-function inbox(ledger: Record<string, unknown>, queue: Record<string, unknown>): EventInbox {
-  return new EventInbox(ledger as unknown as CallLedger, queue as unknown as Queue);
+function inbox(ledger: Record<string, unknown>, queue: Record<string, unknown>, deadLetters: Record<string, unknown> = {}): EventInbox {
+  return new EventInbox(ledger as unknown as CallLedger, queue as unknown as Queue, deadLetters as unknown as DeadLetters);
 }
 
 describe('EventInbox', () => {
@@ -50,5 +51,39 @@ describe('EventInbox', () => {
     );
     await expect(box.accept(entry, '{}')).rejects.toEqual(expect.objectContaining({ kind: 'unavailable' }));
     await expect(box.accept(entry, '{}')).rejects.toBeInstanceOf(AppError);
+  });
+
+  it('dead-letters an event Postgres could not store, without writing it or touching Redis', async () => {
+    const record = jest.fn();
+    const add = jest.fn();
+    const store = jest.fn(async () => 'dl-1');
+    const box = inbox({ record }, { add }, { store });
+    const result = await box.accept({ ...entry, payload: { cli: 'a\u0000b' } }, '{"cli":"a\\u0000b"}');
+    expect(result).toEqual({ stored: 'dead_letter', id: 'dl-1' });
+    expect(store).toHaveBeenCalledWith(expect.objectContaining({ field: 'cli', dedupeKey: entry.dedupeKey }), 'unstorable_text');
+    expect(record).not.toHaveBeenCalled();
+    expect(add).not.toHaveBeenCalled();
+  });
+
+  it('dead-letters a row Postgres refuses (not an outage) instead of deferring it to Redis', async () => {
+    const add = jest.fn();
+    const store = jest.fn(async () => 'dl-2');
+    const record = jest.fn(async () => {
+      throw Object.assign(new Error('value too long for type character(2)'), { code: '22001' });
+    });
+    const result = await inbox({ record }, { add }, { store }).accept(entry, '{}');
+    expect(result).toEqual({ stored: 'dead_letter', id: 'dl-2' });
+    expect(store).toHaveBeenCalledWith(expect.objectContaining({ reason: '22001: value too long for type character(2)' }), 'refused_by_database');
+    expect(add).not.toHaveBeenCalled();
+  });
+
+  it('records a DiCE whose debit does not fit without the debit, and dead-letters the billing visibly on the call', async () => {
+    const record = jest.fn(async (entries: LedgerEntry[]) => entries.map(() => ({ inserted: true, finalised: true, callId: 'call-1', eventId: 'e1' })));
+    const store = jest.fn(async () => 'dl-3');
+    const final = { state: 'completed' as const, result: 'ANSWERED', reason: 'CALLEEHANGUP', debit: { currency: 'EUR', amount: '1e30' } };
+    const result = await inbox({ record }, {}, { store }).accept({ ...entry, final: { ...final, debit: { currency: 'EUR', amount: '1000000000000000000000000000000' } } }, '{}');
+    expect(result).toMatchObject({ stored: 'postgres', outcome: { finalised: true } });
+    expect(record.mock.calls[0][0][0].final).toEqual({ ...final, debit: undefined });
+    expect(store).toHaveBeenCalledWith(expect.objectContaining({ field: 'debit.amount', callId: 'call-1', markCall: true }), 'billing_out_of_range');
   });
 });

@@ -20,6 +20,6 @@ export class WebhookController {
   @ApiBadRequestResponse({ description: 'A signed body that is not a callback event; names the field; nothing was stored' })
   @ApiServiceUnavailableResponse({ description: 'Neither Postgres nor Redis can record the event now' })
   receive(@Req() request: RawBodyRequest<FastifyRequest>): Promise<Svaml | undefined> {
-    return this.intake.handle({ method: request.method, headers: request.headers, rawBody: request.rawBody, body: request.body });
+    return this.intake.handle({ ip: request.ip, method: request.method, headers: request.headers, rawBody: request.rawBody, body: request.body });
   }
 }

@@ -2,6 +2,7 @@ import { InjectQueue } from '@nestjs/bullmq';
 import { Injectable } from '@nestjs/common';
 import type { Queue } from 'bullmq';
 import { Counter, Gauge, Histogram } from 'prom-client';
+import { withDeadline } from 'src/common/deadline';
 import { QUEUES } from 'src/common/queues';
 import { Metrics } from 'src/metrics/metrics';
 
@@ -51,10 +52,11 @@ export class CalloutMetrics {
       registers,
       async collect() {
         // Redis away: report nothing rather than hang or fail the whole scrape (BullMQ waits for Redis forever).
-        const counts = await Promise.race([
+        const counts = await withDeadline(
           queue.getJobCounts('waiting', 'delayed', 'active', 'prioritized', 'failed'),
-          new Promise<Record<string, number>>((resolve) => setTimeout(() => resolve({}), SCRAPE_TIMEOUT_MS).unref()),
-        ]).catch(() => ({}));
+          SCRAPE_TIMEOUT_MS,
+          'callouts queue counts',
+        ).catch((): Record<string, number> => ({}));
         for (const [state, count] of Object.entries(counts)) this.set({ state }, count);
       },
     });

@@ -1,6 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { CallsService } from 'src/calls/calls.service';
 import { AppError } from 'src/common/app-error';
+import { withDeadline } from 'src/common/deadline';
 import { CalloutMetrics } from './callout-metrics';
 import { planCallout } from './callout-request';
 import type { CalloutResponse } from './dto/callout.response';
@@ -55,7 +56,7 @@ export class CalloutsService {
 
     this.metrics.requested.inc({ type: plan.kind });
     try {
-      await this.queue.enqueue(response.id, requestId);
+      await withDeadline(this.queue.enqueue(response.id, requestId), 1_000, 'callout enqueue (Redis)');
     } catch (error) {
       // The row is committed: answering 202 is right, the sweep will enqueue it.
       this.logger.error({ err: error, callId: response.id }, 'Enqueueing the callout failed; the sweep will pick it up');

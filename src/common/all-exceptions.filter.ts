@@ -3,6 +3,7 @@ import { STATUS_CODES } from 'node:http';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { ThrottlerException } from '@nestjs/throttler';
 import { APP_ERROR_STATUS, AppError, FieldProblem } from './app-error';
+import { RateLimitedError } from './rate-limited.error';
 
 interface ErrorBody {
   statusCode: number;
@@ -28,6 +29,7 @@ export class AllExceptionsFilter implements ExceptionFilter {
       this.logger.error({ err: exception, requestId: request.id, url: request.url }, 'Unhandled error');
     }
     if (exception instanceof ThrottlerException) reply.header('retry-after', '60');
+    if (exception instanceof RateLimitedError) reply.header('retry-after', String(exception.retryAfterS));
     void reply.status(body.statusCode).send(body);
   }
 

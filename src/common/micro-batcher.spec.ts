@@ -68,3 +68,38 @@ describe('MicroBatcher', () => {
     expect(batcher.pending).toBe(0);
   });
 });
+
+describe('MicroBatcher splitting', () => {
+  it('re-runs a failed batch item by item when splitOn says so: only the bad item fails', async () => {
+    const batches: number[][] = [];
+    const batcher = new MicroBatcher<number, number>({
+      maxBatch: 100,
+      maxConcurrent: 1,
+      splitOn: (error) => (error as Error).message === 'bad row',
+      run: async (items) => {
+        batches.push(items);
+        if (items.includes(3)) throw new Error('bad row');
+        return items.map((n) => n * 10);
+      },
+    });
+    const results = await Promise.allSettled([1, 2, 3, 4].map((n) => batcher.push(n)));
+    expect(results.map((r) => (r.status === 'fulfilled' ? r.value : (r.reason as Error).message))).toEqual([10, 20, 'bad row', 40]);
+    expect(batches).toEqual([[1, 2, 3, 4], [1], [2], [3], [4]]);
+  });
+
+  it('fails the whole batch on an error it must not split on (an outage)', async () => {
+    let runs = 0;
+    const batcher = new MicroBatcher<number, number>({
+      maxBatch: 100,
+      maxConcurrent: 1,
+      splitOn: () => false,
+      run: async () => {
+        runs++;
+        throw new Error('Connection terminated');
+      },
+    });
+    const results = await Promise.allSettled([1, 2].map((n) => batcher.push(n)));
+    expect(results.every((r) => r.status === 'rejected')).toBe(true);
+    expect(runs).toBe(1);
+  });
+});

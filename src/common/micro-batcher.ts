@@ -6,6 +6,9 @@ export interface MicroBatcherOptions<I, O> {
   maxBatch: number;
   maxConcurrent: number;
   keys?: (item: I) => readonly string[];
+  // A failed batch of several items is run again item by item when this says yes (a bad row, not an outage):
+  // then only the item at fault fails.
+  splitOn?: (error: unknown) => boolean;
 }
 
 interface Pending<I, O> {
@@ -56,17 +59,26 @@ export class MicroBatcher<I, O> {
       const free = this.options.maxConcurrent - this.inFlight;
       const batch = this.take(Math.min(this.options.maxBatch, Math.ceil(this.queue.length / free)));
       this.inFlight++;
-      this.options
-        .run(batch.map((p) => p.item))
-        .then(
-          (results) => batch.forEach((p, i) => p.resolve(results[i])),
-          (error: unknown) => batch.forEach((p) => p.reject(error)),
-        )
-        .finally(() => {
-          this.inFlight--;
-          if (this.queue.length > 0) this.flush();
-          else if (this.inFlight === 0) this.idleWaiters.splice(0).forEach((w) => w());
-        });
+      void this.runBatch(batch).finally(() => {
+        this.inFlight--;
+        if (this.queue.length > 0) this.flush();
+        else if (this.inFlight === 0) this.idleWaiters.splice(0).forEach((w) => w());
+      });
+    }
+  }
+
+  // Settles every item of the batch; never rejects.
+  private async runBatch(batch: Pending<I, O>[]): Promise<void> {
+    try {
+      const results = await this.options.run(batch.map((p) => p.item));
+      batch.forEach((p, i) => p.resolve(results[i]));
+    } catch (error) {
+      if (batch.length === 1 || !this.options.splitOn?.(error)) {
+        batch.forEach((p) => p.reject(error));
+        return;
+      }
+      // Items of one batch share no key, so running them side by side keeps every ordering guarantee.
+      await Promise.all(batch.map((p) => this.runBatch([p])));
     }
   }
 

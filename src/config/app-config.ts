@@ -10,7 +10,7 @@ export class AppConfig {
   readonly logLevel: string;
   readonly database: { url: string; migrationsRun: boolean; createIfMissing: boolean; poolSize: number };
   readonly redis: { url: string; queuePrefix: string };
-  readonly auth: { bootstrapAdminKey?: string; rateLimitPerMinute: number };
+  readonly auth: { bootstrapAdminKey?: string; rateLimitPerMinute: number; authFailuresPerMinute: number };
   readonly sinch: {
     // Both unset = simulator mode: the embedded simulator is started (role all) and the client points at it.
     applicationKey?: string;

@@ -14,6 +14,9 @@ export function buildDataSourceOptions(config: AppConfig): DataSourceOptions {
     migrationsTableName: 'typeorm_migrations',
     namingStrategy: new SnakeNamingStrategy(),
     synchronize: false,
+    // TypeORM's own query log would print parameters (phone numbers, key hashes); failures reach our log through
+    // the callers, as errors whose parameters the logger redacts.
+    logging: false,
     migrationsRun: false, // run by DatabaseModule under an advisory lock instead
     extra: { max: config.database.poolSize, connectionTimeoutMillis: 5_000 },
     applicationName: `contact-center-${config.role}`,
