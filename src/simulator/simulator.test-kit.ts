@@ -16,6 +16,8 @@ export interface Received {
   callId: string;
   path: string;
   body: Record<string, unknown>;
+  // The bytes as sent, for validators that must see exactly what was signed.
+  rawBody: string;
   headers: IncomingMessage['headers'];
   signatureOk: boolean;
   seq: number;
@@ -67,6 +69,7 @@ export class CallbackReceiver {
         callId: String(body.callid),
         path: (req.url ?? '/').split('?')[0],
         body,
+        rawBody: rawBody.toString('utf8'),
         headers: req.headers,
         signatureOk: verdict.ok,
         seq: ++this.seq,
