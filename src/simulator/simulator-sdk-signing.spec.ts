@@ -1,9 +1,4 @@
-import {
-  generateAuthorizationHeader,
-  SigningRequest,
-  validateAuthenticationHeader,
-  XTimestampRequest,
-} from '@sinch/sdk-core';
+import { generateAuthorizationHeader, SigningRequest, validateAuthenticationHeader, XTimestampRequest } from '@sinch/sdk-core';
 import { http, TEST_KEY, TEST_SECRET, tts, useSimulator, type Received } from 'src/simulator/simulator.test-kit';
 
 // The simulator signs callbacks and checks REST signatures with the service's own src/sinch/signing.ts, so a bug
@@ -23,8 +18,7 @@ const GOLDEN = {
   },
 };
 
-const sdkValidates = (cb: Received, secret = TEST_SECRET): boolean =>
-  validateAuthenticationHeader(TEST_KEY, secret, cb.headers, cb.rawBody, cb.path, 'POST');
+const sdkValidates = (cb: Received, secret = TEST_SECRET): boolean => validateAuthenticationHeader(TEST_KEY, secret, cb.headers, cb.rawBody, cb.path, 'POST');
 
 describe('the official SDK, called as we call it below', () => {
   it('validates the documented golden vector', () => {

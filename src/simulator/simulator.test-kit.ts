@@ -42,11 +42,11 @@ export class CallbackReceiver {
   ) {}
 
   static async start(path = '/sinch/callbacks'): Promise<CallbackReceiver> {
-    let receiver: CallbackReceiver | undefined;
-    const server = createServer((req, res) => receiver?.handle(req, res));
+    const server = createServer();
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     const { port } = server.address() as AddressInfo;
-    receiver = new CallbackReceiver(server, `http://127.0.0.1:${port}${path}`);
+    const receiver = new CallbackReceiver(server, `http://127.0.0.1:${port}${path}`);
+    server.on('request', (req: IncomingMessage, res: ServerResponse) => receiver.handle(req, res));
     return receiver;
   }
 
@@ -158,7 +158,7 @@ export async function http(
   }
   const res = await request(`${base}${path}`, { method: method as 'GET', headers, body: raw, dispatcher: agent });
   const text = await res.body.text();
-  let parsed: unknown = text;
+  let parsed: unknown;
   try {
     parsed = text === '' ? undefined : JSON.parse(text);
   } catch {
