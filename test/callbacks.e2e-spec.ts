@@ -88,8 +88,22 @@ describe('Sinch callbacks (e2e)', () => {
 
   it('accepts the previous secret during a rotation only when configured (the current one always)', async () => {
     const current = t.app.get(SinchCredentials).current;
-    const res = await postCallback(t, diceBody(uniqueSinchId()), { secret: current.applicationSecret });
-    expect(res.status).toBe(200);
+    const previous = { key: current.applicationKey, secret: Buffer.from('the secret before the rotation').toString('base64') };
+    // Not configured: the previous secret is just a wrong one.
+    const refused = uniqueSinchId();
+    expect((await postCallback(t, diceBody(refused), previous)).status).toBe(401);
+    expect(await eventsOf(t, refused)).toHaveLength(0);
+    expect((await postCallback(t, diceBody(uniqueSinchId()), { secret: current.applicationSecret })).status).toBe(200);
+
+    const rotating = await createTestApp({ SINCH_PREVIOUS_APPLICATION_KEY: previous.key, SINCH_PREVIOUS_APPLICATION_SECRET: previous.secret });
+    try {
+      const accepted = uniqueSinchId();
+      expect((await postCallback(rotating, diceBody(accepted), previous)).status).toBe(200);
+      expect(await eventsOf(rotating, accepted)).toHaveLength(1);
+      expect((await postCallback(rotating, diceBody(uniqueSinchId()))).status).toBe(200);
+    } finally {
+      await rotating.close();
+    }
   });
 
   it('a DiCE whose ACE never came still finalises, and the late ACE does not reopen the call', async () => {

@@ -75,6 +75,7 @@ describe('campaigns API: auth, validation, lifecycle, import, do-not-call (e2e)'
       ],
       ['a spend cap that is not a decimal string', { spendCap: { amount: 12.5, currency: 'USD' } }, 'spendCap.amount', /decimal string/],
       ['a retry rule with no attempts', { retryPolicy: { busy: { delayS: 60, maxAttempts: 0 } } }, 'retryPolicy.busy.maxAttempts', /not be less than 1/],
+      ['a retry rule with a negative delay', { retryPolicy: { busy: { delayS: -1, maxAttempts: 3 } } }, 'retryPolicy.busy.delayS', /not be less than 0/],
       ['an end before the start', { startAt: '2030-01-02T00:00:00Z', endAt: '2030-01-01T00:00:00Z' }, 'endAt', /after startAt/],
       ['an unknown field', { colour: 'red' }, 'colour', /not an allowed field/],
     ])('%s', async (_what, overrides, field, message) => {

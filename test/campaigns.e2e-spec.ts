@@ -181,7 +181,13 @@ describe('campaigns dialling (e2e)', () => {
     ]);
     await start(c.id);
     await waitFor(async () => (await byPhone(c.id)).get(inside)?.status === 'completed', 15_000);
-    await new Promise((resolve) => setTimeout(resolve, 1500)); // several more ticks
+    // A tick that really claimed for this campaign (not one skipped because a scheduled tick held it) dials nobody.
+    const dialer = t.app.get(DialerService);
+    const tick = await waitFor(async () => {
+      const result = await dialer.tickCampaign(c.id);
+      return result.outcome === 'dialled' ? result : undefined;
+    }, 10_000);
+    expect(tick).toMatchObject({ outcome: 'dialled', dialled: 0 });
     expect((await byPhone(c.id)).get(outside)).toMatchObject({ status: 'pending', calls: 0 });
 
     // The window opens (here: is widened to the whole day) and the contact is called.
@@ -239,7 +245,10 @@ describe('campaigns dialling (e2e)', () => {
     expect((await t.request('POST', `/api/v1/campaigns/${c.id}/pause`)).body.status).toBe('paused');
     const pausedAt = Date.now();
     await waitFor(async () => (await contacts(c.id)).every((r) => r.status !== 'in_progress'), 15_000);
-    await new Promise((resolve) => setTimeout(resolve, 1500));
+    // Nothing can be dialled late: no call is still queued (a dial job only dials a queued call), and a tick now
+    // claims nothing for the paused campaign.
+    await waitFor(async () => (await db.query(`SELECT 1 FROM calls WHERE campaign_id = $1 AND state = 'queued'`, [c.id])).length === 0, 15_000);
+    expect((await t.app.get(DialerService).tickCampaign(c.id)).outcome).not.toBe('dialled');
     const late: unknown[] = await db.query(
       `SELECT id FROM calls WHERE campaign_id = $1 AND (created_at > $2 OR initiated_at > $3)`,
       [c.id, new Date(pausedAt), new Date(pausedAt + 1000)],
@@ -304,6 +313,7 @@ describe('campaigns dialling (e2e)', () => {
       const dialers = [t, ...workers].map((app) => app.app.get(DialerService));
       for (let round = 0; round < 20; round += 1) {
         await Promise.all(dialers.map((d) => d.tickCampaign(c.id)));
+        // Not a wait for anything: spacing the rounds lets the scheduled ticks interleave with them.
         await new Promise((resolve) => setTimeout(resolve, 50));
       }
       await allFinal(c.id, 30_000);

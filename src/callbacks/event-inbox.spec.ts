@@ -39,9 +39,15 @@ describe('EventInbox', () => {
     expect(await box.accept({ ...entry, dedupeKey: 'other' }, '{}')).toEqual({ stored: 'redis' });
     expect(record).toHaveBeenCalledTimes(1);
     waiting = 0;
-    await new Promise((r) => setTimeout(r, 300));
-    record.mockImplementation(async () => [{ inserted: true, finalised: false }] as never);
-    expect(await box.accept({ ...entry, dedupeKey: 'third' }, '{}')).toMatchObject({ stored: 'postgres' });
+    // The drain check is cached for a moment: move the clock past it rather than waiting.
+    const later = Date.now() + 1000;
+    const clock = jest.spyOn(Date, 'now').mockReturnValue(later);
+    try {
+      record.mockImplementation(async () => [{ inserted: true, finalised: false }] as never);
+      expect(await box.accept({ ...entry, dedupeKey: 'third' }, '{}')).toMatchObject({ stored: 'postgres' });
+    } finally {
+      clock.mockRestore();
+    }
   });
 
   it('answers 503 (unavailable) when neither Postgres nor Redis takes the event', async () => {

@@ -1,50 +1,7 @@
-import { finalStateFor, nextCall, sqlProgress, type CallSignal, type CallSnapshot } from 'src/calls/call-state';
-import type { CallState } from 'src/calls/call.entity';
+import { finalStateFor, sqlProgress } from 'src/calls/call-state';
 
-const at = (state: CallState, finalSource: CallSnapshot['finalSource'] = null): CallSnapshot => ({ state, finalSource });
-const progress = (to: 'initiated' | 'ringing' | 'answered'): CallSignal => ({ kind: 'progress', to });
-const dice = (state: 'completed' | 'busy' | 'no_answer' | 'failed' | 'cancelled'): CallSignal => ({ kind: 'final', state, source: 'dice' });
-
-describe('call state machine', () => {
-  it.each([
-    ['queued', 'initiated', 'initiated'],
-    ['queued', 'answered', 'answered'],
-    ['initiated', 'ringing', 'ringing'],
-    ['ringing', 'answered', 'answered'],
-    ['answered', 'ringing', 'answered'],
-    ['answered', 'initiated', 'answered'],
-    ['ringing', 'ringing', 'ringing'],
-  ] as const)('%s + progress to %s → %s', (from, to, expected) => {
-    expect(nextCall(at(from), progress(to)).state).toBe(expected);
-  });
-
-  it.each(['completed', 'busy', 'no_answer', 'failed', 'cancelled'] as const)('a duplicate ACE never reopens %s', (state) => {
-    expect(nextCall(at(state, 'dice'), progress('answered'))).toEqual(at(state, 'dice'));
-    expect(nextCall(at(state, null), progress('answered')).state).toBe(state);
-  });
-
-  it('a DiCE before its ACE finalises, and the late ACE changes nothing', () => {
-    const final = nextCall(at('initiated'), dice('completed'));
-    expect(final).toEqual(at('completed', 'dice'));
-    expect(nextCall(final, progress('answered'))).toEqual(final);
-  });
-
-  it('the first word from Sinch wins: a second DiCE or a late reconcile is ignored', () => {
-    const final = nextCall(at('answered'), dice('completed'));
-    expect(nextCall(final, dice('failed'))).toEqual(final);
-    expect(nextCall(final, { kind: 'final', state: 'busy', source: 'reconciled' })).toEqual(final);
-  });
-
-  it('a DiCE replaces a failure we recorded ourselves (the call went through after all: keep its billing)', () => {
-    const failed = nextCall(at('queued'), { kind: 'failed_locally' });
-    expect(failed).toEqual(at('failed', null));
-    expect(nextCall(failed, dice('completed'))).toEqual(at('completed', 'dice'));
-  });
-
-  it('a local failure never overrides a final state', () => {
-    expect(nextCall(at('completed', 'dice'), { kind: 'failed_locally' })).toEqual(at('completed', 'dice'));
-  });
-
+// The transitions themselves run against Postgres in test/call-state.e2e-spec.ts.
+describe('call state mapping', () => {
   it.each([
     ['ANSWERED', 'CALLEEHANGUP', 'completed'],
     ['answered', 'MANAGERHANGUP', 'completed'],

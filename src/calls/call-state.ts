@@ -1,4 +1,4 @@
-import { CALL_STATES, FINAL_CALL_STATES, type CallState, type FinalSource } from 'src/calls/call.entity';
+import { CALL_STATES, FINAL_CALL_STATES, type CallState } from 'src/calls/call.entity';
 
 // The call state machine: queued → initiated → ringing/answered → completed | busy | no_answer | failed | cancelled.
 // Callbacks arrive out of order (a DiCE before its ACE, a duplicate ACE after the DiCE), so progress is monotonic:
@@ -6,7 +6,6 @@ import { CALL_STATES, FINAL_CALL_STATES, type CallState, type FinalSource } from
 // DiCE or the reconciler) replaces a final state we set ourselves (markFailed), so billing is never dropped.
 
 export type FinalCallState = 'completed' | 'busy' | 'no_answer' | 'failed' | 'cancelled';
-export type ProgressState = 'initiated' | 'ringing' | 'answered';
 
 export const STATE_RANK: Readonly<Record<CallState, number>> = {
   queued: 0,
@@ -20,31 +19,7 @@ export const STATE_RANK: Readonly<Record<CallState, number>> = {
   cancelled: 4,
 };
 
-export interface CallSnapshot {
-  state: CallState;
-  finalSource: FinalSource | null;
-}
-
-export type CallSignal =
-  | { kind: 'progress'; to: ProgressState }
-  | { kind: 'final'; state: FinalCallState; source: FinalSource }
-  | { kind: 'failed_locally' };
-
 export const isFinalState = (state: CallState): state is FinalCallState => FINAL_CALL_STATES.includes(state);
-
-export function nextCall(current: CallSnapshot, signal: CallSignal): CallSnapshot {
-  switch (signal.kind) {
-    case 'progress':
-      if (isFinalState(current.state) || STATE_RANK[signal.to] <= STATE_RANK[current.state]) return current;
-      return { ...current, state: signal.to };
-    case 'final':
-      // The first word from Sinch wins; a duplicate DiCE or a late reconcile changes nothing.
-      if (current.finalSource !== null) return current;
-      return { state: signal.state, finalSource: signal.source };
-    case 'failed_locally':
-      return isFinalState(current.state) ? current : { state: 'failed', finalSource: null };
-  }
-}
 
 // Sinch's result/reason pair (DiCE or GET call) to our final state.
 export function finalStateFor(result: string | undefined, reason: string | undefined): FinalCallState {
@@ -74,8 +49,8 @@ export function finalStateFor(result: string | undefined, reason: string | undef
 
 const FINAL_LIST = FINAL_CALL_STATES.map((s) => `'${s}'`).join(', ');
 
-// The same forward-only rule as nextCall's `progress`, as SQL over a column, so one statement can apply it without
-// reading the row first. Generated from STATE_RANK: the table above is the only definition.
+// The forward-only rule as SQL over a column, so one statement can apply it without reading the row first.
+// Generated from STATE_RANK: the table above is the only definition (test/call-state.e2e-spec.ts runs it).
 export function sqlProgress(column: string, target: string): string {
   const rank = (expr: string) =>
     `(CASE ${expr} ${CALL_STATES.map((s) => `WHEN '${s}' THEN ${STATE_RANK[s]}`).join(' ')} ELSE -1 END)`;

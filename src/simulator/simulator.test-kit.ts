@@ -16,6 +16,8 @@ export interface Received {
   callId: string;
   path: string;
   body: Record<string, unknown>;
+  // The bytes as sent, for validators that must see exactly what was signed.
+  rawBody: string;
   headers: IncomingMessage['headers'];
   signatureOk: boolean;
   seq: number;
@@ -40,11 +42,11 @@ export class CallbackReceiver {
   ) {}
 
   static async start(path = '/sinch/callbacks'): Promise<CallbackReceiver> {
-    let receiver: CallbackReceiver | undefined;
-    const server = createServer((req, res) => receiver?.handle(req, res));
+    const server = createServer();
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     const { port } = server.address() as AddressInfo;
-    receiver = new CallbackReceiver(server, `http://127.0.0.1:${port}${path}`);
+    const receiver = new CallbackReceiver(server, `http://127.0.0.1:${port}${path}`);
+    server.on('request', (req: IncomingMessage, res: ServerResponse) => receiver.handle(req, res));
     return receiver;
   }
 
@@ -67,6 +69,7 @@ export class CallbackReceiver {
         callId: String(body.callid),
         path: (req.url ?? '/').split('?')[0],
         body,
+        rawBody: rawBody.toString('utf8'),
         headers: req.headers,
         signatureOk: verdict.ok,
         seq: ++this.seq,
@@ -155,7 +158,7 @@ export async function http(
   }
   const res = await request(`${base}${path}`, { method: method as 'GET', headers, body: raw, dispatcher: agent });
   const text = await res.body.text();
-  let parsed: unknown = text;
+  let parsed: unknown;
   try {
     parsed = text === '' ? undefined : JSON.parse(text);
   } catch {

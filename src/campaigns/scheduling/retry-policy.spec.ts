@@ -1,5 +1,5 @@
 import type { CallingWindow } from 'src/campaigns/scheduling/calling-window';
-import { classifyAttempt, decideNext, DEFAULT_RETRY_POLICY, retryPolicyProblems, type DecisionInput } from 'src/campaigns/scheduling/retry-policy';
+import { classifyAttempt, decideNext, DEFAULT_RETRY_POLICY, type DecisionInput } from 'src/campaigns/scheduling/retry-policy';
 
 const always: CallingWindow = { days: [1, 2, 3, 4, 5, 6, 7], start: '00:00', end: '24:00' };
 const now = new Date('2025-03-10T10:00:00Z'); // a Monday
@@ -67,11 +67,5 @@ describe('retry policy', () => {
     const policy = { ...DEFAULT_RETRY_POLICY, busy: { delayS: 8 * 3600, maxAttempts: 3 } };
     // Monday 10:00 UTC + 8 h = 18:00, after hours: Tuesday 09:00.
     expect(decideNext(input({ policy, window: office }))).toMatchObject({ kind: 'retry', at: new Date('2025-03-11T09:00:00Z') });
-  });
-
-  it('validates each rule by field', () => {
-    expect(retryPolicyProblems(DEFAULT_RETRY_POLICY)).toEqual([]);
-    const bad = { ...DEFAULT_RETRY_POLICY, busy: { delayS: -1, maxAttempts: 0 } };
-    expect(retryPolicyProblems(bad).map((p) => p.field)).toEqual(['busy.delayS', 'busy.maxAttempts']);
   });
 });

@@ -83,17 +83,3 @@ export function decideNext(input: DecisionInput): ContactDecision {
   if (outcome === 'machine' && input.machineLeavesMessage) return { kind: 'final', status: 'completed', outcome };
   return { kind: 'final', status: 'exhausted', outcome };
 }
-
-export function retryPolicyProblems(policy: RetryPolicy): { field: string; message: string }[] {
-  const problems: { field: string; message: string }[] = [];
-  for (const outcome of RETRYABLE_OUTCOMES) {
-    const rule = policy[outcome];
-    if (!Number.isInteger(rule.delayS) || rule.delayS < 0 || rule.delayS > RETRY_LIMITS.maxDelayS) {
-      problems.push({ field: `${outcome}.delayS`, message: `${outcome}.delayS must be an integer from 0 to ${RETRY_LIMITS.maxDelayS}` });
-    }
-    if (!Number.isInteger(rule.maxAttempts) || rule.maxAttempts < 1 || rule.maxAttempts > RETRY_LIMITS.maxAttempts) {
-      problems.push({ field: `${outcome}.maxAttempts`, message: `${outcome}.maxAttempts must be an integer from 1 to ${RETRY_LIMITS.maxAttempts}` });
-    }
-  }
-  return problems;
-}

@@ -1,5 +1,5 @@
 import { canonicalTimeZone } from './calling-window';
-import { COUNTRY_ZONE, MULTI_ZONE_COUNTRIES } from './country-time-zones';
+import { COUNTRY_ZONE } from './country-time-zones';
 
 export const TIME_ZONE_SOURCES = ['contact', 'country', 'campaign_default'] as const;
 export type TimeZoneSource = (typeof TIME_ZONE_SOURCES)[number];
@@ -21,8 +21,4 @@ export function resolveTimeZone(input: { explicit?: string; country?: string; ca
   const countryZone = input.country ? COUNTRY_ZONE[input.country] : undefined;
   if (countryZone) return { zone: countryZone, source: 'country' };
   return { zone: input.campaignDefault, source: 'campaign_default' };
-}
-
-export function isMultiZoneCountry(country: string): boolean {
-  return country in MULTI_ZONE_COUNTRIES;
 }
