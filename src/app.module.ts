@@ -12,6 +12,7 @@ import { AppConfig } from './config/app-config';
 import { ConfigModule } from './config/config.module';
 import { DatabaseModule } from './database/database.module';
 import { HealthModule } from './health/health.module';
+import { JobsModule } from './jobs/jobs.module';
 import { MetricsModule } from './metrics/metrics.module';
 import { RedisModule } from './redis/redis.module';
 import { SinchModule } from './sinch/sinch.module';
@@ -27,6 +28,7 @@ export class AppModule {
         LoggerModule,
         DatabaseModule,
         RedisModule,
+        JobsModule,
         MetricsModule,
         HealthModule,
         AuthModule,

@@ -12,14 +12,4 @@ export function isDatabaseUnavailable(error: unknown): boolean {
   return driverError !== undefined && isDatabaseUnavailable(driverError);
 }
 
-export class TimeoutError extends Error {}
-
-export function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  return Promise.race([
-    promise,
-    new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new TimeoutError(`${what}: no answer within ${ms} ms`)), ms);
-    }),
-  ]).finally(() => clearTimeout(timer));
-}
+export { TimeoutError, withTimeout } from 'src/common/with-timeout';

@@ -3,12 +3,11 @@ import { InjectQueue } from '@nestjs/bullmq';
 import { Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
 import type { Queue } from 'bullmq';
 import { entryKeys } from 'src/callbacks/callback-entry';
-import { INBOX_JOB, INBOX_JOB_OPTIONS, type InboxJobData } from 'src/callbacks/callback-inbox.jobs';
+import { INBOX_JOB, INBOX_JOB_OPTIONS, INBOX_JOBS, type InboxJobData } from 'src/callbacks/callback-inbox.jobs';
 import { withTimeout } from 'src/callbacks/db-errors';
 import { MicroBatcher } from 'src/callbacks/micro-batcher';
 import { CallLedger, type LedgerEntry, type LedgerOutcome } from 'src/calls/call-ledger';
 import { AppError } from 'src/common/app-error';
-import { QUEUES } from 'src/common/queues';
 
 // Sinch's ICE timeout is undocumented (5 s in v2): leave room for the Redis fallback within it.
 const DB_TIMEOUT_MS = 2_000;
@@ -28,7 +27,7 @@ export class EventInbox implements OnApplicationShutdown {
 
   constructor(
     private readonly ledger: CallLedger,
-    @InjectQueue(QUEUES.callbackInbox) private readonly queue: Queue<InboxJobData>,
+    @InjectQueue(INBOX_JOBS.queue) private readonly queue: Queue<InboxJobData>,
   ) {
     this.batcher = new MicroBatcher({ run: (entries) => this.ledger.record(entries), maxBatch: 500, maxConcurrent: 4, keys: entryKeys });
   }

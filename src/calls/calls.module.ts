@@ -12,14 +12,14 @@ import { CallReconciler } from 'src/calls/call-reconciler';
 import { CallsController } from 'src/calls/calls.controller';
 import { CallsQueryService } from 'src/calls/calls-query.service';
 import { CallsService } from 'src/calls/calls.service';
-import { ReconcilerProcessor, ReconcilerSchedule } from 'src/calls/reconciler.processor';
-import { QUEUES } from 'src/common/queues';
+import { RECONCILER_JOBS } from 'src/calls/reconciler.jobs';
+import { ReconcilerProcessor } from 'src/calls/reconciler.processor';
 
 // The call log and billing record: call rows, their event timeline, the admin API and the reconciler.
 // Other features use CallsService and CallsQueryService (a call's timeline: the campaign dialer reads AMD and menu
 // results from it); CallFollowUps / CallLedger are the webhook's.
 @Module({
-  imports: [TypeOrmModule.forFeature([Call, CallEvent]), BullModule.registerQueue({ name: QUEUES.reconciler }), CallbackHandlersModule],
+  imports: [TypeOrmModule.forFeature([Call, CallEvent]), BullModule.registerQueue({ name: RECONCILER_JOBS.queue }), CallbackHandlersModule],
   controllers: [CallsController],
   providers: [
     CallsService,
@@ -30,7 +30,6 @@ import { QUEUES } from 'src/common/queues';
     CallControlService,
     CallReconciler,
     ReconcilerProcessor,
-    ReconcilerSchedule,
   ],
   exports: [TypeOrmModule, CallsService, CallsQueryService, CallLedger, CallFollowUps, CallMetrics],
 })

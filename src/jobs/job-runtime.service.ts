@@ -1,0 +1,102 @@
+import { BullRegistrar } from '@nestjs/bullmq';
+import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { DiscoveryService, ModuleRef } from '@nestjs/core';
+import { Queue } from 'bullmq';
+import { withTimeout } from 'src/common/with-timeout';
+import { AppConfig } from 'src/config/app-config';
+import { jobQueueDeclaration, type HandlesJobs, type JobSchedule } from './job-declaration';
+import { findUnhandledJobs, type FoundProcessor, type RegisteredQueue } from './job-handler-check';
+
+// @nestjs/bullmq's @Processor metadata key (not exported from the package index).
+const PROCESSOR_METADATA = 'bullmq:processor_metadata';
+// Schedules live only in Redis: each worker checks them this often and restores the missing ones, so losing
+// Redis's data (FLUSHALL, a failover without persistence) stalls scheduled work for about this long.
+export const SCHEDULE_CHECK_MS = 5_000;
+// A check waits this long at most: a Redis outage makes it fail and retry on the next round, never hang.
+const SCHEDULE_CHECK_TIMEOUT_MS = 4_000;
+
+// The jobs of this app: the start-up check that every declared job has a handler, the manual worker registration
+// (an `api` process holds queues to add jobs but runs no worker), and the repeatable schedules of worker processes.
+@Injectable()
+export class JobRuntime implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly logger = new Logger('Jobs');
+  private timer: NodeJS.Timeout | undefined;
+  private checking = false;
+
+  constructor(
+    private readonly config: AppConfig,
+    private readonly discovery: DiscoveryService,
+    private readonly moduleRef: ModuleRef,
+  ) {}
+
+  // Every BullMQ queue some feature registered in this app (BullModule.registerQueue), by name.
+  queues(): Queue[] {
+    const byName = new Map<string, Queue>();
+    for (const wrapper of this.discovery.getProviders()) {
+      if (wrapper.instance instanceof Queue) byName.set(wrapper.instance.name, wrapper.instance);
+    }
+    return [...byName.values()];
+  }
+
+  onApplicationBootstrap(): void {
+    const queues = this.queues();
+    const problem = findUnhandledJobs(
+      queues.map((q): RegisteredQueue => ({ name: q.name, declaration: jobQueueDeclaration(q.name) })),
+      this.processors(),
+    );
+    if (problem) throw new Error(problem);
+    if (!this.config.runsWorkers || queues.length === 0) return;
+    this.moduleRef.get(BullRegistrar, { strict: false }).register();
+    this.logger.log(`BullMQ workers started (role ${this.config.role})`);
+    void this.assertSchedules();
+    this.timer = setInterval(() => void this.assertSchedules(), SCHEDULE_CHECK_MS);
+    this.timer.unref();
+  }
+
+  onApplicationShutdown(): void {
+    clearInterval(this.timer);
+  }
+
+  // Restores every declared schedule that Redis does not have (any worker may: the scheduler id is shared).
+  async assertSchedules(): Promise<number> {
+    if (this.checking) return 0;
+    this.checking = true;
+    let restored = 0;
+    try {
+      for (const queue of this.queues()) {
+        for (const schedule of jobQueueDeclaration(queue.name)?.schedules(this.config) ?? []) {
+          if (await this.restore(queue, schedule)) restored++;
+        }
+      }
+      return restored;
+    } catch (error) {
+      this.logger.warn({ err: error }, 'Could not check the repeatable job schedules; trying again shortly');
+      return restored;
+    } finally {
+      this.checking = false;
+    }
+  }
+
+  private async restore(queue: Queue, s: JobSchedule): Promise<boolean> {
+    const what = `job schedule ${queue.name}/${s.id}`;
+    const existing = await withTimeout(queue.getJobScheduler(s.id), SCHEDULE_CHECK_TIMEOUT_MS, what);
+    if (existing && existing.every === s.everyMs) return false;
+    await withTimeout(
+      queue.upsertJobScheduler(s.id, { every: s.everyMs }, { name: s.jobName, data: {}, opts: s.opts }),
+      SCHEDULE_CHECK_TIMEOUT_MS,
+      what,
+    );
+    if (existing !== undefined) this.logger.log({ queue: queue.name, scheduler: s.id, everyMs: s.everyMs }, 'Job schedule updated');
+    return true;
+  }
+
+  private processors(): FoundProcessor[] {
+    return this.discovery.getProviders().flatMap((wrapper) => {
+      const metatype = wrapper.metatype as (new (...args: never[]) => unknown) | undefined;
+      const meta = metatype && !wrapper.isAlias ? (Reflect.getMetadata(PROCESSOR_METADATA, metatype) as { name?: string } | undefined) : undefined;
+      if (!meta?.name) return [];
+      const handlers = (wrapper.instance as Partial<HandlesJobs> | undefined)?.jobHandlers;
+      return [{ className: metatype!.name, queue: meta.name, handles: handlers ? Object.keys(handlers) : undefined }];
+    });
+  }
+}
