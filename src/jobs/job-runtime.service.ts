@@ -1,4 +1,4 @@
-import { BullRegistrar } from '@nestjs/bullmq';
+import { BullRegistrar, WorkerHost } from '@nestjs/bullmq';
 import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { DiscoveryService, ModuleRef } from '@nestjs/core';
 import { Queue } from 'bullmq';
@@ -47,6 +47,7 @@ export class JobRuntime implements OnApplicationBootstrap, OnApplicationShutdown
     if (problem) throw new Error(problem);
     if (!this.config.runsWorkers || queues.length === 0) return;
     this.moduleRef.get(BullRegistrar, { strict: false }).register();
+    this.listenForWorkerErrors();
     this.logger.log(`BullMQ workers started (role ${this.config.role})`);
     void this.assertSchedules();
     this.timer = setInterval(() => void this.assertSchedules(), SCHEDULE_CHECK_MS);
@@ -88,6 +89,16 @@ export class JobRuntime implements OnApplicationBootstrap, OnApplicationShutdown
     );
     if (existing !== undefined) this.logger.log({ queue: queue.name, scheduler: s.id, everyMs: s.everyMs }, 'Job schedule updated');
     return true;
+  }
+
+  // A worker's own errors (Redis lost a job's keys under it, a connection dropped) are logged, not thrown as an
+  // unhandled 'error' event; the job's state is re-derived from Postgres by the sweeps.
+  private listenForWorkerErrors(): void {
+    for (const { instance } of this.discovery.getProviders()) {
+      if (!(instance instanceof WorkerHost)) continue;
+      const { worker } = instance;
+      worker.on('error', (error: Error) => this.logger.warn({ err: error, queue: worker.name }, 'BullMQ worker error'));
+    }
   }
 
   private processors(): FoundProcessor[] {
