@@ -1,3 +1,4 @@
+import { ConfigError } from 'src/config/load-config';
 import type { JobQueueDeclaration } from './job-declaration';
 
 export interface RegisteredQueue {
@@ -29,3 +30,6 @@ export function findUnhandledJobs(queues: RegisteredQueue[], processors: FoundPr
   }
   return problems.length > 0 ? `Job handlers missing: ${problems.join('; ')}` : null;
 }
+
+// A ConfigError, so start-up stops with this one line (like a bad environment variable) rather than a stack.
+export class MissingJobHandlerError extends ConfigError {}

@@ -5,7 +5,7 @@ import { Queue } from 'bullmq';
 import { withTimeout } from 'src/common/with-timeout';
 import { AppConfig } from 'src/config/app-config';
 import { jobQueueDeclaration, type HandlesJobs, type JobSchedule } from './job-declaration';
-import { findUnhandledJobs, type FoundProcessor, type RegisteredQueue } from './job-handler-check';
+import { findUnhandledJobs, MissingJobHandlerError, type FoundProcessor, type RegisteredQueue } from './job-handler-check';
 
 // @nestjs/bullmq's @Processor metadata key (not exported from the package index).
 const PROCESSOR_METADATA = 'bullmq:processor_metadata';
@@ -44,7 +44,7 @@ export class JobRuntime implements OnApplicationBootstrap, OnApplicationShutdown
       queues.map((q): RegisteredQueue => ({ name: q.name, declaration: jobQueueDeclaration(q.name) })),
       this.processors(),
     );
-    if (problem) throw new Error(problem);
+    if (problem) throw new MissingJobHandlerError(problem);
     if (!this.config.runsWorkers || queues.length === 0) return;
     this.moduleRef.get(BullRegistrar, { strict: false }).register();
     this.listenForWorkerErrors();
