@@ -1,5 +1,7 @@
 import Redis from 'ioredis';
 import { DataSource } from 'typeorm';
+import { CALLOUT_JOBS } from 'src/callouts/callout.jobs';
+import { CalloutJobs } from 'src/callouts/queue/callout-jobs.service';
 import { JobRuntime } from 'src/jobs/job-runtime.service';
 import { redisOptionsFromUrl } from 'src/redis/redis-options';
 import { EMBEDDED_SIMULATOR } from 'src/sinch/sinch.module';
@@ -86,5 +88,18 @@ describe('jobs survive losing Redis data (e2e)', () => {
     expect(ours).toHaveLength(phones.length);
     for (const { id } of ours) expect(perCall.get(id)).toHaveLength(1);
     expect(placed.filter((x) => ours.some((o) => o.id === x.ourCallId))).toHaveLength(phones.length);
+  });
+
+  // BullMQ trims a queue's whole completed set by the bounds of the job that just finished: a sweep keeping 10 runs
+  // used to cut the dial jobs' history to 10 as well.
+  it('a callouts sweep keeps none of its own runs and leaves the completed dial jobs as declared', async () => {
+    const { queue } = t.app.get(CalloutJobs);
+    const completedDials = async () => (await queue.getJobs(['completed'])).filter((j) => j.name === 'dial').length;
+    const before = await completedDials();
+    expect(before).toBeGreaterThan(10);
+    const sweep = await CALLOUT_JOBS.add(queue, 'sweep', {});
+    await waitFor(async () => (await queue.getJob(sweep.id!)) === undefined, 10_000, () => 'the sweep never completed');
+    expect(await completedDials()).toBe(before);
+    expect((await queue.getJobs(['completed'])).filter((j) => j.name === 'sweep')).toEqual([]);
   });
 });
