@@ -1,5 +1,5 @@
 import type { AppConfig } from 'src/config/app-config';
-import { DEFAULT_RETENTION, JobQueueDeclaration, runJob } from './job-declaration';
+import { DEFAULT_RETENTION, JobQueueDeclaration, runJob } from 'src/jobs/job-declaration';
 import type { Job } from 'bullmq';
 import { UnrecoverableError } from 'bullmq';
 

@@ -72,6 +72,9 @@ export class JobQueueDeclaration<Payloads extends Record<string, object>> {
   }
 }
 
+// Declarations are module constants (one per `*.jobs.ts`), so this is static data, the same for every app instance.
+const DECLARATIONS = new Map<string, JobQueueDeclaration<Record<string, object>>>();
+
 export function declareJobs<Payloads extends Record<string, object>>(spec: {
   queue: string;
   retention?: JobRetention;
@@ -83,14 +86,9 @@ export function declareJobs<Payloads extends Record<string, object>>(spec: {
   return declaration;
 }
 
-// Declarations are module constants (one per `*.jobs.ts`), so this is static data, the same for every app instance.
-const DECLARATIONS = new Map<string, JobQueueDeclaration<Record<string, object>>>();
-
 export function jobQueueDeclaration(queue: string): JobQueueDeclaration<Record<string, object>> | undefined {
   return DECLARATIONS.get(queue);
 }
-
-export type JobPayload<D, N extends string> = D extends JobQueueDeclaration<infer P> ? (N extends keyof P ? P[N] : never) : never;
 
 // A processor's handlers, one per job kind of its queue: the keys are the job names it declares it handles.
 export type JobHandlers<D> =

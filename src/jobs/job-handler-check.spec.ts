@@ -1,5 +1,5 @@
-import { JobQueueDeclaration } from './job-declaration';
-import { findUnhandledJobs } from './job-handler-check';
+import { JobQueueDeclaration } from 'src/jobs/job-declaration';
+import { findUnhandledJobs } from 'src/jobs/job-handler-check';
 
 const callouts = new JobQueueDeclaration<{ dial: object; sweep: object }>(
   'callouts',

@@ -1,5 +1,5 @@
 import { ConfigError } from 'src/config/load-config';
-import type { JobQueueDeclaration } from './job-declaration';
+import type { JobQueueDeclaration } from 'src/jobs/job-declaration';
 
 export interface RegisteredQueue {
   name: string;

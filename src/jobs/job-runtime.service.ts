@@ -4,15 +4,15 @@ import { DiscoveryService, ModuleRef } from '@nestjs/core';
 import { Queue } from 'bullmq';
 import { withTimeout } from 'src/common/with-timeout';
 import { AppConfig } from 'src/config/app-config';
-import { jobQueueDeclaration, type HandlesJobs, type JobSchedule } from './job-declaration';
-import { findUnhandledJobs, MissingJobHandlerError, type FoundProcessor, type RegisteredQueue } from './job-handler-check';
+import { jobQueueDeclaration, type HandlesJobs } from 'src/jobs/job-declaration';
+import { findUnhandledJobs, MissingJobHandlerError, type FoundProcessor, type RegisteredQueue } from 'src/jobs/job-handler-check';
 
 // @nestjs/bullmq's @Processor metadata key (not exported from the package index).
 const PROCESSOR_METADATA = 'bullmq:processor_metadata';
 // Schedules live only in Redis: each worker checks them this often and restores the missing ones, so losing
 // Redis's data (FLUSHALL, a failover without persistence) stalls scheduled work for about this long.
 export const SCHEDULE_CHECK_MS = 5_000;
-// A check waits this long at most: a Redis outage makes it fail and retry on the next round, never hang.
+// A check waits this long at most: during a Redis outage it gives up and is tried again, never hangs.
 const SCHEDULE_CHECK_TIMEOUT_MS = 4_000;
 
 // The jobs of this app: the start-up check that every declared job has a handler, the manual worker registration
@@ -21,7 +21,7 @@ const SCHEDULE_CHECK_TIMEOUT_MS = 4_000;
 export class JobRuntime implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger('Jobs');
   private timer: NodeJS.Timeout | undefined;
-  private checking = false;
+  private round: Promise<number> | undefined;
 
   constructor(
     private readonly config: AppConfig,
@@ -49,7 +49,8 @@ export class JobRuntime implements OnApplicationBootstrap, OnApplicationShutdown
     this.moduleRef.get(BullRegistrar, { strict: false }).register();
     this.listenForWorkerErrors();
     this.logger.log(`BullMQ workers started (role ${this.config.role})`);
-    void this.assertSchedules();
+    // At start every schedule is upserted, so a deploy that changes an interval or options takes effect.
+    void this.assertSchedules(true);
     this.timer = setInterval(() => void this.assertSchedules(), SCHEDULE_CHECK_MS);
     this.timer.unref();
   }
@@ -58,37 +59,33 @@ export class JobRuntime implements OnApplicationBootstrap, OnApplicationShutdown
     clearInterval(this.timer);
   }
 
-  // Restores every declared schedule that Redis does not have (any worker may: the scheduler id is shared).
-  async assertSchedules(): Promise<number> {
-    if (this.checking) return 0;
-    this.checking = true;
-    let restored = 0;
+  // Restores every declared schedule that Redis does not have or has with another interval (any worker may: the
+  // scheduler id is shared); `all` upserts them all. Returns how many were written. Never waits longer than the
+  // deadline; a round Redis has not answered yet is not doubled by the next one (commands would pile up offline).
+  async assertSchedules(all = false): Promise<number> {
+    if (this.round) return 0;
+    const round = this.writeSchedules(all).finally(() => (this.round = undefined));
+    this.round = round;
     try {
-      for (const queue of this.queues()) {
-        for (const schedule of jobQueueDeclaration(queue.name)?.schedules(this.config) ?? []) {
-          if (await this.restore(queue, schedule)) restored++;
-        }
-      }
-      return restored;
+      return await withTimeout(round, SCHEDULE_CHECK_TIMEOUT_MS, 'job schedules check');
     } catch (error) {
       this.logger.warn({ err: error }, 'Could not check the repeatable job schedules; trying again shortly');
-      return restored;
-    } finally {
-      this.checking = false;
+      return 0;
     }
   }
 
-  private async restore(queue: Queue, s: JobSchedule): Promise<boolean> {
-    const what = `job schedule ${queue.name}/${s.id}`;
-    const existing = await withTimeout(queue.getJobScheduler(s.id), SCHEDULE_CHECK_TIMEOUT_MS, what);
-    if (existing && existing.every === s.everyMs) return false;
-    await withTimeout(
-      queue.upsertJobScheduler(s.id, { every: s.everyMs }, { name: s.jobName, data: {}, opts: s.opts }),
-      SCHEDULE_CHECK_TIMEOUT_MS,
-      what,
-    );
-    if (existing !== undefined) this.logger.log({ queue: queue.name, scheduler: s.id, everyMs: s.everyMs }, 'Job schedule updated');
-    return true;
+  private async writeSchedules(all: boolean): Promise<number> {
+    let written = 0;
+    for (const queue of this.queues()) {
+      for (const s of jobQueueDeclaration(queue.name)?.schedules(this.config) ?? []) {
+        const existing = all ? undefined : await queue.getJobScheduler(s.id);
+        if (existing && existing.every === s.everyMs) continue;
+        await queue.upsertJobScheduler(s.id, { every: s.everyMs }, { name: s.jobName, data: {}, opts: s.opts });
+        if (!all) this.logger.warn({ queue: queue.name, scheduler: s.id, everyMs: s.everyMs }, 'Job schedule was missing in Redis: restored');
+        written++;
+      }
+    }
+    return written;
   }
 
   // A worker's own errors (Redis lost a job's keys under it, a connection dropped) are logged, not thrown as an

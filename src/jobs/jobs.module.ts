@@ -1,6 +1,6 @@
 import { Module } from '@nestjs/common';
 import { DiscoveryModule } from '@nestjs/core';
-import { JobRuntime } from './job-runtime.service';
+import { JobRuntime } from 'src/jobs/job-runtime.service';
 
 // Imported once by the app; features register their queues with BullModule.registerQueue({ name: X_JOBS.queue }).
 @Module({
