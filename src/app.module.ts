@@ -13,6 +13,7 @@ import { ConfigModule } from './config/config.module';
 import { DatabaseModule } from './database/database.module';
 import { EmbeddedSimulatorModule } from './embedded-simulator.module';
 import { HealthModule } from './health/health.module';
+import { JobsModule } from './jobs/jobs.module';
 import { MetricsModule } from './metrics/metrics.module';
 import { RedisModule } from './redis/redis.module';
 import { SinchModule } from './sinch/sinch.module';
@@ -28,6 +29,7 @@ export class AppModule {
         LoggerModule,
         DatabaseModule,
         RedisModule,
+        JobsModule,
         MetricsModule,
         HealthModule,
         AuthModule,

@@ -1,5 +1,5 @@
 import { DataSource } from 'typeorm';
-import { CalloutQueue } from 'src/callouts/queue/callout-queue';
+import { CalloutJobs } from 'src/callouts/queue/callout-jobs.service';
 import { createSimulator } from 'src/simulator/simulator';
 import type { SinchSimulator } from 'src/simulator/simulator.types';
 import { DEV_CREDENTIAL } from 'src/sinch/signing';
@@ -47,7 +47,7 @@ describe('callouts: a worker killed mid-dial (e2e)', () => {
 
   it('never sends a second callout for the same call row', async () => {
     const db = api.app.get(DataSource);
-    const { queue } = api.app.get(CalloutQueue);
+    const { queue } = api.app.get(CalloutJobs);
     const rows = (ids: string[]): Promise<Row[]> =>
       db.query('SELECT id, state, sinch_call_id, dial_started_at, final_source FROM calls WHERE id = ANY($1)', [ids]);
 

@@ -1,5 +1,5 @@
 import { DataSource } from 'typeorm';
-import { CalloutQueue } from 'src/callouts/queue/callout-queue';
+import { CalloutJobs } from 'src/callouts/queue/callout-jobs.service';
 import { toStoredCallout } from 'src/callouts/stored-callout';
 import { CallsService } from 'src/calls/calls.service';
 import { EMBEDDED_SIMULATOR } from 'src/embedded-simulator.module';
@@ -113,17 +113,20 @@ describe('callouts (e2e)', () => {
       expect(res.status).toBe(403);
     });
 
-    it('the queue dashboard is for admins only', async () => {
-      const page = (key: string | null) => t.request('GET', '/admin/queues', { key });
+    it('the jobs dashboard is for admins only', async () => {
+      const page = (key: string | null) => t.request('GET', '/admin/jobs', { key });
       expect((await page(null)).status).toBe(401);
       expect((await page('cck_wrong')).status).toBe(401);
       expect((await page(t.keys.supervisor)).status).toBe(403);
       const ok = await page(t.keys.admin);
       expect(ok.status).toBe(200);
       expect(ok.text).toContain('<html');
-      const api = await t.request('GET', '/admin/queues/api/queues', { key: t.keys.admin });
+      // bull-board's own API path ("api/queues") under our prefix; every job queue of the app is listed.
+      const api = await t.request('GET', '/admin/jobs/api/queues', { key: t.keys.admin });
       expect(api.status).toBe(200);
-      expect(api.body.queues.map((q: { name: string }) => q.name)).toContain('callouts');
+      expect(api.body.queues.map((q: { name: string }) => q.name).sort()).toEqual(['callback-inbox', 'callouts', 'campaign-dialer', 'reconciler']);
+      // "Queue" is left to inbound call queues: the old path is gone.
+      expect((await t.request('GET', '/admin/queues', { key: t.keys.admin })).status).toBe(404);
     });
   });
 
@@ -198,7 +201,7 @@ describe('callouts (e2e)', () => {
       const mine = calloutsPerCall(await sim.callouts(since)).get(res.body.id) ?? [];
       expect(mine).toHaveLength(1);
       expect(row).toMatchObject({ state: 'completed', final_source: 'dice', dial_attempts: 1, sinch_call_id: expect.any(String) });
-      const job = await t.app.get(CalloutQueue).queue.getJob(res.body.id);
+      const job = await t.app.get(CalloutJobs).queue.getJob(res.body.id);
       expect(job?.returnvalue).toMatchObject({ outcome: 'in_doubt', reason: 'ambiguous' });
     });
 
@@ -272,7 +275,7 @@ describe('callouts (e2e)', () => {
         toNumber: '+14155550130',
         request: toStoredCallout({ destination: { type: 'number', endpoint: '+14155550130' }, text: 'Hello again', enableDice: true }),
       });
-      expect(await t.app.get(CalloutQueue).queue.getJob(call.id)).toBeUndefined();
+      expect(await t.app.get(CalloutJobs).queue.getJob(call.id)).toBeUndefined();
       const row = await waitFinal(call.id, 10_000);
       expect(row).toMatchObject({ state: 'completed', dial_attempts: 1 });
       expect(calloutsPerCall(await sim.callouts(since)).get(call.id)).toHaveLength(1);

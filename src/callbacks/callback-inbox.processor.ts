@@ -1,29 +1,35 @@
 import { InjectQueue, Processor, WorkerHost } from '@nestjs/bullmq';
 import { Logger } from '@nestjs/common';
 import { Job, Queue, Worker } from 'bullmq';
-import type { InboxJobData } from 'src/callbacks/callback-inbox.jobs';
+import { INBOX_JOBS, type InboxJobData } from 'src/callbacks/callback-inbox.jobs';
 import { CallbackIntake } from 'src/callbacks/callback-intake.service';
 import { isOutage } from 'src/callbacks/db-errors';
-import { QUEUES } from 'src/common/queues';
+import { runJob, type JobHandlers } from 'src/jobs/job-declaration';
 
 const MAX_HOLD_MS = 30_000;
 
 // Drains callbacks that were accepted while Postgres was unavailable, one at a time and in order. While Postgres
 // is still down the job goes back to the head of the queue and the whole queue pauses (rate limit) with growing
 // delays, so order holds and no attempt is spent; other errors retry with backoff, a bounded number of times.
-@Processor(QUEUES.callbackInbox, { concurrency: 1 })
+@Processor(INBOX_JOBS.queue, { concurrency: 1 })
 export class CallbackInboxProcessor extends WorkerHost {
   private readonly logger = new Logger('CallbackInbox');
   private consecutiveOutages = 0;
 
+  readonly jobHandlers: JobHandlers<typeof INBOX_JOBS> = { event: (job) => this.replay(job) };
+
   constructor(
     private readonly intake: CallbackIntake,
-    @InjectQueue(QUEUES.callbackInbox) private readonly queue: Queue,
+    @InjectQueue(INBOX_JOBS.queue) private readonly queue: Queue,
   ) {
     super();
   }
 
-  async process(job: Job<InboxJobData>): Promise<void> {
+  process(job: Job): Promise<unknown> {
+    return runJob(this.jobHandlers, job);
+  }
+
+  private async replay(job: Job<InboxJobData>): Promise<void> {
     const receivedAt = new Date(job.data.receivedAt);
     try {
       // Unparseable or unstorable events end in the dead letters there: only outages and bugs get here.

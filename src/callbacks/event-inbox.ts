@@ -3,7 +3,7 @@ import { InjectQueue } from '@nestjs/bullmq';
 import { Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
 import type { Queue } from 'bullmq';
 import { entryKeys } from 'src/callbacks/callback-entry';
-import { INBOX_JOB, INBOX_JOB_OPTIONS, type InboxJobData } from 'src/callbacks/callback-inbox.jobs';
+import { INBOX_JOB, INBOX_JOB_OPTIONS, INBOX_JOBS, type InboxJobData } from 'src/callbacks/callback-inbox.jobs';
 import { isOutage } from 'src/callbacks/db-errors';
 import { DeadLetters, type DeadLetter } from 'src/callbacks/dead-letters';
 import { MicroBatcher } from 'src/common/micro-batcher';
@@ -11,7 +11,6 @@ import { storageProblems, withoutBilling } from 'src/callbacks/storable';
 import { CallLedger, type LedgerEntry, type LedgerOutcome } from 'src/calls/call-ledger';
 import { AppError } from 'src/common/app-error';
 import { withDeadline } from 'src/common/deadline';
-import { QUEUES } from 'src/common/queues';
 
 // Sinch's ICE timeout is undocumented (5 s in v2): leave room for the Redis fallback within it.
 const DB_TIMEOUT_MS = 2_000;
@@ -36,7 +35,7 @@ export class EventInbox implements OnApplicationShutdown {
 
   constructor(
     private readonly ledger: CallLedger,
-    @InjectQueue(QUEUES.callbackInbox) private readonly queue: Queue<InboxJobData>,
+    @InjectQueue(INBOX_JOBS.queue) private readonly queue: Queue<InboxJobData>,
     private readonly deadLetters: DeadLetters,
   ) {
     this.batcher = new MicroBatcher({

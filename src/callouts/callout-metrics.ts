@@ -2,8 +2,8 @@ import { InjectQueue } from '@nestjs/bullmq';
 import { Injectable } from '@nestjs/common';
 import type { Queue } from 'bullmq';
 import { Counter, Gauge, Histogram } from 'prom-client';
+import { CALLOUT_JOBS } from 'src/callouts/callout.jobs';
 import { withDeadline } from 'src/common/deadline';
-import { QUEUES } from 'src/common/queues';
 import { Metrics } from 'src/metrics/metrics';
 
 const RATE_WINDOW_MS = 10_000;
@@ -22,7 +22,7 @@ export class CalloutMetrics {
   readonly wait: Histogram;
   private readonly sentAt: number[] = [];
 
-  constructor(metrics: Metrics, @InjectQueue(QUEUES.callouts) queue: Queue) {
+  constructor(metrics: Metrics, @InjectQueue(CALLOUT_JOBS.queue) queue: Queue) {
     const registers = [metrics.registry];
     this.requested = new Counter({ name: 'callouts_requested_total', help: 'Callouts accepted by the API', labelNames: ['type'], registers });
     this.placed = new Counter({ name: 'callouts_placed_total', help: 'Callouts Sinch accepted', labelNames: ['type'], registers });

@@ -3,8 +3,9 @@ import { DynamicModule, Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { AuthModule } from 'src/auth/auth.module';
 import { CallsModule } from 'src/calls/calls.module';
-import { QUEUES } from 'src/common/queues';
+import { CALLOUT_JOBS } from 'src/callouts/callout.jobs';
 import { AppConfig } from 'src/config/app-config';
+import { JobsModule } from 'src/jobs/jobs.module';
 import { CalloutMetrics } from './callout-metrics';
 import { CalloutRecordingHandler } from './callout-recording.handler';
 import { CalloutsController } from './callouts.controller';
@@ -12,39 +13,39 @@ import { CalloutsService } from './callouts.service';
 import { IdempotencyKey } from './idempotency/idempotency-key.entity';
 import { IdempotencyService } from './idempotency/idempotency.service';
 import { CalloutDialer } from './queue/callout-dialer';
-import { CalloutQueue } from './queue/callout-queue';
+import { CalloutJobs } from './queue/callout-jobs.service';
 import { CalloutSweeper } from './queue/callout-sweeper';
 import { calloutWorkerOptions, CalloutsProcessor } from './queue/callouts.processor';
-import { QueueDashboard } from './queue-dashboard';
+import { JobsDashboard } from './jobs-dashboard';
 
-// Callouts: the admin API, the paced `callouts` queue and its worker, the sweep, the queue dashboard.
-// Global so other features inject CalloutQueue (to hand over the calls they create) and IdempotencyService (for
+// Callouts: the admin API, the paced `callouts` jobs and their worker, the sweep, the jobs dashboard.
+// Global so other features inject CalloutJobs (to hand over the calls they create) and IdempotencyService (for
 // their own money-spending POSTs, such as campaign start).
 @Module({})
 export class CalloutsModule {
   static forRoot(config: AppConfig): DynamicModule {
     // @Processor takes worker options (pace, concurrency, locks) statically; they come from configuration, so each
     // app gets its own decorated subclass.
-    @Processor(QUEUES.callouts, calloutWorkerOptions(config))
+    @Processor(CALLOUT_JOBS.queue, calloutWorkerOptions(config))
     class ConfiguredCalloutsProcessor extends CalloutsProcessor {}
 
     return {
       module: CalloutsModule,
       global: true,
-      imports: [BullModule.registerQueue({ name: QUEUES.callouts }), TypeOrmModule.forFeature([IdempotencyKey]), CallsModule, AuthModule],
+      imports: [BullModule.registerQueue({ name: CALLOUT_JOBS.queue }), JobsModule, TypeOrmModule.forFeature([IdempotencyKey]), CallsModule, AuthModule],
       controllers: [CalloutsController],
       providers: [
         CalloutsService,
-        CalloutQueue,
+        CalloutJobs,
         CalloutDialer,
         CalloutSweeper,
         CalloutMetrics,
         IdempotencyService,
         CalloutRecordingHandler,
-        QueueDashboard,
+        JobsDashboard,
         ConfiguredCalloutsProcessor,
       ],
-      exports: [CalloutQueue, CalloutsService, IdempotencyService],
+      exports: [CalloutJobs, CalloutsService, IdempotencyService],
     };
   }
 }

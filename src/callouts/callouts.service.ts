@@ -7,7 +7,7 @@ import { planCallout } from './callout-request';
 import type { CalloutResponse } from './dto/callout.response';
 import type { CreateCalloutDto } from './dto/create-callout.dto';
 import { IdempotencyService } from './idempotency/idempotency.service';
-import { CalloutQueue } from './queue/callout-queue';
+import { CalloutJobs } from './queue/callout-jobs.service';
 import { toStoredCallout } from './stored-callout';
 
 const IDEMPOTENCY_SCOPE = 'POST /api/v1/callouts';
@@ -19,7 +19,7 @@ export class CalloutsService {
   constructor(
     private readonly calls: CallsService,
     private readonly idempotency: IdempotencyService,
-    private readonly queue: CalloutQueue,
+    private readonly queue: CalloutJobs,
     private readonly metrics: CalloutMetrics,
   ) {}
 

@@ -12,8 +12,8 @@ import { CallsController } from 'src/calls/calls.controller';
 import { CallsQueryService } from 'src/calls/calls-query.service';
 import { CallsService } from 'src/calls/calls.service';
 import { CallbackHandlers } from 'src/calls/handlers/callback-handlers';
-import { ReconcilerProcessor, ReconcilerSchedule } from 'src/calls/reconciler.processor';
-import { QUEUES } from 'src/common/queues';
+import { RECONCILER_JOBS } from 'src/calls/reconciler.jobs';
+import { ReconcilerProcessor } from 'src/calls/reconciler.processor';
 
 // The calls layer's contract beyond the providers below (src/architecture.spec.ts counts these files as public):
 // the call row and its states as types and pure helpers, and the `custom` codec every callout carries.
@@ -26,7 +26,7 @@ export { CallCustomError, decodeCallCustom, encodeCallCustom, type CallCustom, t
 // reads AMD and menu results from it) and register their callback handlers on CallbackHandlers (import CallsModule);
 // CallFollowUps / CallLedger are the webhook's.
 @Module({
-  imports: [TypeOrmModule.forFeature([Call, CallEvent]), BullModule.registerQueue({ name: QUEUES.reconciler })],
+  imports: [TypeOrmModule.forFeature([Call, CallEvent]), BullModule.registerQueue({ name: RECONCILER_JOBS.queue })],
   controllers: [CallsController],
   providers: [
     CallbackHandlers,
@@ -38,7 +38,6 @@ export { CallCustomError, decodeCallCustom, encodeCallCustom, type CallCustom, t
     CallControlService,
     CallReconciler,
     ReconcilerProcessor,
-    ReconcilerSchedule,
   ],
   exports: [TypeOrmModule, CallbackHandlers, CallsService, CallsQueryService, CallLedger, CallFollowUps, CallMetrics],
 })

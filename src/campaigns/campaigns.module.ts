@@ -2,7 +2,6 @@ import { BullModule } from '@nestjs/bullmq';
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { CallsModule } from 'src/calls/calls.module';
-import { QUEUES } from 'src/common/queues';
 import { CampaignAttempt } from './campaign-attempt.entity';
 import { CampaignContact } from './campaign-contact.entity';
 import { Campaign } from './campaign.entity';
@@ -19,6 +18,7 @@ import { CallEvidence } from './dialer/call-evidence';
 import { CallWithdrawal } from './dialer/call-withdrawal';
 import { CampaignCallHandler } from './dialer/campaign-call.handler';
 import { CampaignScripts } from './dialer/campaign-scripts';
+import { DIALER_JOBS } from './dialer/dialer.jobs';
 import { DialerProcessor } from './dialer/dialer.processor';
 import { DialerRepository } from './dialer/dialer.repository';
 import { DialerService } from './dialer/dialer.service';
@@ -31,11 +31,11 @@ import { CampaignStatsService } from './stats/campaign-stats.service';
 
 // Outbound campaigns: settings and lifecycle, contact import, do-not-call lists, the dialer (a BullMQ job
 // scheduler, worker roles only) and the campaign's part of the webhook (ACE / PIE answers, DiCE settlement).
-// Calls are created through CallsService and dialled by the callouts queue (CalloutQueue, from CalloutsModule).
+// Calls are created through CallsService and dialled by the callouts jobs (CalloutJobs, from CalloutsModule).
 @Module({
   imports: [
     TypeOrmModule.forFeature([Campaign, CampaignContact, CampaignAttempt, DncEntry, DncAudit]),
-    BullModule.registerQueue({ name: QUEUES.campaignDialer }),
+    BullModule.registerQueue({ name: DIALER_JOBS.queue }),
     CallsModule,
   ],
   controllers: [CampaignsController, ContactsController, DncController],

@@ -4,7 +4,6 @@ import Redis from 'ioredis';
 import { AppConfig } from 'src/config/app-config';
 import { redisOptionsFromUrl } from './redis-options';
 import { REDIS } from './redis.tokens';
-import { WorkerRuntime } from './worker-runtime';
 
 @Global()
 @Module({
@@ -27,7 +26,6 @@ import { WorkerRuntime } from './worker-runtime';
       useFactory: (config: AppConfig) =>
         new Redis({ ...redisOptionsFromUrl(config.redis.url), enableOfflineQueue: false, maxRetriesPerRequest: 1, lazyConnect: false }),
     },
-    WorkerRuntime,
   ],
   exports: [REDIS, BullModule],
 })

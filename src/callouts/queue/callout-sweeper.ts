@@ -3,7 +3,7 @@ import { CallsService } from 'src/calls/calls.service';
 import { AppConfig } from 'src/config/app-config';
 import { CalloutMetrics } from 'src/callouts/callout-metrics';
 import { IdempotencyService } from 'src/callouts/idempotency/idempotency.service';
-import { CalloutQueue, type EnsureResult } from './callout-queue';
+import { CalloutJobs, type EnsureResult } from './callout-jobs.service';
 
 const BATCH = 500;
 
@@ -22,7 +22,7 @@ export class CalloutSweeper {
   private readonly logger = new Logger('CalloutSweeper');
 
   constructor(
-    private readonly queue: CalloutQueue,
+    private readonly calloutJobs: CalloutJobs,
     private readonly calls: CallsService,
     private readonly idempotency: IdempotencyService,
     private readonly metrics: CalloutMetrics,
@@ -33,7 +33,7 @@ export class CalloutSweeper {
     const { requeueAfterS, inDoubtTimeoutS } = this.config.callouts;
     const requeued: SweepReport['requeued'] = {};
     for (const callId of await this.calls.findUndialled(requeueAfterS, BATCH)) {
-      const result = await this.queue.ensureJob(callId);
+      const result = await this.calloutJobs.ensureJob(callId);
       requeued[result] = (requeued[result] ?? 0) + 1;
     }
     let inDoubtFailed = 0;

@@ -1,17 +1,15 @@
 import { WorkerHost } from '@nestjs/bullmq';
-import { Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
+import { Injectable, Logger } from '@nestjs/common';
 import { UnrecoverableError, Worker, type Job, type WorkerOptions } from 'bullmq';
-import { AppConfig } from 'src/config/app-config';
-import { upsertSchedulesInBackground } from 'src/redis/job-schedules';
+import { CalloutRetryError, type CALLOUT_JOBS, type DialJobData } from 'src/callouts/callout.jobs';
 import { CalloutMetrics } from 'src/callouts/callout-metrics';
+import { AppConfig } from 'src/config/app-config';
+import { runJob, type JobHandlers } from 'src/jobs/job-declaration';
 import { CalloutDialer, type DialResult } from './callout-dialer';
 import { retryDelayMs } from './callout-failure';
-import { CALLOUT_JOBS, CalloutRetryError, type CalloutJobName, type DialJobData } from './callout-jobs';
+import { CalloutJobs } from './callout-jobs.service';
 import { calloutLimiter } from './callout-pacing';
-import { CalloutQueue } from './callout-queue';
-import { CalloutSweeper, type SweepReport } from './callout-sweeper';
-
-const SWEEP_SCHEDULER_ID = 'callouts-sweep';
+import { CalloutSweeper } from './callout-sweeper';
 
 // Worker options come from configuration, and @Processor takes them statically: CalloutsModule.forRoot decorates
 // a subclass of this class with them (one per app instance, so e2e apps with other settings do not clash).
@@ -33,44 +31,25 @@ export function calloutWorkerOptions(config: AppConfig): Partial<WorkerOptions> 
 
 // Thin: maps the dialer's verdict onto BullMQ's semantics (retry with a delay, pause the whole queue, give up).
 @Injectable()
-export class CalloutsProcessor extends WorkerHost implements OnApplicationBootstrap {
+export class CalloutsProcessor extends WorkerHost {
   private readonly logger = new Logger('CalloutsProcessor');
+
+  readonly jobHandlers: JobHandlers<typeof CALLOUT_JOBS> = {
+    dial: (job) => this.dial(job),
+    sweep: () => this.sweeper.sweep(),
+  };
 
   constructor(
     private readonly dialer: CalloutDialer,
     private readonly sweeper: CalloutSweeper,
-    private readonly calloutQueue: CalloutQueue,
+    private readonly calloutJobs: CalloutJobs,
     private readonly metrics: CalloutMetrics,
-    private readonly config: AppConfig,
   ) {
     super();
   }
 
-  onApplicationBootstrap(): void {
-    if (!this.config.runsWorkers) return;
-    upsertSchedulesInBackground(
-      this.calloutQueue.queue,
-      [
-        {
-          id: SWEEP_SCHEDULER_ID,
-          everyMs: this.config.callouts.sweepIntervalS * 1000,
-          jobName: CALLOUT_JOBS.sweep,
-          opts: { removeOnComplete: { count: 10 }, removeOnFail: { count: 100 } },
-        },
-      ],
-      this.logger,
-    );
-  }
-
-  async process(job: Job<unknown, unknown, CalloutJobName>): Promise<DialResult | SweepReport> {
-    switch (job.name) {
-      case CALLOUT_JOBS.dial:
-        return this.dial(job as Job<DialJobData>);
-      case CALLOUT_JOBS.sweep:
-        return this.sweeper.sweep();
-      default:
-        throw new UnrecoverableError(`No handler for callouts job "${String(job.name)}"`);
-    }
+  process(job: Job): Promise<unknown> {
+    return runJob(this.jobHandlers, job);
   }
 
   private async dial(job: Job<DialJobData>): Promise<DialResult> {
@@ -85,7 +64,7 @@ export class CalloutsProcessor extends WorkerHost implements OnApplicationBootst
         this.logger.warn({ ...log, error: result.error, delayMs: result.delayMs }, 'Callout refused by Sinch; retrying');
         if (result.rateLimited) {
           // A 429 is about the account, not this call: pause the whole queue (every worker), then try this job again.
-          await this.calloutQueue.queue.rateLimit(result.delayMs);
+          await this.calloutJobs.queue.rateLimit(result.delayMs);
           throw Worker.RateLimitError();
         }
         throw new CalloutRetryError(result.error.errorMessage, result.delayMs);

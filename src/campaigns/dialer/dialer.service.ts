@@ -1,7 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import { CallsService } from 'src/calls/calls.service';
-import { CalloutQueue } from 'src/callouts/queue/callout-queue';
+import { CalloutJobs } from 'src/callouts/queue/callout-jobs.service';
 import { toStoredCallout } from 'src/callouts/stored-callout';
 import type { Campaign } from 'src/campaigns/campaign.entity';
 import { CampaignsService } from 'src/campaigns/campaigns.service';
@@ -36,7 +36,7 @@ export class DialerService {
   constructor(
     private readonly repository: DialerRepository,
     private readonly calls: CallsService,
-    private readonly calloutQueue: CalloutQueue,
+    private readonly calloutQueue: CalloutJobs,
     private readonly campaigns: CampaignsService,
     private readonly settler: AttemptSettler,
     private readonly withdrawal: CallWithdrawal,

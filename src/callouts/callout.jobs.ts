@@ -1,17 +1,11 @@
-import type { JobsOptions } from 'bullmq';
-import { BOUNDED_RETENTION } from 'src/common/queues';
+import { declareJobs } from 'src/jobs/job-declaration';
 
-// The callouts queue's jobs (QUEUES.callouts): one `dial` per call row, and the repeatable `sweep`.
-export const CALLOUT_JOBS = { dial: 'dial', sweep: 'sweep' } as const;
-export type CalloutJobName = (typeof CALLOUT_JOBS)[keyof typeof CALLOUT_JOBS];
-
+// The callouts jobs: one `dial` per call row (its job id is the row's id), and the repeatable safety `sweep`.
 export interface DialJobData {
   callId: string;
   // The HTTP request that asked for the call, for log correlation.
   requestId?: string;
 }
-
-export type SweepJobData = Record<string, never>;
 
 // Backoff type handled by the worker's backoffStrategy: the delay travels on the thrown CalloutRetryError.
 export const CALLOUT_BACKOFF = 'callout';
@@ -20,15 +14,15 @@ export const CALLOUT_BACKOFF = 'callout';
 // own attempts leave headroom for failures that never reached Sinch (the database was briefly away, say).
 export const ATTEMPTS_HEADROOM = 5;
 
-export function dialJobOptions(callId: string, maxAttempts: number): JobsOptions {
-  return {
-    // The call row's id: adding the job twice (the API, then the sweep) collapses into one.
-    jobId: callId,
-    attempts: maxAttempts + ATTEMPTS_HEADROOM,
-    backoff: { type: CALLOUT_BACKOFF },
-    ...BOUNDED_RETENTION,
-  };
-}
+// Retention is the default (completed dial jobs 4 h / 1,000, failed 7 days / 10,000); sweep runs keep no
+// completed job, so they never trim the dial jobs' history.
+export const CALLOUT_JOBS = declareJobs<{ dial: DialJobData; sweep: Record<string, never> }>({
+  queue: 'callouts',
+  jobs: {
+    dial: { options: { backoff: { type: CALLOUT_BACKOFF } } },
+    sweep: { discardCompleted: true, schedule: { id: 'callouts-sweep', everyMs: (config) => config.callouts.sweepIntervalS * 1000 } },
+  },
+});
 
 // Thrown to have BullMQ retry the job after `delayMs` (exponential backoff with jitter, or Retry-After).
 export class CalloutRetryError extends Error {

@@ -1,24 +1,24 @@
 import { InjectQueue } from '@nestjs/bullmq';
 import { Injectable } from '@nestjs/common';
 import type { Queue } from 'bullmq';
-import { QUEUES } from 'src/common/queues';
+import { ATTEMPTS_HEADROOM, CALLOUT_JOBS, type DialJobData } from 'src/callouts/callout.jobs';
 import { AppConfig } from 'src/config/app-config';
-import { CALLOUT_JOBS, dialJobOptions, type DialJobData } from './callout-jobs';
 
 export type EnsureResult = 'added' | 'exists' | 'retried' | 'replaced';
 
 // The only writer of dial jobs. Call it after the call row is committed: the processor reloads the row, and a job
 // that finds no row ends without dialling.
 @Injectable()
-export class CalloutQueue {
+export class CalloutJobs {
   constructor(
-    @InjectQueue(QUEUES.callouts) readonly queue: Queue,
+    @InjectQueue(CALLOUT_JOBS.queue) readonly queue: Queue,
     private readonly config: AppConfig,
   ) {}
 
   async enqueue(callId: string, requestId?: string): Promise<void> {
     const data: DialJobData = requestId ? { callId, requestId } : { callId };
-    await this.queue.add(CALLOUT_JOBS.dial, data, dialJobOptions(callId, this.config.callouts.maxAttempts));
+    // The call row's id: adding the job twice (the API, then the sweep) collapses into one.
+    await CALLOUT_JOBS.add(this.queue, 'dial', data, { jobId: callId, attempts: this.config.callouts.maxAttempts + ATTEMPTS_HEADROOM });
   }
 
   // For a call the sweep found still queued and never dialled: make sure a job will run for it. A job that gave up
