@@ -267,11 +267,13 @@ describe('callouts (e2e)', () => {
   describe('recovery and observability', () => {
     it('a queued call that never got its job (crash between commit and enqueue) is placed by the sweep', async () => {
       const since = await sim.lastSeq();
-      const call = await t.app.get(CallsService).createOutbound({
-        kind: 'tts',
-        toNumber: '+14155550130',
-        request: toStoredCallout({ destination: { type: 'number', endpoint: '+14155550130' }, text: 'Hello again', enableDice: true }),
-      });
+      const [call] = await t.app.get(CallsService).createOutbound([
+        {
+          kind: 'tts',
+          toNumber: '+14155550130',
+          request: toStoredCallout({ method: 'ttsCallout', request: { destination: { type: 'number', endpoint: '+14155550130' }, text: 'Hello again', enableDice: true } }),
+        },
+      ]);
       expect(await t.app.get(CalloutQueue).queue.getJob(call.id)).toBeUndefined();
       const row = await waitFinal(call.id, 10_000);
       expect(row).toMatchObject({ state: 'completed', dial_attempts: 1 });

@@ -42,7 +42,7 @@ describe('planCallout', () => {
     const result = planCallout(
       custom({ cli: '+14155550101', maxDuration: 60, record: true, ice: { instructions: [{ name: 'say', text: 'Hi' }], action: { name: 'connectPstn', dialTimeout: 20 } as never } }),
     );
-    expect(result.ok && result.plan.request).toEqual({
+    expect(result.ok && result.plan.callout.request).toEqual({
       ice: {
         instructions: [{ name: 'say', text: 'Hi' }, { name: 'startRecording', options: { notificationEvents: true } }],
         action: { name: 'connectPstn', number: '+14155550100', dialTimeout: 20, cli: '+14155550101', maxDuration: 60 },
@@ -80,6 +80,6 @@ describe('planCallout', () => {
 
   it('asks for an ACE when a tts or conference callout is recorded', () => {
     const result = planCallout(tts({ record: true }));
-    expect(result.ok && result.plan.request).toMatchObject({ enableAce: true, enableDice: true });
+    expect(result.ok && result.plan.callout.request).toMatchObject({ enableAce: true, enableDice: true });
   });
 });

@@ -1,5 +1,5 @@
 // CallsService: the call log's lifecycle, for every feature that places or ends calls.
-//   createOutbound(input: CreateOutboundCall, manager?: EntityManager): Promise<Call>       state queued
+//   createOutbound(inputs: CreateOutboundCall[], manager?): Promise<NewCall[]>   state queued, one INSERT (callouts' place())
 //   findById(id: string): Promise<Call | null>
 //   markDialStarted(id: string): Promise<boolean>      once: queued and not started yet; counts the attempt
 //   clearDialStarted(id: string, error?: CallError): Promise<void>   retryable failure before Sinch accepted
@@ -12,6 +12,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
 import { DataSource, EntityManager, Repository } from 'typeorm';
+import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity';
 import { Call, CALL_KINDS } from 'src/calls/call.entity';
 import { CallEvent } from 'src/calls/call-event.entity';
 import { finalStateFor, sqlProgress, SQL_FINAL_STATES } from 'src/calls/call-state';
@@ -23,12 +24,17 @@ export interface CreateOutboundCall {
   toNumber: string;
   fromNumber?: string;
   country?: string;
-  request: Record<string, unknown>;
-  custom?: string;
+  // What to dial, in the callouts feature's format: stored as is.
+  request: object;
   campaignId?: string;
   contactId?: string;
   queueId?: string;
   conferenceId?: string;
+}
+
+export interface NewCall {
+  id: string;
+  createdAt: Date;
 }
 
 export interface CallError {
@@ -45,26 +51,37 @@ export class CallsService {
     @InjectDataSource() private readonly dataSource: DataSource,
   ) {}
 
-  async createOutbound(input: CreateOutboundCall, manager?: EntityManager): Promise<Call> {
-    if (!OUTBOUND_KINDS.includes(input.kind)) throw new Error(`createOutbound: kind must be tts, conference or custom (got ${input.kind})`);
-    const repo = manager ? manager.getRepository(Call) : this.calls;
-    const country = input.country ?? normalizePhoneNumber(input.toNumber)?.country ?? null;
-    return repo.save(
-      repo.create({
-        direction: 'outbound',
-        kind: input.kind,
-        state: 'queued',
-        toNumber: input.toNumber,
-        fromNumber: input.fromNumber ?? null,
-        country,
-        request: input.request,
-        custom: input.custom ?? null,
-        campaignId: input.campaignId ?? null,
-        contactId: input.contactId ?? null,
-        queueId: input.queueId ?? null,
-        conferenceId: input.conferenceId ?? null,
-      }),
-    );
+  // Callers place calls through CalloutsService.place (which validates and enqueues); this only writes the rows,
+  // in one multi-row INSERT, and answers their ids in the order given.
+  async createOutbound(inputs: readonly CreateOutboundCall[], manager?: EntityManager): Promise<NewCall[]> {
+    if (inputs.length === 0) return [];
+    const wrong = inputs.find((i) => !OUTBOUND_KINDS.includes(i.kind));
+    if (wrong) throw new Error(`createOutbound: kind must be tts, conference or custom (got ${wrong.kind})`);
+    const result = await (manager ?? this.dataSource.manager)
+      .createQueryBuilder()
+      .insert()
+      .into(Call)
+      .values(
+        inputs.map((input) => ({
+          direction: 'outbound' as const,
+          kind: input.kind,
+          state: 'queued' as const,
+          toNumber: input.toNumber,
+          fromNumber: input.fromNumber ?? null,
+          country: input.country ?? normalizePhoneNumber(input.toNumber)?.country ?? null,
+          // jsonb: TypeORM serialises the object as is (its deep-partial type cannot express an opaque document).
+          request: input.request as QueryDeepPartialEntity<Record<string, unknown>>,
+          campaignId: input.campaignId ?? null,
+          contactId: input.contactId ?? null,
+          queueId: input.queueId ?? null,
+          conferenceId: input.conferenceId ?? null,
+        })),
+      )
+      .returning(['id', 'created_at'])
+      .updateEntity(false)
+      .execute();
+    const rows = result.raw as { id: string; created_at: Date }[];
+    return rows.map((r) => ({ id: r.id, createdAt: r.created_at }));
   }
 
   findById(id: string): Promise<Call | null> {

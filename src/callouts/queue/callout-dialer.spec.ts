@@ -14,12 +14,13 @@ const ID = '2b0c6a4e-1111-4222-8333-444455556666';
 function setup(call: Partial<Call>, send: () => Promise<{ callId: string }>) {
   const row = {
     id: ID,
+    direction: 'outbound',
     kind: 'tts',
     state: 'queued',
     sinchCallId: null,
     dialStartedAt: null,
     dialAttempts: 0,
-    request: toStoredCallout({ destination: { type: 'number', endpoint: '+14155550100' }, text: 'Hi', enableDice: true }, { orderId: 'A-1' }),
+    request: toStoredCallout({ method: 'ttsCallout', request: { destination: { type: 'number', endpoint: '+14155550100' }, text: 'Hi', enableDice: true } }, { orderId: 'A-1' }),
     ...call,
   } as Call;
   const calls = {
