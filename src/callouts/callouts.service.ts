@@ -54,12 +54,12 @@ export class CalloutsService implements EntitySubscriberInterface {
     dataSource.subscribers.push(this);
   }
 
-  // Throws AppError('invalid') naming each broken limit (fields as Sinch paths, prefixed by the request's index in
-  // a batch) and writes nothing when any request is invalid.
+  // Throws AppError('invalid') naming each broken limit (fields as Sinch paths prefixed by the request's index, e.g.
+  // [3].customCallout.ice.action.number) and writes nothing when any request is invalid.
   async place(manager: EntityManager, requests: readonly PlaceCall[], requestId?: string): Promise<NewCall[]> {
     const runner = manager.queryRunner;
     if (!runner?.isTransactionActive) throw new Error("CalloutsService.place runs inside the caller's transaction: pass its EntityManager");
-    const problems = requests.flatMap((r, i) => invalidFields(r, requests.length > 1 ? `[${i}].` : ''));
+    const problems = requests.flatMap((r, i) => invalidFields(r, `[${i}].`));
     if (problems.length > 0) {
       const shown = problems.slice(0, 3).map((p) => `${p.field}: ${p.message}`).join('; ');
       throw new AppError('invalid', `Invalid call request: ${shown}${problems.length > 3 ? ` (+${problems.length - 3} more)` : ''}`, problems);

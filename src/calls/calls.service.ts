@@ -74,7 +74,7 @@ export class CallsService {
           conferenceId: input.conferenceId ?? null,
         })),
       )
-      .returning(['id', 'created_at'])
+      .returning('id, created_at')
       .updateEntity(false)
       .execute();
     const rows = result.raw as { id: string; created_at: Date }[];
