@@ -1,4 +1,5 @@
 import { DataSource } from 'typeorm';
+import { CalloutRequestMethod1795480000000 } from '../migrations/1795480000000-callout-request-method';
 import { CalloutsService, type PlaceCall } from 'src/callouts/callouts.service';
 import { CalloutQueue } from 'src/callouts/queue/callout-queue';
 import { toStoredCallout } from 'src/callouts/stored-callout';
@@ -314,6 +315,29 @@ describe('callouts (e2e)', () => {
 
     it('needs the caller\'s transaction', async () => {
       await expect(t.app.get(CalloutsService).place(db.manager, [placeable('+14155550146')])).rejects.toThrow(/inside the caller's transaction/);
+    });
+  });
+
+  describe('stored request format', () => {
+    it('the migration converts rows of the old shape to the method union and back', async () => {
+      const old = { sinch: { ice: { action: { name: 'connectPstn', number: '+14155550150' } } }, customExtra: { k: 'cmp' } };
+      const [{ id }]: { id: string }[] = await db.query(
+        `INSERT INTO calls (direction, kind, state, to_number, request) VALUES ('outbound', 'custom', 'completed', '+14155550150', $1) RETURNING id`,
+        [old],
+      );
+      const runner = db.createQueryRunner();
+      const migration = new CalloutRequestMethod1795480000000();
+      const stored = async () => (await db.query('SELECT request FROM calls WHERE id = $1', [id]))[0].request;
+      try {
+        await migration.up(runner);
+        expect(await stored()).toEqual({ method: 'customCallout', request: old.sinch, customExtra: { k: 'cmp' } });
+        await migration.down(runner);
+        expect(await stored()).toEqual(old);
+        await migration.up(runner);
+      } finally {
+        await runner.release();
+      }
+      expect((await stored()).method).toBe('customCallout');
     });
   });
 
