@@ -307,6 +307,7 @@ describe('callouts (e2e)', () => {
       const error = await db.transaction((m) => t.app.get(CalloutsService).place(m, [placeable('+14155550145'), bad])).catch((e: unknown) => e);
       expect(error).toMatchObject({
         kind: 'invalid',
+        code: 'invalid_call_request',
         message: expect.stringContaining('[1].customCallout.ice.action.number'),
         details: [expect.objectContaining({ field: '[1].customCallout.ice.action.number', rule: 'e164' })],
       });

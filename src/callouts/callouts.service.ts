@@ -29,6 +29,14 @@ export interface PlaceCall {
   conferenceId?: string;
 }
 
+// A request Sinch would refuse, caught before anything was stored; `details` name each request and field.
+export class InvalidCallRequestError extends AppError {
+  constructor(problems: FieldProblem[]) {
+    const shown = problems.slice(0, 3).map((p) => `${p.field}: ${p.message}`).join('; ');
+    super('invalid', `Invalid call request: ${shown}${problems.length > 3 ? ` (+${problems.length - 3} more)` : ''}`, problems, 'invalid_call_request');
+  }
+}
+
 interface PendingDial {
   callId: string;
   requestId?: string;
@@ -54,16 +62,13 @@ export class CalloutsService implements EntitySubscriberInterface {
     dataSource.subscribers.push(this);
   }
 
-  // Throws AppError('invalid') naming each broken limit (fields as Sinch paths prefixed by the request's index, e.g.
+  // Throws InvalidCallRequestError (a 400 at the HTTP edge) naming each broken limit (fields as Sinch paths prefixed by the request's index, e.g.
   // [3].customCallout.ice.action.number) and writes nothing when any request is invalid.
   async place(manager: EntityManager, requests: readonly PlaceCall[], requestId?: string): Promise<NewCall[]> {
     const runner = manager.queryRunner;
     if (!runner?.isTransactionActive) throw new Error("CalloutsService.place runs inside the caller's transaction: pass its EntityManager");
     const problems = requests.flatMap((r, i) => invalidFields(r, `[${i}].`));
-    if (problems.length > 0) {
-      const shown = problems.slice(0, 3).map((p) => `${p.field}: ${p.message}`).join('; ');
-      throw new AppError('invalid', `Invalid call request: ${shown}${problems.length > 3 ? ` (+${problems.length - 3} more)` : ''}`, problems);
-    }
+    if (problems.length > 0) throw new InvalidCallRequestError(problems);
     if (requests.length === 0) return [];
     const placed = await this.calls.createOutbound(
       requests.map((r) => ({

@@ -16,8 +16,9 @@ import { ReconcilerProcessor, ReconcilerSchedule } from 'src/calls/reconciler.pr
 import { QUEUES } from 'src/common/queues';
 
 // The call log and billing record: call rows, their event timeline, the admin API and the reconciler.
-// Other features use CallsService and CallsQueryService (a call's timeline: the campaign dialer reads AMD and menu
-// results from it); CallFollowUps / CallLedger are the webhook's.
+// Other features write calls through CalloutsService.place (which uses CallsService) and read them only through
+// CallsQueryService's specific questions (spend, totals, a call's events, recent calls to a number); CallFollowUps /
+// CallLedger are the webhook's and the reconciler's.
 @Module({
   imports: [TypeOrmModule.forFeature([Call, CallEvent]), BullModule.registerQueue({ name: QUEUES.reconciler }), CallbackHandlersModule],
   controllers: [CallsController],

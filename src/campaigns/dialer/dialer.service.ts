@@ -1,11 +1,10 @@
 import { Injectable, Logger } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
-import { CalloutsService } from 'src/callouts/callouts.service';
+import { CalloutsService, InvalidCallRequestError } from 'src/callouts/callouts.service';
 import type { Campaign } from 'src/campaigns/campaign.entity';
 import { CampaignsService } from 'src/campaigns/campaigns.service';
 import { openZones } from 'src/campaigns/scheduling/calling-window';
 import { pacingBudget } from 'src/campaigns/scheduling/pacing';
-import { AppError } from 'src/common/app-error';
 import { AppConfig } from 'src/config/app-config';
 import { AttemptSettler } from './attempt-settler';
 import { callerIdFor, campaignCallout, templateVariables } from './campaign-callout';
@@ -62,7 +61,7 @@ export class DialerService {
       });
     } catch (err) {
       // Nothing was claimed or placed (the transaction rolled back); retrying would fail the same way every tick.
-      if (!(err instanceof AppError && err.kind === 'invalid')) throw err;
+      if (!(err instanceof InvalidCallRequestError)) throw err;
       tick = { campaignId, outcome: 'paused', cause: 'invalid_request', reason: err.message };
     }
     return this.finish(tick);
