@@ -1,4 +1,5 @@
 import { encodeCallCustom } from 'src/calls/call-custom';
+import { CallLedger } from 'src/calls/call-ledger';
 import { sqlProgress } from 'src/calls/call-state';
 import { FINAL_CALL_STATES, type CallState } from 'src/calls/call.entity';
 import { CallsService } from 'src/calls/calls.service';
@@ -58,7 +59,20 @@ describe('call state machine (e2e, Postgres)', () => {
     const { id, sinchCallId } = await dialledRow();
     expect((await postCallback(t, diceBody(sinchCallId, { custom: encodeCallCustom(id) }))).status).toBe(200);
     expect(await row(id)).toEqual({ state: 'completed', final_source: 'dice', debit_amount: '0.012300' });
-    const late = await calls.finaliseReconciled(id, { result: 'BUSY', reason: 'N/A', raw: {} });
+    // The reconciler's path (CallLedger.record with a final outcome), arriving after the DiCE.
+    const [late] = await t.app.get(CallLedger).record([
+      {
+        dedupeKey: `reconciled:${id}`,
+        kind: 'reconciled',
+        sinchCallId,
+        ourCallId: id,
+        receivedAt: new Date(),
+        payload: {},
+        via: 'reconciler',
+        needsFollowUp: true,
+        final: { state: 'busy', result: 'BUSY', reason: 'N/A' },
+      },
+    ]);
     expect(late.finalised).toBe(false);
     expect(await row(id)).toEqual({ state: 'completed', final_source: 'dice', debit_amount: '0.012300' });
   });

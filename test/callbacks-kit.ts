@@ -58,14 +58,14 @@ export async function sim<T = any>(t: TestApp, method: string, path: string, bod
 export async function placeTtsCallout(t: TestApp, to: string, text = 'Hello from the test'): Promise<{ id: string; sinchCallId: string }> {
   const calls = t.app.get(CallsService);
   const request = { destination: { type: 'number' as const, endpoint: to }, text, enableAce: true, enableDice: true };
-  const call = await calls.createOutbound({ kind: 'tts', toNumber: to, request });
+  const [call] = await calls.createOutbound([{ kind: 'tts', toNumber: to, request }]);
   const { callId } = await t.app.get(SinchVoiceClient).ttsCallout({ ...request, custom: encodeCallCustom(call.id) });
   await calls.markInitiated(call.id, callId);
   return { id: call.id, sinchCallId: callId };
 }
 
 export async function createOutboundRow(t: TestApp, to = '+46701234500'): Promise<string> {
-  const call = await t.app.get(CallsService).createOutbound({ kind: 'tts', toNumber: to, request: { text: 'x' } });
+  const [call] = await t.app.get(CallsService).createOutbound([{ kind: 'tts', toNumber: to, request: { text: 'x' } }]);
   return call.id;
 }
 

@@ -1,4 +1,6 @@
 import { DataSource } from 'typeorm';
+import { CalloutRequestMethod1795480000000 } from '../migrations/1795480000000-callout-request-method';
+import { CalloutsService, type PlaceCall } from 'src/callouts/callouts.service';
 import { CalloutJobs } from 'src/callouts/queue/callout-jobs.service';
 import { toStoredCallout } from 'src/callouts/stored-callout';
 import { CallsService } from 'src/calls/calls.service';
@@ -267,14 +269,92 @@ describe('callouts (e2e)', () => {
       expect(calloutsPerCall(mine).size).toBe(50);
     });
   });
+  describe('placing a call from another feature (CalloutsService.place)', () => {
+    const placeable = (to: string): PlaceCall => ({
+      callout: { method: 'ttsCallout', request: { destination: { type: 'number', endpoint: to }, text: 'Placed by a feature', enableDice: true } },
+      customExtra: { feature: 'test' },
+      toNumber: to,
+    });
+
+    it('writes the rows in the caller\'s transaction and queues them only once it commits', async () => {
+      const since = await sim.lastSeq();
+      const queue = t.app.get(CalloutJobs).queue;
+      const ids = await db.transaction(async (m) => {
+        const placed = await t.app.get(CalloutsService).place(m, [placeable('+14155550141'), placeable('+14155550142')]);
+        // Not yet committed: nothing is queued.
+        for (const p of placed) expect(await queue.getJob(p.id)).toBeUndefined();
+        return placed.map((p) => p.id);
+      });
+      for (const id of ids) expect(await queue.getJob(id)).toBeDefined();
+      for (const id of ids) expect(await waitFinal(id)).toMatchObject({ state: 'completed', dial_attempts: 1 });
+      const sent = calloutsPerCall(await sim.callouts(since));
+      expect(ids.map((id) => sent.get(id)?.length)).toEqual([1, 1]);
+    });
+
+    it('queues nothing when the caller\'s transaction rolls back', async () => {
+      const before = await countCalls();
+      let placedId = '';
+      await expect(
+        db.transaction(async (m) => {
+          [{ id: placedId }] = await t.app.get(CalloutsService).place(m, [placeable('+14155550143')]);
+          throw new Error('the feature changed its mind');
+        }),
+      ).rejects.toThrow('the feature changed its mind');
+      expect(await countCalls()).toBe(before);
+      expect(await t.app.get(CalloutJobs).queue.getJob(placedId)).toBeUndefined();
+    });
+
+    it('refuses a request Sinch would refuse, naming it and the field, and stores none of the batch', async () => {
+      const before = await countCalls();
+      const bad: PlaceCall = { ...placeable('+14155550144'), callout: { method: 'customCallout', request: { ice: { action: { name: 'connectPstn', number: '0701234567' } } } } };
+      const error = await db.transaction((m) => t.app.get(CalloutsService).place(m, [placeable('+14155550145'), bad])).catch((e: unknown) => e);
+      expect(error).toMatchObject({
+        kind: 'invalid',
+        code: 'invalid_call_request',
+        message: expect.stringContaining('[1].customCallout.ice.action.number'),
+        details: [expect.objectContaining({ field: '[1].customCallout.ice.action.number', rule: 'e164' })],
+      });
+      expect(await countCalls()).toBe(before);
+    });
+
+    it('needs the caller\'s transaction', async () => {
+      await expect(t.app.get(CalloutsService).place(db.manager, [placeable('+14155550146')])).rejects.toThrow(/inside the caller's transaction/);
+    });
+  });
+
+  describe('stored request format', () => {
+    it('the migration converts rows of the old shape to the method union and back', async () => {
+      const old = { sinch: { ice: { action: { name: 'connectPstn', number: '+14155550150' } } }, customExtra: { k: 'cmp' } };
+      const [{ id }]: { id: string }[] = await db.query(
+        `INSERT INTO calls (direction, kind, state, to_number, request) VALUES ('outbound', 'custom', 'completed', '+14155550150', $1) RETURNING id`,
+        [old],
+      );
+      const runner = db.createQueryRunner();
+      const migration = new CalloutRequestMethod1795480000000();
+      const stored = async () => (await db.query('SELECT request FROM calls WHERE id = $1', [id]))[0].request;
+      try {
+        await migration.up(runner);
+        expect(await stored()).toEqual({ method: 'customCallout', request: old.sinch, customExtra: { k: 'cmp' } });
+        await migration.down(runner);
+        expect(await stored()).toEqual(old);
+        await migration.up(runner);
+      } finally {
+        await runner.release();
+      }
+      expect((await stored()).method).toBe('customCallout');
+    });
+  });
+
   describe('recovery and observability', () => {
     it('a queued call that never got its job (crash between commit and enqueue) is placed by the sweep', async () => {
       const since = await sim.lastSeq();
-      const call = await t.app.get(CallsService).createOutbound({
-        kind: 'tts',
-        toNumber: '+14155550130',
-        request: toStoredCallout({ destination: { type: 'number', endpoint: '+14155550130' }, text: 'Hello again', enableDice: true }),
-      });
+      const [call] = await t.app.get(CallsService).createOutbound([
+        {
+          kind: 'tts',
+          toNumber: '+14155550130',
+          request: toStoredCallout({ method: 'ttsCallout', request: { destination: { type: 'number', endpoint: '+14155550130' }, text: 'Hello again', enableDice: true } }),
+        },
+      ]);
       expect(await t.app.get(CalloutJobs).queue.getJob(call.id)).toBeUndefined();
       const row = await waitFinal(call.id, 10_000);
       expect(row).toMatchObject({ state: 'completed', dial_attempts: 1 });

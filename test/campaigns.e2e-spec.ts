@@ -281,6 +281,18 @@ describe('campaigns dialling (e2e)', () => {
     await t.request('POST', `/api/v1/campaigns/${c.id}/cancel`);
   });
 
+  it('pauses itself, naming the field, when a call request would be refused by Sinch (nothing is placed)', async () => {
+    const c = await createCampaign(t);
+    await importContacts(t, c.id, [{ phone: '+14045070001' }]);
+    // A number an older version let through: Sinch would answer 400 for it.
+    await db.query(`UPDATE campaign_contacts SET phone = '04045070001' WHERE campaign_id = $1`, [c.id]);
+    await start(c.id);
+    await waitFor(async () => (await campaign(c.id)).status === 'paused', 10_000);
+    expect((await campaign(c.id)).statusReason).toMatch(/^Invalid call request: \[0\]\.customCallout\.ice\.action\.number: .*E\.164/);
+    expect(await contacts(c.id)).toEqual([expect.objectContaining({ status: 'pending', attempts: 0, calls: 0 })]);
+    await t.request('POST', `/api/v1/campaigns/${c.id}/cancel`);
+  });
+
   it('settles a call whose DiCE never came, from the reconciler\'s answer', async () => {
     const [answered, busy] = ['+14045060001', '+14045060017'];
     const c = await createCampaign(t, { retryPolicy: { busy: { delayS: 1, maxAttempts: 2 } } });

@@ -1,5 +1,5 @@
 import { plainToInstance } from 'class-transformer';
-import { planCallout } from './callout-request';
+import { calloutViolations, planCallout } from './callout-request';
 import { ConferenceCalloutDto, CustomCalloutDto, TtsCalloutDto } from './dto/create-callout.dto';
 
 const tts = (o: Partial<TtsCalloutDto>) => plainToInstance(TtsCalloutDto, { type: 'tts', destination: '+46 70 123 45 67', text: 'Hello', ...o });
@@ -17,13 +17,16 @@ describe('planCallout', () => {
         toNumber: '+46701234567',
         country: 'SE',
         fromNumber: '+14155550101',
-        request: {
-          destination: { type: 'number', endpoint: '+46701234567' },
-          cli: '+14155550101',
-          dtmf: 'ww1#',
-          locale: 'en-US',
-          text: 'Hello',
-          enableDice: true,
+        callout: {
+          method: 'ttsCallout',
+          request: {
+            destination: { type: 'number', endpoint: '+46701234567' },
+            cli: '+14155550101',
+            dtmf: 'ww1#',
+            locale: 'en-US',
+            text: 'Hello',
+            enableDice: true,
+          },
         },
       },
     });
@@ -34,7 +37,10 @@ describe('planCallout', () => {
     expect(result.ok && result.plan).toMatchObject({
       kind: 'conference',
       conferenceId: 'room-1',
-      request: { conferenceId: 'room-1', mohClass: 'music2', greeting: 'Welcome', conferenceDtmfOptions: { mode: 'detect', maxDigits: 2 }, maxDuration: 600 },
+      callout: {
+        method: 'conferenceCallout',
+        request: { conferenceId: 'room-1', mohClass: 'music2', greeting: 'Welcome', conferenceDtmfOptions: { mode: 'detect', maxDigits: 2 }, maxDuration: 600 },
+      },
     });
   });
 
@@ -42,7 +48,7 @@ describe('planCallout', () => {
     const result = planCallout(
       custom({ cli: '+14155550101', maxDuration: 60, record: true, ice: { instructions: [{ name: 'say', text: 'Hi' }], action: { name: 'connectPstn', dialTimeout: 20 } as never } }),
     );
-    expect(result.ok && result.plan.request).toEqual({
+    expect(result.ok && result.plan.callout.request).toEqual({
       ice: {
         instructions: [{ name: 'say', text: 'Hi' }, { name: 'startRecording', options: { notificationEvents: true } }],
         action: { name: 'connectPstn', number: '+14155550100', dialTimeout: 20, cli: '+14155550101', maxDuration: 60 },
@@ -80,6 +86,17 @@ describe('planCallout', () => {
 
   it('asks for an ACE when a tts or conference callout is recorded', () => {
     const result = planCallout(tts({ record: true }));
-    expect(result.ok && result.plan.request).toMatchObject({ enableAce: true, enableDice: true });
+    expect(result.ok && result.plan.callout.request).toMatchObject({ enableAce: true, enableDice: true });
+  });
+
+  it('calloutViolations checks any placed request, custom included, under Sinch paths', () => {
+    const request = { ice: { action: { name: 'connectPstn', number: '0701234567' } } } as never;
+    expect(calloutViolations({ method: 'customCallout', request })).toEqual([
+      expect.objectContaining({ path: 'customCallout.ice.action.number' }),
+    ]);
+    expect(calloutViolations({ method: 'customCallout', request: { ice: { action: { name: 'connectPstn', number: '+14155550100' } } } as never }, { note: 'x'.repeat(1000) })).toEqual([
+      expect.objectContaining({ path: 'customCallout.custom', rule: 'max_bytes' }),
+    ]);
+    expect(calloutViolations({ method: 'ttsCallout', request: { destination: { type: 'number', endpoint: '+14155550100' }, text: 'Hi' } })).toEqual([]);
   });
 });

@@ -9,10 +9,9 @@ import type { ConferenceCalloutRequest, CustomCalloutRequest, TtsCalloutRequest 
 import { validateConferenceCallout, validateCustomCallout, validateTtsCallout } from 'src/sinch/voice-request.validator';
 import { conferenceRecordingMarker, RECORDING_KEY, ttsRecordingMarker } from './callout-recording';
 import type { ConferenceCalloutDto, CreateCalloutDto, CustomCalloutDto, TtsCalloutDto } from './dto/create-callout.dto';
+import type { CalloutMethod, SinchCallout } from './stored-callout';
 
-export type SinchCalloutRequest = TtsCalloutRequest | ConferenceCalloutRequest | CustomCalloutRequest;
-
-// What the callouts feature stores on the call row: the Sinch request as it will be sent, minus `custom`, which
+// An admin API request turned into what is placed: the Sinch request as it will be sent, minus `custom`, which
 // carries the row's own id and is added when dialling.
 export interface PlannedCallout {
   kind: CreateCalloutDto['type'];
@@ -20,7 +19,7 @@ export interface PlannedCallout {
   fromNumber?: string;
   country?: string;
   conferenceId?: string;
-  request: SinchCalloutRequest;
+  callout: SinchCallout;
   // Goes into `custom` next to the row's id: the caller's data, plus what an ACE answer needs.
   customExtra?: CallCustomExtra;
 }
@@ -47,32 +46,40 @@ export function planCallout(dto: CreateCalloutDto): PlanResult {
   const marker = recordingMarker(dto);
   const extra = marker === undefined ? dto.custom : { ...dto.custom, [RECORDING_KEY]: marker };
   const customExtra = extra && Object.keys(extra).length > 0 ? extra : undefined;
+
+  const base = { toNumber: to.e164, country: to.country, fromNumber: cli === 'private' ? undefined : cli, customExtra };
+  switch (dto.type) {
+    case 'tts':
+      return checked({ ...base, kind: 'tts', callout: { method: 'ttsCallout', request: ttsRequest(dto, to.e164, cli) } }, dto);
+    case 'conference': {
+      const callout: SinchCallout = { method: 'conferenceCallout', request: conferenceRequest(dto, to.e164, cli) };
+      return checked({ ...base, kind: 'conference', conferenceId: dto.conferenceId, callout }, dto);
+    }
+    case 'custom': {
+      const built = customRequest(dto, to.e164, cli);
+      if (!('request' in built)) return { ok: false, problems: built.problems };
+      return checked({ ...base, kind: 'custom', callout: { method: 'customCallout', request: built.request } }, dto);
+    }
+  }
+}
+
+const VALIDATORS: Readonly<Record<CalloutMethod, (request: unknown) => SvamlViolation[]>> = {
+  ttsCallout: validateTtsCallout,
+  conferenceCallout: validateConferenceCallout,
+  customCallout: validateCustomCallout,
+};
+
+// Every Sinch limit a callout breaks (paths as Sinch names them, e.g. customCallout.ice.action.cli), the `custom`
+// it will carry included: whoever places a call, this runs before the row is stored.
+export function calloutViolations(callout: SinchCallout, customExtra?: CallCustomExtra): SvamlViolation[] {
   let custom: string;
   try {
     custom = encodeCallCustom(SIZING_CALL_ID, customExtra);
   } catch (error) {
     if (!(error instanceof CallCustomError)) throw error;
-    return invalid('custom', 'max_bytes', `custom is too large: ${error.message}`);
+    return [{ path: `${callout.method}.custom`, rule: 'max_bytes', message: `custom is too large: ${error.message}` }];
   }
-
-  const base = { toNumber: to.e164, country: to.country, fromNumber: cli === 'private' ? undefined : cli, customExtra };
-  switch (dto.type) {
-    case 'tts': {
-      const request = ttsRequest(dto, to.e164, cli);
-      return checked({ ...base, kind: 'tts', request }, validateTtsCallout({ ...request, custom }), 'ttsCallout', dto);
-    }
-    case 'conference': {
-      const request = conferenceRequest(dto, to.e164, cli);
-      const plan: PlannedCallout = { ...base, kind: 'conference', conferenceId: dto.conferenceId, request };
-      return checked(plan, validateConferenceCallout({ ...request, custom }), 'conferenceCallout', dto);
-    }
-    case 'custom': {
-      const built = customRequest(dto, to.e164, cli);
-      if (!('request' in built)) return { ok: false, problems: built.problems };
-      const { request } = built;
-      return checked({ ...base, kind: 'custom', request }, validateCustomCallout({ ...request, custom }), 'customCallout', dto);
-    }
-  }
+  return VALIDATORS[callout.method]({ ...callout.request, custom });
 }
 
 // What the ACE answer of a recorded tts or conference callout needs (a custom callout records from its ICE).
@@ -85,7 +92,7 @@ function recordingMarker(dto: CreateCalloutDto): string | undefined {
   return undefined;
 }
 
-function ttsRequest(dto: TtsCalloutDto, to: string, cli: string | undefined): TtsCalloutRequest {
+function ttsRequest(dto: TtsCalloutDto, to: string, cli: string | undefined): Omit<TtsCalloutRequest, 'custom'> {
   return defined({
     destination: { type: 'number', endpoint: to },
     cli,
@@ -99,7 +106,7 @@ function ttsRequest(dto: TtsCalloutDto, to: string, cli: string | undefined): Tt
   });
 }
 
-function conferenceRequest(dto: ConferenceCalloutDto, to: string, cli: string | undefined): ConferenceCalloutRequest {
+function conferenceRequest(dto: ConferenceCalloutDto, to: string, cli: string | undefined): Omit<ConferenceCalloutRequest, 'custom'> {
   return defined({
     destination: { type: 'number', endpoint: to },
     conferenceId: dto.conferenceId,
@@ -155,8 +162,10 @@ function fieldOf(path: string, prefix: string, dto: CreateCalloutDto): string {
   return own ?? field;
 }
 
-function checked(plan: PlannedCallout, violations: SvamlViolation[], prefix: string, dto: CreateCalloutDto): PlanResult {
+function checked(plan: PlannedCallout, dto: CreateCalloutDto): PlanResult {
+  const violations = calloutViolations(plan.callout, plan.customExtra);
   if (violations.length === 0) return { ok: true, plan };
+  const prefix = plan.callout.method;
   const problems = violations.map((v) => {
     const field = fieldOf(v.path, prefix, dto);
     return problem(field, v.rule, v.message.split(v.path).join(field).split(`${prefix}.`).join(''));

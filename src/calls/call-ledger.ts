@@ -7,23 +7,23 @@ import { SQL_FINAL_STATES, sqlProgress, type FinalCallState } from 'src/calls/ca
 import type { CallEventKind, CallEventVia } from 'src/calls/call-event.entity';
 import type { Money } from 'src/sinch/sinch-money';
 
-// One accepted callback, as the ledger stores it and applies it to its call row.
+// One accepted callback (or the reconciler's answer from Sinch), as the ledger stores it and applies it to its row.
 export interface LedgerEntry {
   dedupeKey: string;
-  kind: Exclude<CallEventKind, 'reconciled'>;
+  kind: CallEventKind;
   sinchCallId?: string;
   // Our calls.id decoded from `custom`: finds the row before Sinch's call id is stored on it.
   ourCallId?: string;
   eventAt?: Date;
   receivedAt: Date;
   payload: Record<string, unknown>;
-  via: Exclude<CallEventVia, 'reconciler'>;
+  via: CallEventVia;
   // False when no follow-up handler is registered for the kind: the event is processed once stored.
   needsFollowUp: boolean;
   // ICE of a call we do not know: the inbound row to create.
   inbound?: { from?: string; to?: string; country?: string; domain?: string; custom?: string };
-  // DiCE: the final state and billing.
-  final?: { state: FinalCallState; result: string; reason: string; durationS?: number; debit?: Money; rate?: Money };
+  // DiCE or reconciled: the final state and billing.
+  final?: { state: FinalCallState; result?: string; reason?: string; durationS?: number; debit?: Money; rate?: Money };
 }
 
 export interface LedgerOutcome {
@@ -37,15 +37,16 @@ export interface LedgerOutcome {
 
 // Everything an event does to the database, in ONE statement for a whole batch: insert the events (ON CONFLICT DO
 // NOTHING on the dedupe key) and, for the ones that were new, create the inbound call (ICE), move the call forward
-// (ICE, ACE, by the forward-only rule of call-state.ts; a final call is left alone) or finalise it with its billing (DiCE). One round trip on
-// the webhook path, and one statement is one transaction. Callers must not put two events of the same call in one
-// batch: Postgres applies only one update per row per statement.
+// (ICE, ACE, by the forward-only rule of call-state.ts; a final call is left alone) or finalise it with its billing
+// (DiCE, or the reconciler's answer: the one finalisation path, first word from Sinch wins, final_source says
+// which). One round trip on the webhook path, and one statement is one transaction. Callers must not put two events
+// of the same call in one batch: Postgres applies only one update per row per statement.
 const RECORD_SQL = `
 WITH input AS (
   SELECT * FROM jsonb_to_recordset($1::jsonb) AS i(
     ord int, k text, s text, c uuid, e text, t timestamptz, r timestamptz, p jsonb, v text, done boolean,
     fr text, tn text, co text, dm text, cu text,
-    st text, res text, rea text, dur int, da numeric, dc text, ra numeric, rc text)
+    st text, res text, rea text, dur int, da numeric, dc text, ra numeric, rc text, en timestamptz)
 ),
 matched AS (
   SELECT i.*, coalesce(
@@ -87,9 +88,9 @@ finalised AS (
     state = f.st, result = f.res, reason = f.rea, duration_s = f.dur,
     debit_amount = f.da, debit_currency = f.dc, rate_amount = f.ra, rate_currency = f.rc,
     -- Sinch's timestamps have whole seconds: never place the answer before we placed the call.
-    answered_at = coalesce(c.answered_at, CASE WHEN f.dur > 0 THEN greatest(c.initiated_at, coalesce(f.t, f.r) - make_interval(secs => f.dur)) END),
-    ended_at = coalesce(f.t, f.r), final_source = 'dice', updated_at = now()
-  FROM fresh f WHERE f.found = c.id AND f.e = 'dice' AND c.final_source IS NULL
+    answered_at = coalesce(c.answered_at, CASE WHEN f.dur > 0 AND f.en IS NOT NULL THEN greatest(c.initiated_at, f.en - make_interval(secs => f.dur)) END),
+    ended_at = coalesce(f.en, c.ended_at, f.r), final_source = f.e, updated_at = now()
+  FROM fresh f WHERE f.found = c.id AND f.e IN ('dice', 'reconciled') AND c.final_source IS NULL
   RETURNING c.id, f.k
 )
 SELECT f.ord, f.event_id, coalesce(f.found, f.new_id) AS call_id, EXISTS (SELECT 1 FROM finalised x WHERE x.k = f.k) AS finalised
@@ -130,6 +131,8 @@ function toInput(entry: LedgerEntry, ord: number): Record<string, unknown> {
     dc: f?.debit?.currency ?? null,
     ra: f?.rate?.amount ?? null,
     rc: f?.rate?.currency ?? null,
+    // A DiCE says when the call ended; the reconciler's answer does not (the row keeps its own end, or now).
+    en: entry.kind === 'dice' ? (entry.eventAt ?? entry.receivedAt).toISOString() : null,
   };
 }
 

@@ -2,6 +2,7 @@ import { Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { CallFollowUps, diceFromCallInformation } from 'src/calls/call-follow-ups';
+import { CallLedger } from 'src/calls/call-ledger';
 import { CallMetrics } from 'src/calls/call-metrics';
 import { finalStateFor, SQL_FINAL_STATES } from 'src/calls/call-state';
 import { CallsService } from 'src/calls/calls.service';
@@ -19,7 +20,8 @@ interface Candidate {
 
 // Every call reaches a final state: calls Sinch knows of (a Sinch call id) that still have no final word long
 // after they should have ended are looked up with GET /calling/v1/calls/id/{callId}; a FINAL answer finalises the
-// row (final_source 'reconciled', with debit and rate) and runs the DiCE follow-ups as if the DiCE had come.
+// row through the DiCE's own path, CallLedger.record (final_source 'reconciled', with debit and rate), and runs the
+// DiCE follow-ups as if the DiCE had come.
 @Injectable()
 export class CallReconciler {
   private readonly logger = new Logger('CallReconciler');
@@ -28,6 +30,7 @@ export class CallReconciler {
     private readonly config: AppConfig,
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly calls: CallsService,
+    private readonly ledger: CallLedger,
     private readonly client: SinchVoiceClient,
     private readonly followUps: CallFollowUps,
     private readonly metrics: CallMetrics,
@@ -71,10 +74,29 @@ export class CallReconciler {
       await this.calls.markReconcileChecked(candidate.id);
       return false;
     }
-    const { finalised, eventId } = await this.calls.finaliseReconciled(candidate.id, info);
-    if (!finalised || !eventId) return false; // a DiCE got there first
+    const state = finalStateFor(info.result, info.reason);
+    // The DiCE's path: the event (payload: Sinch's answer) and the call's final state and billing in one statement.
+    const [{ finalised, eventId }] = await this.ledger.record([
+      {
+        dedupeKey: `reconciled:${candidate.id}`,
+        kind: 'reconciled',
+        sinchCallId: candidate.sinch_call_id,
+        ourCallId: candidate.id,
+        eventAt: info.timestamp,
+        receivedAt: new Date(),
+        payload: info.raw,
+        via: 'reconciler',
+        needsFollowUp: true,
+        final: { state, result: info.result, reason: info.reason, durationS: info.duration, debit: info.debit, rate: info.userRate },
+      },
+    ]);
+    if (!finalised || !eventId) {
+      // A DiCE got there first: its follow-ups run, not these.
+      if (eventId) await this.ledger.markProcessed([eventId]);
+      return false;
+    }
     this.metrics.reconciled.inc({ outcome: 'finalised' });
-    this.metrics.finalised.inc({ state: finalStateFor(info.result, info.reason), source: 'reconciled' });
+    this.metrics.finalised.inc({ state, source: 'reconciled' });
     await this.followUps.run(eventId, diceFromCallInformation(info, candidate.sinch_call_id), {
       callId: candidate.id,
       finalised: true,

@@ -1,14 +1,44 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { Brackets, Repository } from 'typeorm';
+import { Brackets, EntityManager, Repository } from 'typeorm';
 import { Call } from 'src/calls/call.entity';
-import { CallEvent } from 'src/calls/call-event.entity';
+import { CallEvent, type CallEventKind } from 'src/calls/call-event.entity';
+import { SQL_FINAL_STATES } from 'src/calls/call-state';
 import { toCallEventResponse, toCallResponse, type CallDetailResponse, type CallResponse } from 'src/calls/call.response';
 import type { ListCallsQueryDto } from 'src/calls/list-calls.query';
 import { AppError } from 'src/common/app-error';
 import { decodeCursor, toPage, type Page } from 'src/common/pagination';
 
 const TIMELINE_LIMIT = 500;
+
+// Which calls a figure covers: today one campaign's (reports will add days, countries, numbers, queues).
+export interface CallScope {
+  campaignId: string;
+}
+
+export interface MoneyTotal {
+  currency: string;
+  // Exact decimal string (numeric sum), never a float.
+  amount: string;
+}
+
+export interface CallTotals {
+  total: number;
+  // Calls Sinch accepted (they have a Sinch call id).
+  placed: number;
+  inFlight: number;
+  // Answered and ended (state completed).
+  answered: number;
+  placedFinal: number;
+  // Average duration of answered calls that lasted, seconds as a decimal string; null without any.
+  averageTalkS: string | null;
+  initiatedLastMinute: number;
+  firstInitiatedAt: Date | null;
+  lastInitiatedAt: Date | null;
+  byState: Record<string, number>;
+  // Sinch's result; 'none' for calls without one yet.
+  byResult: Record<string, number>;
+}
 
 // The call log as the admin API reads it: filtered, keyset-paginated lists and one call with its timeline.
 @Injectable()
@@ -49,5 +79,94 @@ export class CallsQueryService {
     if (call.sinchCallId) qb.orWhere('e.sinch_call_id = :sinchCallId', { sinchCallId: call.sinchCallId });
     const events = await qb.orderBy('e.received_at', 'ASC').addOrderBy('e.id', 'ASC').limit(TIMELINE_LIMIT).getMany();
     return { ...toCallResponse(call), events: events.map(toCallEventResponse) };
+  }
+
+  // The call log's answers for other features (campaign stats and spend cap, compliance, reports): each query
+  // answers one question; no caller outside calls/ reads the calls table itself.
+
+  // DiCE debits per currency (currencies in order), as exact decimals.
+  async spendByCurrency(scope: CallScope, manager?: EntityManager): Promise<MoneyTotal[]> {
+    const rows: MoneyTotal[] = await (manager ?? this.calls.manager).query(
+      `SELECT trim(debit_currency) AS currency, sum(debit_amount)::text AS amount FROM calls
+       WHERE campaign_id = $1 AND debit_amount IS NOT NULL GROUP BY 1 ORDER BY 1`,
+      [scope.campaignId],
+    );
+    return rows;
+  }
+
+  // Counts by state and result, the answer rate's terms, talk time and the placing rate, in two queries.
+  async totals(scope: CallScope): Promise<CallTotals> {
+    const [row] = await this.calls.query<
+      { total: number; placed: number; in_flight: number; answered: number; placed_final: number; avg_talk: string | null; last_minute: number; first_at: Date | null; last_at: Date | null }[]
+    >(
+      `SELECT count(*)::int AS total,
+         count(*) FILTER (WHERE sinch_call_id IS NOT NULL)::int AS placed,
+         count(*) FILTER (WHERE state NOT IN (${SQL_FINAL_STATES}))::int AS in_flight,
+         count(*) FILTER (WHERE state = 'completed')::int AS answered,
+         count(*) FILTER (WHERE sinch_call_id IS NOT NULL AND state IN (${SQL_FINAL_STATES}))::int AS placed_final,
+         avg(duration_s) FILTER (WHERE state = 'completed' AND duration_s > 0)::text AS avg_talk,
+         count(*) FILTER (WHERE initiated_at > now() - interval '60 seconds')::int AS last_minute,
+         min(initiated_at) AS first_at, max(initiated_at) AS last_at
+       FROM calls WHERE campaign_id = $1`,
+      [scope.campaignId],
+    );
+    const groups: { g: 'state' | 'result'; k: string; n: number }[] = await this.calls.query(
+      `SELECT CASE WHEN GROUPING(state) = 0 THEN 'state' ELSE 'result' END AS g,
+         CASE WHEN GROUPING(state) = 0 THEN state ELSE coalesce(result, 'none') END AS k, count(*)::int AS n
+       FROM calls WHERE campaign_id = $1 GROUP BY GROUPING SETS ((state), (coalesce(result, 'none')))`,
+      [scope.campaignId],
+    );
+    const by = (g: 'state' | 'result') => Object.fromEntries(groups.filter((r) => r.g === g).map((r) => [r.k, r.n]));
+    return {
+      total: row.total,
+      placed: row.placed,
+      inFlight: row.in_flight,
+      answered: row.answered,
+      placedFinal: row.placed_final,
+      averageTalkS: row.avg_talk,
+      initiatedLastMinute: row.last_minute,
+      firstInitiatedAt: row.first_at,
+      lastInitiatedAt: row.last_at,
+      byState: by('state'),
+      byResult: by('result'),
+    };
+  }
+
+  // The recorded callbacks of one call of the given kinds, in the order they arrived (e.g. ACE and PIE: what AMD
+  // and the menu reported). Events stored before the row knew its Sinch id belong to it too.
+  async eventsOf(callId: string, kinds: readonly CallEventKind[]): Promise<CallEvent[]> {
+    const call = await this.calls.findOne({ where: { id: callId }, select: { id: true, sinchCallId: true } });
+    if (!call || kinds.length === 0) return [];
+    const qb = this.events
+      .createQueryBuilder('e')
+      .where(new Brackets((w) => (call.sinchCallId ? w.where('e.call_id = :id').orWhere('e.sinch_call_id = :sinchCallId') : w.where('e.call_id = :id'))))
+      .andWhere('e.kind IN (:...kinds)')
+      .setParameters({ id: callId, sinchCallId: call.sinchCallId, kinds });
+    return qb.orderBy('e.received_at', 'ASC').addOrderBy('e.id', 'ASC').limit(TIMELINE_LIMIT).getMany();
+  }
+
+  // Calls placed to a number since a moment, from every feature (the frequency cap's count).
+  async countRecentCallsTo(number: string, since: Date, manager?: EntityManager): Promise<number> {
+    const rows: { n: number }[] = await (manager ?? this.calls.manager).query(
+      'SELECT count(*)::int AS n FROM calls WHERE to_number = $1 AND created_at > $2',
+      [number, since],
+    );
+    return rows[0]?.n ?? 0;
+  }
+
+  // For each number, when its calls since a moment were placed, newest first, at most `limit` each: the frequency
+  // cap's answer for a batch (is the number capped, and when does its oldest counted call leave the window).
+  async recentCallTimesTo(numbers: readonly string[], since: Date, limit: number, manager?: EntityManager): Promise<Map<string, Date[]>> {
+    const times = new Map<string, Date[]>(numbers.map((n) => [n, []]));
+    if (numbers.length === 0 || limit <= 0) return times;
+    const rows: { number: string; created_at: Date }[] = await (manager ?? this.calls.manager).query(
+      `SELECT p.number, k.created_at FROM unnest($1::text[]) AS p(number)
+       CROSS JOIN LATERAL (SELECT created_at FROM calls WHERE to_number = p.number AND created_at > $2
+                           ORDER BY created_at DESC LIMIT $3) k
+       ORDER BY p.number, k.created_at DESC`,
+      [[...new Set(numbers)], since, limit],
+    );
+    for (const r of rows) times.get(r.number)?.push(r.created_at);
+    return times;
   }
 }

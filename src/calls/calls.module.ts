@@ -23,8 +23,10 @@ export { CallCustomError, decodeCallCustom, encodeCallCustom, type CallCustom, t
 
 // The call log and billing record: call rows, their event timeline, the admin API, the reconciler and the callback
 // handler registry. Other features use CallsService and CallsQueryService (a call's timeline: the campaign dialer
-// reads AMD and menu results from it) and register their callback handlers on CallbackHandlers (import CallsModule);
-// CallFollowUps / CallLedger are the webhook's.
+// reads AMD and menu results from it) and register their callback handlers on CallbackHandlers (import CallsModule).
+// Other features write calls through CalloutsService.place (which uses CallsService) and read them only through
+// CallsQueryService's specific questions (spend, totals, a call's events, recent calls to a number); CallFollowUps /
+// CallLedger are the webhook's and the reconciler's.
 @Module({
   imports: [TypeOrmModule.forFeature([Call, CallEvent]), BullModule.registerQueue({ name: RECONCILER_JOBS.queue })],
   controllers: [CallsController],

@@ -1,34 +1,37 @@
 // CallsService: the call log's lifecycle, for every feature that places or ends calls.
-//   createOutbound(input: CreateOutboundCall, manager?: EntityManager): Promise<Call>       state queued
+//   createOutbound(inputs: CreateOutboundCall[], manager?): Promise<NewCall[]>   state queued, one INSERT (callouts' place())
 //   findById(id: string): Promise<Call | null>
 //   markDialStarted(id: string): Promise<boolean>      once: queued and not started yet; counts the attempt
 //   clearDialStarted(id: string, error?: CallError): Promise<void>   retryable failure before Sinch accepted
 //   recordDialError(id: string, error: CallError): Promise<void>   outcome unknown: keep the error and the marker
 //   markInitiated(id: string, sinchCallId: string): Promise<boolean> never moves back, never replaces a Sinch id
 //   markFailed(id: string, error: { errorCode?: number; errorMessage: string }): Promise<boolean>   final, no source
-//   finaliseReconciled(id: string, info: CallInformation): Promise<boolean>   (the reconciler)
 //   findUndialled(olderThanS, limit): Promise<string[]>   queued outbound calls no dial ever started for
 //   findDialsInDoubt(olderThanS, limit): Promise<string[]>   dials started long ago that nothing resolved
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
 import { DataSource, EntityManager, Repository } from 'typeorm';
+import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity';
 import { Call, CALL_KINDS } from 'src/calls/call.entity';
-import { CallEvent } from 'src/calls/call-event.entity';
-import { finalStateFor, sqlProgress, SQL_FINAL_STATES } from 'src/calls/call-state';
+import { sqlProgress, SQL_FINAL_STATES } from 'src/calls/call-state';
 import { normalizePhoneNumber } from 'src/common/phone-number';
-import type { CallInformation } from 'src/sinch/voice-client';
 
 export interface CreateOutboundCall {
   kind: 'tts' | 'conference' | 'custom';
   toNumber: string;
   fromNumber?: string;
   country?: string;
-  request: Record<string, unknown>;
-  custom?: string;
+  // What to dial, in the callouts feature's format: stored as is.
+  request: object;
   campaignId?: string;
   contactId?: string;
   queueId?: string;
   conferenceId?: string;
+}
+
+export interface NewCall {
+  id: string;
+  createdAt: Date;
 }
 
 export interface CallError {
@@ -45,26 +48,37 @@ export class CallsService {
     @InjectDataSource() private readonly dataSource: DataSource,
   ) {}
 
-  async createOutbound(input: CreateOutboundCall, manager?: EntityManager): Promise<Call> {
-    if (!OUTBOUND_KINDS.includes(input.kind)) throw new Error(`createOutbound: kind must be tts, conference or custom (got ${input.kind})`);
-    const repo = manager ? manager.getRepository(Call) : this.calls;
-    const country = input.country ?? normalizePhoneNumber(input.toNumber)?.country ?? null;
-    return repo.save(
-      repo.create({
-        direction: 'outbound',
-        kind: input.kind,
-        state: 'queued',
-        toNumber: input.toNumber,
-        fromNumber: input.fromNumber ?? null,
-        country,
-        request: input.request,
-        custom: input.custom ?? null,
-        campaignId: input.campaignId ?? null,
-        contactId: input.contactId ?? null,
-        queueId: input.queueId ?? null,
-        conferenceId: input.conferenceId ?? null,
-      }),
-    );
+  // Callers place calls through CalloutsService.place (which validates and enqueues); this only writes the rows,
+  // in one multi-row INSERT, and answers their ids in the order given.
+  async createOutbound(inputs: readonly CreateOutboundCall[], manager?: EntityManager): Promise<NewCall[]> {
+    if (inputs.length === 0) return [];
+    const wrong = inputs.find((i) => !OUTBOUND_KINDS.includes(i.kind));
+    if (wrong) throw new Error(`createOutbound: kind must be tts, conference or custom (got ${wrong.kind})`);
+    const result = await (manager ?? this.dataSource.manager)
+      .createQueryBuilder()
+      .insert()
+      .into(Call)
+      .values(
+        inputs.map((input) => ({
+          direction: 'outbound' as const,
+          kind: input.kind,
+          state: 'queued' as const,
+          toNumber: input.toNumber,
+          fromNumber: input.fromNumber ?? null,
+          country: input.country ?? normalizePhoneNumber(input.toNumber)?.country ?? null,
+          // jsonb: TypeORM serialises the object as is (its deep-partial type cannot express an opaque document).
+          request: input.request as QueryDeepPartialEntity<Record<string, unknown>>,
+          campaignId: input.campaignId ?? null,
+          contactId: input.contactId ?? null,
+          queueId: input.queueId ?? null,
+          conferenceId: input.conferenceId ?? null,
+        })),
+      )
+      .returning('id, created_at')
+      .updateEntity(false)
+      .execute();
+    const rows = result.raw as { id: string; created_at: Date }[];
+    return rows.map((r) => ({ id: r.id, createdAt: r.created_at }));
   }
 
   findById(id: string): Promise<Call | null> {
@@ -124,44 +138,6 @@ export class CallsService {
     return affectedRows(rows) > 0;
   }
 
-  // The reconciler's finalisation: the call row and the event that explains it, in one transaction.
-  async finaliseReconciled(id: string, info: CallInformation): Promise<{ finalised: boolean; eventId?: string }> {
-    return this.dataSource.transaction(async (manager) => {
-      const rows: unknown[] = await manager.query(
-        `UPDATE calls SET state = $2, result = $3, reason = $4, duration_s = $5,
-           debit_amount = $6, debit_currency = $7, rate_amount = $8, rate_currency = $9,
-           ended_at = coalesce(ended_at, now()), final_source = 'reconciled', updated_at = now()
-         WHERE id = $1 AND final_source IS NULL
-         RETURNING id, sinch_call_id`,
-        [
-          id,
-          finalStateFor(info.result, info.reason),
-          info.result ?? null,
-          info.reason ?? null,
-          info.duration ?? null,
-          info.debit?.amount ?? null,
-          info.debit?.currency ?? null,
-          info.userRate?.amount ?? null,
-          info.userRate?.currency ?? null,
-        ],
-      );
-      const updated = firstRow<{ sinch_call_id: string | null }>(rows);
-      if (!updated) return { finalised: false };
-      const event = await manager.getRepository(CallEvent).save({
-        dedupeKey: `reconciled:${id}`,
-        sinchCallId: updated.sinch_call_id,
-        callId: id,
-        kind: 'reconciled',
-        eventAt: info.timestamp ?? null,
-        receivedAt: new Date(),
-        payload: info.raw,
-        via: 'reconciler',
-        processedAt: null,
-      });
-      return { finalised: true, eventId: event.id };
-    });
-  }
-
   // Queued, never dialled (or the dial was cleared for a retry), and older than a job normally waits to start.
   async findUndialled(olderThanS: number, limit: number): Promise<string[]> {
     const rows: { id: string }[] = await this.dataSource.query(
@@ -194,9 +170,4 @@ export class CallsService {
 // TypeORM's raw UPDATE ... RETURNING answers [rows, count] on Postgres.
 function affectedRows(result: unknown[]): number {
   return Array.isArray(result[0]) ? (result[0] as unknown[]).length : result.length;
-}
-
-function firstRow<T>(result: unknown[]): T | undefined {
-  const rows = Array.isArray(result[0]) ? (result[0] as T[]) : (result as T[]);
-  return rows[0];
 }

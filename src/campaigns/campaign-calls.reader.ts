@@ -1,19 +1,15 @@
 import { Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, EntityManager } from 'typeorm';
+import type { EntityManager } from 'typeorm';
+import { CallsQueryService } from 'src/calls/calls-query.service';
 
-// The campaign feature's reads of the call log (spend, for the cap). Read-only: call rows are written by
-// CallsService alone. Kept in one file so the coupling to the calls table is visible in one place.
+// The campaign's spend in the cap's currency, from the call log's spend by currency.
 @Injectable()
 export class CampaignCallsReader {
-  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+  constructor(private readonly callsQuery: CallsQueryService) {}
 
   // DiCE debits of the campaign's calls in one currency, as an exact decimal string.
   async spend(campaignId: string, currency: string, manager?: EntityManager): Promise<string> {
-    const rows: { spent: string }[] = await (manager ?? this.dataSource).query(
-      'SELECT coalesce(sum(debit_amount), 0)::text AS spent FROM calls WHERE campaign_id = $1 AND debit_currency = $2',
-      [campaignId, currency],
-    );
-    return rows[0]?.spent ?? '0';
+    const totals = await this.callsQuery.spendByCurrency({ campaignId }, manager);
+    return totals.find((t) => t.currency === currency)?.amount ?? '0';
   }
 }

@@ -17,6 +17,7 @@ import { AttemptSettler } from './dialer/attempt-settler';
 import { CallEvidence } from './dialer/call-evidence';
 import { CallWithdrawal } from './dialer/call-withdrawal';
 import { CampaignCallHandler } from './dialer/campaign-call.handler';
+import { CampaignPauser } from './dialer/campaign-pauser';
 import { CampaignScripts } from './dialer/campaign-scripts';
 import { DIALER_JOBS } from './dialer/dialer.jobs';
 import { DialerProcessor } from './dialer/dialer.processor';
@@ -31,7 +32,7 @@ import { CampaignStatsService } from './stats/campaign-stats.service';
 
 // Outbound campaigns: settings and lifecycle, contact import, do-not-call lists, the dialer (a BullMQ job
 // scheduler, worker roles only) and the campaign's part of the webhook (ACE / PIE answers, DiCE settlement).
-// Calls are created through CallsService and dialled by the callouts jobs (CalloutJobs, from CalloutsModule).
+// Calls are placed through CalloutsService.place (global CalloutsModule), which validates, stores and queues them.
 @Module({
   imports: [
     TypeOrmModule.forFeature([Campaign, CampaignContact, CampaignAttempt, DncEntry, DncAudit]),
@@ -52,6 +53,7 @@ import { CampaignStatsService } from './stats/campaign-stats.service';
     DncAdmin,
     CallWithdrawal,
     AttemptSettler,
+    CampaignPauser,
     CallEvidence,
     DialerRepository,
     DialerService,

@@ -14,12 +14,13 @@ const ID = '2b0c6a4e-1111-4222-8333-444455556666';
 function setup(call: Partial<Call>, send: () => Promise<{ callId: string }>) {
   const row = {
     id: ID,
+    direction: 'outbound',
     kind: 'tts',
     state: 'queued',
     sinchCallId: null,
     dialStartedAt: null,
     dialAttempts: 0,
-    request: toStoredCallout({ destination: { type: 'number', endpoint: '+14155550100' }, text: 'Hi', enableDice: true }, { orderId: 'A-1' }),
+    request: toStoredCallout({ method: 'ttsCallout', request: { destination: { type: 'number', endpoint: '+14155550100' }, text: 'Hi', enableDice: true } }, { orderId: 'A-1' }),
     ...call,
   } as Call;
   const calls = {
@@ -30,7 +31,7 @@ function setup(call: Partial<Call>, send: () => Promise<{ callId: string }>) {
     markInitiated: jest.fn(async () => true),
     markFailed: jest.fn(async () => true),
   };
-  const sinch = { ttsCallout: jest.fn(send) };
+  const sinch = { ttsCallout: jest.fn(send), conferenceCallout: jest.fn(send), customCallout: jest.fn(send) };
   const metrics = new CalloutMetrics({ registry: new Registry() } as Metrics, { getJobCounts: async () => ({}) } as never);
   const config = loadConfig({ CALLOUT_MAX_ATTEMPTS: '3', CALLOUT_RETRY_BASE_MS: '1000' });
   const dialer = new CalloutDialer(calls as unknown as CallsService, sinch as unknown as SinchVoiceClient, config, metrics);
@@ -103,6 +104,24 @@ describe('CalloutDialer', () => {
 
   it('a row it cannot dial fails before the marker is set', async () => {
     const { dialer, calls, sinch } = setup({ request: {} }, async () => ({ callId: 'x' }));
+    expect(await dialer.dial(ID)).toMatchObject({ outcome: 'failed', reason: 'rejected' });
+    expect(calls.markDialStarted).not.toHaveBeenCalled();
+    expect(sinch.ttsCallout).not.toHaveBeenCalled();
+  });
+
+  it('sends each stored method through its own client method', async () => {
+    const conference = toStoredCallout({ method: 'conferenceCallout', request: { destination: { type: 'number', endpoint: '+14155550100' }, conferenceId: 'room' } });
+    const custom = toStoredCallout({ method: 'customCallout', request: { ice: { action: { name: 'connectPstn', number: '+14155550100' } } } });
+    for (const [request, method] of [[conference, 'conferenceCallout'], [custom, 'customCallout']] as const) {
+      const { dialer, sinch } = setup({ kind: method === 'customCallout' ? 'custom' : 'conference', request: request as never }, async () => ({ callId: 'sinch-2' }));
+      expect(await dialer.dial(ID)).toMatchObject({ outcome: 'placed', sinchCallId: 'sinch-2' });
+      expect(sinch[method]).toHaveBeenCalledWith({ ...request.request, custom: `{"cc":"${ID}"}` });
+      expect(sinch.ttsCallout).not.toHaveBeenCalled();
+    }
+  });
+
+  it('an old-shape row ({ sinch }) is not dialled: the migration converts those', async () => {
+    const { dialer, calls, sinch } = setup({ request: { sinch: { text: 'Hi' } } }, async () => ({ callId: 'x' }));
     expect(await dialer.dial(ID)).toMatchObject({ outcome: 'failed', reason: 'rejected' });
     expect(calls.markDialStarted).not.toHaveBeenCalled();
     expect(sinch.ttsCallout).not.toHaveBeenCalled();

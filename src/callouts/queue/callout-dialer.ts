@@ -4,9 +4,9 @@ import { encodeCallCustom } from 'src/calls/call-custom';
 import { CallsService } from 'src/calls/calls.service';
 import { AppConfig } from 'src/config/app-config';
 import { SinchVoiceClient } from 'src/sinch/voice-client';
-import type { CalloutResponse, ConferenceCalloutRequest, CustomCalloutRequest, TtsCalloutRequest } from 'src/sinch/voice-client.types';
+import type { CalloutResponse } from 'src/sinch/voice-client.types';
 import { CalloutMetrics } from 'src/callouts/callout-metrics';
-import { readStoredCallout } from 'src/callouts/stored-callout';
+import { readStoredCallout, type CalloutMethod, type CalloutRequests, type SinchCallout } from 'src/callouts/stored-callout';
 import { classifyCalloutFailure, retryDelayMs, type DialError } from './callout-failure';
 
 // `attempt`: the number of this request to Sinch for the call (dial_attempts), when one was sent.
@@ -25,6 +25,13 @@ export type DialResult =
 // the row through our id in `custom`) or the sweep settles it.
 @Injectable()
 export class CalloutDialer {
+  // The client method of each stored callout: the union's `method` picks its sender, typed end to end.
+  private readonly senders: { [M in CalloutMethod]: (request: CalloutRequests[M] & { custom: string }) => Promise<CalloutResponse> } = {
+    ttsCallout: (request) => this.sinch.ttsCallout(request),
+    conferenceCallout: (request) => this.sinch.conferenceCallout(request),
+    customCallout: (request) => this.sinch.customCallout(request),
+  };
+
   constructor(
     private readonly calls: CallsService,
     private readonly sinch: SinchVoiceClient,
@@ -67,24 +74,15 @@ export class CalloutDialer {
   // Everything that can fail without Sinch (reading the stored request, encoding custom) fails here, before the
   // in-flight marker is set, so such an error can never be mistaken for an ambiguous dial.
   private prepare(call: Call): () => Promise<CalloutResponse> {
+    if (call.direction !== 'outbound') throw new Error('an inbound call has nothing to dial');
     const stored = readStoredCallout(call.request);
     const custom = encodeCallCustom(call.id, stored.customExtra);
-    switch (call.kind) {
-      case 'tts': {
-        const request: TtsCalloutRequest = { ...(stored.sinch as TtsCalloutRequest), custom };
-        return () => this.sinch.ttsCallout(request);
-      }
-      case 'conference': {
-        const request: ConferenceCalloutRequest = { ...(stored.sinch as ConferenceCalloutRequest), custom };
-        return () => this.sinch.conferenceCallout(request);
-      }
-      case 'custom': {
-        const request: CustomCalloutRequest = { ...(stored.sinch as CustomCalloutRequest), custom };
-        return () => this.sinch.customCallout(request);
-      }
-      case 'inbound':
-        throw new Error('an inbound call has nothing to dial');
-    }
+    return () => this.send(stored, custom);
+  }
+
+  private send<M extends CalloutMethod>(callout: SinchCallout<M>, custom: string): Promise<CalloutResponse> {
+    const sender: (request: CalloutRequests[M] & { custom: string }) => Promise<CalloutResponse> = this.senders[callout.method];
+    return sender({ ...callout.request, custom });
   }
 
   private async onFailure(call: Call, attempt: number, err: unknown): Promise<DialResult> {

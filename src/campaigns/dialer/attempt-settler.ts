@@ -1,17 +1,15 @@
-import { Injectable, Logger } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import type { Call } from 'src/calls/call.entity';
 import { isFinalState } from 'src/calls/call-state';
 import { CallsService } from 'src/calls/calls.service';
 import { Campaign } from 'src/campaigns/campaign.entity';
-import { CampaignsService } from 'src/campaigns/campaigns.service';
 import { DncService } from 'src/campaigns/dnc/dnc.service';
-import { trimDecimal } from 'src/campaigns/dto/campaign.response';
 import { classifyAttempt, decideNext, type ContactDecision } from 'src/campaigns/scheduling/retry-policy';
 import { returnedRows } from 'src/campaigns/sql-rows';
 import { CallEvidence, type AttemptEvidence } from './call-evidence';
-import { CallWithdrawal } from './call-withdrawal';
+import { CampaignPauser } from './campaign-pauser';
 
 export type SettleResult = 'settled' | 'already_settled' | 'not_final' | 'not_campaign';
 
@@ -30,15 +28,12 @@ interface ContactRow {
 // all call this for the same call.
 @Injectable()
 export class AttemptSettler {
-  private readonly logger = new Logger('AttemptSettler');
-
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly calls: CallsService,
     private readonly evidence: CallEvidence,
     private readonly dnc: DncService,
-    private readonly campaigns: CampaignsService,
-    private readonly withdrawal: CallWithdrawal,
+    private readonly pauser: CampaignPauser,
   ) {}
 
   async settle(callId: string, now = new Date()): Promise<SettleResult> {
@@ -76,7 +71,7 @@ export class AttemptSettler {
       return this.addSpend(m, campaign, call);
     });
     if (capReached === null) return 'already_settled';
-    if (capReached) await this.pauseForSpend(campaign);
+    if (capReached) await this.pauser.pauseIfOverSpend(campaign.id);
     return 'settled';
   }
 
@@ -113,16 +108,6 @@ export class AttemptSettler {
       ]),
     );
     return rows[0]?.reached === true;
-  }
-
-  private async pauseForSpend(campaign: Campaign): Promise<void> {
-    const current = await this.dataSource.getRepository(Campaign).findOneBy({ id: campaign.id });
-    if (!current || current.status !== 'running') return;
-    const reason = `Spend cap reached: ${trimDecimal(current.spentAmount)} of ${trimDecimal(current.spendCapAmount ?? '0')} ${current.spendCapCurrency}`;
-    if (await this.campaigns.move(campaign.id, 'pause', reason)) {
-      this.logger.warn({ campaignId: campaign.id, reason }, 'Campaign paused by its spend cap');
-      await this.withdrawal.withdrawCampaign(campaign.id, 'spend cap reached');
-    }
   }
 }
 

@@ -18,10 +18,8 @@ export class CallEvidence {
   constructor(private readonly callsQuery: CallsQueryService) {}
 
   async of(callId: string): Promise<AttemptEvidence> {
-    const { events } = await this.callsQuery.get(callId);
     const evidence: AttemptEvidence = { machine: false, actions: [] };
-    for (const stored of events) {
-      if (stored.kind !== 'ace' && stored.kind !== 'pie') continue;
+    for (const stored of await this.callsQuery.eventsOf(callId, ['ace', 'pie'])) {
       let event;
       try {
         event = parseCallbackEvent(stored.payload);

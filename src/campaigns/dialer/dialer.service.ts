@@ -1,45 +1,42 @@
 import { Injectable, Logger } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
-import { CallsService } from 'src/calls/calls.service';
-import { CalloutJobs } from 'src/callouts/queue/callout-jobs.service';
-import { toStoredCallout } from 'src/callouts/stored-callout';
+import { CalloutsService, InvalidCallRequestError } from 'src/callouts/callouts.service';
 import type { Campaign } from 'src/campaigns/campaign.entity';
 import { CampaignsService } from 'src/campaigns/campaigns.service';
-import { trimDecimal } from 'src/campaigns/dto/campaign.response';
 import { openZones } from 'src/campaigns/scheduling/calling-window';
-import { compareDecimal } from 'src/campaigns/scheduling/decimal';
 import { pacingBudget } from 'src/campaigns/scheduling/pacing';
 import { AppConfig } from 'src/config/app-config';
 import { AttemptSettler } from './attempt-settler';
-import { CallWithdrawal } from './call-withdrawal';
 import { callerIdFor, campaignCallout, templateVariables } from './campaign-callout';
+import { CampaignPauser, spendCapReached, spendCapReason } from './campaign-pauser';
 import { DialerRepository, type Candidate } from './dialer.repository';
 
 export type CampaignTick =
   | { campaignId: string; outcome: 'busy' | 'not_running' | 'not_started' }
   | { campaignId: string; outcome: 'dialled'; dialled: number; dnc: number; capped: number; budget: number; openZones: number }
-  | { campaignId: string; outcome: 'completed' | 'paused'; reason: string };
+  | { campaignId: string; outcome: 'completed'; reason: string }
+  | { campaignId: string; outcome: 'paused'; cause: keyof typeof WITHDRAW_REASON; reason: string };
 
-// Inside the tick: the calls to enqueue once the claim has committed.
-type ClaimedTick = CampaignTick & { callIds?: string[] };
+// What the withdrawn calls of a paused campaign say (their error message).
+const WITHDRAW_REASON = { spend_cap: 'spend cap reached', invalid_request: 'invalid call request' } as const;
 
 // Calls are swept this long after they ended (the DiCE follow-up normally settles them at once).
 export const SETTLE_SWEEP_AFTER_S = 10;
 
 // One dialer tick: for each running campaign, claim what its pacing and calling windows allow, guard each number
-// (do-not-call, frequency cap) right before dialling, write the call rows in the same transaction, then hand them
-// to the callouts queue. Complete campaigns with nothing left, and pause those over their spend cap.
+// (do-not-call, frequency cap) right before dialling, and place the calls in the same transaction (callouts queue
+// them once it commits). Complete campaigns with nothing left; pause those over their spend cap, or whose call
+// request Sinch would refuse (the reason names the field: an operator fixes the settings and resumes).
 @Injectable()
 export class DialerService {
   private readonly logger = new Logger('Dialer');
 
   constructor(
     private readonly repository: DialerRepository,
-    private readonly calls: CallsService,
-    private readonly calloutQueue: CalloutJobs,
+    private readonly callouts: CalloutsService,
     private readonly campaigns: CampaignsService,
     private readonly settler: AttemptSettler,
-    private readonly withdrawal: CallWithdrawal,
+    private readonly pauser: CampaignPauser,
     private readonly config: AppConfig,
   ) {}
 
@@ -51,21 +48,26 @@ export class DialerService {
   }
 
   async tickCampaign(campaignId: string, now = new Date()): Promise<CampaignTick> {
-    const tick = await this.repository.transaction(async (m): Promise<ClaimedTick> => {
-      const campaign = await this.repository.lockRunning(m, campaignId);
-      if (!campaign) return { campaignId, outcome: 'busy' };
-      if (campaign.endAt && campaign.endAt <= now) return { campaignId, outcome: 'completed', reason: 'end time reached' };
-      if (campaign.startAt && campaign.startAt > now) return { campaignId, outcome: 'not_started' };
-      if (campaign.spendCapAmount !== null && compareDecimal(campaign.spentAmount, campaign.spendCapAmount) >= 0) {
-        return { campaignId, outcome: 'paused', reason: spendReason(campaign) };
-      }
-      if (!(await this.repository.hasWorkLeft(m, campaignId))) return { campaignId, outcome: 'completed', reason: 'all contacts done' };
-      return this.claimAndDial(m, campaign, now);
-    });
+    let tick: CampaignTick;
+    try {
+      tick = await this.repository.transaction(async (m): Promise<CampaignTick> => {
+        const campaign = await this.repository.lockRunning(m, campaignId);
+        if (!campaign) return { campaignId, outcome: 'busy' };
+        if (campaign.endAt && campaign.endAt <= now) return { campaignId, outcome: 'completed', reason: 'end time reached' };
+        if (campaign.startAt && campaign.startAt > now) return { campaignId, outcome: 'not_started' };
+        if (spendCapReached(campaign)) return { campaignId, outcome: 'paused', cause: 'spend_cap', reason: spendCapReason(campaign) };
+        if (!(await this.repository.hasWorkLeft(m, campaignId))) return { campaignId, outcome: 'completed', reason: 'all contacts done' };
+        return this.claimAndDial(m, campaign, now);
+      });
+    } catch (err) {
+      // Nothing was claimed or placed (the transaction rolled back); retrying would fail the same way every tick.
+      if (!(err instanceof InvalidCallRequestError)) throw err;
+      tick = { campaignId, outcome: 'paused', cause: 'invalid_request', reason: err.message };
+    }
     return this.finish(tick);
   }
 
-  private async claimAndDial(m: EntityManager, campaign: Campaign, now: Date): Promise<ClaimedTick> {
+  private async claimAndDial(m: EntityManager, campaign: Campaign, now: Date): Promise<CampaignTick> {
     const pace = pacingBudget({
       callsPerSecond: Number(campaign.callsPerSecond),
       maxConcurrent: campaign.maxConcurrent,
@@ -91,24 +93,23 @@ export class DialerService {
     }
 
     const variables = templateVariables(campaign);
-    const dials: { contactId: string; callId: string }[] = [];
-    for (const [i, contact] of dialable.entries()) {
-      const cli = callerIdFor(campaign.callerIds, campaign.dialSequence + i);
-      const { request, extra } = campaignCallout(campaign, { ...contact, attempt: contact.attempts + 1 }, cli, variables);
-      const call = await this.calls.createOutbound(
-        {
-          kind: 'custom',
+    const placed = await this.callouts.place(
+      m,
+      dialable.map((contact, i) => {
+        const cli = callerIdFor(campaign.callerIds, campaign.dialSequence + i);
+        const { request, extra } = campaignCallout(campaign, { ...contact, attempt: contact.attempts + 1 }, cli, variables);
+        return {
+          callout: { method: 'customCallout' as const, request },
+          customExtra: extra,
           toNumber: contact.phone,
           fromNumber: cli,
           country: contact.country ?? undefined,
-          request: toStoredCallout(request, extra),
           campaignId: campaign.id,
           contactId: contact.id,
-        },
-        m,
-      );
-      dials.push({ contactId: contact.id, callId: call.id });
-    }
+        };
+      }),
+    );
+    const dials = placed.map((call, i) => ({ contactId: dialable[i].id, callId: call.id }));
     await this.repository.markInProgress(m, dials, now);
     await this.repository.markDnc(m, dnc);
     await this.repository.deferCapped(m, capped);
@@ -121,30 +122,17 @@ export class DialerService {
       capped: capped.length,
       budget: pace.budget,
       openZones: zones.length,
-      callIds: dials.map((d) => d.callId),
     };
   }
 
-  // After the claim committed: enqueue the calls (a crash before this leaves queued rows the callouts sweep
-  // enqueues), or complete / pause the campaign outside the claim's transaction.
-  private async finish(tick: ClaimedTick): Promise<CampaignTick> {
-    if (tick.outcome === 'dialled') {
-      await Promise.all(
-        (tick.callIds ?? []).map((callId) =>
-          this.calloutQueue.enqueue(callId).catch((err: unknown) => this.logger.error({ err, callId }, 'Enqueue failed; the callouts sweep will retry')),
-        ),
-      );
-      const { callIds: _ids, ...result } = tick;
-      if (result.dialled > 0 || result.dnc > 0) this.logger.log(result, 'Dialer tick');
-      return result;
-    }
+  // After the claim committed (and its calls were queued): complete or pause the campaign outside the claim's
+  // transaction.
+  private async finish(tick: CampaignTick): Promise<CampaignTick> {
+    if (tick.outcome === 'dialled' && (tick.dialled > 0 || tick.dnc > 0)) this.logger.log(tick, 'Dialer tick');
     if (tick.outcome === 'completed') {
       if (await this.campaigns.move(tick.campaignId, 'complete', tick.reason)) this.logger.log(tick, 'Campaign completed');
     }
-    if (tick.outcome === 'paused' && (await this.campaigns.move(tick.campaignId, 'pause', tick.reason))) {
-      this.logger.warn(tick, 'Campaign paused');
-      await this.withdrawal.withdrawCampaign(tick.campaignId, 'spend cap reached');
-    }
+    if (tick.outcome === 'paused') await this.pauser.pause(tick.campaignId, tick.reason, WITHDRAW_REASON[tick.cause]);
     return tick;
   }
 
@@ -162,8 +150,4 @@ export class DialerService {
     if (settled > 0) this.logger.log({ settled }, 'Settled campaign calls without a follow-up');
     return settled;
   }
-}
-
-function spendReason(c: Campaign): string {
-  return `Spend cap reached: ${trimDecimal(c.spentAmount)} of ${trimDecimal(c.spendCapAmount ?? '0')} ${c.spendCapCurrency}`;
 }
