@@ -13,6 +13,7 @@ import { ConfigModule } from './config/config.module';
 import { DatabaseModule } from './database/database.module';
 import { HealthModule } from './health/health.module';
 import { MetricsModule } from './metrics/metrics.module';
+import { NumbersModule } from './numbers/numbers.module';
 import { RedisModule } from './redis/redis.module';
 import { SinchModule } from './sinch/sinch.module';
 
@@ -35,6 +36,7 @@ export class AppModule {
         CalloutsModule.forRoot(config),
         CallbacksModule,
         CampaignsModule,
+        NumbersModule,
       ],
       providers: [
         { provide: APP_PIPE, useFactory: createValidationPipe },

@@ -7,6 +7,7 @@ export const QUEUES = {
   reconciler: 'reconciler',
   callouts: 'callouts',
   campaignDialer: 'campaign-dialer',
+  numbers: 'numbers',
 } as const;
 export type QueueName = (typeof QUEUES)[keyof typeof QUEUES];
 
