@@ -5,6 +5,7 @@ import { AuthModule } from 'src/auth/auth.module';
 import { CallsModule } from 'src/calls/calls.module';
 import { QUEUES } from 'src/common/queues';
 import { AppConfig } from 'src/config/app-config';
+import { CallerIdPoolResolver } from './caller-id-pools';
 import { CalloutMetrics } from './callout-metrics';
 import { CalloutRecordingHandler } from './callout-recording.handler';
 import { CalloutsController } from './callouts.controller';
@@ -35,6 +36,7 @@ export class CalloutsModule {
       controllers: [CalloutsController],
       providers: [
         CalloutsService,
+        CallerIdPoolResolver,
         CalloutQueue,
         CalloutDialer,
         CalloutSweeper,
@@ -44,7 +46,7 @@ export class CalloutsModule {
         QueueDashboard,
         ConfiguredCalloutsProcessor,
       ],
-      exports: [CalloutQueue, CalloutsService, IdempotencyService],
+      exports: [CalloutQueue, CalloutsService, IdempotencyService, CallerIdPoolResolver],
     };
   }
 }

@@ -1,6 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { CallsService } from 'src/calls/calls.service';
 import { AppError } from 'src/common/app-error';
+import { CallerIdPoolResolver } from './caller-id-pools';
 import { CalloutMetrics } from './callout-metrics';
 import { planCallout } from './callout-request';
 import type { CalloutResponse } from './dto/callout.response';
@@ -20,13 +21,14 @@ export class CalloutsService {
     private readonly idempotency: IdempotencyService,
     private readonly queue: CalloutQueue,
     private readonly metrics: CalloutMetrics,
+    private readonly pools: CallerIdPoolResolver,
   ) {}
 
   // Validated against every Sinch limit first; then the call row (and the idempotency key, when given) commit
   // together, and only then is the job added. A crash between commit and enqueue leaves a queued row that the
   // sweep enqueues; the job id (the row id) makes a double enqueue harmless.
   async create(dto: CreateCalloutDto, idempotencyKey?: string, requestId?: string): Promise<CalloutResponse> {
-    const planned = planCallout(dto);
+    const planned = planCallout(await this.pools.resolve(dto));
     if (!planned.ok) throw new AppError('invalid', planned.problems.map((p) => p.message).join('; '), planned.problems);
     const { plan } = planned;
 

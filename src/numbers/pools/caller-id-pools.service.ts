@@ -1,4 +1,5 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, OnModuleInit } from '@nestjs/common';
+import { CallerIdPoolResolver } from 'src/callouts/caller-id-pools';
 import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
 import { DataSource, Repository } from 'typeorm';
 import { AppError, type FieldProblem } from 'src/common/app-error';
@@ -13,7 +14,7 @@ const STATS_WINDOW = `interval '7 days'`;
 
 // Named pools of our numbers used as caller id (`cli: { pool: "sales" }`): local presence, answer-rate flags.
 @Injectable()
-export class CallerIdPools {
+export class CallerIdPools implements OnModuleInit {
   // Round-robin position per pool, per process: spreading is statistical, it needs no coordination.
   private readonly turns = new Map<string, number>();
 
@@ -21,7 +22,13 @@ export class CallerIdPools {
     @InjectDataSource() private readonly dataSource: DataSource,
     @InjectRepository(CallerIdPool) private readonly pools: Repository<CallerIdPool>,
     private readonly config: AppConfig,
+    private readonly resolver: CallerIdPoolResolver,
   ) {}
+
+  // Callouts (`cli: { pool }`) pick their caller id here.
+  onModuleInit(): void {
+    this.resolver.provide(async (pool, destination) => (await this.pickCallerId(pool, destination)).cli);
+  }
 
   async list(): Promise<PoolResponse[]> {
     const pools = await this.pools.find({ order: { name: 'ASC' } });
