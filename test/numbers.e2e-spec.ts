@@ -1,3 +1,6 @@
+import { getQueueToken } from '@nestjs/bullmq';
+import type { Queue } from 'bullmq';
+import { NUMBERS_JOBS } from 'src/numbers/numbers.jobs';
 import { RouteCache } from 'src/numbers/routing/route-cache';
 import { RouteClock } from 'src/numbers/routing/route-clock';
 import { RouteTargets } from 'src/numbers/routing/route-targets';
@@ -120,6 +123,24 @@ describe('Numbers and inbound routing (e2e)', () => {
     });
   });
 
+  describe('the repeatable sync job', () => {
+    it('is scheduled every NUMBERS_SYNC_INTERVAL_S, and a run of it syncs', async () => {
+      const queue = t.app.get<Queue>(getQueueToken(NUMBERS_JOBS.queue));
+      const schedulers = await until(async () => {
+        const all = await queue.getJobSchedulers();
+        return all.length > 0 ? all : undefined;
+      });
+      expect(schedulers).toEqual([expect.objectContaining({ key: 'numbers-sync', every: t.config.numbers.syncIntervalS * 1000 })]);
+      await sim(t, 'POST', '/_sim/numbers', { number: '+46101230099', countryId: 'SE', numberType: 'Fixed' });
+      await queue.add('sync', {});
+      const [row] = await until(async () => {
+        const rows = await sql(t, 'SELECT number, status FROM phone_numbers WHERE number = $1', ['+46101230099']);
+        return rows.length > 0 ? rows : undefined;
+      }, 15_000);
+      expect(row).toEqual({ number: '+46101230099', status: 'active' });
+    });
+  });
+
   describe('callback URL', () => {
     it('shows Sinch\'s URL next to ours, and sets Sinch\'s to ours', async () => {
       const expected = `${t.url}/webhooks/sinch/voice`;
@@ -144,7 +165,8 @@ describe('Numbers and inbound routing (e2e)', () => {
       const ice = (await simEvents(`kind=callback&callId=${callId}&event=ice`))[0];
       expect(ice.request).toMatchObject({ cli: '46701112233', to: { type: 'did', endpoint: SE_MAIN }, rdnis: '' });
       expect(await finalRow(callId)).toMatchObject({ direction: 'inbound', from_number: CALLER, to_number: SE_MAIN, country: 'SE', inbound_route: 'message', state: 'completed' });
-      expect((await t.request('GET', `/api/v1/calls?number=${encodeURIComponent(CALLER)}&direction=inbound`)).body.items.length).toBeGreaterThan(0);
+      const listed = await t.request('GET', `/api/v1/calls?number=${encodeURIComponent(CALLER)}&direction=inbound`);
+      expect(listed.body.items.find((c: Body) => c.sinchCallId === callId)).toMatchObject({ fromNumber: CALLER, toNumber: SE_MAIN, inboundRoute: 'message' });
     });
 
     it('reject: hung up unanswered, or after a message', async () => {
@@ -444,6 +466,8 @@ describe('Numbers and inbound routing (e2e)', () => {
         expect(doc.paths).toHaveProperty([`/api/v1/numbers${path}`]);
       }
       expect(doc.paths['/api/v1/numbers/{id}/route'].put.responses).toHaveProperty(['400']);
+      expect(doc.paths['/api/v1/numbers/{id}/route'].put.description).toBe('Roles: admin');
+      expect(doc.paths['/api/v1/numbers'].get.description).toBe('Roles: admin, supervisor, reporting');
     });
   });
 });

@@ -1,10 +1,20 @@
 import type { JobsOptions } from 'bullmq';
-import { BOUNDED_RETENTION } from 'src/common/queues';
+import { QUEUES } from 'src/common/queues';
+import type { AppConfig } from 'src/config/app-config';
 
-// The numbers queue's jobs (QUEUES.numbers): the repeatable `sync` with Sinch's list (NUMBERS_SYNC_INTERVAL_S).
-export const NUMBERS_JOBS = { sync: 'sync' } as const;
-export type NumbersJobName = (typeof NUMBERS_JOBS)[keyof typeof NUMBERS_JOBS];
+// The numbers queue: the repeatable `sync` with Sinch's list of the account's numbers (NUMBERS_SYNC_INTERVAL_S).
+// Shaped like the jobs layer's declareJobs({ queue, retention, jobs }) so it becomes one at merge; runs are
+// frequent, so an hour / 100 of them is enough history.
+export const NUMBERS_JOBS = {
+  queue: QUEUES.numbers,
+  retention: { completed: { age: 3600, count: 100 }, failed: { age: 7 * 24 * 3600, count: 10_000 } },
+  jobs: {
+    sync: { schedule: { id: 'numbers-sync', everyMs: (config: AppConfig) => config.numbers.syncIntervalS * 1000 } },
+  },
+} as const;
 
-export type SyncJobData = Record<string, never>;
+export type NumbersJobName = keyof typeof NUMBERS_JOBS.jobs;
 
-export const SYNC_JOB_OPTIONS: JobsOptions = { ...BOUNDED_RETENTION, removeOnComplete: { age: 3600, count: 100 } };
+export function numbersJobOptions(): JobsOptions {
+  return { removeOnComplete: { ...NUMBERS_JOBS.retention.completed }, removeOnFail: { ...NUMBERS_JOBS.retention.failed } };
+}

@@ -12,8 +12,6 @@ import { parseRouting, type NumberRouting } from './routing/number-routes';
 import { RouteCache } from './routing/route-cache';
 import { RouteTargets, TARGET_ROUTE_TYPES, type TargetRouteType } from './routing/route-targets';
 
-type NumberRow = PhoneNumber & { pools: string[] };
-
 const LIST_SQL = `
 SELECT n.*, ARRAY(SELECT p.name FROM caller_id_pools p WHERE n.number = ANY(p.numbers) ORDER BY p.name) AS pools
 FROM phone_numbers n`;
@@ -124,8 +122,7 @@ export class NumbersService {
     return this.get(id);
   }
 
-  private toResponse(r: RawNumber | NumberRow): NumberResponse {
-    const raw = r as RawNumber;
+  private toResponse(raw: RawNumber): NumberResponse {
     const iso = (d: Date | null) => (d ? new Date(d).toISOString() : null);
     return {
       id: raw.id,
