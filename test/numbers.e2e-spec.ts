@@ -4,10 +4,12 @@ import { NUMBERS_JOBS } from 'src/numbers/numbers.jobs';
 import { RouteCache } from 'src/numbers/routing/route-cache';
 import { RouteClock } from 'src/numbers/routing/route-clock';
 import { RouteTargets } from 'src/numbers/routing/route-targets';
+import { Logger } from '@nestjs/common';
+import { DEV_APPLICATION_KEY, DEV_APPLICATION_SECRET } from 'src/simulator/simulator.config';
 import { SinchCredentials } from 'src/sinch/sinch.module';
 import { buildSvaml, svaml } from 'src/sinch/svaml/svaml.builders';
 import { SinchVoiceClient } from 'src/sinch/voice-client';
-import { sim, sql, until } from './callbacks-kit';
+import { sim, simUrl, sql, until } from './callbacks-kit';
 import { createTestApp, type TestApp } from './test-app';
 
 // Numbers of the simulated account used here only (other suites share the database and the default numbers).
@@ -151,6 +153,30 @@ describe('Numbers and inbound routing (e2e)', () => {
       const fixed = await api('PUT', '/callback-url');
       expect(fixed.status).toBe(200);
       expect(fixed.body).toEqual({ sinch: { primary: expected }, expected, matches: true });
+    });
+
+    it('a service with credentials whose callback URL Sinch does not have says so in one warning line at start', async () => {
+      const warn = jest.spyOn(Logger.prototype, 'warn');
+      const other = await createTestApp({
+        APP_ROLE: 'api',
+        SINCH_APPLICATION_KEY: DEV_APPLICATION_KEY,
+        SINCH_APPLICATION_SECRET: DEV_APPLICATION_SECRET,
+        SINCH_VOICE_URL: simUrl(t),
+        SINCH_MANAGEMENT_URL: simUrl(t),
+        PUBLIC_BASE_URL: 'https://cc.example.com',
+      });
+      try {
+        const lines = await until(async () => {
+          const found = warn.mock.calls.map((c) => String(c[0])).filter((m) => m.includes('callbacks to'));
+          return found.length > 0 ? found : undefined;
+        });
+        expect(lines).toEqual([
+          `Sinch sends this application's callbacks to ${t.url}/webhooks/sinch/voice but this service expects https://cc.example.com/webhooks/sinch/voice: inbound calls and call events will not arrive. Fix it with PUT /api/v1/numbers/callback-url (or set PUBLIC_BASE_URL)`,
+        ]);
+      } finally {
+        warn.mockRestore();
+        await other.close();
+      }
     });
   });
 
