@@ -12,14 +12,18 @@ import { sinchFailure } from './sinch-failure';
 interface KnownRow {
   id: string;
   number: string;
+  number_type: string | null;
   status: 'active' | 'released';
   application_key: string | null;
   capability: string;
   routing: unknown;
 }
 
-// New numbers are described (country, type, rate) by queryNumber, this many at a time.
+// Numbers are described (country, type, rate) by queryNumber, this many at a time and at most DESCRIBE_MAX per
+// sync: a first sync of a large account answers quickly (the country from the prefix) and later syncs fill in the
+// rest (rows whose number_type is still unknown).
 const DESCRIBE_CONCURRENCY = 8;
+const DESCRIBE_MAX = 200;
 
 // Brings the phone_numbers table in line with Sinch's list of the account's numbers. Nothing is ever deleted: a
 // number gone from the list is `released`, its route disabled and flagged (audited), and it leaves every pool.
@@ -48,14 +52,15 @@ export class NumbersSync {
       const e164 = n.number.startsWith('+') ? n.number : `+${n.number}`;
       inSinch.set(e164, { ...n, number: e164 });
     }
-    const known: KnownRow[] = await this.dataSource.query('SELECT id, number, status, application_key, capability, routing FROM phone_numbers');
+    const known: KnownRow[] = await this.dataSource.query('SELECT id, number, number_type, status, application_key, capability, routing FROM phone_numbers');
     const knownByNumber = new Map(known.map((k) => [k.number, k]));
-    const described = await this.describe([...inSinch.keys()].filter((n) => !knownByNumber.has(n)));
+    const undescribed = [...inSinch.keys()].filter((n) => !knownByNumber.has(n) || knownByNumber.get(n)?.number_type === null);
+    const described = await this.describe(undescribed.slice(0, DESCRIBE_MAX));
 
     const report = await this.dataSource.transaction(async (manager) => {
       // One sync at a time (the API and the repeatable job may meet); the second sees the first's result.
       await manager.query(`SELECT pg_advisory_xact_lock(hashtext('numbers-sync'))`);
-      const rows: KnownRow[] = await manager.query('SELECT id, number, status, application_key, capability, routing FROM phone_numbers FOR UPDATE');
+      const rows: KnownRow[] = await manager.query('SELECT id, number, number_type, status, application_key, capability, routing FROM phone_numbers FOR UPDATE');
       return this.apply(manager, rows, inSinch, described);
     });
     const changed = [...report.released, ...report.returned];
@@ -91,6 +96,10 @@ export class NumbersSync {
         );
         report.added.push(number);
         continue;
+      }
+      const d = described.get(number);
+      if (d && row.number_type === null) {
+        await manager.query('UPDATE phone_numbers SET country = coalesce($2, country), number_type = $3 WHERE id = $1', [row.id, d.country, d.numberType]);
       }
       const returned = row.status === 'released';
       const reassigned = (row.application_key ?? null) !== app;
