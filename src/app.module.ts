@@ -15,6 +15,7 @@ import { EmbeddedSimulatorModule } from './embedded-simulator.module';
 import { HealthModule } from './health/health.module';
 import { JobsModule } from './jobs/jobs.module';
 import { MetricsModule } from './metrics/metrics.module';
+import { NumbersModule } from './numbers/numbers.module';
 import { RedisModule } from './redis/redis.module';
 import { SinchModule } from './sinch/sinch.module';
 
@@ -38,6 +39,7 @@ export class AppModule {
         CalloutsModule.forRoot(config),
         CallbacksModule,
         CampaignsModule,
+        NumbersModule,
       ],
       providers: [
         { provide: APP_PIPE, useFactory: createValidationPipe },

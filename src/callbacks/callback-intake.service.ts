@@ -2,7 +2,7 @@ import { Injectable, Logger } from '@nestjs/common';
 import { performance } from 'node:perf_hooks';
 import { FailedAuthLimiter } from 'src/auth/failed-auth-limiter';
 import { toLedgerEntry } from 'src/callbacks/callback-entry';
-import { CallbackHandlers, type AnswerEvent } from 'src/calls/handlers/callback-handlers';
+import { CallbackHandlers, type AnswerContext, type AnswerEvent } from 'src/calls/handlers/callback-handlers';
 import { CallbackMetrics } from 'src/callbacks/callback-metrics';
 import { buildDefaultAnswers, type DefaultAnswers } from 'src/callbacks/default-answers';
 import { EventInbox, type StoreResult } from 'src/callbacks/event-inbox';
@@ -71,8 +71,9 @@ export class CallbackIntake {
       const event = this.parse(request.body);
       kind = event.event;
       const receivedAt = new Date();
-      const answer = this.answerFor(event, receivedAt);
+      const { answer, route } = this.answerFor(event, receivedAt);
       const entry = toLedgerEntry(event, receivedAt, 'webhook', this.needsFollowUp(event));
+      if (entry.inbound && route) entry.inbound.route = route;
       const result = await this.inbox.accept(entry, rawBody.toString('utf8'));
       if (result.stored === 'redis') {
         this.metrics.count(kind, 'deferred');
@@ -130,11 +131,12 @@ export class CallbackIntake {
     }
   }
 
-  private answerFor(event: CallbackEvent, receivedAt: Date): Svaml | undefined {
-    if (event.event !== 'ice' && event.event !== 'ace' && event.event !== 'pie') return undefined;
+  private answerFor(event: CallbackEvent, receivedAt: Date): { answer?: Svaml; route?: string } {
+    if (event.event !== 'ice' && event.event !== 'ace' && event.event !== 'pie') return {};
     const custom = decodeCallCustom(event.custom);
-    const claimed = this.handlers.answer(event as AnswerEvent, { callId: custom?.callId, custom, receivedAt });
-    return claimed ?? this.defaults[event.event];
+    const ctx: AnswerContext = { callId: custom?.callId, custom, receivedAt };
+    const claimed = this.handlers.answer(event as AnswerEvent, ctx);
+    return claimed ? { answer: claimed, route: ctx.route } : { answer: this.defaults[event.event] };
   }
 
   private needsFollowUp(event: CallbackEvent): boolean {

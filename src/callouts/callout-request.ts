@@ -38,6 +38,8 @@ const defined = <T extends object>(o: T): T =>
 export function planCallout(dto: CreateCalloutDto): PlanResult {
   const to = normalizePhoneNumber(dto.destination);
   if (!to) return invalid('destination', 'isDialableNumber', 'destination must be a valid phone number in international format');
+  // A pool (`{ pool }`) is resolved to one of its numbers by CallerIdPoolResolver before planning.
+  if (typeof dto.cli === 'object') return invalid('cli.pool', 'pool_unresolved', 'cli.pool was not resolved to a number');
   const cli = dto.cli === undefined || dto.cli === 'private' ? dto.cli : normalizePhoneNumber(dto.cli)?.e164;
   if (dto.cli !== undefined && cli === undefined) return invalid('cli', 'isDialableNumber', 'cli must be a valid phone number or "private"');
 

@@ -6,6 +6,7 @@ import { CallsModule } from 'src/calls/calls.module';
 import { CALLOUT_JOBS } from 'src/callouts/callout.jobs';
 import { AppConfig } from 'src/config/app-config';
 import { JobsModule } from 'src/jobs/jobs.module';
+import { CallerIdPoolResolver } from './caller-id-pools';
 import { CalloutMetrics } from './callout-metrics';
 import { CalloutRecordingHandler } from './callout-recording.handler';
 import { CalloutsController } from './callouts.controller';
@@ -36,6 +37,7 @@ export class CalloutsModule {
       controllers: [CalloutsController],
       providers: [
         CalloutsService,
+        CallerIdPoolResolver,
         CalloutJobs,
         CalloutDialer,
         CalloutSweeper,
@@ -45,7 +47,7 @@ export class CalloutsModule {
         JobsDashboard,
         ConfiguredCalloutsProcessor,
       ],
-      exports: [CalloutJobs, CalloutsService, IdempotencyService],
+      exports: [CalloutJobs, CalloutsService, IdempotencyService, CallerIdPoolResolver],
     };
   }
 }

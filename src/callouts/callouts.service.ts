@@ -5,6 +5,7 @@ import type { CallCustomExtra } from 'src/calls/call-custom';
 import { CallsService, type NewCall } from 'src/calls/calls.service';
 import { AppError, type FieldProblem } from 'src/common/app-error';
 import { withDeadline } from 'src/common/deadline';
+import { CallerIdPoolResolver } from './caller-id-pools';
 import { CalloutMetrics } from './callout-metrics';
 import { calloutViolations, planCallout } from './callout-request';
 import type { CalloutResponse } from './dto/callout.response';
@@ -58,6 +59,7 @@ export class CalloutsService implements EntitySubscriberInterface {
     private readonly idempotency: IdempotencyService,
     private readonly queue: CalloutJobs,
     private readonly metrics: CalloutMetrics,
+    private readonly pools: CallerIdPoolResolver,
     @InjectDataSource() dataSource: DataSource,
   ) {
     // A transaction subscriber: TypeORM calls afterTransactionCommit / afterTransactionRollback for every transaction.
@@ -116,7 +118,7 @@ export class CalloutsService implements EntitySubscriberInterface {
   // The admin API: the DTO becomes a Sinch request (a 400 under the API's field names when it breaks a limit); the
   // call row and the idempotency key, when given, commit together.
   async create(dto: CreateCalloutDto, idempotencyKey?: string, requestId?: string): Promise<CalloutResponse> {
-    const planned = planCallout(dto);
+    const planned = planCallout(await this.pools.resolve(dto));
     if (!planned.ok) throw new AppError('invalid', planned.problems.map((p) => p.message).join('; '), planned.problems);
     const { plan } = planned;
 

@@ -21,7 +21,7 @@ export interface LedgerEntry {
   // False when no follow-up handler is registered for the kind: the event is processed once stored.
   needsFollowUp: boolean;
   // ICE of a call we do not know: the inbound row to create.
-  inbound?: { from?: string; to?: string; country?: string; domain?: string; custom?: string };
+  inbound?: { from?: string; to?: string; country?: string; domain?: string; custom?: string; route?: string };
   // DiCE or reconciled: the final state and billing.
   final?: { state: FinalCallState; result?: string; reason?: string; durationS?: number; debit?: Money; rate?: Money };
 }
@@ -45,7 +45,7 @@ const RECORD_SQL = `
 WITH input AS (
   SELECT * FROM jsonb_to_recordset($1::jsonb) AS i(
     ord int, k text, s text, c uuid, e text, t timestamptz, r timestamptz, p jsonb, v text, done boolean,
-    fr text, tn text, co text, dm text, cu text,
+    fr text, tn text, co text, dm text, cu text, ro text,
     st text, res text, rea text, dur int, da numeric, dc text, ra numeric, rc text, en timestamptz)
 ),
 matched AS (
@@ -67,8 +67,8 @@ ev AS (
 ),
 fresh AS (SELECT r.*, ev.id AS event_id FROM resolved r JOIN ev ON ev.dedupe_key = r.k),
 inbound AS (
-  INSERT INTO calls (id, sinch_call_id, direction, kind, state, from_number, to_number, country, domain, custom, initiated_at)
-  SELECT new_id, s, 'inbound', 'inbound', 'ringing', fr, tn, co, dm, cu, coalesce(t, r) FROM fresh WHERE new_id IS NOT NULL
+  INSERT INTO calls (id, sinch_call_id, direction, kind, state, from_number, to_number, country, domain, custom, inbound_route, initiated_at)
+  SELECT new_id, s, 'inbound', 'inbound', 'ringing', fr, tn, co, dm, cu, ro, coalesce(t, r) FROM fresh WHERE new_id IS NOT NULL
   ON CONFLICT (sinch_call_id) WHERE sinch_call_id IS NOT NULL DO NOTHING
   RETURNING id
 ),
@@ -122,6 +122,7 @@ function toInput(entry: LedgerEntry, ord: number): Record<string, unknown> {
     co: b?.country ?? null,
     dm: b?.domain ?? null,
     cu: b?.custom ?? null,
+    ro: b?.route ?? null,
     st: f?.state ?? null,
     res: f?.result ?? null,
     rea: f?.reason ?? null,

@@ -111,6 +111,10 @@ export class Call {
   @Column({ type: 'text', nullable: true })
   conferenceId: string | null;
 
+  // Inbound calls: the route our number took at ICE time ("menu", "forward", "after_hours:message"; null: default answer).
+  @Column({ type: 'text', nullable: true })
+  inboundRoute: string | null;
+
   // How the final state was learned: from the DiCE callback or by asking Sinch (reconciler).
   @Column({ type: 'text', nullable: true })
   finalSource: FinalSource | null;

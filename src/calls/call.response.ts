@@ -19,6 +19,7 @@ export class CallResponse {
   @ApiPropertyOptional({ nullable: true }) fromNumber: string | null;
   @ApiPropertyOptional({ nullable: true }) toNumber: string | null;
   @ApiPropertyOptional({ nullable: true }) country: string | null;
+  @ApiPropertyOptional({ nullable: true, example: 'after_hours:message', description: 'Inbound calls: the route our number took' }) inboundRoute: string | null;
   @ApiPropertyOptional({ nullable: true, example: 'ANSWERED' }) result: string | null;
   @ApiPropertyOptional({ nullable: true, example: 'CALLEEHANGUP' }) reason: string | null;
   @ApiPropertyOptional({ nullable: true }) durationS: number | null;
@@ -68,6 +69,7 @@ export function toCallResponse(c: Call): CallResponse {
     fromNumber: c.fromNumber,
     toNumber: c.toNumber,
     country: c.country,
+    inboundRoute: c.inboundRoute,
     result: c.result,
     reason: c.reason,
     durationS: c.durationS,

@@ -56,6 +56,16 @@ export class AppConfig {
     // At most `calls` calls to one number within `windowH` hours, across all campaigns.
     frequencyCap: { calls: number; windowH: number };
   };
+  readonly numbers: {
+    // How often worker processes sync the numbers with Sinch's list.
+    syncIntervalS: number;
+    // How often api processes reload inbound routes (the ICE answers from memory).
+    routesRefreshMs: number;
+    rateTtlH: number;
+    // A pool number with at least `flagMinCalls` calls in 7 days whose answer rate is below `flagRatio` x the pool's median is flagged.
+    flagMinCalls: number;
+    flagRatio: number;
+  };
   readonly publicBaseUrl?: string;
   readonly simulator: { port: number; timeScale: number };
 

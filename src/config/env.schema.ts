@@ -90,6 +90,11 @@ export class EnvVars {
   @IsOptional() @Transform(toInt) @IsInt() @Min(1) @Max(10_240) CAMPAIGN_IMPORT_MAX_MB?: number;
   @IsOptional() @Transform(toInt) @IsInt() @Min(1) @Max(1000) FREQUENCY_CAP_CALLS?: number;
   @IsOptional() @Transform(toNumber) @IsNumber() @Min(0.01) @Max(24 * 31) FREQUENCY_CAP_WINDOW_H?: number;
+  @IsOptional() @Transform(toInt) @IsInt() @Min(10) @Max(86_400) NUMBERS_SYNC_INTERVAL_S?: number;
+  @IsOptional() @Transform(toInt) @IsInt() @Min(100) @Max(60_000) NUMBERS_ROUTES_REFRESH_MS?: number;
+  @IsOptional() @Transform(toInt) @IsInt() @Min(1) @Max(24 * 90) NUMBERS_RATE_TTL_H?: number;
+  @IsOptional() @Transform(toInt) @IsInt() @Min(1) @Max(100_000) NUMBERS_FLAG_MIN_CALLS?: number;
+  @IsOptional() @Transform(toNumber) @IsNumber() @Min(0.01) @Max(1) NUMBERS_FLAG_RATIO?: number;
   @IsOptional() @Transform(toInt) @IsInt() @Min(0) @Max(65535) SIMULATOR_PORT?: number;
   @IsOptional() @Transform(toNumber) @IsNumber() @Min(0.01) @Max(10_000) SIMULATOR_TIME_SCALE?: number;
 }

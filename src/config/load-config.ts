@@ -100,6 +100,13 @@ export function loadConfig(env: Record<string, string | undefined>): AppConfig {
       importMaxBytes: (vars.CAMPAIGN_IMPORT_MAX_MB ?? 256) * 1024 * 1024,
       frequencyCap: { calls: vars.FREQUENCY_CAP_CALLS ?? 3, windowH: vars.FREQUENCY_CAP_WINDOW_H ?? 24 },
     },
+    numbers: {
+      syncIntervalS: vars.NUMBERS_SYNC_INTERVAL_S ?? 300,
+      routesRefreshMs: vars.NUMBERS_ROUTES_REFRESH_MS ?? 2000,
+      rateTtlH: vars.NUMBERS_RATE_TTL_H ?? 24,
+      flagMinCalls: vars.NUMBERS_FLAG_MIN_CALLS ?? 20,
+      flagRatio: vars.NUMBERS_FLAG_RATIO ?? 0.5,
+    },
     publicBaseUrl: vars.PUBLIC_BASE_URL,
     simulator: { port: vars.SIMULATOR_PORT ?? 3019, timeScale: vars.SIMULATOR_TIME_SCALE ?? 1 },
   });

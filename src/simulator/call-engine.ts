@@ -11,7 +11,7 @@ import type { FlowContext } from 'src/simulator/flow-context';
 import type { OutcomeRules } from 'src/simulator/outcome-rules';
 import type { SeededStreams } from 'src/simulator/prng';
 import type { Scheduler } from 'src/simulator/sim-clock';
-import { conflictError, notFoundError } from 'src/simulator/sim-errors';
+import { callNotFoundError, conflictError } from 'src/simulator/sim-errors';
 import type {
   CallOrigin,
   CallReason,
@@ -138,7 +138,7 @@ export class CallEngine implements FlowContext {
     return [...this.sessions.values()];
   }
 
-  private live(callId: string, notFound: (m: string) => Error = notFoundError): CallSession {
+  private live(callId: string, notFound: (m: string) => Error = () => callNotFoundError(callId)): CallSession {
     const s = this.sessions.get(callId);
     if (!s) throw notFound(`Call ${callId} not found`);
     if (s.call.phase === 'ended') throw conflictError(`Call ${callId} has ended`);

@@ -12,6 +12,21 @@ export interface Money {
 
 export const money = (currency: string, micro: bigint): Money => ({ currencyId: currency, amount: moneyAmount(micro) });
 
+// Numbers as Sinch writes them in callbacks: PSTN numbers as digits without the plus (the OpenAPI examples and
+// the official SDKs' fixtures: ICE cli "31639136121", DiCE from and to.endpoint "3197121281500"); only the ICE
+// `to` of type did keeps its plus. "private", user names and SIP URIs are left alone.
+export function sinchDigits(value: string): string {
+  return /^\+[1-9]\d{6,14}$/.test(value) ? value.slice(1) : value;
+}
+
+const PSTN_TYPES = new Set(['number', 'did', 'pstn']);
+
+function destination(to: SimCall['to'], keepDidPlus: boolean): SimCall['to'] {
+  const type = to.type.toLowerCase();
+  if (!PSTN_TYPES.has(type) || (keepDidPlus && type === 'did')) return to;
+  return { ...to, endpoint: sinchDigits(to.endpoint) };
+}
+
 function base(event: string, call: SimCall, applicationKey: string): Record<string, unknown> {
   return {
     event,
@@ -28,9 +43,11 @@ export function iceBody(call: SimCall, applicationKey: string, currency: string,
     ...base('ice', call, applicationKey),
     callResourceUrl: `${baseUrl}/calling/v1/calls/id/${call.callId}`,
     userRate: money(currency, call.rate.perMinuteMicro),
-    cli: call.cli,
-    to: call.to,
+    cli: call.domain === 'pstn' ? sinchDigits(call.cli) : call.cli,
+    to: destination(call.to, true),
     domain: call.domain,
+    // The redirecting number; Sinch sends an empty string when the call was not forwarded to us.
+    rdnis: '',
     ...(call.origin === 'inbound' ? { originationType: 'PSTN' } : {}),
   };
 }
@@ -46,10 +63,10 @@ export function diceBody(call: SimCall, applicationKey: string, currency: string
     result: call.result,
     debit: money(currency, call.debitMicro),
     userRate: money(currency, call.rate.perMinuteMicro),
-    to: call.to,
+    to: destination(call.to, false),
     // callback-api.md: duration "may not be present" when the call was not answered.
     ...(call.durationS !== undefined ? { duration: call.durationS } : {}),
-    from: call.cli,
+    from: sinchDigits(call.cli),
   };
 }
 

@@ -1,5 +1,5 @@
 import type { NewCall } from 'src/simulator/call-engine';
-import { parameterError } from 'src/simulator/sim-errors';
+import { invalidRequestError, missingParameterError, missingPlusError, parameterError } from 'src/simulator/sim-errors';
 import type { CallbackEvent, CallbackTarget, Endpoint } from 'src/simulator/simulator.types';
 import { isRecord } from 'src/sinch/json';
 import { validateSvaml } from 'src/sinch/svaml/svaml.validator';
@@ -19,7 +19,7 @@ const chars = (s: string): number => [...s].length;
 function str(o: Obj, field: string, path: string, rule: { required?: boolean; maxChars?: number; maxBytes?: number } = {}) {
   const v = o[field];
   if (v === undefined || v === null) {
-    if (rule.required) throw parameterError(`${path}.${field} is required`);
+    if (rule.required) throw missingParameterError(`${path}.${field} is required`);
     return undefined;
   }
   if (typeof v !== 'string') throw parameterError(`${path}.${field} must be a string`);
@@ -65,16 +65,19 @@ function cli(o: Obj, path: string): string {
 function destination(o: Obj, path: string, required: boolean): Endpoint | undefined {
   const d = o.destination;
   if (d === undefined || d === null) {
-    if (required) throw parameterError(`${path}.destination is required`);
+    if (required) throw missingParameterError(`${path}.destination is required`);
     return undefined;
   }
   if (!isRecord(d)) throw parameterError(`${path}.destination must be an object with type and endpoint`);
   const type = str(d, 'type', `${path}.destination`, { required: true })!;
   // The docs' own example still spells the endpoint `number`.
   const endpoint = str(d, 'endpoint', `${path}.destination`) ?? str(d, 'number', `${path}.destination`);
-  if (endpoint === undefined) throw parameterError(`${path}.destination.endpoint is required`);
+  if (endpoint === undefined) throw missingParameterError(`${path}.destination.endpoint is required`);
   const kind = type.toLowerCase();
   if (kind === 'number') {
+    if (/^[1-9]\d{6,14}$/.test(endpoint)) {
+      throw missingPlusError(`Invalid destination: ${path}.destination.endpoint must be an E.164 number with a leading + (got ${endpoint})`);
+    }
     if (!E164.test(endpoint)) {
       throw parameterError(`Invalid destination: ${path}.destination.endpoint must be an E.164 number with a leading +`);
     }
@@ -104,7 +107,7 @@ function tts(o: Obj): NewCall {
   const to = destination(o, path, true)!;
   const text = str(o, 'text', path, { maxChars: 600 });
   const prompts = str(o, 'prompts', path, { maxChars: 600 });
-  if (text === undefined && prompts === undefined) throw parameterError(`${path}.text or ${path}.prompts is required`);
+  if (text === undefined && prompts === undefined) throw missingParameterError(`${path}.text or ${path}.prompts is required`);
   const c = common(o, path);
   const data = domainOf(to) === 'mxp';
   return {
@@ -165,11 +168,18 @@ function target(o: Obj, event: CallbackEvent): CallbackTarget | undefined {
   } catch {
     throw parameterError(`${path} must be inline SVAML (an escaped JSON object) or a callback URL`);
   }
+  lenientAmd(doc);
   const violations = validateSvaml(doc, event);
   if (violations.length > 0) {
     throw parameterError(`Invalid SVAML in ${path}: ${violations.slice(0, 3).map((v) => v.message).join('; ')}`);
   }
   return { kind: 'inline', doc: doc as Svaml };
+}
+
+// The spec's own custom-callout AMD example sends "amd": { "enabled": "true" }: Sinch takes the string.
+function lenientAmd(doc: unknown): void {
+  const amd = isRecord(doc) && isRecord(doc.action) ? doc.action.amd : undefined;
+  if (isRecord(amd) && (amd.enabled === 'true' || amd.enabled === 'false')) amd.enabled = amd.enabled === 'true';
 }
 
 function custom(o: Obj): NewCall {
@@ -208,12 +218,14 @@ const METHODS: Record<string, (o: Obj) => NewCall> = {
 };
 
 export function parseCallout(body: unknown): NewCall {
+  if (body === undefined || body === null) throw invalidRequestError();
   if (!isRecord(body)) throw parameterError('Request body must be a JSON object');
   const method = body.method;
   if (typeof method !== 'string' || !(method in METHODS)) {
     throw parameterError('Method needs to be `ttsCallout`, `conferenceCallout`, or `customCallout`');
   }
   const details = body[method];
-  if (!isRecord(details)) throw parameterError(`${method} is required and must be an object`);
+  if (details === undefined) throw missingParameterError(`${method} is required`);
+  if (!isRecord(details)) throw parameterError(`${method} must be an object`);
   return METHODS[method](details);
 }

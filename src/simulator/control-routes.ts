@@ -8,6 +8,7 @@ import { ControlError, controlInput } from 'src/simulator/sim-errors';
 
 const E164 = /^\+[1-9]\d{6,14}$/;
 const KEYPAD = /^[0-9#*]{1,64}$/;
+const NUMBER_TYPES = ['Fixed', 'Mobile', 'Other', 'Unknown'];
 
 type CallParams = { Params: { callId: string } };
 
@@ -56,6 +57,38 @@ export function registerControlRoutes(app: FastifyInstance, deps: SimDeps): void
       talkTimeS: rules.resolve(from).talkTimeS,
     });
     return { callId: call.callId };
+  });
+
+  // The account's numbers, to test drift: add one (unassigned unless `assigned`), or remove one as if it had been
+  // released from the account. Country and type are what queryNumber will report for it.
+  app.get('/_sim/numbers', async () => ({ numbers: [...settings.numbers.values()] }));
+
+  app.post('/_sim/numbers', async (req, reply) => {
+    const body = controlJson(req);
+    const number = e164(body, 'number');
+    if (body.countryId !== undefined && (typeof body.countryId !== 'string' || !/^[A-Z]{2}$/.test(body.countryId))) {
+      throw controlInput('countryId', 'must be a two-letter ISO 3166 country code in capitals, e.g. SE');
+    }
+    if (body.numberType !== undefined && !NUMBER_TYPES.includes(body.numberType as string)) {
+      throw controlInput('numberType', `must be one of ${NUMBER_TYPES.join(', ')}`);
+    }
+    if (body.assigned !== undefined && typeof body.assigned !== 'boolean') throw controlInput('assigned', 'must be a boolean');
+    const owned = {
+      number,
+      capability: 'voice' as const,
+      ...(body.assigned === true ? { applicationkey: options.applicationKey } : {}),
+      ...(body.countryId !== undefined ? { countryId: body.countryId as string } : {}),
+      ...(body.numberType !== undefined ? { numberType: body.numberType as 'Fixed' } : {}),
+    };
+    settings.numbers.set(number, owned);
+    return reply.code(201).send(owned);
+  });
+
+  app.delete<{ Params: { number: string } }>('/_sim/numbers/:number', async (req, reply) => {
+    const raw = decodeURIComponent(req.params.number).trim();
+    const number = raw.startsWith('+') ? raw : `+${raw}`;
+    if (!settings.numbers.delete(number)) throw new ControlError(404, `Number ${number} is not owned by the account`, 'number');
+    return reply.code(204).send();
   });
 
   app.post<CallParams>('/_sim/calls/:callId/dtmf', async (req) => {

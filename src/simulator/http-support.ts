@@ -8,7 +8,7 @@ import type { Faults } from 'src/simulator/faults';
 import type { OutcomeRules } from 'src/simulator/outcome-rules';
 import type { SeededStreams } from 'src/simulator/prng';
 import type { Scheduler } from 'src/simulator/sim-clock';
-import { controlInput, parameterError } from 'src/simulator/sim-errors';
+import { controlInput, invalidRequestError, parameterError } from 'src/simulator/sim-errors';
 import type { ResolvedOptions } from 'src/simulator/simulator.types';
 import { isRecord } from 'src/sinch/json';
 
@@ -42,6 +42,14 @@ export function sinchJson(req: FastifyRequest): unknown {
   const parsed = parse(req);
   if (!parsed.ok) throw parameterError('Request body is not valid JSON');
   return parsed.value;
+}
+
+// A POST/PUT/PATCH body that must be a JSON object: no body at all is Sinch's 40003 "Request data missing".
+export function sinchObject(req: FastifyRequest): Record<string, unknown> {
+  const value = sinchJson(req);
+  if (value === undefined || value === null) throw invalidRequestError();
+  if (typeof value !== 'object' || Array.isArray(value)) throw parameterError('Request body must be a JSON object');
+  return value as Record<string, unknown>;
 }
 
 export function controlJson(req: FastifyRequest): Record<string, unknown> {

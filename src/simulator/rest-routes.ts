@@ -3,7 +3,7 @@ import { parseCallout } from 'src/simulator/callout-validation';
 import { callApiView } from 'src/simulator/call-views';
 import { PARTICIPANT_COMMANDS, type ParticipantCommand } from 'src/simulator/conference-rooms';
 import { sinchJson, type SimDeps } from 'src/simulator/http-support';
-import { notFoundError, parameterError } from 'src/simulator/sim-errors';
+import { callNotFoundError, notFoundError, parameterError } from 'src/simulator/sim-errors';
 import { isRecord } from 'src/sinch/json';
 import { validateSvaml } from 'src/sinch/svaml/svaml.validator';
 import type { Svaml } from 'src/sinch/svaml/svaml.types';
@@ -48,7 +48,7 @@ export function registerCallingRoutes(api: FastifyInstance, deps: SimDeps): void
 
   api.get<CallParams>('/calling/v1/calls/id/:callId', async (req) => {
     const s = engine.get(req.params.callId);
-    if (!s) throw notFoundError(`Call ${req.params.callId} not found`);
+    if (!s) throw callNotFoundError(req.params.callId);
     return callApiView(s, options.currency, options.billingIncrementS);
   });
 

@@ -6,6 +6,8 @@ export class SinchApiError extends Error {
     readonly errorCode: number,
     message: string,
     readonly headers: Record<string, string> = {},
+    // Sinch puts the resource's id here on a not-found ("Call not found", reference = the call id).
+    readonly reference?: string,
   ) {
     super(message);
   }
@@ -13,6 +15,9 @@ export class SinchApiError extends Error {
 
 const STATUS_LABELS: Record<number, string> = {
   40001: 'ParameterValidation',
+  40002: 'MissingParameter',
+  40003: 'InvalidRequest',
+  40005: 'NumberMissingLeadingPlus',
   40100: 'AuthorizationHeader',
   40101: 'TimestampHeader',
   40102: 'InvalidSignature',
@@ -32,8 +37,27 @@ export function parameterError(message: string): SinchApiError {
   return new SinchApiError(400, 40001, message);
 }
 
+// The spec's finer 400 codes, where they apply: a required field left out, no request data at all, a number
+// written without its leading plus.
+export function missingParameterError(message: string): SinchApiError {
+  return new SinchApiError(400, 40002, message);
+}
+
+export function invalidRequestError(message = 'Request data missing'): SinchApiError {
+  return new SinchApiError(400, 40003, message);
+}
+
+export function missingPlusError(message: string): SinchApiError {
+  return new SinchApiError(400, 40005, message);
+}
+
 export function notFoundError(message: string): SinchApiError {
   return new SinchApiError(404, 40400, message);
+}
+
+// Sinch's own wording for an unknown call, with the call id as the reference.
+export function callNotFoundError(callId: string): SinchApiError {
+  return new SinchApiError(404, 40400, 'Call not found', {}, callId);
 }
 
 export function conflictError(message: string): SinchApiError {

@@ -37,9 +37,10 @@ describe('callout lifecycles', () => {
       result: 'ANSWERED',
       debit: { currencyId: 'USD', amount: 0.0135 },
       userRate: { currencyId: 'USD', amount: 0.0135 },
-      to: { type: 'number', endpoint: '+14045005001' },
+      // Numbers as Sinch writes them in callbacks: digits without the plus (issue 13).
+      to: { type: 'number', endpoint: '14045005001' },
       duration: 2,
-      from: '+14045001000',
+      from: '14045001000',
     });
   });
 
@@ -81,7 +82,7 @@ describe('callout lifecycles', () => {
     const d = await dice(callId);
     expect(suite.receiver.eventsFor(callId)).toEqual(['ice', 'ace', 'dice']);
     const ice = suite.receiver.forCall(callId)[0].body;
-    expect(ice).toMatchObject({ event: 'ice', callid: callId, version: 1, cli: '+14045001000', to: { type: 'number', endpoint: '+14045005066' }, custom: 'cc' });
+    expect(ice).toMatchObject({ event: 'ice', callid: callId, version: 1, cli: '14045001000', to: { type: 'number', endpoint: '14045005066' }, rdnis: '', custom: 'cc' });
     expect(ice.callResourceUrl).toBe(`${suite.sim.url}/calling/v1/calls/id/${callId}`);
     expect(suite.receiver.forCall(callId)[1].body.amd).toEqual({ status: 'machine', reason: 'longgreeting', duration: 4 });
     expect(d.body).toMatchObject({ result: 'ANSWERED', reason: 'CALLEEHANGUP', duration: 5 });
@@ -97,7 +98,7 @@ describe('callout lifecycles', () => {
     });
     const d = await dice(callId);
     expect(suite.receiver.eventsFor(callId)).toEqual(['dice']);
-    expect(d.body).toMatchObject({ result: 'ANSWERED', reason: 'MANAGERHANGUP', duration: 3, to: { endpoint: '+14045005001' } });
+    expect(d.body).toMatchObject({ result: 'ANSWERED', reason: 'MANAGERHANGUP', duration: 3, to: { endpoint: '14045005001' } });
   });
 });
 
@@ -145,7 +146,7 @@ describe('SVAML execution', () => {
     const d = await dice(callId);
     expect(suite.receiver.eventsFor(callId)).toEqual(['ice', 'notify:recording_finished', 'notify:recording_available', 'dice']);
     expect(suite.receiver.forCall(callId)[2].body).toMatchObject({ event: 'notify', type: 'recording_available', destination: `s3://rec/${callId}-1.mp3` });
-    expect(d.body).toMatchObject({ result: 'ANSWERED', reason: 'MANAGERHANGUP', from: '+46701112233', to: { type: 'did', endpoint: '+15550100001' } });
+    expect(d.body).toMatchObject({ result: 'ANSWERED', reason: 'MANAGERHANGUP', from: '46701112233', to: { type: 'did', endpoint: '15550100001' } });
     expect((await simCall(callId)).history.map((h: { what: string }) => h.what)).toContain('unparked');
   });
 

@@ -164,7 +164,9 @@ export async function connectPstn(
     c.callbacks.ace = { kind: 'none' };
     c.callbacks.dice = false;
   }
-  const opts = { amd: action.amd?.enabled === true, dialTimeoutS: action.dialTimeout, dtmf: action.dtmf };
+  // Sinch takes "true" as well as true (the spec's own AMD example sends the string).
+  const amdEnabled: unknown = action.amd?.enabled;
+  const opts = { amd: amdEnabled === true || amdEnabled === 'true', dialTimeoutS: action.dialTimeout, dtmf: action.dtmf };
   const answered = await ring(ctx, s, number, opts, (doc) => runSvaml(ctx, s, doc, 'patch'));
   if (!answered) return;
   s.limitTo(action.maxDuration ?? c.details.maxDurationS);

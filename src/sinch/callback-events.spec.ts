@@ -3,6 +3,31 @@ import { CallbackParseError, parseCallbackEvent } from 'src/sinch/callback-event
 // Bodies are written as JSON text, as they arrive, so number literals such as .03 go through JSON.parse.
 const parse = (json: string) => parseCallbackEvent(JSON.parse(json));
 
+describe('parseCallbackEvent: numbers as Sinch writes them', () => {
+  it.each([
+    ['31639136121', '+31639136121'],
+    ['+31639136121', '+31639136121'],
+    ['private', 'private'],
+    ['sip:alice@example.com', 'sip:alice@example.com'],
+    ['', ''],
+    ['0701234567', '0701234567'],
+  ])('ICE cli %j is read as %j', (cli, expected) => {
+    const event = parse(JSON.stringify({ event: 'ice', callid: 'c', cli, to: { type: 'did', endpoint: '15550100001' }, domain: 'pstn' }));
+    expect(event).toMatchObject({ cli: expected, to: { endpoint: '+15550100001' } });
+  });
+
+  it('keeps an app caller\'s user id and non-PSTN destinations as sent', () => {
+    const event = parse('{"event":"ice","callid":"c","cli":"123456789","domain":"mxp","to":{"type":"username","endpoint":"123456789"}}');
+    expect(event).toMatchObject({ cli: '123456789', to: { type: 'username', endpoint: '123456789' } });
+  });
+
+  it('normalises the DiCE from and to.endpoint of type number', () => {
+    const event = parse('{"event":"dice","callid":"c","result":"ANSWERED","reason":"CALLEEHANGUP","from":"46701234567","to":{"type":"number","endpoint":"14045005001"}}');
+    expect(event).toMatchObject({ from: '+46701234567', to: { type: 'number', endpoint: '+14045005001' } });
+    expect(event.raw).toMatchObject({ from: '46701234567', to: { endpoint: '14045005001' } });
+  });
+});
+
 describe('parseCallbackEvent: spec examples', () => {
   it('parses the OpenAPI ICE example', () => {
     const body = `{
@@ -21,7 +46,8 @@ describe('parseCallbackEvent: spec examples', () => {
       timestamp: new Date('2022-03-21T13:13:59Z'),
       version: 1,
       userRate: { currency: 'USD', amount: '0.03' },
-      cli: '31639136121',
+      // Sinch writes the caller without the plus; parsed to E.164 (issue 13), the raw payload keeps it as sent.
+      cli: '+31639136121',
       to: { type: 'did', endpoint: '+3197121281500' },
       domain: 'pstn',
       applicationKey: '3b216e8d-e385-4ff9-ae80-5d11897006b0',
@@ -46,9 +72,10 @@ describe('parseCallbackEvent: spec examples', () => {
       result: 'FAILED',
       debit: { currency: 'USD', amount: '0' },
       userRate: { currency: 'USD', amount: '0.368' },
-      to: { type: 'did', endpoint: '3197121281500' },
-      from: '31639136121',
+      to: { type: 'did', endpoint: '+3197121281500' },
+      from: '+31639136121',
     });
+    expect(event.raw).toMatchObject({ to: { type: 'did', endpoint: '3197121281500' }, from: '31639136121' });
     expect(event).not.toHaveProperty('duration');
   });
 

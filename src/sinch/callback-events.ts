@@ -160,11 +160,28 @@ function timestamp(body: Json): Date | undefined {
   return date;
 }
 
+// Sinch writes PSTN numbers in callbacks as digits without the plus (ICE `cli`, DiCE `from` and `to.endpoint`;
+// the ICE `to` of type `did` keeps it). Matching, routing, do-not-call and caps work on E.164, so every number is
+// normalised here; anything else ("private", a username, a SIP URI) is kept as sent. `raw` keeps the payload.
+const PSTN_DIGITS = /^\+?[1-9]\d{6,14}$/;
+const PSTN_TYPES = new Set(['number', 'did', 'pstn']);
+
+export function callbackNumber(value: string): string {
+  return PSTN_DIGITS.test(value) ? (value.startsWith('+') ? value : `+${value}`) : value;
+}
+
 function destination(body: Json, field: string): CallbackDestination | undefined {
   const value = body[field];
   if (value === undefined || value === null) return undefined;
   if (!isRecord(value)) throw new CallbackParseError(`${field} must be an object`, field);
-  return { type: str(value, 'type', `${field}.`) ?? '', endpoint: str(value, 'endpoint', `${field}.`) ?? '' };
+  const type = str(value, 'type', `${field}.`) ?? '';
+  const endpoint = str(value, 'endpoint', `${field}.`) ?? '';
+  return { type, endpoint: PSTN_TYPES.has(type.toLowerCase()) ? callbackNumber(endpoint) : endpoint };
+}
+
+function number(body: Json, field: string): string | undefined {
+  const value = str(body, field);
+  return value === undefined ? undefined : callbackNumber(value);
 }
 
 function callHeaders(body: Json): CallHeader[] | undefined {
@@ -246,7 +263,8 @@ export function parseCallbackEvent(body: unknown): CallbackEvent {
         ...base(body),
         callResourceUrl: str(body, 'callResourceUrl'),
         userRate: money(body, 'userRate'),
-        cli: str(body, 'cli'),
+        // An app (mxp) caller's cli is a user id, which may be all digits: only PSTN callers' are numbers.
+        cli: str(body, 'domain')?.toLowerCase() === 'mxp' ? str(body, 'cli') : number(body, 'cli'),
         to: destination(body, 'to'),
         domain: str(body, 'domain'),
         originationType: str(body, 'originationType'),
@@ -268,7 +286,7 @@ export function parseCallbackEvent(body: unknown): CallbackEvent {
         debit: money(body, 'debit'),
         userRate: money(body, 'userRate'),
         to: destination(body, 'to'),
-        from: str(body, 'from'),
+        from: number(body, 'from'),
         callHeaders: callHeaders(body),
       });
     case 'pie':

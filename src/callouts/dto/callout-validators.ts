@@ -1,8 +1,9 @@
 import { registerDecorator, type ValidationArguments, type ValidationOptions } from 'class-validator';
 import { normalizePhoneNumber } from 'src/common/phone-number';
+import { isPoolCli, POOL_NAME } from 'src/callouts/caller-id-pools';
 
 // A number libphonenumber accepts as dialable (numbering-plan check), in international format.
-export function IsDialableNumber(options: ValidationOptions & { allowPrivate?: boolean } = {}) {
+export function IsDialableNumber(options: ValidationOptions & { allowPrivate?: boolean; allowPool?: boolean } = {}) {
   return (target: object, propertyName: string) =>
     registerDecorator({
       name: 'isDialableNumber',
@@ -10,12 +11,13 @@ export function IsDialableNumber(options: ValidationOptions & { allowPrivate?: b
       propertyName,
       options: {
         message: (args: ValidationArguments) =>
-          `${args.property} must be a valid phone number in international format, e.g. +46701234567${options.allowPrivate ? ', or "private"' : ''}`,
+          `${args.property} must be a valid phone number in international format, e.g. +46701234567${options.allowPrivate ? ', or "private"' : ''}${options.allowPool ? ', or { pool: "<caller-id pool>" }' : ''}`,
         ...options,
       },
       validator: {
         validate: (value: unknown) =>
-          typeof value === 'string' && ((options.allowPrivate && value === 'private') || normalizePhoneNumber(value) !== null),
+          (options.allowPool === true && isPoolCli(value) && POOL_NAME.test(value.pool)) ||
+          (typeof value === 'string' && ((options.allowPrivate && value === 'private') || normalizePhoneNumber(value) !== null)),
       },
     });
 }

@@ -1,3 +1,4 @@
+import type { PoolCli } from 'src/callouts/caller-id-pools';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import {
@@ -41,10 +42,10 @@ abstract class CalloutBaseDto {
   @IsDefined()
   destination: string;
 
-  @ApiPropertyOptional({ example: '+46701234000', description: 'Caller id shown to the callee, or "private"' })
+  @ApiPropertyOptional({ example: '+46701234000', description: 'Caller id shown to the callee, "private", or { pool: "sales" } (a number of that caller-id pool, local to the callee when it has one)' })
   @IsOptional()
-  @IsDialableNumber({ allowPrivate: true })
-  cli?: string;
+  @IsDialableNumber({ allowPrivate: true, allowPool: true })
+  cli?: string | PoolCli;
 
   @ApiPropertyOptional({ example: 'ww123#', description: 'DTMF sent when the callee answers: 0-9, # and w (a 500 ms pause)' })
   @IsOptional()

@@ -12,6 +12,8 @@ export interface AnswerContext {
   callId?: string;
   custom?: CallCustom;
   receivedAt: Date;
+  // Set by the handler that answers an inbound ICE: the route the call took, recorded on its call row.
+  route?: string;
 }
 
 // What a DiCE / Notify follow-up knows. Follow-ups run after the event is stored (and, for DiCE, after the call

@@ -1,0 +1,32 @@
+import { Injectable } from '@nestjs/common';
+import { AppError } from 'src/common/app-error';
+
+// `cli: { pool: "sales" }`: a caller id picked from a named pool of our numbers. The numbers feature owns the
+// pools and provides the pick here (callouts stays below the features that use it).
+export interface PoolCli {
+  pool: string;
+}
+
+export const POOL_NAME = /^[a-z0-9][a-z0-9_-]{0,63}$/;
+
+export function isPoolCli(value: unknown): value is PoolCli {
+  return typeof value === 'object' && value !== null && !Array.isArray(value) && Object.keys(value).length === 1 && typeof (value as PoolCli).pool === 'string';
+}
+
+export type PickCallerId = (pool: string, destination: string) => Promise<string>;
+
+@Injectable()
+export class CallerIdPoolResolver {
+  private pick?: PickCallerId;
+
+  provide(pick: PickCallerId): void {
+    this.pick = pick;
+  }
+
+  // A pool's number for this destination, or the cli as given.
+  async resolve<T extends { cli?: string | PoolCli; destination: string }>(dto: T): Promise<T & { cli?: string }> {
+    if (!isPoolCli(dto.cli)) return dto as T & { cli?: string };
+    if (!this.pick) throw new AppError('invalid', 'cli.pool: caller-id pools are not available', [{ field: 'cli.pool', rule: 'pools_unavailable', message: 'cli.pool: caller-id pools are not available' }]);
+    return { ...dto, cli: await this.pick(dto.cli.pool, dto.destination) };
+  }
+}

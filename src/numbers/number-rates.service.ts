@@ -1,0 +1,61 @@
+import { Injectable } from '@nestjs/common';
+import { InjectRepository } from '@nestjs/typeorm';
+import { Repository } from 'typeorm';
+import { normalizePhoneNumber } from 'src/common/phone-number';
+import { AppConfig } from 'src/config/app-config';
+import { SinchVoiceClient } from 'src/sinch/voice-client';
+import type { RateResponse } from './dto/numbers.response';
+import { NumberRate } from './number-rate.entity';
+import { RouteClock } from './routing/route-clock';
+import { sinchFailure } from './sinch-failure';
+
+// What a number costs per minute, its country and type: Sinch's queryNumber, cached per number in Postgres for
+// NUMBERS_RATE_TTL_H so every process (and the cost estimates) reads it without asking Sinch each time.
+@Injectable()
+export class NumberRates {
+  constructor(
+    @InjectRepository(NumberRate) private readonly rates: Repository<NumberRate>,
+    private readonly client: SinchVoiceClient,
+    private readonly config: AppConfig,
+    private readonly clock: RouteClock,
+  ) {}
+
+  async get(input: string, options: { refresh?: boolean } = {}): Promise<RateResponse> {
+    const number = normalizePhoneNumber(input)?.e164 ?? input;
+    const now = this.clock.now();
+    if (!options.refresh) {
+      const cached = await this.rates.findOneBy({ number });
+      if (cached && cached.expiresAt > now) return toResponse(cached, true);
+    }
+    let answer;
+    try {
+      answer = await this.client.queryNumber(number);
+    } catch (error) {
+      throw sinchFailure(error, 'number', `Sinch could not tell the rate of ${number}`);
+    }
+    const row: NumberRate = {
+      number,
+      country: answer.countryId && /^[A-Z]{2}$/.test(answer.countryId) ? answer.countryId : null,
+      numberType: answer.numberType ?? null,
+      rateAmount: answer.rate?.amount ?? null,
+      rateCurrency: answer.rate?.currency ?? null,
+      fetchedAt: now,
+      expiresAt: new Date(now.getTime() + this.config.numbers.rateTtlH * 3600_000),
+    };
+    await this.rates.upsert(row, ['number']);
+    // Read back: the amount as the numeric column keeps it, the same string a cached answer gives.
+    return toResponse(await this.rates.findOneByOrFail({ number }), false);
+  }
+}
+
+function toResponse(row: NumberRate, cached: boolean): RateResponse {
+  return {
+    number: row.number,
+    country: row.country,
+    numberType: row.numberType,
+    rate: row.rateAmount !== null && row.rateCurrency !== null ? { amount: row.rateAmount, currency: row.rateCurrency } : null,
+    fetchedAt: row.fetchedAt.toISOString(),
+    expiresAt: row.expiresAt.toISOString(),
+    cached,
+  };
+}

@@ -1,0 +1,29 @@
+import { Processor, WorkerHost } from '@nestjs/bullmq';
+import { Logger } from '@nestjs/common';
+import type { Job } from 'bullmq';
+import { runJob, type JobHandlers } from 'src/jobs/job-declaration';
+import { NUMBERS_JOBS } from './numbers.jobs';
+import { NumbersSync } from './numbers-sync.service';
+
+@Processor(NUMBERS_JOBS.queue, { concurrency: 1 })
+export class NumbersSyncProcessor extends WorkerHost {
+  private readonly logger = new Logger('NumbersSync');
+
+  readonly jobHandlers: JobHandlers<typeof NUMBERS_JOBS> = {
+    sync: async () => {
+      const report = await this.sync.sync();
+      return { added: report.added.length, released: report.released.length, returned: report.returned.length, reassigned: report.reassigned.length };
+    },
+  };
+
+  constructor(private readonly sync: NumbersSync) {
+    super();
+  }
+
+  async process(job: Job): Promise<unknown> {
+    const started = Date.now();
+    const result = await runJob(this.jobHandlers, job);
+    this.logger.debug({ job: job.name, ms: Date.now() - started, ...(result as object) }, 'Numbers job done');
+    return result;
+  }
+}
