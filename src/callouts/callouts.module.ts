@@ -1,16 +1,15 @@
 import { BullModule, Processor } from '@nestjs/bullmq';
 import { DynamicModule, Module } from '@nestjs/common';
-import { TypeOrmModule } from '@nestjs/typeorm';
 import { AuthModule } from 'src/auth/auth.module';
 import { CallsModule } from 'src/calls/calls.module';
+import { IdempotencyModule } from 'src/common/idempotency/idempotency.module';
 import { QUEUES } from 'src/common/queues';
+import { ComplianceModule } from 'src/compliance/compliance.module';
 import { AppConfig } from 'src/config/app-config';
 import { CalloutMetrics } from './callout-metrics';
 import { CalloutRecordingHandler } from './callout-recording.handler';
 import { CalloutsController } from './callouts.controller';
 import { CalloutsService } from './callouts.service';
-import { IdempotencyKey } from './idempotency/idempotency-key.entity';
-import { IdempotencyService } from './idempotency/idempotency.service';
 import { CalloutDialer } from './queue/callout-dialer';
 import { CalloutQueue } from './queue/callout-queue';
 import { CalloutSweeper } from './queue/callout-sweeper';
@@ -18,8 +17,7 @@ import { calloutWorkerOptions, CalloutsProcessor } from './queue/callouts.proces
 import { QueueDashboard } from './queue-dashboard';
 
 // Callouts: the admin API, the paced `callouts` queue and its worker, the sweep, the queue dashboard.
-// Global so other features inject CalloutQueue (to hand over the calls they create) and IdempotencyService (for
-// their own money-spending POSTs, such as campaign start).
+// Global so other features inject CalloutQueue (to hand over the calls they create).
 @Module({})
 export class CalloutsModule {
   static forRoot(config: AppConfig): DynamicModule {
@@ -31,7 +29,7 @@ export class CalloutsModule {
     return {
       module: CalloutsModule,
       global: true,
-      imports: [BullModule.registerQueue({ name: QUEUES.callouts }), TypeOrmModule.forFeature([IdempotencyKey]), CallsModule, AuthModule],
+      imports: [BullModule.registerQueue({ name: QUEUES.callouts }), IdempotencyModule, ComplianceModule, CallsModule, AuthModule],
       controllers: [CalloutsController],
       providers: [
         CalloutsService,
@@ -39,12 +37,11 @@ export class CalloutsModule {
         CalloutDialer,
         CalloutSweeper,
         CalloutMetrics,
-        IdempotencyService,
         CalloutRecordingHandler,
         QueueDashboard,
         ConfiguredCalloutsProcessor,
       ],
-      exports: [CalloutQueue, CalloutsService, IdempotencyService],
+      exports: [CalloutQueue, CalloutsService],
     };
   }
 }

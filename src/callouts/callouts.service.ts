@@ -5,7 +5,7 @@ import { CalloutMetrics } from './callout-metrics';
 import { planCallout } from './callout-request';
 import type { CalloutResponse } from './dto/callout.response';
 import type { CreateCalloutDto } from './dto/create-callout.dto';
-import { IdempotencyService } from './idempotency/idempotency.service';
+import { IdempotencyService } from 'src/common/idempotency/idempotency.service';
 import { CalloutQueue } from './queue/callout-queue';
 import { toStoredCallout } from './stored-callout';
 

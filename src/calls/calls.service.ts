@@ -71,6 +71,16 @@ export class CallsService {
     return this.calls.findOneBy({ id });
   }
 
+  // Calls to a number created since `since` (and before `until`, when given): the frequency cap's count. `until`
+  // lets a queued call leave out itself and the calls asked for after it.
+  async countRecentCallsTo(toNumber: string, since: Date, until?: Date): Promise<number> {
+    const rows: { n: number }[] = await this.dataSource.query(
+      'SELECT count(*)::int AS n FROM calls WHERE to_number = $1 AND created_at > $2 AND ($3::timestamptz IS NULL OR created_at < $3)',
+      [toNumber, since, until ?? null],
+    );
+    return rows[0]?.n ?? 0;
+  }
+
   findBySinchCallId(sinchCallId: string): Promise<Call | null> {
     return this.calls.findOneBy({ sinchCallId });
   }

@@ -19,7 +19,8 @@ import {
 import type { CallCustomExtra } from 'src/calls/call-custom';
 import { SVAML_LIMITS } from 'src/sinch/svaml/svaml.rules';
 import { MUSIC_ON_HOLD, type MusicOnHold, type Svaml } from 'src/sinch/svaml/svaml.types';
-import { IsDialableNumber, IsFlatRecord } from './callout-validators';
+import { IsDialableNumber } from 'src/common/phone-number.validator';
+import { IsFlatRecord } from './callout-validators';
 
 export const CALLOUT_TYPES = ['tts', 'conference', 'custom'] as const;
 export type CalloutType = (typeof CALLOUT_TYPES)[number];
