@@ -1,11 +1,12 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { CallsService } from 'src/calls/calls.service';
 import { AppError } from 'src/common/app-error';
+import { IdempotencyService } from 'src/common/idempotency/idempotency.service';
+import { ComplianceService } from 'src/compliance/compliance.service';
 import { CalloutMetrics } from './callout-metrics';
 import { planCallout } from './callout-request';
 import type { CalloutResponse } from './dto/callout.response';
 import type { CreateCalloutDto } from './dto/create-callout.dto';
-import { IdempotencyService } from 'src/common/idempotency/idempotency.service';
 import { CalloutQueue } from './queue/callout-queue';
 import { toStoredCallout } from './stored-callout';
 
@@ -20,6 +21,7 @@ export class CalloutsService {
     private readonly idempotency: IdempotencyService,
     private readonly queue: CalloutQueue,
     private readonly metrics: CalloutMetrics,
+    private readonly compliance: ComplianceService,
   ) {}
 
   // Validated against every Sinch limit first; then the call row (and the idempotency key, when given) commit
@@ -31,6 +33,8 @@ export class CalloutsService {
     const { plan } = planned;
 
     const { response, replayed } = await this.idempotency.run(IDEMPOTENCY_SCOPE, idempotencyKey, dto, async (manager) => {
+      // Inside the idempotent unit: a refusal stores nothing (not even the key), a replay answers what was answered.
+      await this.compliance.assertCallable(plan.toNumber, 'destination');
       const call = await this.calls.createOutbound(
         {
           kind: plan.kind,
