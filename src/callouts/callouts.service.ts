@@ -34,7 +34,7 @@ export class CalloutsService {
 
     const { response, replayed } = await this.idempotency.run(IDEMPOTENCY_SCOPE, idempotencyKey, dto, async (manager) => {
       // Inside the idempotent unit: a refusal stores nothing (not even the key), a replay answers what was answered.
-      await this.compliance.assertCallable(plan.toNumber, 'destination');
+      await this.compliance.assertCallable(plan.toNumber, 'destination', { manager });
       const call = await this.calls.createOutbound(
         {
           kind: plan.kind,

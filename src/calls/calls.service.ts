@@ -72,9 +72,11 @@ export class CallsService {
   }
 
   // Calls to a number created since `since` (and before `until`, when given): the frequency cap's count. `until`
-  // lets a queued call leave out itself and the calls asked for after it.
-  async countRecentCallsTo(toNumber: string, since: Date, until?: Date): Promise<number> {
-    const rows: { n: number }[] = await this.dataSource.query(
+  // lets a queued call leave out itself and the calls asked for after it; `manager` reads inside the caller's
+  // transaction (a second pool connection per request would starve the pool under load).
+  async countRecentCallsTo(toNumber: string, since: Date, options: { until?: Date; manager?: EntityManager } = {}): Promise<number> {
+    const until = options.until;
+    const rows: { n: number }[] = await (options.manager ?? this.dataSource).query(
       'SELECT count(*)::int AS n FROM calls WHERE to_number = $1 AND created_at > $2 AND ($3::timestamptz IS NULL OR created_at < $3)',
       [toNumber, since, until ?? null],
     );

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource } from 'typeorm';
+import { DataSource, EntityManager } from 'typeorm';
 import { CallsService } from 'src/calls/calls.service';
 import { AppError } from 'src/common/app-error';
 import { AppConfig } from 'src/config/app-config';
@@ -20,6 +20,8 @@ export interface ComplianceCheckOptions {
   // For a call already queued: its creation time. The call is itself one of the calls to the number, so only
   // the calls asked for before it count towards the frequency cap.
   queuedAt?: Date;
+  // Read inside the caller's transaction.
+  manager?: EntityManager;
 }
 
 export interface FrequencyCap {
@@ -46,7 +48,7 @@ export class ComplianceService {
   // null when the number (E.164) may be called now.
   async check(e164: string, options: ComplianceCheckOptions = {}): Promise<ComplianceRefusal | null> {
     const campaignId = options.campaignId ?? null;
-    const rows: { global: boolean; campaign: boolean }[] = await this.dataSource.query(
+    const rows: { global: boolean; campaign: boolean }[] = await (options.manager ?? this.dataSource).query(
       `SELECT ${dncGlobalSql('$1')} AS global, ($2::uuid IS NOT NULL AND ${dncCampaignSql('$1', '$2')}) AS campaign`,
       [e164, campaignId],
     );
@@ -55,7 +57,7 @@ export class ComplianceService {
 
     const cap = this.frequencyCap();
     const since = new Date(Date.now() - cap.windowS * 1000);
-    const recent = await this.calls.countRecentCallsTo(e164, since, options.queuedAt);
+    const recent = await this.calls.countRecentCallsTo(e164, since, { until: options.queuedAt, manager: options.manager });
     if (recent >= cap.calls) {
       return {
         rule: 'frequency_cap',
