@@ -1,6 +1,7 @@
 import { DataSource } from 'typeorm';
 import { CalloutQueue } from 'src/callouts/queue/callout-queue';
 import { toStoredCallout } from 'src/callouts/stored-callout';
+import { SQL_FINAL_STATES } from 'src/calls/call-state';
 import { CallsService } from 'src/calls/calls.service';
 import { EMBEDDED_SIMULATOR } from 'src/sinch/sinch.module';
 import type { SinchSimulator } from 'src/simulator/simulator.types';
@@ -52,6 +53,10 @@ describe('compliance for callouts (e2e)', () => {
   });
 
   afterAll(async () => {
+    // The calls placed here (all to +141555570xx) end first, so nothing is in flight when the app closes.
+    const inFlight = async () =>
+      Number((await db.query(`SELECT count(*)::int AS n FROM calls WHERE to_number LIKE '+141555570%' AND state NOT IN (${SQL_FINAL_STATES})`))[0].n);
+    if (db) await waitFor(async () => (await inFlight()) === 0, 30_000, () => 'calls still in flight');
     await t?.close();
   });
 
