@@ -5,6 +5,7 @@ import { CallbacksModule } from './callbacks/callbacks.module';
 import { CalloutsModule } from './callouts/callouts.module';
 import { CallsModule } from './calls/calls.module';
 import { CampaignsModule } from './campaigns/campaigns.module';
+import { ComplianceModule } from './compliance/compliance.module';
 import { AllExceptionsFilter } from './common/all-exceptions.filter';
 import { LoggerModule } from './common/logger.module';
 import { createValidationPipe } from './common/validation';
@@ -38,6 +39,7 @@ export class AppModule {
         CallsModule,
         CalloutsModule.forRoot(config),
         CallbacksModule,
+        ComplianceModule,
         CampaignsModule,
         NumbersModule,
       ],

@@ -46,8 +46,10 @@ describe('callouts (e2e)', () => {
     }, timeoutMs, () => `call ${id} not finalised by a DiCE`);
 
   beforeAll(async () => {
-    // A 1 s sweep so a call left without a job is picked up within the test.
+    // A 1 s sweep so a call left without a job is picked up within the test. These tests call the same numbers
+    // many times: the frequency cap (its own spec: compliance.e2e-spec.ts) is set out of their way.
     t = await createTestApp({
+      FREQUENCY_CAP_CALLS: '1000',
       CALLOUT_RETRY_BASE_MS: '100',
       SINCH_CALLOUTS_PER_SECOND: '10',
       SINCH_REQUEST_TIMEOUT_MS: '1500',

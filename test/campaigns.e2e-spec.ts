@@ -136,16 +136,19 @@ describe('campaigns dialling (e2e)', () => {
     );
     const [spend] = await db.query(`SELECT sum(debit_amount)::text AS amount FROM calls WHERE campaign_id = $1`, [c.id]);
     const [talk] = await db.query(`SELECT avg(duration_s) AS avg FROM calls WHERE campaign_id = $1 AND state = 'completed' AND duration_s > 0`, [c.id]);
-    // The call to the number listed mid-run ended busy, or was withdrawn before dialling (failed, never placed).
-    const [listedCall] = await db.query('SELECT state, sinch_call_id FROM calls WHERE to_number = $1', [listedDuring]);
+    // The call to the number listed mid-run ended busy, or was withdrawn before dialling (failed, never placed), or
+    // was refused by the callouts worker's compliance re-check when that saw the listing first (failed, never placed,
+    // settled as a failed attempt).
+    const [listedCall] = await db.query('SELECT state, sinch_call_id, error_message FROM calls WHERE to_number = $1', [listedDuring]);
     expect(listedCall.state === 'busy' || (listedCall.state === 'failed' && listedCall.sinch_call_id === null)).toBe(true);
+    const refused = listedCall.error_message === 'Not dialled (do_not_call): the number is on the global do-not-call list';
     const callCount = 100 + 39 * 3 + 1 + 40 * 2 + 30 * 2 + 30 * 2;
     expect(stats.calls).toMatchObject({ total: callCount, inFlight: 0, byState });
     const expected: Record<string, number> = { completed: 160, busy: 117, no_answer: 80, failed: 60 };
     expected[listedCall.state] += 1;
     expect(byState).toEqual(expected);
     expect(stats.contacts.byStatus).toEqual({ completed: 130, exhausted: 79, failed: 30, dnc: 3 });
-    expect(stats.attempts.byOutcome).toMatchObject({ answered: 100, machine: 60, no_answer: 80, failed: 60 });
+    expect(stats.attempts.byOutcome).toMatchObject({ answered: 100, machine: 60, no_answer: 80, failed: 60 + (refused ? 1 : 0) });
     expect(stats.attempts.total).toBe(callCount);
     expect(stats.answerRate).toBeCloseTo(160 / (callCount - (listedCall.sinch_call_id === null ? 1 : 0)), 3);
     expect(stats.machineRate).toBeCloseTo(60 / 160, 3);

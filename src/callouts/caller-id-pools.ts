@@ -1,3 +1,4 @@
+import type { AlternativeForm } from 'src/common/phone-number.validator';
 import { Injectable } from '@nestjs/common';
 import { AppError } from 'src/common/app-error';
 
@@ -12,6 +13,9 @@ export const POOL_NAME = /^[a-z0-9][a-z0-9_-]{0,63}$/;
 export function isPoolCli(value: unknown): value is PoolCli {
   return typeof value === 'object' && value !== null && !Array.isArray(value) && Object.keys(value).length === 1 && typeof (value as PoolCli).pool === 'string';
 }
+
+// `cli: { pool: "sales" }`: the form IsDialableNumber accepts beside a number on callouts' caller id.
+export const POOL_CLI: AlternativeForm = { test: (value) => isPoolCli(value) && POOL_NAME.test(value.pool), description: '{ pool: "<caller-id pool>" }' };
 
 export type PickCallerId = (pool: string, destination: string) => Promise<string>;
 

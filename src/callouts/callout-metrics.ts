@@ -28,7 +28,7 @@ export class CalloutMetrics {
     this.placed = new Counter({ name: 'callouts_placed_total', help: 'Callouts Sinch accepted', labelNames: ['type'], registers });
     this.failed = new Counter({
       name: 'callouts_failed_total',
-      help: 'Callouts failed, by Sinch errorCode (none: no code) and reason (rejected, exhausted, in_doubt_expired)',
+      help: 'Callouts failed, by Sinch errorCode (none: no code) and reason (rejected, exhausted, refused by compliance, in_doubt_expired)',
       labelNames: ['error_code', 'reason'],
       registers,
     });
@@ -81,7 +81,7 @@ export class CalloutMetrics {
     while (this.sentAt.length > 0 && this.sentAt[0] < now - RATE_WINDOW_MS) this.sentAt.shift();
   }
 
-  recordFailed(errorCode: number | null, reason: 'rejected' | 'exhausted' | 'in_doubt_expired'): void {
+  recordFailed(errorCode: number | null, reason: 'rejected' | 'exhausted' | 'refused' | 'in_doubt_expired'): void {
     this.failed.inc({ error_code: errorCode === null ? 'none' : String(errorCode), reason });
   }
 }

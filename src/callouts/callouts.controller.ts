@@ -6,7 +6,7 @@ import { CalloutsService } from './callouts.service';
 import { CalloutResponse } from './dto/callout.response';
 import { ConferenceCalloutDto, CustomCalloutDto, TtsCalloutDto, type CreateCalloutDto } from './dto/create-callout.dto';
 import { CreateCalloutPipe } from './dto/create-callout.pipe';
-import { IDEMPOTENCY_HEADER } from './idempotency/idempotency.service';
+import { IDEMPOTENCY_HEADER } from 'src/common/idempotency/idempotency.service';
 
 @AdminController('callouts', 'callouts')
 @ApiExtraModels(TtsCalloutDto, ConferenceCalloutDto, CustomCalloutDto)

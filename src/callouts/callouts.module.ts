@@ -1,9 +1,10 @@
 import { BullModule, Processor } from '@nestjs/bullmq';
 import { DynamicModule, Module } from '@nestjs/common';
-import { TypeOrmModule } from '@nestjs/typeorm';
 import { AuthModule } from 'src/auth/auth.module';
 import { CallsModule } from 'src/calls/calls.module';
 import { CALLOUT_JOBS } from 'src/callouts/callout.jobs';
+import { IdempotencyModule } from 'src/common/idempotency/idempotency.module';
+import { ComplianceModule } from 'src/compliance/compliance.module';
 import { AppConfig } from 'src/config/app-config';
 import { JobsModule } from 'src/jobs/jobs.module';
 import { CallerIdPoolResolver } from './caller-id-pools';
@@ -11,17 +12,14 @@ import { CalloutMetrics } from './callout-metrics';
 import { CalloutRecordingHandler } from './callout-recording.handler';
 import { CalloutsController } from './callouts.controller';
 import { CalloutsService } from './callouts.service';
-import { IdempotencyKey } from './idempotency/idempotency-key.entity';
-import { IdempotencyService } from './idempotency/idempotency.service';
 import { CalloutDialer } from './queue/callout-dialer';
 import { CalloutJobs } from './queue/callout-jobs.service';
 import { CalloutSweeper } from './queue/callout-sweeper';
 import { calloutWorkerOptions, CalloutsProcessor } from './queue/callouts.processor';
 import { JobsDashboard } from './jobs-dashboard';
 
-// Callouts: the admin API, the paced `callouts` jobs and their worker, the sweep, the jobs dashboard.
-// Global so other features inject CalloutJobs (to hand over the calls they create) and IdempotencyService (for
-// their own money-spending POSTs, such as campaign start).
+// Callouts: the admin API, the one public way to place a call (CalloutsService.place), the paced `callouts` jobs
+// and their worker, the sweep, the jobs dashboard. Global so other features inject CalloutsService.
 @Module({})
 export class CalloutsModule {
   static forRoot(config: AppConfig): DynamicModule {
@@ -33,7 +31,7 @@ export class CalloutsModule {
     return {
       module: CalloutsModule,
       global: true,
-      imports: [BullModule.registerQueue({ name: CALLOUT_JOBS.queue }), JobsModule, TypeOrmModule.forFeature([IdempotencyKey]), CallsModule, AuthModule],
+      imports: [BullModule.registerQueue({ name: CALLOUT_JOBS.queue }), JobsModule, IdempotencyModule, ComplianceModule, CallsModule, AuthModule],
       controllers: [CalloutsController],
       providers: [
         CalloutsService,
@@ -42,12 +40,11 @@ export class CalloutsModule {
         CalloutDialer,
         CalloutSweeper,
         CalloutMetrics,
-        IdempotencyService,
         CalloutRecordingHandler,
         JobsDashboard,
         ConfiguredCalloutsProcessor,
       ],
-      exports: [CalloutJobs, CalloutsService, IdempotencyService, CallerIdPoolResolver],
+      exports: [CalloutJobs, CalloutsService, CallerIdPoolResolver],
     };
   }
 }

@@ -6,11 +6,12 @@ import { CallsService, type NewCall } from 'src/calls/calls.service';
 import { AppError, type FieldProblem } from 'src/common/app-error';
 import { withDeadline } from 'src/common/deadline';
 import { CallerIdPoolResolver } from './caller-id-pools';
+import { IdempotencyService } from 'src/common/idempotency/idempotency.service';
+import { ComplianceService } from 'src/compliance/compliance.service';
 import { CalloutMetrics } from './callout-metrics';
 import { calloutViolations, planCallout } from './callout-request';
 import type { CalloutResponse } from './dto/callout.response';
 import type { CreateCalloutDto } from './dto/create-callout.dto';
-import { IdempotencyService } from './idempotency/idempotency.service';
 import { CalloutJobs } from './queue/callout-jobs.service';
 import { CALL_KIND_OF, toStoredCallout, type SinchCallout } from './stored-callout';
 
@@ -60,6 +61,7 @@ export class CalloutsService implements EntitySubscriberInterface {
     private readonly queue: CalloutJobs,
     private readonly metrics: CalloutMetrics,
     private readonly pools: CallerIdPoolResolver,
+    private readonly compliance: ComplianceService,
     @InjectDataSource() dataSource: DataSource,
   ) {
     // A transaction subscriber: TypeORM calls afterTransactionCommit / afterTransactionRollback for every transaction.
@@ -123,6 +125,8 @@ export class CalloutsService implements EntitySubscriberInterface {
     const { plan } = planned;
 
     const { response, replayed } = await this.idempotency.run(IDEMPOTENCY_SCOPE, idempotencyKey, dto, async (manager) => {
+      // Inside the idempotent unit: a refusal stores nothing (not even the key), a replay answers what was answered.
+      await this.compliance.assertCallable(plan.toNumber, 'destination', { manager });
       const [call] = await this.place(
         manager,
         [

@@ -145,28 +145,15 @@ export class CallsQueryService {
     return qb.orderBy('e.received_at', 'ASC').addOrderBy('e.id', 'ASC').limit(TIMELINE_LIMIT).getMany();
   }
 
-  // Calls placed to a number since a moment, from every feature (the frequency cap's count).
-  async countRecentCallsTo(number: string, since: Date, manager?: EntityManager): Promise<number> {
-    const rows: { n: number }[] = await (manager ?? this.calls.manager).query(
-      'SELECT count(*)::int AS n FROM calls WHERE to_number = $1 AND created_at > $2',
-      [number, since],
+  // Calls to a number created since `since` (and before `until`, when given): the frequency cap's count. `until`
+  // lets a queued call leave out itself and the calls asked for after it; `manager` reads inside the caller's
+  // transaction (a second pool connection per request would starve the pool under load).
+  async countRecentCallsTo(toNumber: string, since: Date, options: { until?: Date; manager?: EntityManager } = {}): Promise<number> {
+    const until = options.until;
+    const rows: { n: number }[] = await (options.manager ?? this.calls.manager).query(
+      'SELECT count(*)::int AS n FROM calls WHERE to_number = $1 AND created_at > $2 AND ($3::timestamptz IS NULL OR created_at < $3)',
+      [toNumber, since, until ?? null],
     );
     return rows[0]?.n ?? 0;
-  }
-
-  // For each number, when its calls since a moment were placed, newest first, at most `limit` each: the frequency
-  // cap's answer for a batch (is the number capped, and when does its oldest counted call leave the window).
-  async recentCallTimesTo(numbers: readonly string[], since: Date, limit: number, manager?: EntityManager): Promise<Map<string, Date[]>> {
-    const times = new Map<string, Date[]>(numbers.map((n) => [n, []]));
-    if (numbers.length === 0 || limit <= 0) return times;
-    const rows: { number: string; created_at: Date }[] = await (manager ?? this.calls.manager).query(
-      `SELECT p.number, k.created_at FROM unnest($1::text[]) AS p(number)
-       CROSS JOIN LATERAL (SELECT created_at FROM calls WHERE to_number = p.number AND created_at > $2
-                           ORDER BY created_at DESC LIMIT $3) k
-       ORDER BY p.number, k.created_at DESC`,
-      [[...new Set(numbers)], since, limit],
-    );
-    for (const r of rows) times.get(r.number)?.push(r.created_at);
-    return times;
   }
 }

@@ -2,7 +2,7 @@ import { Body, Get, Headers, HttpCode, HttpStatus, Param, Patch, Post, Query, Re
 import { ApiConflictResponse, ApiCreatedResponse, ApiHeader, ApiNotFoundResponse, ApiOkResponse } from '@nestjs/swagger';
 import type { AuthenticatedRequest } from 'src/auth/api-key.guard';
 import { AdminController, Roles } from 'src/auth/auth.decorators';
-import { IDEMPOTENCY_HEADER } from 'src/callouts/idempotency/idempotency.service';
+import { IDEMPOTENCY_HEADER } from 'src/common/idempotency/idempotency.service';
 import { uuidParam } from 'src/common/validation';
 import { CampaignsService } from './campaigns.service';
 import { CampaignResponse } from './dto/campaign.response';

@@ -1,7 +1,10 @@
 import { BullModule } from '@nestjs/bullmq';
-import { Module } from '@nestjs/common';
+import { Module, OnModuleInit } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { CallsModule } from 'src/calls/calls.module';
+import { IdempotencyModule } from 'src/common/idempotency/idempotency.module';
+import { ComplianceModule } from 'src/compliance/compliance.module';
+import { DncAdmin } from 'src/compliance/dnc-admin.service';
 import { CampaignAttempt } from './campaign-attempt.entity';
 import { CampaignContact } from './campaign-contact.entity';
 import { Campaign } from './campaign.entity';
@@ -23,23 +26,20 @@ import { DIALER_JOBS } from './dialer/dialer.jobs';
 import { DialerProcessor } from './dialer/dialer.processor';
 import { DialerRepository } from './dialer/dialer.repository';
 import { DialerService } from './dialer/dialer.service';
-import { DncAdmin } from './dnc/dnc-admin.service';
-import { DncAudit } from './dnc/dnc-audit.entity';
-import { DncEntry } from './dnc/dnc-entry.entity';
-import { DncController } from './dnc/dnc.controller';
-import { DncService } from './dnc/dnc.service';
 import { CampaignStatsService } from './stats/campaign-stats.service';
 
-// Outbound campaigns: settings and lifecycle, contact import, do-not-call lists, the dialer (a BullMQ job
+// Outbound campaigns: settings and lifecycle, contact import, the dialer (a BullMQ job
 // scheduler, worker roles only) and the campaign's part of the webhook (ACE / PIE answers, DiCE settlement).
 // Calls are placed through CalloutsService.place (global CalloutsModule), which validates, stores and queues them.
 @Module({
   imports: [
-    TypeOrmModule.forFeature([Campaign, CampaignContact, CampaignAttempt, DncEntry, DncAudit]),
+    TypeOrmModule.forFeature([Campaign, CampaignContact, CampaignAttempt]),
     BullModule.registerQueue({ name: DIALER_JOBS.queue }),
     CallsModule,
+    ComplianceModule,
+    IdempotencyModule,
   ],
-  controllers: [CampaignsController, ContactsController, DncController],
+  controllers: [CampaignsController, ContactsController],
   providers: [
     CampaignsService,
     CampaignCallsReader,
@@ -49,8 +49,6 @@ import { CampaignStatsService } from './stats/campaign-stats.service';
     ContactsRepository,
     ContactsQueryService,
     CsvBodyParser,
-    DncService,
-    DncAdmin,
     CallWithdrawal,
     AttemptSettler,
     CampaignPauser,
@@ -60,6 +58,16 @@ import { CampaignStatsService } from './stats/campaign-stats.service';
     DialerProcessor,
     CampaignCallHandler,
   ],
-  exports: [DncService, CampaignsService],
+  exports: [CampaignsService],
 })
-export class CampaignsModule {}
+export class CampaignsModule implements OnModuleInit {
+  constructor(
+    private readonly dncAdmin: DncAdmin,
+    private readonly withdrawal: CallWithdrawal,
+  ) {}
+
+  // A number put on a do-not-call list through the API: its campaign calls queued but not dialled are taken back.
+  onModuleInit(): void {
+    this.dncAdmin.onNumberBlocked((phone, campaignId) => this.withdrawal.withdrawNumber(phone, campaignId));
+  }
+}

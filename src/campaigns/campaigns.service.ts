@@ -8,7 +8,7 @@ import { Campaign } from './campaign.entity';
 import { canTransition, EDITABLE_STATUSES, transitionError, TRANSITIONS, type CampaignAction } from './campaign-lifecycle';
 import { settingsFromCreate, settingsFromUpdate, type CampaignSettings, type SettingsResult } from './campaign-settings';
 import { CampaignCallsReader } from './campaign-calls.reader';
-import { IdempotencyService } from 'src/callouts/idempotency/idempotency.service';
+import { IdempotencyService } from 'src/common/idempotency/idempotency.service';
 import { CallWithdrawal } from './dialer/call-withdrawal';
 import { CampaignScripts } from './dialer/campaign-scripts';
 import { toCampaignResponse, type CampaignResponse } from './dto/campaign.response';

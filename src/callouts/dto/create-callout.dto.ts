@@ -1,4 +1,4 @@
-import type { PoolCli } from 'src/callouts/caller-id-pools';
+import { POOL_CLI, type PoolCli } from 'src/callouts/caller-id-pools';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import {
@@ -20,7 +20,8 @@ import {
 import type { CallCustomExtra } from 'src/calls/call-custom';
 import { SVAML_LIMITS } from 'src/sinch/svaml/svaml.rules';
 import { MUSIC_ON_HOLD, type MusicOnHold, type Svaml } from 'src/sinch/svaml/svaml.types';
-import { IsDialableNumber, IsFlatRecord } from './callout-validators';
+import { IsDialableNumber } from 'src/common/phone-number.validator';
+import { IsFlatRecord } from './callout-validators';
 
 export const CALLOUT_TYPES = ['tts', 'conference', 'custom'] as const;
 export type CalloutType = (typeof CALLOUT_TYPES)[number];
@@ -44,7 +45,7 @@ abstract class CalloutBaseDto {
 
   @ApiPropertyOptional({ example: '+46701234000', description: 'Caller id shown to the callee, "private", or { pool: "sales" } (a number of that caller-id pool, local to the callee when it has one)' })
   @IsOptional()
-  @IsDialableNumber({ allowPrivate: true, allowPool: true })
+  @IsDialableNumber({ allowPrivate: true, orElse: POOL_CLI })
   cli?: string | PoolCli;
 
   @ApiPropertyOptional({ example: 'ww123#', description: 'DTMF sent when the callee answers: 0-9, # and w (a 500 ms pause)' })

@@ -4,6 +4,7 @@ import type { CallsService } from 'src/calls/calls.service';
 import { loadConfig } from 'src/config/load-config';
 import { classifyHttpError, classifyTransportError } from 'src/sinch/sinch-errors';
 import type { SinchVoiceClient } from 'src/sinch/voice-client';
+import type { ComplianceRefusal, ComplianceService } from 'src/compliance/compliance.service';
 import { CalloutMetrics } from 'src/callouts/callout-metrics';
 import type { Metrics } from 'src/metrics/metrics';
 import { toStoredCallout } from 'src/callouts/stored-callout';
@@ -20,6 +21,9 @@ function setup(call: Partial<Call>, send: () => Promise<{ callId: string }>) {
     sinchCallId: null,
     dialStartedAt: null,
     dialAttempts: 0,
+    toNumber: '+14155550100',
+    campaignId: null,
+    createdAt: new Date('2026-01-01T10:00:00Z'),
     request: toStoredCallout({ method: 'ttsCallout', request: { destination: { type: 'number', endpoint: '+14155550100' }, text: 'Hi', enableDice: true } }, { orderId: 'A-1' }),
     ...call,
   } as Call;
@@ -34,8 +38,9 @@ function setup(call: Partial<Call>, send: () => Promise<{ callId: string }>) {
   const sinch = { ttsCallout: jest.fn(send), conferenceCallout: jest.fn(send), customCallout: jest.fn(send) };
   const metrics = new CalloutMetrics({ registry: new Registry() } as Metrics, { getJobCounts: async () => ({}) } as never);
   const config = loadConfig({ CALLOUT_MAX_ATTEMPTS: '3', CALLOUT_RETRY_BASE_MS: '1000' });
-  const dialer = new CalloutDialer(calls as unknown as CallsService, sinch as unknown as SinchVoiceClient, config, metrics);
-  return { dialer, calls, sinch };
+  const compliance = { check: jest.fn(async (): Promise<ComplianceRefusal | null> => null) };
+  const dialer = new CalloutDialer(calls as unknown as CallsService, sinch as unknown as SinchVoiceClient, config, metrics, compliance as unknown as ComplianceService);
+  return { dialer, calls, sinch, compliance };
 }
 
 describe('CalloutDialer', () => {
@@ -45,6 +50,21 @@ describe('CalloutDialer', () => {
     expect(calls.markDialStarted).toHaveBeenCalledWith(ID);
     expect(sinch.ttsCallout).toHaveBeenCalledWith(expect.objectContaining({ custom: `{"cc":"${ID}","x":{"orderId":"A-1"}}`, text: 'Hi' }));
     expect(calls.markInitiated).toHaveBeenCalledWith(ID, 'sinch-1');
+  });
+
+  it('re-checks compliance right before dialling, counting only the calls queued before this one', async () => {
+    const { dialer, compliance } = setup({ campaignId: 'c-1' }, async () => ({ callId: 'sinch-1' }));
+    await dialer.dial(ID);
+    expect(compliance.check).toHaveBeenCalledWith('+14155550100', { campaignId: 'c-1', queuedAt: new Date('2026-01-01T10:00:00Z') });
+  });
+
+  it('a number refused by compliance since it was queued fails the call with the rule, before the marker is set', async () => {
+    const { dialer, calls, sinch, compliance } = setup({}, async () => ({ callId: 'x' }));
+    compliance.check.mockResolvedValueOnce({ rule: 'do_not_call', message: 'the number is on the global do-not-call list' });
+    expect(await dialer.dial(ID)).toMatchObject({ outcome: 'failed', reason: 'refused' });
+    expect(calls.markFailed).toHaveBeenCalledWith(ID, { errorMessage: 'Not dialled (do_not_call): the number is on the global do-not-call list' });
+    expect(calls.markDialStarted).not.toHaveBeenCalled();
+    expect(sinch.ttsCallout).not.toHaveBeenCalled();
   });
 
   it('never dials a call whose earlier dial is unresolved (a recovered job)', async () => {

@@ -6,6 +6,7 @@ import { AppConfig } from 'src/config/app-config';
 import { SinchVoiceClient } from 'src/sinch/voice-client';
 import type { CalloutResponse } from 'src/sinch/voice-client.types';
 import { CalloutMetrics } from 'src/callouts/callout-metrics';
+import { ComplianceService } from 'src/compliance/compliance.service';
 import { readStoredCallout, type CalloutMethod, type CalloutRequests, type SinchCallout } from 'src/callouts/stored-callout';
 import { classifyCalloutFailure, retryDelayMs, type DialError } from './callout-failure';
 
@@ -16,7 +17,7 @@ export type DialResult =
   | { outcome: 'skipped'; reason: 'missing' | 'not_queued' | 'raced' }
   // A dial was started earlier and never resolved (a worker died mid-request): never dial again.
   | { outcome: 'in_doubt'; reason: 'recovered' | 'ambiguous'; error?: DialError; attempt?: number }
-  | { outcome: 'failed'; error: DialError; reason: 'rejected' | 'exhausted'; attempt?: number }
+  | { outcome: 'failed'; error: DialError; reason: 'rejected' | 'exhausted' | 'refused'; attempt?: number }
   | { outcome: 'retry'; error: DialError; delayMs: number; rateLimited: boolean; attempt: number };
 
 // Places one queued call, at most once. The in-flight marker (dial_started_at) is set before the request leaves and
@@ -37,6 +38,7 @@ export class CalloutDialer {
     private readonly sinch: SinchVoiceClient,
     private readonly config: AppConfig,
     private readonly metrics: CalloutMetrics,
+    private readonly compliance: ComplianceService,
   ) {}
 
   async dial(callId: string): Promise<DialResult> {
@@ -55,6 +57,14 @@ export class CalloutDialer {
       const error = { errorCode: null, errorMessage: `Cannot dial: ${err instanceof Error ? err.message : String(err)}` };
       await this.fail(call, error, 'rejected');
       return { outcome: 'failed', error, reason: 'rejected' };
+    }
+    // Checked again right before dialling: a number put on a do-not-call list (or capped) after the call was
+    // queued is not called; the refusal is recorded on the row.
+    const refusal = call.toNumber ? await this.compliance.check(call.toNumber, { campaignId: call.campaignId, queuedAt: call.createdAt }) : null;
+    if (refusal) {
+      const error = { errorCode: null, errorMessage: `Not dialled (${refusal.rule}): ${refusal.message}` };
+      await this.fail(call, error, 'refused');
+      return { outcome: 'failed', error, reason: 'refused' };
     }
     if (!(await this.calls.markDialStarted(callId))) return { outcome: 'skipped', reason: 'raced' };
     const attempt = call.dialAttempts + 1;
@@ -112,7 +122,7 @@ export class CalloutDialer {
     }
   }
 
-  private async fail(call: Call, error: DialError, reason: 'rejected' | 'exhausted'): Promise<void> {
+  private async fail(call: Call, error: DialError, reason: 'rejected' | 'exhausted' | 'refused'): Promise<void> {
     await this.calls.markFailed(call.id, { errorCode: error.errorCode ?? undefined, errorMessage: error.errorMessage });
     this.metrics.recordFailed(error.errorCode, reason);
   }

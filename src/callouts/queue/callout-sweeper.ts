@@ -2,7 +2,7 @@ import { Injectable, Logger } from '@nestjs/common';
 import { CallsService } from 'src/calls/calls.service';
 import { AppConfig } from 'src/config/app-config';
 import { CalloutMetrics } from 'src/callouts/callout-metrics';
-import { IdempotencyService } from 'src/callouts/idempotency/idempotency.service';
+import { IdempotencyService } from 'src/common/idempotency/idempotency.service';
 import { CalloutJobs, type EnsureResult } from './callout-jobs.service';
 
 const BATCH = 500;

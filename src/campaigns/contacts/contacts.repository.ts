@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import type { ContactStatus } from 'src/campaigns/campaign-contact.entity';
-import { dncBlocksSql } from 'src/campaigns/dnc/dnc-sql';
+import { dncBlocksSql } from 'src/compliance/compliance.module';
 
 export interface BatchOutcome {
   inserted: number;

@@ -5,9 +5,9 @@ import type { Call } from 'src/calls/call.entity';
 import { isFinalState } from 'src/calls/call-state';
 import { CallsService } from 'src/calls/calls.service';
 import { Campaign } from 'src/campaigns/campaign.entity';
-import { DncService } from 'src/campaigns/dnc/dnc.service';
+import { DncService } from 'src/compliance/dnc.service';
 import { classifyAttempt, decideNext, type ContactDecision } from 'src/campaigns/scheduling/retry-policy';
-import { returnedRows } from 'src/campaigns/sql-rows';
+import { returnedRows } from 'src/common/sql-rows';
 import { CallEvidence, type AttemptEvidence } from './call-evidence';
 import { CampaignPauser } from './campaign-pauser';
 

@@ -3,8 +3,9 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import { SQL_FINAL_STATES } from 'src/calls/call-state';
 import { Campaign } from 'src/campaigns/campaign.entity';
-import { dncBlocksSql } from 'src/campaigns/dnc/dnc-sql';
 import type { Bucket } from 'src/campaigns/scheduling/pacing';
+import { dncBlocksSql, frequencyCapFreeAtSql } from 'src/compliance/compliance.module';
+import type { FrequencyCap } from 'src/compliance/compliance.service';
 
 export interface Candidate {
   id: string;
@@ -19,11 +20,6 @@ export interface Guard {
   dnc: boolean;
   // Set when the frequency cap blocks the number: when its oldest counted call leaves the window.
   capFreeAt: Date | null;
-}
-
-export interface FrequencyCap {
-  calls: number;
-  windowS: number;
 }
 
 // The dialer's SQL. Everything here runs inside the claim transaction of one campaign (the manager), except the
@@ -105,14 +101,13 @@ export class DialerRepository {
   }
 
   // Right before dialling: on a do-not-call list (global or the campaign's, not expired)? Over the frequency cap
-  // (calls to the number in the rolling window, from every campaign and the callouts API)?
+  // (calls to the number in the rolling window, from every campaign and the callouts API)? The rules are the
+  // compliance module's, as SQL fragments: one statement for the whole claimed set, inside the claim transaction.
   async guards(m: EntityManager, campaignId: string, phones: string[], cap: FrequencyCap): Promise<Map<string, Guard>> {
     const rows: { phone: string; dnc: boolean; cap_free_at: Date | null }[] = await m.query(
       `SELECT p.phone,
          ${dncBlocksSql('p.phone', '$2')} AS dnc,
-         (SELECT k.created_at + make_interval(secs => $3) FROM calls k
-          WHERE k.to_number = p.phone AND k.created_at > now() - make_interval(secs => $3)
-          ORDER BY k.created_at DESC OFFSET $4 - 1 LIMIT 1) AS cap_free_at
+         ${frequencyCapFreeAtSql('p.phone', '$3', '$4')} AS cap_free_at
        FROM unnest($1::text[]) AS p(phone)`,
       [phones, campaignId, cap.windowS, cap.calls],
     );

@@ -18,7 +18,7 @@ import {
   ValidateIf,
   ValidateNested,
 } from 'class-validator';
-import { IsDialableNumber } from 'src/callouts/dto/callout-validators';
+import { IsDialableNumber } from 'src/common/phone-number.validator';
 import { IVR_ACTIONS, MACHINE_ACTIONS, type IvrAction, type MachineAction } from 'src/campaigns/campaign.entity';
 import { ISO_WEEKDAYS, type IsoWeekday } from 'src/campaigns/scheduling/calling-window';
 import { RETRY_LIMITS } from 'src/campaigns/scheduling/retry-policy';

@@ -1,7 +1,7 @@
 import { ApiProperty, ApiPropertyOptional, PartialType } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { ArrayMaxSize, ArrayMinSize, ArrayUnique, IsArray, IsDefined, IsISO8601, IsOptional, IsString, Matches, MaxLength, MinLength, ValidateNested } from 'class-validator';
-import { IsDialableNumber } from 'src/callouts/dto/callout-validators';
+import { IsDialableNumber } from 'src/common/phone-number.validator';
 import {
   AnsweringMachineDto,
   CallingWindowDto,

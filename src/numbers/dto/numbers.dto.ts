@@ -1,7 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import { ArrayMaxSize, ArrayMinSize, IsArray, IsBoolean, IsIn, IsObject, IsOptional, IsString, Matches } from 'class-validator';
-import { IsDialableNumber } from 'src/callouts/dto/callout-validators';
+import { IsDialableNumber } from 'src/common/phone-number.validator';
 import { PageQueryDto } from 'src/common/pagination';
 import { NUMBER_STATUSES, type NumberStatus } from '../phone-number.entity';
 import { ROUTE_TYPES, type RouteType } from '../routing/number-routes';

@@ -3,7 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import { AppError } from 'src/common/app-error';
 import { decodeCursor, encodeCursor, type Page } from 'src/common/pagination';
-import { returnedRows } from 'src/campaigns/sql-rows';
+import { returnedRows } from 'src/common/sql-rows';
 import { DncAudit, type DncAuditAction } from './dnc-audit.entity';
 import { DncEntry, type DncSource } from './dnc-entry.entity';
 import type { DncAuditResponse, DncCheckResponse, DncEntryResponse } from './dnc.dto';

@@ -1,31 +1,43 @@
 import { Injectable } from '@nestjs/common';
+import { QueryFailedError } from 'typeorm';
 import { AppError } from 'src/common/app-error';
 import type { Page } from 'src/common/pagination';
 import { normalizePhoneNumber } from 'src/common/phone-number';
-import { CampaignsService } from 'src/campaigns/campaigns.service';
-import { CallWithdrawal } from 'src/campaigns/dialer/call-withdrawal';
 import type { AddDncDto, DncAuditQueryDto, DncAuditResponse, DncCheckResponse, DncEntryResponse, ListDncQueryDto } from './dnc.dto';
 import { DncService, toDncResponse } from './dnc.service';
 
+// A number was put on a list (campaignId null: the global one). Features that hold calls for it take them back.
+export type NumberBlockedListener = (phone: string, campaignId: string | null) => Promise<unknown>;
+
 // The API's view of the lists: numbers normalised, campaigns checked, and an addition takes effect at once for
-// calls already handed to the callouts queue but not dialled yet (they are withdrawn).
+// calls already handed to the callouts queue but not dialled yet: the listeners (the campaign dialer's withdrawal)
+// take them back, and the callouts worker re-checks every call right before dialling.
 @Injectable()
 export class DncAdmin {
-  constructor(
-    private readonly dnc: DncService,
-    private readonly campaigns: CampaignsService,
-    private readonly withdrawal: CallWithdrawal,
-  ) {}
+  private readonly blockedListeners: NumberBlockedListener[] = [];
+
+  constructor(private readonly dnc: DncService) {}
+
+  // Compliance sits below the features, so they register here instead of being called by name.
+  onNumberBlocked(listener: NumberBlockedListener): void {
+    this.blockedListeners.push(listener);
+  }
 
   async add(dto: AddDncDto, actor: string): Promise<DncEntryResponse> {
     const phone = e164(dto.phone, 'phone');
-    if (dto.campaignId) await this.campaigns.findOrFail(dto.campaignId);
     const expiresAt = dto.expiresAt ? new Date(dto.expiresAt) : null;
     if (expiresAt && expiresAt <= new Date()) {
       throw new AppError('invalid', 'expiresAt must be in the future', [{ field: 'expiresAt', rule: 'future', message: 'expiresAt must be in the future' }]);
     }
-    const { entry } = await this.dnc.add({ phone, campaignId: dto.campaignId ?? null, source: 'api', reason: dto.reason ?? null, expiresAt, actor });
-    await this.withdrawal.withdrawNumber(phone, dto.campaignId ?? null);
+    const campaignId = dto.campaignId ?? null;
+    const { entry } = await this.dnc
+      .add({ phone, campaignId, source: 'api', reason: dto.reason ?? null, expiresAt, actor })
+      .catch((error: unknown) => {
+        // The foreign key is the existence check: compliance does not read the campaigns' tables.
+        if (campaignId && isUnknownCampaign(error)) throw new AppError('not_found', `Campaign ${campaignId} not found`);
+        throw error;
+      });
+    for (const listener of this.blockedListeners) await listener(phone, campaignId);
     return toDncResponse(entry);
   }
 
@@ -50,6 +62,11 @@ export class DncAdmin {
   auditTrail(query: DncAuditQueryDto): Promise<Page<DncAuditResponse>> {
     return this.dnc.auditTrail(query.phone ? e164(query.phone, 'phone') : undefined, query.limit ?? 50, query.cursor);
   }
+}
+
+function isUnknownCampaign(error: unknown): boolean {
+  const driverError = error instanceof QueryFailedError ? (error.driverError as { code?: string; constraint?: string }) : undefined;
+  return driverError?.code === '23503' && driverError.constraint === 'fk_dnc_entries_campaign';
 }
 
 function e164(input: string, field: string): string {

@@ -1,5 +1,4 @@
 import { Check, Column, CreateDateColumn, Entity, Index, JoinColumn, ManyToOne, PrimaryGeneratedColumn } from 'typeorm';
-import { Campaign } from 'src/campaigns/campaign.entity';
 
 export const DNC_SOURCES = ['api', 'opt_out', 'import'] as const;
 export type DncSource = (typeof DNC_SOURCES)[number];
@@ -24,9 +23,11 @@ export class DncEntry {
   @Column({ type: 'uuid', nullable: true })
   campaignId: string | null;
 
-  @ManyToOne(() => Campaign, { onDelete: 'CASCADE', nullable: true })
+  // By entity name, not class: compliance sits below campaigns and must not import them. The foreign key makes
+  // adding to an unknown campaign's list fail, and a deleted campaign's list go with it.
+  @ManyToOne('Campaign', { onDelete: 'CASCADE', nullable: true })
   @JoinColumn({ name: 'campaign_id', foreignKeyConstraintName: 'fk_dnc_entries_campaign' })
-  campaign?: Campaign | null;
+  campaign?: object | null;
 
   @Column({ type: 'text' })
   source: DncSource;

@@ -46,6 +46,6 @@ export class DncController {
   }
 }
 
-export function actorOf(request: AuthenticatedRequest): string {
+function actorOf(request: AuthenticatedRequest): string {
   return request.apiKey ? `api-key:${request.apiKey.id} (${request.apiKey.name})` : 'unknown';
 }

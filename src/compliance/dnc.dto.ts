@@ -1,7 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsIn, IsISO8601, IsOptional, IsString, IsUUID, MaxLength, MinLength } from 'class-validator';
 import { PageQueryDto } from 'src/common/pagination';
-import { IsDialableNumber } from 'src/callouts/dto/callout-validators';
+import { IsDialableNumber } from 'src/common/phone-number.validator';
 import type { DncAuditAction } from './dnc-audit.entity';
 import type { DncSource } from './dnc-entry.entity';
 
