@@ -1,7 +1,7 @@
 import { Client } from 'pg';
-import { toLedgerEntry } from 'src/callbacks/callback-entry';
-import { CallbackHandlers } from 'src/calls/handlers/callback-handlers';
-import { EventInbox } from 'src/callbacks/event-inbox';
+import { toLedgerEntry } from 'src/callbacks/inbox/callback-entry';
+import { CallbackHandlers } from 'src/calls/handlers/callback-handlers.service';
+import { EventInbox } from 'src/callbacks/inbox/event-inbox.service';
 import { parseCallbackEvent } from 'src/sinch/callback-events';
 import { WEBHOOK_PATH } from 'src/sinch/sinch.module';
 import { countRows, fmt, load, signedCallback, startBenchApp } from './bench-kit';

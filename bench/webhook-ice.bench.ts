@@ -1,6 +1,6 @@
 import Fastify from 'fastify';
 import { Client } from 'pg';
-import { RouteCache } from 'src/numbers/routing/route-cache';
+import { RouteCache } from 'src/numbers/routing/route-cache.service';
 import { WEBHOOK_PATH } from 'src/sinch/sinch.module';
 import { iceAnswer } from 'src/numbers/routing/route-svaml';
 import { fmt, load, signedCallback, startBenchApp, type LoadResult, type SignedRequest } from './bench-kit';

@@ -1,5 +1,5 @@
 import { encodeCallCustom } from 'src/calls/call-custom';
-import { CallLedger } from 'src/calls/call-ledger';
+import { CallLedger } from 'src/calls/ledger/call-ledger.service';
 import { sqlProgress } from 'src/calls/call-state';
 import { FINAL_CALL_STATES, type CallState } from 'src/calls/call.entity';
 import { CallsService } from 'src/calls/calls.service';

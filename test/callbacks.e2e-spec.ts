@@ -1,4 +1,4 @@
-import { CallbackHandlers } from 'src/calls/handlers/callback-handlers';
+import { CallbackHandlers } from 'src/calls/handlers/callback-handlers.service';
 import { encodeCallCustom } from 'src/calls/call-custom';
 import { SinchCredentials } from 'src/sinch/sinch.module';
 import { buildSvaml, svaml } from 'src/sinch/svaml/svaml.builders';

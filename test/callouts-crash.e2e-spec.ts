@@ -1,5 +1,5 @@
 import { DataSource } from 'typeorm';
-import { CalloutJobs } from 'src/callouts/queue/callout-jobs.service';
+import { CalloutJobs } from 'src/callouts/dialing/callout-jobs.service';
 import { createSimulator } from 'src/simulator/simulator';
 import type { SinchSimulator } from 'src/simulator/simulator.types';
 import { DEV_CREDENTIAL } from 'src/sinch/signing';

@@ -1,7 +1,7 @@
 import { DataSource } from 'typeorm';
 import { CalloutRequestMethod1795480000000 } from '../migrations/1795480000000-callout-request-method';
 import { CalloutsService, type PlaceCall } from 'src/callouts/callouts.service';
-import { CalloutJobs } from 'src/callouts/queue/callout-jobs.service';
+import { CalloutJobs } from 'src/callouts/dialing/callout-jobs.service';
 import { toStoredCallout } from 'src/callouts/stored-callout';
 import { CallsService } from 'src/calls/calls.service';
 import { EMBEDDED_SIMULATOR } from 'src/embedded-simulator.module';

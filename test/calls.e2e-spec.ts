@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { CallbackHandlers } from 'src/calls/handlers/callback-handlers';
+import { CallbackHandlers } from 'src/calls/handlers/callback-handlers.service';
 import { buildSvaml, svaml } from 'src/sinch/svaml/svaml.builders';
 import { createOutboundRow, placeTtsCallout, sim, sql, uniqueSinchId, until } from './callbacks-kit';
 import { createTestApp, type TestApp } from './test-app';

@@ -1,5 +1,5 @@
 import { DataSource } from 'typeorm';
-import { CalloutJobs } from 'src/callouts/queue/callout-jobs.service';
+import { CalloutJobs } from 'src/callouts/dialing/callout-jobs.service';
 import { toStoredCallout } from 'src/callouts/stored-callout';
 import { SQL_FINAL_STATES } from 'src/calls/call-state';
 import { CallsService } from 'src/calls/calls.service';

@@ -1,7 +1,7 @@
 import Redis from 'ioredis';
 import { DataSource } from 'typeorm';
 import { CALLOUT_JOBS } from 'src/callouts/callout.jobs';
-import { CalloutJobs } from 'src/callouts/queue/callout-jobs.service';
+import { CalloutJobs } from 'src/callouts/dialing/callout-jobs.service';
 import { JobRuntime } from 'src/jobs/job-runtime.service';
 import { redisOptionsFromUrl } from 'src/redis/redis-options';
 import { EMBEDDED_SIMULATOR } from 'src/embedded-simulator.module';

@@ -1,9 +1,9 @@
 import { getQueueToken } from '@nestjs/bullmq';
 import type { Queue } from 'bullmq';
 import { NUMBERS_JOBS } from 'src/numbers/numbers.jobs';
-import { RouteCache } from 'src/numbers/routing/route-cache';
-import { RouteClock } from 'src/numbers/routing/route-clock';
-import { RouteTargets } from 'src/numbers/routing/route-targets';
+import { RouteCache } from 'src/numbers/routing/route-cache.service';
+import { RouteClock } from 'src/numbers/routing/route-clock.service';
+import { RouteTargets } from 'src/numbers/routing/route-targets.service';
 import { Logger } from '@nestjs/common';
 import { DEV_CREDENTIAL } from 'src/sinch/signing';
 import { SinchCredentials } from 'src/sinch/sinch.module';

@@ -4,7 +4,7 @@ import type { FastifyRequest } from 'fastify';
 import { AppError } from 'src/common/app-error';
 import { ApiKeysService, AuthenticatedKey } from './api-keys.service';
 import { PUBLIC_KEY, ROLES_KEY } from './auth.decorators';
-import { FailedAuthLimiter } from './failed-auth-limiter';
+import { FailedAuthLimiter } from './failed-auth-limiter.service';
 import type { Role } from './roles';
 
 export type AuthenticatedRequest = FastifyRequest & { apiKey?: AuthenticatedKey };

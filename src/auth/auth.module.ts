@@ -7,7 +7,7 @@ import { ApiKey } from './api-key.entity';
 import { ApiKeyGuard } from './api-key.guard';
 import { ApiKeysController } from './api-keys.controller';
 import { ApiKeysService } from './api-keys.service';
-import { FailedAuthLimiter } from './failed-auth-limiter';
+import { FailedAuthLimiter } from './failed-auth-limiter.service';
 import { RedisThrottlerStorage } from './redis-throttler.storage';
 
 // What every controller uses (@Public, @Roles, @AdminController): part of auth's public surface.

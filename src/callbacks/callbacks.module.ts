@@ -1,12 +1,12 @@
 import { BullModule } from '@nestjs/bullmq';
 import { Module } from '@nestjs/common';
 import { AuthModule } from 'src/auth/auth.module';
-import { INBOX_JOBS } from 'src/callbacks/callback-inbox.jobs';
-import { CallbackInboxProcessor } from 'src/callbacks/callback-inbox.processor';
+import { INBOX_JOBS } from 'src/callbacks/inbox/callback-inbox.jobs';
+import { CallbackInboxProcessor } from 'src/callbacks/inbox/callback-inbox.processor';
 import { CallbackIntake } from 'src/callbacks/callback-intake.service';
-import { CallbackMetrics } from 'src/callbacks/callback-metrics';
-import { DeadLetters } from 'src/callbacks/dead-letters';
-import { EventInbox } from 'src/callbacks/event-inbox';
+import { CallbackMetrics } from 'src/callbacks/callback-metrics.service';
+import { DeadLetters } from 'src/callbacks/inbox/dead-letters.service';
+import { EventInbox } from 'src/callbacks/inbox/event-inbox.service';
 import { WebhookController } from 'src/callbacks/webhook.controller';
 import { CallsModule } from 'src/calls/calls.module';
 

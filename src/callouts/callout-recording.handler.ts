@@ -1,5 +1,5 @@
 import { Injectable, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
-import { CallbackHandlers } from 'src/calls/handlers/callback-handlers';
+import { CallbackHandlers } from 'src/calls/handlers/callback-handlers.service';
 import { recordingAceAnswer } from './callout-recording';
 
 // Answers the ACE of a recorded tts or conference callout with startRecording (see callout-recording.ts).

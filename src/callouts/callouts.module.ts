@@ -7,16 +7,16 @@ import { IdempotencyModule } from 'src/common/idempotency/idempotency.module';
 import { ComplianceModule } from 'src/compliance/compliance.module';
 import { AppConfig } from 'src/config/app-config';
 import { JobsModule } from 'src/jobs/jobs.module';
-import { CallerIdPoolResolver } from './caller-id-pools';
-import { CalloutMetrics } from './callout-metrics';
+import { CallerIdPoolResolver } from './caller-id-pools.service';
+import { CalloutMetrics } from './callout-metrics.service';
 import { CalloutRecordingHandler } from './callout-recording.handler';
 import { CalloutsController } from './callouts.controller';
 import { CalloutsService } from './callouts.service';
-import { CalloutDialer } from './queue/callout-dialer';
-import { CalloutJobs } from './queue/callout-jobs.service';
-import { CalloutSweeper } from './queue/callout-sweeper';
-import { calloutWorkerOptions, CalloutsProcessor } from './queue/callouts.processor';
-import { JobsDashboard } from './jobs-dashboard';
+import { CalloutDialer } from 'src/callouts/dialing/callout-dialer.service';
+import { CalloutJobs } from 'src/callouts/dialing/callout-jobs.service';
+import { CalloutSweeper } from 'src/callouts/dialing/callout-sweeper.service';
+import { calloutWorkerOptions, CalloutsProcessor } from 'src/callouts/dialing/callouts.processor';
+import { JobsDashboard } from './jobs-dashboard.service';
 
 // Callouts: the admin API, the one public way to place a call (CalloutsService.place), the paced `callouts` jobs
 // and their worker, the sweep, the jobs dashboard. Global so other features inject CalloutsService.

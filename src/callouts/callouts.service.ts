@@ -5,14 +5,14 @@ import type { CallCustomExtra } from 'src/calls/call-custom';
 import { CallsService, type NewCall } from 'src/calls/calls.service';
 import { AppError, type FieldProblem } from 'src/common/app-error';
 import { withDeadline } from 'src/common/deadline';
-import { CallerIdPoolResolver } from './caller-id-pools';
+import { CallerIdPoolResolver } from './caller-id-pools.service';
 import { IdempotencyService } from 'src/common/idempotency/idempotency.service';
 import { ComplianceService } from 'src/compliance/compliance.service';
-import { CalloutMetrics } from './callout-metrics';
+import { CalloutMetrics } from './callout-metrics.service';
 import { calloutViolations, planCallout } from './callout-request';
 import type { CalloutResponse } from './dto/callout.response';
 import type { CreateCalloutDto } from './dto/create-callout.dto';
-import { CalloutJobs } from './queue/callout-jobs.service';
+import { CalloutJobs } from 'src/callouts/dialing/callout-jobs.service';
 import { CALL_KIND_OF, toStoredCallout, type SinchCallout } from './stored-callout';
 
 const IDEMPOTENCY_SCOPE = 'POST /api/v1/callouts';

@@ -1,9 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import { Call } from 'src/calls/call.entity';
 import { isFinalState } from 'src/calls/call-state';
-import type { ManageCallResult } from 'src/calls/call.response';
+import type { ManageCallResult } from 'src/calls/dto/call.response';
 import { CallsService } from 'src/calls/calls.service';
-import type { ManageCallDto } from 'src/calls/manage-call.dto';
+import type { ManageCallDto } from 'src/calls/dto/manage-call.dto';
 import { AppError } from 'src/common/app-error';
 import { SinchApiError } from 'src/sinch/sinch-errors';
 import { buildSvaml, svaml } from 'src/sinch/svaml/svaml.builders';

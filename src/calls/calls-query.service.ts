@@ -4,8 +4,8 @@ import { Brackets, EntityManager, Repository } from 'typeorm';
 import { Call } from 'src/calls/call.entity';
 import { CallEvent, type CallEventKind } from 'src/calls/call-event.entity';
 import { SQL_FINAL_STATES } from 'src/calls/call-state';
-import { toCallEventResponse, toCallResponse, type CallDetailResponse, type CallResponse } from 'src/calls/call.response';
-import type { ListCallsQueryDto } from 'src/calls/list-calls.query';
+import { toCallEventResponse, toCallResponse, type CallDetailResponse, type CallResponse } from 'src/calls/dto/call.response';
+import type { ListCallsQueryDto } from 'src/calls/dto/list-calls.query';
 import { AppError } from 'src/common/app-error';
 import { decodeCursor, toPage, type Page } from 'src/common/pagination';
 

@@ -2,10 +2,10 @@ import { Body, Get, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
 import { ApiAcceptedResponse, ApiBadGatewayResponse, ApiConflictResponse, ApiNotFoundResponse, ApiOkResponse } from '@nestjs/swagger';
 import { AdminController, Roles } from 'src/auth/auth.decorators';
 import { CallControlService } from 'src/calls/call-control.service';
-import { CallDetailResponse, ManageCallResult } from 'src/calls/call.response';
+import { CallDetailResponse, ManageCallResult } from 'src/calls/dto/call.response';
 import { CallsQueryService } from 'src/calls/calls-query.service';
-import { ListCallsQueryDto } from 'src/calls/list-calls.query';
-import { ManageCallDto } from 'src/calls/manage-call.dto';
+import { ListCallsQueryDto } from 'src/calls/dto/list-calls.query';
+import { ManageCallDto } from 'src/calls/dto/manage-call.dto';
 import { uuidParam } from 'src/common/validation';
 
 @AdminController('calls', 'calls')

@@ -4,16 +4,16 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 import { Call } from 'src/calls/call.entity';
 import { CallControlService } from 'src/calls/call-control.service';
 import { CallEvent } from 'src/calls/call-event.entity';
-import { CallFollowUps } from 'src/calls/call-follow-ups';
-import { CallLedger } from 'src/calls/call-ledger';
-import { CallMetrics } from 'src/calls/call-metrics';
-import { CallReconciler } from 'src/calls/call-reconciler';
+import { CallFollowUps } from 'src/calls/ledger/call-follow-ups.service';
+import { CallLedger } from 'src/calls/ledger/call-ledger.service';
+import { CallMetrics } from 'src/calls/call-metrics.service';
+import { CallReconciler } from 'src/calls/reconciler/call-reconciler.service';
 import { CallsController } from 'src/calls/calls.controller';
 import { CallsQueryService } from 'src/calls/calls-query.service';
 import { CallsService } from 'src/calls/calls.service';
-import { CallbackHandlers } from 'src/calls/handlers/callback-handlers';
-import { RECONCILER_JOBS } from 'src/calls/reconciler.jobs';
-import { ReconcilerProcessor } from 'src/calls/reconciler.processor';
+import { CallbackHandlers } from 'src/calls/handlers/callback-handlers.service';
+import { RECONCILER_JOBS } from 'src/calls/reconciler/reconciler.jobs';
+import { ReconcilerProcessor } from 'src/calls/reconciler/reconciler.processor';
 
 // The calls layer's contract beyond the providers below (src/architecture.spec.ts counts these files as public):
 // the call row and its states as types and pure helpers, and the `custom` codec every callout carries.

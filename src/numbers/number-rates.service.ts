@@ -6,7 +6,7 @@ import { AppConfig } from 'src/config/app-config';
 import { SinchVoiceClient } from 'src/sinch/voice-client';
 import type { RateResponse } from './dto/numbers.response';
 import { NumberRate } from './number-rate.entity';
-import { RouteClock } from './routing/route-clock';
+import { RouteClock } from 'src/numbers/routing/route-clock.service';
 import { sinchFailure } from './sinch-failure';
 
 // What a number costs per minute, its country and type: Sinch's queryNumber, cached per number in Postgres for

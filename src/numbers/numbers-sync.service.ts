@@ -6,7 +6,7 @@ import { SinchCredentials } from 'src/sinch/sinch.module';
 import { SinchVoiceClient, type NumberInformation } from 'src/sinch/voice-client';
 import type { SyncResponse } from './dto/numbers.response';
 import { NumberRates } from './number-rates.service';
-import { RouteCache } from './routing/route-cache';
+import { RouteCache } from 'src/numbers/routing/route-cache.service';
 import { sinchFailure } from './sinch-failure';
 
 interface KnownRow {

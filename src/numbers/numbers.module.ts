@@ -15,9 +15,9 @@ import { CallerIdPool } from './pools/caller-id-pool.entity';
 import { CallerIdPools } from './pools/caller-id-pools.service';
 import { NumberRouteAudit } from './route-audit.entity';
 import { InboundRouteHandler } from './routing/inbound-route.handler';
-import { RouteCache } from './routing/route-cache';
-import { RouteClock } from './routing/route-clock';
-import { RouteTargets } from './routing/route-targets';
+import { RouteCache } from 'src/numbers/routing/route-cache.service';
+import { RouteClock } from 'src/numbers/routing/route-clock.service';
+import { RouteTargets } from 'src/numbers/routing/route-targets.service';
 
 // Numbers: the account's numbers synced with Sinch, their inbound routes (answered at ICE from memory), business
 // hours, caller-id pools and rates. Queues and conferences plug their route targets into RouteTargets.

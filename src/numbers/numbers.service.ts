@@ -9,8 +9,8 @@ import type { NumberResponse, RouteAuditResponse } from './dto/numbers.response'
 import { PhoneNumber } from './phone-number.entity';
 import { NumberRouteAudit } from './route-audit.entity';
 import { parseRouting, type NumberRouting } from './routing/number-routes';
-import { RouteCache } from './routing/route-cache';
-import { RouteTargets, TARGET_ROUTE_TYPES, type TargetRouteType } from './routing/route-targets';
+import { RouteCache } from 'src/numbers/routing/route-cache.service';
+import { RouteTargets, TARGET_ROUTE_TYPES, type TargetRouteType } from 'src/numbers/routing/route-targets.service';
 
 const LIST_SQL = `
 SELECT n.*, ARRAY(SELECT p.name FROM caller_id_pools p WHERE n.number = ANY(p.numbers) ORDER BY p.name) AS pools

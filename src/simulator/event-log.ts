@@ -1,4 +1,4 @@
-import { controlInput } from 'src/simulator/sim-errors';
+import { controlInput } from 'src/simulator/http/sim-errors';
 
 export type EventKind = 'rest' | 'callback' | 'call' | 'control';
 export const EVENT_KINDS: readonly EventKind[] = ['rest', 'callback', 'call', 'control'];

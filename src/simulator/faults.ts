@@ -1,4 +1,4 @@
-import { controlInput } from 'src/simulator/sim-errors';
+import { controlInput } from 'src/simulator/http/sim-errors';
 import type { Random } from 'src/simulator/prng';
 import { isRecord } from 'src/sinch/json';
 

@@ -1,4 +1,4 @@
-import { controlInput } from 'src/simulator/sim-errors';
+import { controlInput } from 'src/simulator/http/sim-errors';
 
 export type Outcome = 'answered' | 'busy' | 'noanswer' | 'failed' | 'machine';
 export const OUTCOMES: readonly Outcome[] = ['answered', 'busy', 'noanswer', 'failed', 'machine'];

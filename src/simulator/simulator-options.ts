@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { DEFAULT_NUMBERS } from 'src/simulator/app-settings';
-import { DEFAULT_FALLBACK_RATE, DEFAULT_RATES, RateTable } from 'src/simulator/billing';
-import { isUrl } from 'src/simulator/http-support';
+import { DEFAULT_FALLBACK_RATE, DEFAULT_RATES, RateTable } from 'src/simulator/calls/billing';
+import { isUrl } from 'src/simulator/http/http-support';
 import type { ResolvedOptions, SimulatorOptions } from 'src/simulator/simulator.types';
 
 const BASE64 = /^[A-Za-z0-9+/]+={0,2}$/;

@@ -1,4 +1,4 @@
-import type { AppliedRate, RateEntry } from 'src/simulator/billing';
+import type { AppliedRate, RateEntry } from 'src/simulator/calls/billing';
 import type { Svaml } from 'src/sinch/svaml/svaml.types';
 
 export interface SimulatorOptions {

@@ -1,4 +1,4 @@
-import { POOL_CLI, type PoolCli } from 'src/callouts/caller-id-pools';
+import { POOL_CLI, type PoolCli } from 'src/callouts/caller-id-pools.service';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import {

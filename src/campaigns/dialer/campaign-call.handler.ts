@@ -1,15 +1,15 @@
 import { Injectable, Logger, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
-import { CallbackHandlers, type AnswerContext, type FollowUpContext } from 'src/calls/handlers/callback-handlers';
+import { CallbackHandlers, type AnswerContext, type FollowUpContext } from 'src/calls/handlers/callback-handlers.service';
 import { decodeCallCustom } from 'src/calls/call-custom';
 import type { AceEvent, DiceEvent, PieEvent } from 'src/sinch/callback-events';
 import { buildSvaml, svaml } from 'src/sinch/svaml/svaml.builders';
 import type { Svaml } from 'src/sinch/svaml/svaml.types';
 import { aceAnswer, pieAnswer, type CampaignScript } from './campaign-answers';
 import { readTag, type CampaignCallTag } from './campaign-call-tag';
-import { CampaignScripts } from './campaign-scripts';
-import { AttemptSettler } from './attempt-settler';
+import { CampaignScripts } from './campaign-scripts.service';
+import { AttemptSettler } from './attempt-settler.service';
 
 // The campaign feature's part of the webhook: answers the ACE and PIE of its calls from memory (the script cache
 // and the tag in `custom`), records opt-outs, and settles each call's attempt when its DiCE arrives.

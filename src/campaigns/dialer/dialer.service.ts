@@ -6,9 +6,9 @@ import { CampaignsService } from 'src/campaigns/campaigns.service';
 import { openZones } from 'src/campaigns/scheduling/calling-window';
 import { pacingBudget } from 'src/campaigns/scheduling/pacing';
 import { AppConfig } from 'src/config/app-config';
-import { AttemptSettler } from './attempt-settler';
+import { AttemptSettler } from './attempt-settler.service';
 import { callerIdFor, campaignCallout, templateVariables } from './campaign-callout';
-import { CampaignPauser, spendCapReached, spendCapReason } from './campaign-pauser';
+import { CampaignPauser, spendCapReached, spendCapReason } from './campaign-pauser.service';
 import { DialerRepository, type Candidate } from './dialer.repository';
 
 export type CampaignTick =

@@ -1,5 +1,5 @@
 import { Injectable, OnModuleInit } from '@nestjs/common';
-import { CallerIdPoolResolver } from 'src/callouts/caller-id-pools';
+import { CallerIdPoolResolver } from 'src/callouts/caller-id-pools.service';
 import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
 import { DataSource, Repository } from 'typeorm';
 import { AppError, type FieldProblem } from 'src/common/app-error';

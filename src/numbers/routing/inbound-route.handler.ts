@@ -1,11 +1,11 @@
 import { Injectable, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
-import { CallbackHandlers, type AnswerContext } from 'src/calls/handlers/callback-handlers';
+import { CallbackHandlers, type AnswerContext } from 'src/calls/handlers/callback-handlers.service';
 import type { IceEvent, PieEvent } from 'src/sinch/callback-events';
 import type { Svaml } from 'src/sinch/svaml/svaml.types';
-import { RouteCache } from './route-cache';
-import { RouteClock } from './route-clock';
+import { RouteCache } from './route-cache.service';
+import { RouteClock } from './route-clock.service';
 import { chosenRoute, iceAnswer, leafSvaml, menuChoice } from './route-svaml';
-import { RouteTargets } from './route-targets';
+import { RouteTargets } from './route-targets.service';
 
 // The numbers feature's part of the webhook: an ICE to one of our numbers gets its route's SVAML, and a PIE from
 // one of our menus gets the chosen option's. From memory only (RouteCache); a number without a live route is left

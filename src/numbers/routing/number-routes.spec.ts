@@ -1,6 +1,6 @@
 import { parseRouting, ROUTE_LIMITS } from './number-routes';
 import { chosenRoute, iceAnswer, menuChoice } from './route-svaml';
-import type { TargetRouteType } from './route-targets';
+import type { TargetRouteType } from './route-targets.service';
 
 const none = new Set<TargetRouteType>();
 const menu = (menus: unknown[]) => ({ route: { type: 'menu', menus } });

@@ -1,7 +1,7 @@
 import type { FieldProblem } from 'src/common/app-error';
 import { normalizePhoneNumber } from 'src/common/phone-number';
 import { parseBusinessHours, type BusinessHours } from './business-hours';
-import { TARGET_ROUTE_TYPES, type TargetRouteType } from './route-targets';
+import { TARGET_ROUTE_TYPES, type TargetRouteType } from './route-targets.service';
 
 // What happens when one of our numbers rings. Routes are JSON documents checked here field by field (a 400 names
 // the field), stored as jsonb on the number and answered from memory at ICE time (route-svaml.ts).

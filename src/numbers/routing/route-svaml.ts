@@ -3,7 +3,7 @@ import { buildSvaml, svaml } from 'src/sinch/svaml/svaml.builders';
 import type { Svaml, SvamlMenu } from 'src/sinch/svaml/svaml.types';
 import { isOpenAt } from './business-hours';
 import type { InboundRoute, LeafRoute, MenuRoute, NumberRouting } from './number-routes';
-import type { RouteTarget, TargetCall, TargetRouteType } from './route-targets';
+import type { RouteTarget, TargetCall, TargetRouteType } from './route-targets.service';
 
 // Routes to SVAML, from memory. Pure: the clock, the call and the registered targets are passed in.
 

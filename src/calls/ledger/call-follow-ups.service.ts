@@ -1,0 +1,100 @@
+import { Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
+import { CallbackHandlers, type FollowUpContext, type FollowUpEvent } from 'src/calls/handlers/callback-handlers.service';
+import { MicroBatcher } from 'src/common/micro-batcher';
+import { CallLedger, type PendingEvent } from 'src/calls/ledger/call-ledger.service';
+import { CallsService } from 'src/calls/calls.service';
+import { parseCallbackEvent, type DiceEvent } from 'src/sinch/callback-events';
+import type { CallInformation } from 'src/sinch/voice-client';
+import { toCallInformation } from 'src/sinch/voice-client.mappers';
+
+// A follow-up still pending this long after its event was stored is retried by the sweeper.
+const SWEEP_AFTER_MS = 60_000;
+const MAX_ATTEMPTS = 10;
+
+export type FollowUpSource = FollowUpContext['source'];
+
+// The reconciler's answer, in the shape DiCE follow-ups already understand.
+export function diceFromCallInformation(info: CallInformation, sinchCallId: string): DiceEvent {
+  return {
+    event: 'dice',
+    callId: info.callId ?? sinchCallId,
+    result: info.result ?? 'N/A',
+    reason: info.reason ?? 'N/A',
+    duration: info.duration,
+    debit: info.debit,
+    userRate: info.userRate,
+    timestamp: info.timestamp,
+    custom: info.custom,
+    to: info.to,
+    from: info.from?.endpoint,
+    raw: info.raw,
+  };
+}
+
+// Runs the registered DiCE / Notify follow-ups of a stored event and marks it processed; the sweeper retries
+// the ones a crash or a failing handler left pending, so none is lost (handlers are idempotent by contract).
+@Injectable()
+export class CallFollowUps implements OnApplicationShutdown {
+  private readonly logger = new Logger('CallFollowUps');
+  private readonly processed: MicroBatcher<string, void>;
+
+  constructor(
+    private readonly handlers: CallbackHandlers,
+    private readonly ledger: CallLedger,
+    private readonly calls: CallsService,
+  ) {
+    this.processed = new MicroBatcher<string, void>({
+      maxBatch: 500,
+      maxConcurrent: 2,
+      run: async (ids) => {
+        await this.ledger.markProcessed(ids);
+        return ids.map(() => undefined);
+      },
+    });
+  }
+
+  async run(eventId: string, event: FollowUpEvent, ctx: { callId?: string; finalised: boolean; source: FollowUpSource }): Promise<boolean> {
+    const failures = await this.handlers.followUp(event, {
+      ...ctx,
+      call: () => (ctx.callId ? this.calls.findById(ctx.callId) : Promise.resolve(null)),
+    });
+    if (failures.length > 0) {
+      await this.ledger.markFollowUpFailed(eventId);
+      return false;
+    }
+    await this.processed.push(eventId);
+    return true;
+  }
+
+  async sweep(now = new Date()): Promise<number> {
+    const pending = await this.ledger.pendingFollowUps(new Date(now.getTime() - SWEEP_AFTER_MS), MAX_ATTEMPTS, 200);
+    let done = 0;
+    for (const item of pending) {
+      const replay = await this.replayable(item);
+      if (!replay) {
+        await this.ledger.markProcessed([item.id]);
+        continue;
+      }
+      if (await this.run(item.id, replay.event, replay.ctx)) done++;
+    }
+    if (pending.length > 0) this.logger.log(`Follow-up sweep: ${done} of ${pending.length} pending events processed`);
+    return done;
+  }
+
+  private async replayable(item: PendingEvent): Promise<{ event: FollowUpEvent; ctx: { callId?: string; finalised: boolean; source: FollowUpSource } } | undefined> {
+    const call = item.callId ? await this.calls.findById(item.callId) : null;
+    const callId = item.callId ?? undefined;
+    if (item.kind === 'reconciled') {
+      const info = toCallInformation(item.payload);
+      return { event: diceFromCallInformation(info, call?.sinchCallId ?? ''), ctx: { callId, finalised: call?.finalSource === 'reconciled', source: 'reconciled' } };
+    }
+    if (item.kind !== 'dice' && item.kind !== 'notify') return undefined;
+    const event = parseCallbackEvent(item.payload) as FollowUpEvent;
+    const finalised = item.kind === 'dice' && call?.finalSource === 'dice';
+    return { event, ctx: { callId, finalised, source: item.kind } };
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.processed.drain();
+  }
+}
