@@ -14,13 +14,21 @@ import { Metrics } from './metrics/metrics';
 
 const WORKER_ROLE_PATHS = /^\/(health|metrics)(\/|\?|$)/;
 const BODY_LIMIT = 1024 * 1024;
+const MAX_PARAM_LENGTH = 200;
 // Swagger UI's static assets may be cached; every other answer (keys, calls, phone numbers) must not be.
 const CACHEABLE_PATHS = /^\/docs\/[^?]+\.(js|css|png)(\?|$)/;
 
 // Errors Fastify raises before routing (a URL with bad percent-encoding) get the documented error shape too.
-function sendFrameworkError(error: Error, _request: FastifyRequest, reply: FastifyReply): void {
+// These answers skip every hook (helmet's too) and are never a page: the strictest headers, set here.
+function sendFrameworkError(error: Error & { code?: string }, _request: FastifyRequest, reply: FastifyReply): void {
   const body = errorBody(error);
-  void reply.status(body.statusCode).send(body);
+  // Fastify's messages quote the whole URL back, however long.
+  if (error.code === 'FST_ERR_BAD_URL') body.message = 'The URL is not validly percent-encoded';
+  if (error.code === 'FST_ERR_MAX_PARAM_LENGTH') body.message = `A path parameter is longer than ${MAX_PARAM_LENGTH} characters`;
+  void reply
+    .headers({ 'cache-control': 'no-store', 'x-content-type-options': 'nosniff', 'content-security-policy': "default-src 'none'; frame-ancestors 'none'" })
+    .status(body.statusCode)
+    .send(body);
 }
 
 // Builds the application exactly as production runs it; main.ts and the e2e tests both call this.
@@ -29,7 +37,7 @@ export async function createApp(config: AppConfig): Promise<NestFastifyApplicati
     genReqId: (request: IncomingMessage) => requestIdFor(request),
     bodyLimit: BODY_LIMIT,
     // Ids are UUIDs; a longer segment is not matched (404) rather than reaching a handler.
-    maxParamLength: 200,
+    maxParamLength: MAX_PARAM_LENGTH,
     // The adapter's Fastify types come from its own copy of fastify, which @fastify/helmet's augmentation misses.
     frameworkErrors: sendFrameworkError as never,
     // Sinch retries nothing; keep sockets to the API behind a load balancer alive a little longer than typical LBs.

@@ -1,5 +1,6 @@
 import { ArgumentMetadata, ParseUUIDPipe, ValidationError, ValidationPipe, ValidationPipeOptions } from '@nestjs/common';
 import { getMetadataStorage, IS_OPTIONAL, ValidationTypes } from 'class-validator';
+import { Stream } from 'node:stream';
 import { AppError, FieldProblem } from './app-error';
 
 // The input policy every route gets from the global pipe (README "Input policy"), checked before class-validator:
@@ -19,10 +20,9 @@ const { defaultMetadataStorage } = require('class-transformer/cjs/storage') as t
 
 type Class = new (...args: never[]) => unknown;
 
-export function isPlainObject(value: unknown): value is Record<string, unknown> {
-  if (typeof value !== 'object' || value === null) return false;
-  const prototype = Object.getPrototypeOf(value) as unknown;
-  return prototype === Object.prototype || prototype === null;
+// A parsed JSON object or query string (Fastify's has a prototype of its own); not a stream (a text/csv import body).
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value) && !(value instanceof Stream) && !Buffer.isBuffer(value);
 }
 
 function isCleanText(text: string): boolean {
@@ -84,7 +84,7 @@ export function inputProblems(value: unknown, metatype?: unknown, field = ''): F
       node.forEach((item, index) => walk(item, childField(path, index), type, depth + 1));
       return;
     }
-    if (!isPlainObject(node)) return; // numbers, booleans, null, and streams (a text/csv import body)
+    if (!isRecord(node)) return; // numbers, booleans, null, streams
     for (const [key, child] of Object.entries(node)) {
       const name = childField(path, key);
       if (!isCleanText(key)) {
