@@ -3,7 +3,7 @@ import { DataSource } from 'typeorm';
 import { WEBHOOK_PATH } from 'src/sinch/sinch.module';
 import { postCallback } from './callbacks-kit';
 import { campaignBody } from './campaign-fixtures';
-import { createTestApp, TestApp, TestResponse } from './test-app';
+import { createTestAppWithOwnDatabase, TestApp, TestResponse } from './test-app';
 
 // Property-based fuzzing of every route in /docs-json and of the webhook with malformed input (README "Input
 // policy"): never a 5xx, the documented error shape on every 4xx, nothing stored. Every generated admin request
@@ -197,7 +197,8 @@ describe('fuzz: malformed input on every documented route (e2e)', () => {
   let bodyKeys: string[];
 
   beforeAll(async () => {
-    t = await createTestApp({ ADMIN_RATE_LIMIT_PER_MINUTE: '100000' });
+    // A database of its own: the seed bodies add rows (a global do-not-call entry) that other suites must not see.
+    t = await createTestAppWithOwnDatabase('fuzz', { ADMIN_RATE_LIMIT_PER_MINUTE: '100000' });
     const doc = (await (await fetch(`${t.url}/docs-json`)).json()) as {
       paths: Record<string, Record<string, { parameters?: { in: string; name: string }[]; requestBody?: unknown }>>;
       components?: { schemas?: Record<string, { properties?: Record<string, unknown> }> };
