@@ -37,7 +37,7 @@ export async function createApp(config: AppConfig): Promise<NestFastifyApplicati
     genReqId: (request: IncomingMessage) => requestIdFor(request),
     bodyLimit: BODY_LIMIT,
     // Ids are UUIDs; a longer segment is not matched (404) rather than reaching a handler.
-    maxParamLength: MAX_PARAM_LENGTH,
+    routerOptions: { maxParamLength: MAX_PARAM_LENGTH },
     // The adapter's Fastify types come from its own copy of fastify, which @fastify/helmet's augmentation misses.
     frameworkErrors: sendFrameworkError as never,
     // Sinch retries nothing; keep sockets to the API behind a load balancer alive a little longer than typical LBs.
