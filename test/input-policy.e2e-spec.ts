@@ -99,6 +99,13 @@ describe('input policy (e2e)', () => {
       expectErrorShape(await t.request('POST', WEBHOOK_PATH, { key: null, body: 'a,b\n', headers: { 'content-type': 'text/csv' } }), 415);
     });
 
+    it('rejects a CSV row whose cell has a control character, naming its line, and imports the rest', async () => {
+      const res = await importCsv(t, campaignId, 'phone,firstName\n+14045005011,A\u0000nn\n+14045005012,Bob\n');
+      expect(res.status).toBe(200);
+      expect(res.body).toMatchObject({ inserted: 1, rejected: 1 });
+      expect(res.body.errors[0]).toMatchObject({ field: 'attributes', reason: expect.stringMatching(/control characters/) });
+    });
+
     it('still imports CSV on the import route', async () => {
       const res = await importCsv(t, campaignId, 'phone,firstName\n+14045005001,Ann\n');
       expect(res.status).toBe(200);

@@ -25,7 +25,7 @@ function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value) && !(value instanceof Stream) && !Buffer.isBuffer(value);
 }
 
-function isCleanText(text: string): boolean {
+export function isCleanText(text: string): boolean {
   return !FORBIDDEN_CHARACTERS.test(text);
 }
 
