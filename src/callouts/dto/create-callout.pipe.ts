@@ -1,6 +1,6 @@
-import { Injectable, PipeTransform, ValidationPipe } from '@nestjs/common';
+import { Injectable, PipeTransform } from '@nestjs/common';
 import { AppError } from 'src/common/app-error';
-import { flattenValidationErrors } from 'src/common/validation';
+import { createValidationPipe } from 'src/common/validation';
 import { CALLOUT_DTO_BY_TYPE, CALLOUT_TYPES, type CalloutType, type CreateCalloutDto } from './create-callout.dto';
 
 const isCalloutType = (value: unknown): value is CalloutType => CALLOUT_TYPES.includes(value as CalloutType);
@@ -10,16 +10,7 @@ const isCalloutType = (value: unknown): value is CalloutType => CALLOUT_TYPES.in
 // "must be a string" and "must be shorter than 64 characters".
 @Injectable()
 export class CreateCalloutPipe implements PipeTransform<unknown, Promise<CreateCalloutDto>> {
-  private readonly pipe = new ValidationPipe({
-    whitelist: true,
-    forbidNonWhitelisted: true,
-    transform: true,
-    stopAtFirstError: true,
-    exceptionFactory: (errors) => {
-      const details = flattenValidationErrors(errors);
-      return new AppError('invalid', details.map((d) => d.message).join('; '), details);
-    },
-  });
+  private readonly pipe = createValidationPipe({ stopAtFirstError: true });
 
   async transform(value: unknown): Promise<CreateCalloutDto> {
     const type = typeof value === 'object' && value !== null ? (value as { type?: unknown }).type : undefined;

@@ -5,6 +5,7 @@ import { AdminController, Roles } from 'src/auth/auth.decorators';
 import { AppError } from 'src/common/app-error';
 import type { CountryCode } from 'src/common/phone-number';
 import { uuidParam } from 'src/common/validation';
+import { AcceptsCsvBody } from './csv-body-parser';
 import { validateBody } from './validate-body';
 import { ContactImportService } from './contact-import.service';
 import { ContactsQueryService } from './contacts-query.service';
@@ -24,6 +25,7 @@ export class ContactsController {
   @Post(':id/contacts')
   @Roles('admin', 'supervisor')
   @HttpCode(HttpStatus.OK)
+  @AcceptsCsvBody()
   @ApiConsumes('application/json', 'text/csv')
   @ApiBody({
     description: 'JSON { contacts: [{ phone, timeZone?, attributes? }] }, or text/csv: phone[,timeZone][,attribute columns...]',
