@@ -1,5 +1,5 @@
 import { DynamicModule, Module } from '@nestjs/common';
-import { APP_FILTER, APP_PIPE } from '@nestjs/core';
+import { APP_FILTER, APP_INTERCEPTOR, APP_PIPE } from '@nestjs/core';
 import { AuthModule } from './auth/auth.module';
 import { CallbacksModule } from './callbacks/callbacks.module';
 import { CalloutsModule } from './callouts/callouts.module';
@@ -8,6 +8,7 @@ import { CampaignsModule } from './campaigns/campaigns.module';
 import { ComplianceModule } from './compliance/compliance.module';
 import { AllExceptionsFilter } from './common/all-exceptions.filter';
 import { LoggerModule } from './common/logger.module';
+import { NoBodyInterceptor } from './common/no-body.interceptor';
 import { createValidationPipe } from './common/validation';
 import { AppConfig } from './config/app-config';
 import { ConfigModule } from './config/config.module';
@@ -45,6 +46,7 @@ export class AppModule {
       ],
       providers: [
         { provide: APP_PIPE, useFactory: createValidationPipe },
+        { provide: APP_INTERCEPTOR, useClass: NoBodyInterceptor },
         { provide: APP_FILTER, useClass: AllExceptionsFilter },
       ],
     };

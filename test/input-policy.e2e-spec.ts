@@ -157,6 +157,17 @@ describe('input policy (e2e)', () => {
     });
   });
 
+  describe('a route that takes no body refuses one', () => {
+    it.each([[[]], [{ url: 'http://example.com' }], ['"text"'], ['null']])('%p is a 400 naming the body, and changes nothing', async (body) => {
+      expectField(await t.request('PUT', '/api/v1/numbers/callback-url', { body }), 'body', 'noBody');
+    });
+
+    it('no body, or an empty object, is taken', async () => {
+      expect((await t.request('PUT', '/api/v1/numbers/callback-url')).status).toBe(200);
+      expect((await t.request('PUT', '/api/v1/numbers/callback-url', { body: {} })).status).toBe(200);
+    });
+  });
+
   describe('null in an optional field is a 400 unless the field is documented nullable', () => {
     it.each([['locale'], ['answeringMachine'], ['retryPolicy']])('null %s on create is a 400 naming it', async (field) => {
       expectField(await t.request('POST', '/api/v1/campaigns', { body: campaignBody({ [field]: null }) }), field, 'notNull');

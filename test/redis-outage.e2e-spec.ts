@@ -51,11 +51,13 @@ describe('the admin API while Redis hangs (e2e)', () => {
     expect(list.value.status).toBe(200);
     expect(list.ms).toBeLessThan(1_500);
 
-    const post = await timed(() => t.request('POST', '/api/v1/callouts', { body: { type: 'tts', destination: '+46701234560', text: 'Redis is away' } }));
+    // A number of its own: the frequency cap counts every call to a number in the run's shared database.
+    const destination = `+4670${String(Date.now() % 10_000_000).padStart(7, '0')}`;
+    const post = await timed(() => t.request('POST', '/api/v1/callouts', { body: { type: 'tts', destination, text: 'Redis is away' } }));
     expect(post.value.status).toBe(202);
     expect(post.ms).toBeLessThan(3_000);
     const [row] = await sql(t, 'SELECT state, to_number FROM calls WHERE id = $1', [post.value.body.id]);
-    expect(row).toEqual({ state: 'queued', to_number: '+46701234560' });
+    expect(row).toEqual({ state: 'queued', to_number: destination });
 
     const ready = await timed(() => t.request('GET', '/health/ready', { key: null }));
     expect(ready.value.status).toBe(503);
