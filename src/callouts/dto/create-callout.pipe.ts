@@ -1,7 +1,7 @@
 import { Injectable, PipeTransform, ValidationPipe } from '@nestjs/common';
-import { AppError } from 'src/common/app-error';
 import { flattenValidationErrors } from 'src/common/validation';
 import { CALLOUT_DTO_BY_TYPE, CALLOUT_TYPES, type CalloutType, type CreateCalloutDto } from './create-callout.dto';
+import { CalloutsError, CalloutsErrorCode } from 'src/callouts/callouts.errors';
 
 const isCalloutType = (value: unknown): value is CalloutType => CALLOUT_TYPES.includes(value as CalloutType);
 
@@ -17,7 +17,7 @@ export class CreateCalloutPipe implements PipeTransform<unknown, Promise<CreateC
     stopAtFirstError: true,
     exceptionFactory: (errors) => {
       const details = flattenValidationErrors(errors);
-      return new AppError('invalid', details.map((d) => d.message).join('; '), details);
+      return new CalloutsError(CalloutsErrorCode.InvalidCallout, details.map((d) => d.message).join('; '), details);
     },
   });
 
@@ -25,7 +25,7 @@ export class CreateCalloutPipe implements PipeTransform<unknown, Promise<CreateC
     const type = typeof value === 'object' && value !== null ? (value as { type?: unknown }).type : undefined;
     if (!isCalloutType(type)) {
       const message = `type must be one of the following values: ${CALLOUT_TYPES.join(', ')}`;
-      throw new AppError('invalid', message, [{ field: 'type', rule: 'isIn', message }]);
+      throw new CalloutsError(CalloutsErrorCode.InvalidCallout, message, [{ field: 'type', rule: 'isIn', message }]);
     }
     return (await this.pipe.transform(value, { type: 'body', metatype: CALLOUT_DTO_BY_TYPE[type] })) as CreateCalloutDto;
   }
