@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { Call } from 'src/calls/call.entity';
 import { isFinalState } from 'src/calls/call-state';
-import type { ManageCallResult } from 'src/calls/dto/call.response';
+import type { ManageCallResult } from 'src/calls/dto/manage-call.result';
 import { CallsService } from 'src/calls/calls.service';
 import type { ManageCallDto } from 'src/calls/dto/manage-call.dto';
 import { SinchApiError } from 'src/sinch/sinch-errors';

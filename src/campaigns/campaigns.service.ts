@@ -11,7 +11,8 @@ import { IdempotencyService } from 'src/common/idempotency/idempotency.service';
 import { CallWithdrawal } from 'src/campaigns/dialer/call-withdrawal.service';
 import { CampaignScripts } from 'src/campaigns/dialer/campaign-scripts.service';
 import { toCampaignResponse, type CampaignResponse } from './dto/campaign.response';
-import type { CreateCampaignDto, UpdateCampaignDto } from './dto/create-campaign.dto';
+import type { CreateCampaignDto } from 'src/campaigns/dto/create-campaign.dto';
+import type { UpdateCampaignDto } from 'src/campaigns/dto/update-campaign.dto';
 import type { ListCampaignsQueryDto } from './dto/list-campaigns.query';
 import { CampaignsError, CampaignsErrorCode } from 'src/campaigns/campaigns.errors';
 

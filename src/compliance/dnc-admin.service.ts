@@ -2,7 +2,12 @@ import { Injectable } from '@nestjs/common';
 import { QueryFailedError } from 'typeorm';
 import type { Page } from 'src/common/pagination';
 import { normalizePhoneNumber } from 'src/common/phone-number';
-import type { AddDncDto, DncAuditQueryDto, DncAuditResponse, DncCheckResponse, DncEntryResponse, ListDncQueryDto } from './dnc.dto';
+import type { AddDncDto } from 'src/compliance/dto/add-dnc.dto';
+import type { DncAuditQueryDto } from 'src/compliance/dto/dnc-audit.query';
+import type { DncAuditResponse } from 'src/compliance/dto/dnc-audit.response';
+import type { DncCheckResponse } from 'src/compliance/dto/dnc-check.response';
+import type { DncEntryResponse } from 'src/compliance/dto/dnc-entry.response';
+import type { ListDncQueryDto } from 'src/compliance/dto/list-dnc.query';
 import { DncService, toDncResponse } from './dnc.service';
 import { ComplianceError, ComplianceErrorCode } from 'src/compliance/compliance.errors';
 

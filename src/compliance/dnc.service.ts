@@ -5,7 +5,9 @@ import { decodeCursor, encodeCursor, type Page } from 'src/common/pagination';
 import { returnedRows } from 'src/common/sql-rows';
 import { DncAudit, type DncAuditAction } from './dnc-audit.entity';
 import { DncEntry, type DncSource } from './dnc-entry.entity';
-import type { DncAuditResponse, DncCheckResponse, DncEntryResponse } from './dnc.dto';
+import type { DncAuditResponse } from 'src/compliance/dto/dnc-audit.response';
+import type { DncCheckResponse } from 'src/compliance/dto/dnc-check.response';
+import type { DncEntryResponse } from 'src/compliance/dto/dnc-entry.response';
 import { ComplianceError, ComplianceErrorCode } from 'src/compliance/compliance.errors';
 
 export interface DncAddition {

@@ -7,7 +7,8 @@ import { CampaignsService } from 'src/campaigns/campaigns.service';
 import { ContactBatch } from './contact-batch';
 import { checkContact, isRejected, type RawContact, type RejectedContact } from './contact-rows';
 import { ContactsRepository } from './contacts.repository';
-import type { ImportContactsDto, ImportErrorResponse, ImportResultResponse } from './contacts.dto';
+import type { ImportContactsDto } from 'src/campaigns/dto/import-contacts.dto';
+import type { ImportErrorResponse, ImportResultResponse } from 'src/campaigns/dto/import-result.response';
 import { csvContacts } from './csv-contacts';
 import { CampaignsError, CampaignsErrorCode } from 'src/campaigns/campaigns.errors';
 

@@ -3,7 +3,8 @@ import type { Page } from 'src/common/pagination';
 import { normalizePhoneNumber } from 'src/common/phone-number';
 import { CampaignsService } from 'src/campaigns/campaigns.service';
 import { ContactsRepository, type ContactRow } from './contacts.repository';
-import type { ContactResponse, ListContactsQueryDto } from './contacts.dto';
+import type { ContactResponse } from 'src/campaigns/dto/contact.response';
+import type { ListContactsQueryDto } from 'src/campaigns/dto/list-contacts.query';
 import { CampaignsError, CampaignsErrorCode } from 'src/campaigns/campaigns.errors';
 
 @Injectable()

@@ -7,7 +7,10 @@ import { uuidParam } from 'src/common/validation';
 import { validateBody } from './validate-body';
 import { ContactImportService } from './contact-import.service';
 import { ContactsQueryService } from './contacts-query.service';
-import { ImportContactsDto, ImportQueryDto, ImportResultResponse, ListContactsQueryDto } from './contacts.dto';
+import { ImportContactsDto } from 'src/campaigns/dto/import-contacts.dto';
+import { ImportQueryDto } from 'src/campaigns/dto/import-contacts.query';
+import { ImportResultResponse } from 'src/campaigns/dto/import-result.response';
+import { ListContactsQueryDto } from 'src/campaigns/dto/list-contacts.query';
 import { CampaignsError, CampaignsErrorCode } from 'src/campaigns/campaigns.errors';
 
 @AdminController('campaigns', 'campaigns')
