@@ -11,7 +11,7 @@ import { ComplianceService } from 'src/compliance/compliance.service';
 import { CalloutMetrics } from './callout-metrics.service';
 import { calloutViolations, planCallout } from './callout-request';
 import type { CalloutResponse } from './dto/callout.response';
-import type { CreateCalloutDto } from './dto/create-callout.dto';
+import type { CreateCalloutDto } from 'src/callouts/dto/create-callout.dto';
 import { CalloutJobs } from 'src/callouts/dialing/callout-jobs.service';
 import { CALL_KIND_OF, toStoredCallout, type SinchCallout } from './stored-callout';
 import { CalloutsError, CalloutsErrorCode } from 'src/callouts/callouts.errors';

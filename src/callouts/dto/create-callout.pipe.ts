@@ -1,6 +1,7 @@
 import { Injectable, PipeTransform, ValidationPipe } from '@nestjs/common';
 import { flattenValidationErrors } from 'src/common/validation';
-import { CALLOUT_DTO_BY_TYPE, CALLOUT_TYPES, type CalloutType, type CreateCalloutDto } from './create-callout.dto';
+import { CALLOUT_DTO_BY_TYPE, type CreateCalloutDto } from 'src/callouts/dto/create-callout.dto';
+import { CALLOUT_TYPES, type CalloutType } from 'src/callouts/dto/callout-base.dto';
 import { CalloutsError, CalloutsErrorCode } from 'src/callouts/callouts.errors';
 
 const isCalloutType = (value: unknown): value is CalloutType => CALLOUT_TYPES.includes(value as CalloutType);
