@@ -1,20 +1,45 @@
 import type { IncomingMessage } from 'node:http';
+import helmet from '@fastify/helmet';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { Logger } from 'nestjs-pino';
 import { AppModule } from './app.module';
 import { AppConfig } from './config/app-config';
+import { errorBody } from './common/all-exceptions.filter';
+import { useJsonBodyParser } from './common/json-body';
 import { requestIdFor } from './common/logger.module';
 import { Metrics } from './metrics/metrics';
 
 const WORKER_ROLE_PATHS = /^\/(health|metrics)(\/|\?|$)/;
+const BODY_LIMIT = 1024 * 1024;
+const MAX_PARAM_LENGTH = 200;
+// Swagger UI's static assets may be cached; every other answer (keys, calls, phone numbers) must not be.
+const CACHEABLE_PATHS = /^\/docs\/[^?]+\.(js|css|png)(\?|$)/;
+
+// Errors Fastify raises before routing (a URL with bad percent-encoding) get the documented error shape too.
+// These answers skip every hook (helmet's too) and are never a page: the strictest headers, set here.
+function sendFrameworkError(error: Error & { code?: string }, _request: FastifyRequest, reply: FastifyReply): void {
+  const body = errorBody(error);
+  // Fastify's messages quote the whole URL back, however long.
+  if (error.code === 'FST_ERR_BAD_URL') body.message = 'The URL is not validly percent-encoded';
+  if (error.code === 'FST_ERR_MAX_PARAM_LENGTH') body.message = `A path parameter is longer than ${MAX_PARAM_LENGTH} characters`;
+  void reply
+    .headers({ 'cache-control': 'no-store', 'x-content-type-options': 'nosniff', 'content-security-policy': "default-src 'none'; frame-ancestors 'none'" })
+    .status(body.statusCode)
+    .send(body);
+}
 
 // Builds the application exactly as production runs it; main.ts and the e2e tests both call this.
 export async function createApp(config: AppConfig): Promise<NestFastifyApplication> {
   const adapter = new FastifyAdapter({
     genReqId: (request: IncomingMessage) => requestIdFor(request),
-    bodyLimit: 1024 * 1024,
+    bodyLimit: BODY_LIMIT,
+    // Ids are UUIDs; a longer segment is not matched (404) rather than reaching a handler.
+    routerOptions: { maxParamLength: MAX_PARAM_LENGTH },
+    // The adapter's Fastify types come from its own copy of fastify, which @fastify/helmet's augmentation misses.
+    frameworkErrors: sendFrameworkError as never,
     // Sinch retries nothing; keep sockets to the API behind a load balancer alive a little longer than typical LBs.
     keepAliveTimeout: 65_000,
     return503OnClosing: true,
@@ -26,6 +51,9 @@ export async function createApp(config: AppConfig): Promise<NestFastifyApplicati
     abortOnError: false, // let start-up errors reach main(), which prints one line and exits non-zero
   });
   app.useLogger(app.get(Logger));
+  useJsonBodyParser(app, BODY_LIMIT);
+  // Headers for a JSON API; helmet's default CSP (scripts and styles from 'self', inline styles) also fits /docs.
+  await (app.getHttpAdapter().getInstance() as unknown as FastifyInstance).register(helmet);
 
   const fastify = app.getHttpAdapter().getInstance();
   const metrics = app.get(Metrics);
@@ -39,6 +67,7 @@ export async function createApp(config: AppConfig): Promise<NestFastifyApplicati
   });
   fastify.addHook('onSend', (request, reply, payload, done) => {
     reply.header('x-request-id', request.id);
+    if (!CACHEABLE_PATHS.test(request.url)) reply.header('cache-control', 'no-store');
     done(null, payload);
   });
   if (!config.runsApi) {

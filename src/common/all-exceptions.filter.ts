@@ -5,7 +5,7 @@ import { ThrottlerException } from '@nestjs/throttler';
 import { APP_ERROR_STATUS, AppError, FieldProblem } from './app-error';
 import { RateLimitedError } from './rate-limited.error';
 
-interface ErrorBody {
+export interface ErrorBody {
   statusCode: number;
   error: string;
   code: string;
@@ -25,7 +25,7 @@ export class AllExceptionsFilter implements ExceptionFilter {
     const context = host.switchToHttp();
     const request = context.getRequest<FastifyRequest>();
     const reply = context.getResponse<FastifyReply>();
-    const body = this.toBody(exception);
+    const body = errorBody(exception);
     if (body.statusCode >= 500) {
       body.requestId = String(request.id);
       this.logger.error({ err: exception, requestId: request.id, url: request.url }, 'Unhandled error');
@@ -34,31 +34,33 @@ export class AllExceptionsFilter implements ExceptionFilter {
     if (exception instanceof RateLimitedError) reply.header('retry-after', String(exception.retryAfterS));
     void reply.status(body.statusCode).send(body);
   }
+}
 
-  private toBody(exception: unknown): ErrorBody {
-    if (exception instanceof AppError) {
-      const statusCode = APP_ERROR_STATUS[exception.kind];
-      const code = exception.code ?? statusCodeName(statusCode);
-      return { statusCode, error: STATUS_CODES[statusCode] ?? 'Error', code, message: exception.message, details: exception.details };
-    }
-    if (exception instanceof HttpException) {
-      const statusCode = exception.getStatus();
-      const response = exception.getResponse();
-      const message =
-        typeof response === 'string'
-          ? response
-          : Array.isArray((response as { message?: unknown }).message)
-            ? ((response as { message: string[] }).message).join('; ')
-            : String((response as { message?: unknown }).message ?? exception.message);
-      return { statusCode, error: STATUS_CODES[statusCode] ?? 'Error', code: statusCodeName(statusCode), message };
-    }
-    // Fastify's own errors (bad JSON, body too large, unsupported media type) carry a 4xx statusCode.
-    const fastifyStatus = (exception as { statusCode?: number }).statusCode;
-    if (typeof fastifyStatus === 'number' && fastifyStatus >= 400 && fastifyStatus < 500) {
-      return { statusCode: fastifyStatus, error: STATUS_CODES[fastifyStatus] ?? 'Error', code: statusCodeName(fastifyStatus), message: (exception as Error).message };
-    }
-    return { statusCode: HttpStatus.INTERNAL_SERVER_ERROR, error: 'Internal Server Error', code: 'internal_server_error', message: 'Internal server error' };
+// The documented error shape for anything thrown: by our code, by Nest, or by Fastify itself (bad URL, bad JSON, body
+// too large, unsupported media type), which app.factory also routes here.
+export function errorBody(exception: unknown): ErrorBody {
+  if (exception instanceof AppError) {
+    const statusCode = APP_ERROR_STATUS[exception.kind];
+    const code = exception.code ?? statusCodeName(statusCode);
+    return { statusCode, error: STATUS_CODES[statusCode] ?? 'Error', code, message: exception.message, details: exception.details };
   }
+  if (exception instanceof HttpException) {
+    const statusCode = exception.getStatus();
+    const response = exception.getResponse();
+    const message =
+      typeof response === 'string'
+        ? response
+        : Array.isArray((response as { message?: unknown }).message)
+          ? ((response as { message: string[] }).message).join('; ')
+          : String((response as { message?: unknown }).message ?? exception.message);
+    return { statusCode, error: STATUS_CODES[statusCode] ?? 'Error', code: statusCodeName(statusCode), message };
+  }
+  // Fastify's own errors (bad JSON, body too large, unsupported media type) carry a 4xx statusCode.
+  const fastifyStatus = (exception as { statusCode?: number }).statusCode;
+  if (typeof fastifyStatus === 'number' && fastifyStatus >= 400 && fastifyStatus < 500) {
+    return { statusCode: fastifyStatus, error: STATUS_CODES[fastifyStatus] ?? 'Error', code: statusCodeName(fastifyStatus), message: (exception as Error).message };
+  }
+  return { statusCode: HttpStatus.INTERNAL_SERVER_ERROR, error: 'Internal Server Error', code: 'internal_server_error', message: 'Internal server error' };
 }
 
 // 'Not Found' → 'not_found': the code of an error no feature named.

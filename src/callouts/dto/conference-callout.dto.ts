@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { IsDefined, IsIn, IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min, MinLength, ValidateNested } from 'class-validator';
+import { IsDefined, IsIn, IsInt, IsOptional, IsString, Max, MaxLength, Min, MinLength, ValidateNested } from 'class-validator';
 import { SVAML_LIMITS } from 'src/sinch/svaml/svaml.rules';
 import { MUSIC_ON_HOLD, type MusicOnHold } from 'src/sinch/svaml/svaml.types';
 import { CalloutBaseDto, OptionalLocale, OptionalMaxDuration, TTS_CHARS } from 'src/callouts/dto/callout-base.dto';

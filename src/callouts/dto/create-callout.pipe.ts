@@ -1,5 +1,5 @@
-import { Injectable, PipeTransform, ValidationPipe } from '@nestjs/common';
-import { flattenValidationErrors } from 'src/common/validation';
+import { Injectable, PipeTransform } from '@nestjs/common';
+import { createValidationPipe } from 'src/common/validation';
 import { CALLOUT_DTO_BY_TYPE, type CreateCalloutDto } from 'src/callouts/dto/create-callout.dto';
 import { CALLOUT_TYPES, type CalloutType } from 'src/callouts/dto/callout-base.dto';
 import { CalloutsError, CalloutsErrorCode } from 'src/callouts/callouts.errors';
@@ -11,16 +11,7 @@ const isCalloutType = (value: unknown): value is CalloutType => CALLOUT_TYPES.in
 // "must be a string" and "must be shorter than 64 characters".
 @Injectable()
 export class CreateCalloutPipe implements PipeTransform<unknown, Promise<CreateCalloutDto>> {
-  private readonly pipe = new ValidationPipe({
-    whitelist: true,
-    forbidNonWhitelisted: true,
-    transform: true,
-    stopAtFirstError: true,
-    exceptionFactory: (errors) => {
-      const details = flattenValidationErrors(errors);
-      return new CalloutsError(CalloutsErrorCode.InvalidCallout, details.map((d) => d.message).join('; '), details);
-    },
-  });
+  private readonly pipe = createValidationPipe({ stopAtFirstError: true });
 
   async transform(value: unknown): Promise<CreateCalloutDto> {
     const type = typeof value === 'object' && value !== null ? (value as { type?: unknown }).type : undefined;

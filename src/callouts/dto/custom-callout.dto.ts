@@ -1,5 +1,5 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
-import { IsInt, IsObject, IsOptional, Matches, Max, Min } from 'class-validator';
+import { IsObject, IsOptional } from 'class-validator';
 import { type Svaml } from 'src/sinch/svaml/svaml.types';
 import { CalloutBaseDto, OptionalLocale, OptionalMaxDuration } from 'src/callouts/dto/callout-base.dto';
 

@@ -1,5 +1,5 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
-import { IsOptional, IsString, Matches, MaxLength, MinLength, ValidateIf } from 'class-validator';
+import { IsOptional, IsString, MaxLength, MinLength, ValidateIf } from 'class-validator';
 import { CalloutBaseDto, OptionalLocale, TTS_CHARS } from 'src/callouts/dto/callout-base.dto';
 
 export class TtsCalloutDto extends CalloutBaseDto {

@@ -1,5 +1,6 @@
 import { normalizePhoneNumber, type CountryCode } from 'src/common/phone-number';
 import { resolveTimeZone, type TimeZoneSource } from 'src/campaigns/scheduling/time-zones';
+import { isCleanText } from 'src/common/validation';
 
 // One contact as it came in (a CSV line or an element of a JSON array), before any check.
 export interface RawContact {
@@ -72,6 +73,8 @@ function checkAttributes(value: unknown): Record<string, string | number | boole
     if (v !== null && !['string', 'number', 'boolean'].includes(typeof v)) return `attribute "${key}" must be a string, number, boolean or null`;
     if (typeof v === 'number' && !Number.isFinite(v)) return `attribute "${key}" must be a finite number`;
     if (typeof v === 'string' && v.length > ATTRIBUTE_LIMITS.valueChars) return `attribute "${key}" is longer than ${ATTRIBUTE_LIMITS.valueChars} characters`;
+    // CSV cells never pass the global input policy; Postgres's jsonb cannot store NUL.
+    if (typeof v === 'string' && !isCleanText(v)) return `attribute "${key}" must not contain control characters or unpaired surrogates`;
     out[key] = v as string | number | boolean | null;
   }
   return out;

@@ -4,6 +4,7 @@ import { Readable } from 'node:stream';
 import { AdminController, Roles } from 'src/auth/auth.decorators';
 import type { CountryCode } from 'src/common/phone-number';
 import { uuidParam } from 'src/common/validation';
+import { AcceptsCsvBody } from './csv-body-parser';
 import { validateBody } from './validate-body';
 import { ContactImportService } from './contact-import.service';
 import { ContactsQueryService } from './contacts-query.service';
@@ -27,6 +28,7 @@ export class ContactsController {
   @Post(':id/contacts')
   @Roles('admin', 'supervisor')
   @HttpCode(HttpStatus.OK)
+  @AcceptsCsvBody()
   @ApiConsumes('application/json', 'text/csv')
   @ApiBody({
     description: 'JSON { contacts: [{ phone, timeZone?, attributes? }] }, or text/csv: phone[,timeZone][,attribute columns...]',

@@ -1,6 +1,6 @@
 import { plainToInstance } from 'class-transformer';
 import { validateSync } from 'class-validator';
-import { flattenValidationErrors } from 'src/common/validation';
+import { flattenValidationErrors, inputProblems, invalidInput, VALIDATOR_OPTIONS } from 'src/common/validation';
 import { isRecord } from 'src/sinch/json';
 import { CampaignsError, CampaignsErrorCode } from 'src/campaigns/campaigns.errors';
 
@@ -9,11 +9,10 @@ export function validateBody<T extends object>(type: new () => T, body: unknown)
   if (!isRecord(body)) {
     throw new CampaignsError(CampaignsErrorCode.InvalidContacts, 'The body must be a JSON object (or send text/csv)', [{ field: 'body', rule: 'type', message: 'The body must be a JSON object' }]);
   }
+  const problems = inputProblems(body, type);
+  if (problems.length > 0) throw invalidInput(problems);
   const instance = plainToInstance(type, body);
-  const errors = validateSync(instance, { whitelist: true, forbidNonWhitelisted: true });
-  if (errors.length > 0) {
-    const details = flattenValidationErrors(errors);
-    throw new CampaignsError(CampaignsErrorCode.InvalidContacts, details.map((d) => d.message).join('; '), details);
-  }
+  const errors = validateSync(instance, VALIDATOR_OPTIONS);
+  if (errors.length > 0) throw invalidInput(flattenValidationErrors(errors));
   return instance;
 }
