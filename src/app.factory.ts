@@ -6,11 +6,11 @@ import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { Logger } from 'nestjs-pino';
 import { AppModule } from './app.module';
-import { AppConfig } from './config/app-config';
-import { errorBody } from './common/all-exceptions.filter';
-import { useJsonBodyParser } from './common/json-body';
-import { requestIdFor } from './common/logger.module';
-import { Metrics } from './metrics/metrics';
+import { AppConfig } from 'src/config/app-config';
+import { errorBody } from 'src/common/all-exceptions.filter';
+import { useJsonBodyParser } from 'src/common/json-body';
+import { requestIdFor } from 'src/common/logger.module';
+import { Metrics } from 'src/metrics/metrics';
 
 const WORKER_ROLE_PATHS = /^\/(health|metrics)(\/|\?|$)/;
 const BODY_LIMIT = 1024 * 1024;
