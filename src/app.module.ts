@@ -20,7 +20,7 @@ import { NumbersModule } from 'src/numbers/numbers.module';
 import { RedisModule } from 'src/redis/redis.module';
 import { SinchModule } from 'src/sinch/sinch.module';
 
-// Feature modules are listed here; each owns its entities, queues, controllers and processors.
+// Feature modules are listed here; each owns its entities, jobs, controllers and processors.
 @Module({})
 export class AppModule {
   static forRoot(config: AppConfig): DynamicModule {

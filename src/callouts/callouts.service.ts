@@ -48,7 +48,7 @@ interface PendingDial {
 }
 
 // The one public way to place a call, for every feature. place() validates each request against every Sinch limit,
-// writes the call rows (one INSERT) in the caller's transaction, and hands them to the callouts queue when that
+// writes the call rows (one INSERT) in the caller's transaction, and hands them to the callouts jobs when that
 // transaction commits; nothing is queued if it rolls back. A crash between commit and enqueue leaves queued rows
 // the sweep enqueues; the job id (the row id) makes a double enqueue harmless.
 @Injectable()

@@ -15,7 +15,7 @@ import { ComplianceError, ComplianceErrorCode } from 'src/compliance/compliance.
 export type NumberBlockedListener = (phone: string, campaignId: string | null) => Promise<unknown>;
 
 // The API's view of the lists: numbers normalised, campaigns checked, and an addition takes effect at once for
-// calls already handed to the callouts queue but not dialled yet: the listeners (the campaign dialer's withdrawal)
+// calls already handed to the callouts jobs but not dialled yet: the listeners (the campaign dialer's withdrawal)
 // take them back, and the callouts worker re-checks every call right before dialling.
 @Injectable()
 export class DncAdmin {
