@@ -10,7 +10,7 @@ import { createTestAppWithOwnDatabase, TestApp, TestResponse } from './test-app'
 // carries at least one defect, so any write that succeeds is a hole; a GET may be valid by chance and then must be
 // a 2xx with a JSON answer. FUZZ_RUNS sets the number of requests per property (npm run bench runs it long).
 const RUNS = Number(process.env.FUZZ_RUNS ?? 150);
-const ERROR_KEYS = ['statusCode', 'error', 'message', 'details', 'requestId'];
+const ERROR_KEYS = ['statusCode', 'error', 'code', 'message', 'details', 'requestId'];
 
 interface Operation {
   method: string;
@@ -174,7 +174,7 @@ function requestFor(op: Operation, bodyKeys: string[]): fc.Arbitrary<FuzzRequest
 }
 
 function expectErrorShape(res: TestResponse, label: string): void {
-  if (typeof res.body !== 'object' || res.body === null || res.body.statusCode !== res.status || typeof res.body.error !== 'string' || typeof res.body.message !== 'string' || !Object.keys(res.body).every((k) => ERROR_KEYS.includes(k))) {
+  if (typeof res.body !== 'object' || res.body === null || res.body.statusCode !== res.status || typeof res.body.error !== 'string' || typeof res.body.message !== 'string' || typeof res.body.code !== 'string' || !Object.keys(res.body).every((k) => ERROR_KEYS.includes(k))) {
     throw new Error(`${label}: ${res.status} without the documented error shape: ${res.text.slice(0, 300)}`);
   }
 }
