@@ -32,6 +32,7 @@ describe('foundation (e2e)', () => {
       const doc = await t.request('GET', '/docs-json', { key: null });
       expect(doc.status).toBe(200);
       expect(Object.keys(doc.body.paths)).toEqual(expect.arrayContaining(['/api/v1/api-keys', '/health/ready']));
+      expect(Object.keys(doc.body.components.schemas.ErrorResponse.properties)).toEqual(['statusCode', 'error', 'code', 'message', 'details', 'requestId']);
     });
 
     it('exposes Prometheus metrics with HTTP durations by route and status', async () => {
