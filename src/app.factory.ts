@@ -4,13 +4,14 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { ErrorResponse } from 'src/common/error.response';
 import { Logger } from 'nestjs-pino';
 import { AppModule } from './app.module';
-import { AppConfig } from './config/app-config';
-import { errorBody } from './common/all-exceptions.filter';
-import { useJsonBodyParser } from './common/json-body';
-import { requestIdFor } from './common/logger.module';
-import { Metrics } from './metrics/metrics';
+import { AppConfig } from 'src/config/app-config';
+import { errorBody } from 'src/common/all-exceptions.filter';
+import { useJsonBodyParser } from 'src/common/json-body';
+import { requestIdFor } from 'src/common/logger.module';
+import { Metrics } from 'src/metrics/metrics';
 
 const WORKER_ROLE_PATHS = /^\/(health|metrics)(\/|\?|$)/;
 const BODY_LIMIT = 1024 * 1024;
@@ -86,6 +87,7 @@ export async function createApp(config: AppConfig): Promise<NestFastifyApplicati
       .setVersion('1')
       .addBearerAuth()
       .build(),
+    { extraModels: [ErrorResponse] },
   );
   SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs-json' });
 

@@ -1,27 +1,27 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { APP_FILTER, APP_INTERCEPTOR, APP_PIPE } from '@nestjs/core';
-import { AuthModule } from './auth/auth.module';
-import { CallbacksModule } from './callbacks/callbacks.module';
-import { CalloutsModule } from './callouts/callouts.module';
-import { CallsModule } from './calls/calls.module';
-import { CampaignsModule } from './campaigns/campaigns.module';
-import { ComplianceModule } from './compliance/compliance.module';
-import { AllExceptionsFilter } from './common/all-exceptions.filter';
-import { LoggerModule } from './common/logger.module';
-import { NoBodyInterceptor } from './common/no-body.interceptor';
-import { createValidationPipe } from './common/validation';
-import { AppConfig } from './config/app-config';
-import { ConfigModule } from './config/config.module';
-import { DatabaseModule } from './database/database.module';
-import { EmbeddedSimulatorModule } from './embedded-simulator.module';
-import { HealthModule } from './health/health.module';
-import { JobsModule } from './jobs/jobs.module';
-import { MetricsModule } from './metrics/metrics.module';
-import { NumbersModule } from './numbers/numbers.module';
-import { RedisModule } from './redis/redis.module';
-import { SinchModule } from './sinch/sinch.module';
+import { AuthModule } from 'src/auth/auth.module';
+import { CallbacksModule } from 'src/callbacks/callbacks.module';
+import { CalloutsModule } from 'src/callouts/callouts.module';
+import { CallsModule } from 'src/calls/calls.module';
+import { CampaignsModule } from 'src/campaigns/campaigns.module';
+import { ComplianceModule } from 'src/compliance/compliance.module';
+import { AllExceptionsFilter } from 'src/common/all-exceptions.filter';
+import { LoggerModule } from 'src/common/logger.module';
+import { NoBodyInterceptor } from 'src/common/no-body.interceptor';
+import { createValidationPipe } from 'src/common/validation';
+import { AppConfig } from 'src/config/app-config';
+import { ConfigModule } from 'src/config/config.module';
+import { DatabaseModule } from 'src/database/database.module';
+import { EmbeddedSimulatorModule } from 'src/embedded-simulator.module';
+import { HealthModule } from 'src/health/health.module';
+import { JobsModule } from 'src/jobs/jobs.module';
+import { MetricsModule } from 'src/metrics/metrics.module';
+import { NumbersModule } from 'src/numbers/numbers.module';
+import { RedisModule } from 'src/redis/redis.module';
+import { SinchModule } from 'src/sinch/sinch.module';
 
-// Feature modules are listed here; each owns its entities, queues, controllers and processors.
+// Feature modules are listed here; each owns its entities, jobs, controllers and processors.
 @Module({})
 export class AppModule {
   static forRoot(config: AppConfig): DynamicModule {

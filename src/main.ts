@@ -1,9 +1,9 @@
 import 'reflect-metadata';
 import { Logger } from 'nestjs-pino';
-import { ApiKeysService } from './auth/api-keys.service';
-import { SinchWebhook } from './sinch/sinch.module';
+import { ApiKeysService } from 'src/auth/api-keys.service';
+import { SinchWebhook } from 'src/sinch/sinch.module';
 import { createApp } from './app.factory';
-import { ConfigError, loadConfigFromProcessEnv } from './config/load-config';
+import { ConfigError, loadConfigFromProcessEnv } from 'src/config/load-config';
 
 async function main(): Promise<void> {
   const config = loadConfigFromProcessEnv();

@@ -94,7 +94,9 @@ describe('call log admin API (e2e)', () => {
     });
 
     it('an unknown call → 404', async () => {
-      expect((await t.request('GET', `/api/v1/calls/${randomUUID()}`)).status).toBe(404);
+      const res = await t.request('GET', `/api/v1/calls/${randomUUID()}`);
+      expect(res.status).toBe(404);
+      expect(res.body.code).toBe('call_not_found');
     });
   });
 
@@ -128,6 +130,7 @@ describe('call log admin API (e2e)', () => {
       const res = await t.request('POST', `/api/v1/calls/${id}/hangup`);
       expect(res.status).toBe(409);
       expect(res.body.message).toContain('no Sinch call id');
+      expect(res.body.code).toBe('call_not_at_sinch');
     });
 
     it('Sinch errors surface: 404 stays 404, others are 502 with the Sinch errorCode', async () => {
@@ -136,11 +139,13 @@ describe('call log admin API (e2e)', () => {
       const missing = await t.request('POST', `/api/v1/calls/${id}/hangup`);
       expect(missing.status).toBe(404);
       expect(missing.body.message).toContain('40400');
+      expect(missing.body.code).toBe('sinch_call_not_found');
       await sim(t, 'PUT', '/_sim/faults', { errorRate: 1, errorStatus: 503 });
       try {
         const down = await t.request('PATCH', `/api/v1/calls/${id}`, { body: { say: { text: 'hi' } } });
         expect(down.status).toBe(502);
         expect(down.body.message).toContain('50300');
+        expect(down.body.code).toBe('sinch_refused');
       } finally {
         await sim(t, 'PUT', '/_sim/faults', {});
       }

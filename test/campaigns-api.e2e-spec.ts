@@ -99,11 +99,13 @@ describe('campaigns API: auth, validation, lifecycle, import, do-not-call (e2e)'
       const noContacts = await t.request('POST', `/api/v1/campaigns/${c.id}/start`);
       expect(noContacts.status).toBe(409);
       expect(noContacts.body.message).toMatch(/without contacts/);
+      expect(noContacts.body.code).toBe('campaign_has_no_contacts');
       await importContacts(t, c.id, [{ phone: '+14045005001' }]);
 
       const pauseDraft = await t.request('POST', `/api/v1/campaigns/${c.id}/pause`);
       expect(pauseDraft.status).toBe(409);
       expect(pauseDraft.body.message).toBe('Cannot pause a campaign that is draft: pause needs it to be running');
+      expect(pauseDraft.body.code).toBe('invalid_transition');
 
       const started = await t.request('POST', `/api/v1/campaigns/${c.id}/start`, { headers: { 'idempotency-key': `start-${c.id}` } });
       expect(started.status).toBe(200);

@@ -68,6 +68,7 @@ describe('compliance for callouts (e2e)', () => {
       expect(res.status).toBe(400);
       expect(res.body).toMatchObject({
         statusCode: 400,
+        code: 'not_callable',
         message: expect.stringContaining('global do-not-call list'),
         details: [{ field: 'destination', rule: 'do_not_call', message: expect.stringContaining('destination may not be called') }],
       });

@@ -32,6 +32,7 @@ describe('foundation (e2e)', () => {
       const doc = await t.request('GET', '/docs-json', { key: null });
       expect(doc.status).toBe(200);
       expect(Object.keys(doc.body.paths)).toEqual(expect.arrayContaining(['/api/v1/api-keys', '/health/ready']));
+      expect(Object.keys(doc.body.components.schemas.ErrorResponse.properties)).toEqual(['statusCode', 'error', 'code', 'message', 'details', 'requestId']);
     });
 
     it('exposes Prometheus metrics with HTTP durations by route and status', async () => {
@@ -45,7 +46,7 @@ describe('foundation (e2e)', () => {
     it('answers an unknown route with a JSON 404', async () => {
       const res = await t.request('GET', '/nope', { key: null });
       expect(res.status).toBe(404);
-      expect(res.body).toMatchObject({ statusCode: 404, error: 'Not Found' });
+      expect(res.body).toMatchObject({ statusCode: 404, error: 'Not Found', code: 'not_found' });
     });
 
     it('echoes a request id', async () => {
@@ -56,7 +57,7 @@ describe('foundation (e2e)', () => {
     it('answers malformed JSON with a 400 in the error shape', async () => {
       const res = await t.request('POST', '/api/v1/api-keys', { body: '{"name":', headers: { 'content-type': 'application/json' } });
       expect(res.status).toBe(400);
-      expect(res.body).toMatchObject({ statusCode: 400, error: 'Bad Request' });
+      expect(res.body).toMatchObject({ statusCode: 400, error: 'Bad Request', code: 'bad_request' });
       expect(res.text).not.toContain(' at ');
     });
   });
@@ -71,12 +72,13 @@ describe('foundation (e2e)', () => {
     it.each(endpoints)('%s %s without a key → 401', async (method, path, body) => {
       const res = await t.request(method, path, { key: null, body });
       expect(res.status).toBe(401);
-      expect(res.body).toMatchObject({ statusCode: 401, error: 'Unauthorized' });
+      expect(res.body).toMatchObject({ statusCode: 401, error: 'Unauthorized', code: 'api_key_missing' });
     });
 
     it.each(endpoints)('%s %s with a wrong key → 401', async (method, path, body) => {
       const res = await t.request(method, path, { key: 'cck_not-a-real-key', body });
       expect(res.status).toBe(401);
+      expect(res.body.code).toBe('api_key_invalid');
     });
 
     it.each(endpoints)('%s %s with a malformed Authorization header → 401', async (method, path, body) => {

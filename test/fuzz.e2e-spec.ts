@@ -13,7 +13,7 @@ const RUNS = Number(process.env.FUZZ_RUNS ?? 150);
 // `npm test` replays one fixed sample, so CI is reproducible; the long mode (FUZZ_RUNS set) explores new seeds and
 // fast-check prints the seed of a failure, which FUZZ_SEED replays.
 const SEED = process.env.FUZZ_SEED ? Number(process.env.FUZZ_SEED) : process.env.FUZZ_RUNS ? undefined : 20261128;
-const ERROR_KEYS = ['statusCode', 'error', 'message', 'details', 'requestId'];
+const ERROR_KEYS = ['statusCode', 'error', 'code', 'message', 'details', 'requestId'];
 
 interface Operation {
   method: string;
@@ -177,7 +177,7 @@ function requestFor(op: Operation, bodyKeys: string[]): fc.Arbitrary<FuzzRequest
 }
 
 function expectErrorShape(res: TestResponse, label: string): void {
-  if (typeof res.body !== 'object' || res.body === null || res.body.statusCode !== res.status || typeof res.body.error !== 'string' || typeof res.body.message !== 'string' || !Object.keys(res.body).every((k) => ERROR_KEYS.includes(k))) {
+  if (typeof res.body !== 'object' || res.body === null || res.body.statusCode !== res.status || typeof res.body.error !== 'string' || typeof res.body.message !== 'string' || typeof res.body.code !== 'string' || !Object.keys(res.body).every((k) => ERROR_KEYS.includes(k))) {
     throw new Error(`${label}: ${res.status} without the documented error shape: ${res.text.slice(0, 300)}`);
   }
 }

@@ -11,9 +11,9 @@ const ZERO = '00000000-0000-4000-8000-000000000000';
 function expectErrorShape(res: TestResponse, status: number): void {
   expect(res.status).toBe(status);
   expect(res.body).toEqual(
-    expect.objectContaining({ statusCode: status, error: expect.any(String), message: expect.any(String) }),
+    expect.objectContaining({ statusCode: status, error: expect.any(String), code: expect.stringMatching(/^[a-z0-9_]+$/), message: expect.any(String) }),
   );
-  expect(Object.keys(res.body).every((key) => ['statusCode', 'error', 'message', 'details', 'requestId'].includes(key))).toBe(true);
+  expect(Object.keys(res.body).every((key) => ['statusCode', 'error', 'code', 'message', 'details', 'requestId'].includes(key))).toBe(true);
 }
 
 function expectField(res: TestResponse, field: string, rule?: string): void {

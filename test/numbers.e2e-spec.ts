@@ -401,7 +401,9 @@ describe('Numbers and inbound routing (e2e)', () => {
         expect.objectContaining({ field: 'numbers[1]', rule: 'released' }),
         expect.objectContaining({ field: 'numbers[2]', rule: 'not_owned' }),
       ]);
-      expect((await api('GET', '/pools/support')).status).toBe(404);
+      const gone = await api('GET', '/pools/support');
+      expect(gone.status).toBe(404);
+      expect(gone.body.code).toBe('pool_not_found');
       await sql(t, `UPDATE phone_numbers SET status = 'active' WHERE number = $1`, [SE_FREE]);
     });
   });

@@ -1,11 +1,11 @@
 import { CanActivate, ExecutionContext, Injectable } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import type { FastifyRequest } from 'fastify';
-import { AppError } from 'src/common/app-error';
 import { ApiKeysService, AuthenticatedKey } from './api-keys.service';
 import { PUBLIC_KEY, ROLES_KEY } from './auth.decorators';
 import { FailedAuthLimiter } from './failed-auth-limiter.service';
 import type { Role } from './roles';
+import { AuthError, AuthErrorCode } from 'src/auth/auth.errors';
 
 export type AuthenticatedRequest = FastifyRequest & { apiKey?: AuthenticatedKey };
 
@@ -34,13 +34,15 @@ export class ApiKeyGuard implements CanActivate {
     }
     if (!key) {
       await this.failedAuth.recordFailure(request.ip);
-      throw new AppError('unauthorized', match ? 'Invalid or revoked API key' : 'Missing API key: send Authorization: Bearer <key>');
+      throw match
+        ? new AuthError(AuthErrorCode.InvalidApiKey, 'Invalid or revoked API key')
+        : new AuthError(AuthErrorCode.MissingApiKey, 'Missing API key: send Authorization: Bearer <key>');
     }
     request.apiKey = key;
 
     const allowed = this.reflector.getAllAndOverride<Role[] | undefined>(ROLES_KEY, targets) ?? ['admin'];
     if (key.role !== 'admin' && !allowed.includes(key.role)) {
-      throw new AppError('forbidden', `Role ${key.role} may not call this endpoint (allowed: ${['admin', ...allowed.filter((r) => r !== 'admin')].join(', ')})`);
+      throw new AuthError(AuthErrorCode.RoleForbidden, `Role ${key.role} may not call this endpoint (allowed: ${['admin', ...allowed.filter((r) => r !== 'admin')].join(', ')})`);
     }
     return true;
   }

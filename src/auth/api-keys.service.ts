@@ -2,12 +2,13 @@ import { Injectable, Logger } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { IsNull, Not, Repository } from 'typeorm';
 import { AppConfig } from 'src/config/app-config';
-import { AppError } from 'src/common/app-error';
 import { decodeCursor, Page, toPage } from 'src/common/pagination';
 import { ApiKey } from './api-key.entity';
-import { ApiKeyResponse, CreatedApiKeyResponse } from './api-key.dto';
+import { ApiKeyResponse } from 'src/auth/dto/api-key.response';
+import { CreatedApiKeyResponse } from 'src/auth/dto/created-api-key.response';
 import { displayPrefix, generateApiKey, hashApiKey } from './api-key-secret';
 import type { Role } from './roles';
+import { AuthError, AuthErrorCode } from 'src/auth/auth.errors';
 
 export interface AuthenticatedKey {
   id: string;
@@ -81,7 +82,7 @@ export class ApiKeysService {
 
   async revoke(id: string): Promise<ApiKeyResponse> {
     const row = await this.repository.findOneBy({ id });
-    if (!row) throw new AppError('not_found', `API key ${id} not found`);
+    if (!row) throw new AuthError(AuthErrorCode.ApiKeyNotFound, `API key ${id} not found`);
     if (!row.revokedAt) {
       row.revokedAt = new Date();
       await this.repository.save(row);

@@ -16,6 +16,7 @@ import { CallbackParseError, parseCallbackEvent, type CallbackEvent } from 'src/
 import { verifySignedRequest } from 'src/sinch/signing';
 import { SinchCredentials, SinchWebhook } from 'src/sinch/sinch.module';
 import type { Svaml } from 'src/sinch/svaml/svaml.types';
+import { CallbacksError, CallbacksErrorCode } from 'src/callbacks/callbacks.errors';
 
 export interface IncomingCallback {
   // The client address: failed signatures are limited per address.
@@ -66,7 +67,7 @@ export class CallbackIntake {
         this.metrics.count(kind, 'rejected_signature');
         // Verifying is cheap, so a valid signature is never refused; past the limit a bad one is answered 429.
         await this.failedAuth.recordFailure(request.ip);
-        throw new AppError('unauthorized', `Callback signature rejected: ${verdict.message}`, undefined, verdict.reason);
+        throw new CallbacksError(CallbacksErrorCode.SignatureRejected, `Callback signature rejected: ${verdict.message}`);
       }
       const event = this.parse(request.body);
       kind = event.event;
@@ -117,7 +118,7 @@ export class CallbackIntake {
   private parse(body: unknown): CallbackEvent {
     if (body === undefined || body === null) {
       this.metrics.count('unknown', 'invalid');
-      throw new AppError('invalid', 'Callback body must be a JSON object', [{ field: 'body', rule: 'json', message: 'Callback body must be a JSON object' }]);
+      throw new CallbacksError(CallbacksErrorCode.InvalidCallback, 'Callback body must be a JSON object', [{ field: 'body', rule: 'json', message: 'Callback body must be a JSON object' }]);
     }
     try {
       return parseCallbackEvent(body);
@@ -127,7 +128,7 @@ export class CallbackIntake {
       this.metrics.count('unknown', 'invalid');
       this.logger.warn({ field: error.field, message: error.message }, 'Signed callback could not be parsed');
       const field = error.field ?? 'body';
-      throw new AppError('invalid', `Invalid callback: ${error.message}`, [{ field, rule: 'callback', message: error.message }]);
+      throw new CallbacksError(CallbacksErrorCode.InvalidCallback, `Invalid callback: ${error.message}`, [{ field, rule: 'callback', message: error.message }]);
     }
   }
 

@@ -1,6 +1,6 @@
 import type { AlternativeForm } from 'src/common/phone-number.validator';
 import { Injectable } from '@nestjs/common';
-import { AppError } from 'src/common/app-error';
+import { CalloutsError, CalloutsErrorCode } from 'src/callouts/callouts.errors';
 
 // `cli: { pool: "sales" }`: a caller id picked from a named pool of our numbers. The numbers feature owns the
 // pools and provides the pick here (callouts stays below the features that use it).
@@ -30,7 +30,7 @@ export class CallerIdPoolResolver {
   // A pool's number for this destination, or the cli as given.
   async resolve<T extends { cli?: string | PoolCli; destination: string }>(dto: T): Promise<T & { cli?: string }> {
     if (!isPoolCli(dto.cli)) return dto as T & { cli?: string };
-    if (!this.pick) throw new AppError('invalid', 'cli.pool: caller-id pools are not available', [{ field: 'cli.pool', rule: 'pools_unavailable', message: 'cli.pool: caller-id pools are not available' }]);
+    if (!this.pick) throw new CalloutsError(CalloutsErrorCode.CallerIdPoolsUnavailable, 'cli.pool: caller-id pools are not available', [{ field: 'cli.pool', rule: 'pools_unavailable', message: 'cli.pool: caller-id pools are not available' }]);
     return { ...dto, cli: await this.pick(dto.cli.pool, dto.destination) };
   }
 }

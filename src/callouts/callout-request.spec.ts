@@ -1,6 +1,8 @@
 import { plainToInstance } from 'class-transformer';
 import { calloutViolations, planCallout } from './callout-request';
-import { ConferenceCalloutDto, CustomCalloutDto, TtsCalloutDto } from './dto/create-callout.dto';
+import { ConferenceCalloutDto } from 'src/callouts/dto/conference-callout.dto';
+import { CustomCalloutDto } from 'src/callouts/dto/custom-callout.dto';
+import { TtsCalloutDto } from 'src/callouts/dto/tts-callout.dto';
 
 const tts = (o: Partial<TtsCalloutDto>) => plainToInstance(TtsCalloutDto, { type: 'tts', destination: '+46 70 123 45 67', text: 'Hello', ...o });
 const conf = (o: Partial<ConferenceCalloutDto>) =>

@@ -8,7 +8,10 @@ import type { Svaml, SvamlInstruction } from 'src/sinch/svaml/svaml.types';
 import type { ConferenceCalloutRequest, CustomCalloutRequest, TtsCalloutRequest } from 'src/sinch/voice-client.types';
 import { validateConferenceCallout, validateCustomCallout, validateTtsCallout } from 'src/sinch/voice-request.validator';
 import { conferenceRecordingMarker, RECORDING_KEY, ttsRecordingMarker } from './callout-recording';
-import type { ConferenceCalloutDto, CreateCalloutDto, CustomCalloutDto, TtsCalloutDto } from './dto/create-callout.dto';
+import type { ConferenceCalloutDto } from 'src/callouts/dto/conference-callout.dto';
+import type { CreateCalloutDto } from 'src/callouts/dto/create-callout.dto';
+import type { CustomCalloutDto } from 'src/callouts/dto/custom-callout.dto';
+import type { TtsCalloutDto } from 'src/callouts/dto/tts-callout.dto';
 import type { CalloutMethod, SinchCallout } from './stored-callout';
 
 // An admin API request turned into what is placed: the Sinch request as it will be sent, minus `custom`, which

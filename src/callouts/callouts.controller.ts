@@ -4,7 +4,10 @@ import type { FastifyRequest } from 'fastify';
 import { AdminController, Roles } from 'src/auth/auth.decorators';
 import { CalloutsService } from './callouts.service';
 import { CalloutResponse } from './dto/callout.response';
-import { ConferenceCalloutDto, CustomCalloutDto, TtsCalloutDto, type CreateCalloutDto } from './dto/create-callout.dto';
+import { ConferenceCalloutDto } from 'src/callouts/dto/conference-callout.dto';
+import { CustomCalloutDto } from 'src/callouts/dto/custom-callout.dto';
+import { TtsCalloutDto } from 'src/callouts/dto/tts-callout.dto';
+import { type CreateCalloutDto } from 'src/callouts/dto/create-callout.dto';
 import { CreateCalloutPipe } from './dto/create-callout.pipe';
 import { IDEMPOTENCY_HEADER } from 'src/common/idempotency/idempotency.service';
 

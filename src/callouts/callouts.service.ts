@@ -3,7 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource, EntityManager, EntitySubscriberInterface, QueryRunner, TransactionCommitEvent, TransactionRollbackEvent } from 'typeorm';
 import type { CallCustomExtra } from 'src/calls/call-custom';
 import { CallsService, type NewCall } from 'src/calls/calls.service';
-import { AppError, type FieldProblem } from 'src/common/app-error';
+import type { FieldProblem } from 'src/common/app-error';
 import { withDeadline } from 'src/common/deadline';
 import { CallerIdPoolResolver } from './caller-id-pools.service';
 import { IdempotencyService } from 'src/common/idempotency/idempotency.service';
@@ -11,9 +11,10 @@ import { ComplianceService } from 'src/compliance/compliance.service';
 import { CalloutMetrics } from './callout-metrics.service';
 import { calloutViolations, planCallout } from './callout-request';
 import type { CalloutResponse } from './dto/callout.response';
-import type { CreateCalloutDto } from './dto/create-callout.dto';
+import type { CreateCalloutDto } from 'src/callouts/dto/create-callout.dto';
 import { CalloutJobs } from 'src/callouts/dialing/callout-jobs.service';
 import { CALL_KIND_OF, toStoredCallout, type SinchCallout } from './stored-callout';
+import { CalloutsError, CalloutsErrorCode } from 'src/callouts/callouts.errors';
 
 const IDEMPOTENCY_SCOPE = 'POST /api/v1/callouts';
 const ENQUEUE_DEADLINE_MS = 1_000;
@@ -34,10 +35,10 @@ export interface PlaceCall {
 }
 
 // A request Sinch would refuse, caught before anything was stored; `details` name each request and field.
-export class InvalidCallRequestError extends AppError {
+export class InvalidCallRequestError extends CalloutsError {
   constructor(problems: FieldProblem[]) {
     const shown = problems.slice(0, 3).map((p) => `${p.field}: ${p.message}`).join('; ');
-    super('invalid', `Invalid call request: ${shown}${problems.length > 3 ? ` (+${problems.length - 3} more)` : ''}`, problems, 'invalid_call_request');
+    super(CalloutsErrorCode.InvalidCallRequest, `Invalid call request: ${shown}${problems.length > 3 ? ` (+${problems.length - 3} more)` : ''}`, problems);
   }
 }
 
@@ -47,7 +48,7 @@ interface PendingDial {
 }
 
 // The one public way to place a call, for every feature. place() validates each request against every Sinch limit,
-// writes the call rows (one INSERT) in the caller's transaction, and hands them to the callouts queue when that
+// writes the call rows (one INSERT) in the caller's transaction, and hands them to the callouts jobs when that
 // transaction commits; nothing is queued if it rolls back. A crash between commit and enqueue leaves queued rows
 // the sweep enqueues; the job id (the row id) makes a double enqueue harmless.
 @Injectable()
@@ -121,7 +122,7 @@ export class CalloutsService implements EntitySubscriberInterface {
   // call row and the idempotency key, when given, commit together.
   async create(dto: CreateCalloutDto, idempotencyKey?: string, requestId?: string): Promise<CalloutResponse> {
     const planned = planCallout(await this.pools.resolve(dto));
-    if (!planned.ok) throw new AppError('invalid', planned.problems.map((p) => p.message).join('; '), planned.problems);
+    if (!planned.ok) throw new CalloutsError(CalloutsErrorCode.InvalidCallout, planned.problems.map((p) => p.message).join('; '), planned.problems);
     const { plan } = planned;
 
     const { response, replayed } = await this.idempotency.run(IDEMPOTENCY_SCOPE, idempotencyKey, dto, async (manager) => {

@@ -1,7 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
 import { DataSource, EntityManager, Repository } from 'typeorm';
-import { AppError } from 'src/common/app-error';
 import { decodeCursor, toPage, type Page } from 'src/common/pagination';
 import { AppConfig } from 'src/config/app-config';
 import { Campaign } from './campaign.entity';
@@ -12,8 +11,10 @@ import { IdempotencyService } from 'src/common/idempotency/idempotency.service';
 import { CallWithdrawal } from 'src/campaigns/dialer/call-withdrawal.service';
 import { CampaignScripts } from 'src/campaigns/dialer/campaign-scripts.service';
 import { toCampaignResponse, type CampaignResponse } from './dto/campaign.response';
-import type { CreateCampaignDto, UpdateCampaignDto } from './dto/create-campaign.dto';
+import type { CreateCampaignDto } from 'src/campaigns/dto/create-campaign.dto';
+import type { UpdateCampaignDto } from 'src/campaigns/dto/update-campaign.dto';
 import type { ListCampaignsQueryDto } from './dto/list-campaigns.query';
+import { CampaignsError, CampaignsErrorCode } from 'src/campaigns/campaigns.errors';
 
 // Campaign settings and lifecycle. Every status change is one conditional UPDATE (... WHERE status IN (allowed)),
 // so two operators (or an operator and the dialer completing it) never both win.
@@ -40,7 +41,7 @@ export class CampaignsService {
   async update(id: string, dto: UpdateCampaignDto): Promise<CampaignResponse> {
     const current = await this.findOrFail(id);
     if (!EDITABLE_STATUSES.includes(current.status)) {
-      throw new AppError('conflict', `Cannot update a campaign that is ${current.status}: settings change only while it is draft or paused`);
+      throw new CampaignsError(CampaignsErrorCode.CampaignNotEditable, `Cannot update a campaign that is ${current.status}: settings change only while it is draft or paused`);
     }
     const settings = this.valid(settingsFromUpdate(current, dto, this.limits()));
     await this.dataSource.transaction(async (manager) => {
@@ -50,7 +51,7 @@ export class CampaignsService {
         .set({ ...settings, updatedAt: () => 'now()' })
         .where('id = :id AND status IN (:...editable)', { id, editable: EDITABLE_STATUSES })
         .execute();
-      if (!updated.affected) throw new AppError('conflict', 'The campaign changed state meanwhile; read it again and retry');
+      if (!updated.affected) throw new CampaignsError(CampaignsErrorCode.CampaignChanged, 'The campaign changed state meanwhile; read it again and retry');
       // Contacts placed in the default zone follow it; contacts with their own zone or their country's do not.
       if (settings.defaultTimeZone !== current.defaultTimeZone) {
         await manager.query(
@@ -83,7 +84,7 @@ export class CampaignsService {
 
   async findOrFail(id: string): Promise<Campaign> {
     const row = await this.campaigns.findOneBy({ id });
-    if (!row) throw new AppError('not_found', `Campaign ${id} not found`);
+    if (!row) throw new CampaignsError(CampaignsErrorCode.CampaignNotFound, `Campaign ${id} not found`);
     return row;
   }
 
@@ -92,12 +93,12 @@ export class CampaignsService {
   async transition(id: string, action: Exclude<CampaignAction, 'complete'>, idempotencyKey?: string): Promise<CampaignResponse> {
     const current = await this.findOrFail(id);
     const { response, replayed } = await this.idempotency.run(`POST /api/v1/campaigns/{id}/${action}`, idempotencyKey, { id }, async (m) => {
-      if (!canTransition(action, current.status)) throw new AppError('conflict', transitionError(action, current.status));
+      if (!canTransition(action, current.status)) throw new CampaignsError(CampaignsErrorCode.InvalidTransition, transitionError(action, current.status));
       if (action === 'start' && !(await this.hasContacts(id, m))) {
-        throw new AppError('conflict', 'Cannot start a campaign without contacts: import contacts first');
+        throw new CampaignsError(CampaignsErrorCode.NoContacts, 'Cannot start a campaign without contacts: import contacts first');
       }
       const moved = await this.moveWith(m, id, action, null);
-      if (!moved) throw new AppError('conflict', transitionError(action, (await this.findOrFail(id)).status));
+      if (!moved) throw new CampaignsError(CampaignsErrorCode.InvalidTransition, transitionError(action, (await this.findOrFail(id)).status));
       return toCampaignResponse(moved);
     });
     if (replayed) return response;
@@ -152,7 +153,7 @@ export class CampaignsService {
   }
 
   private valid(result: SettingsResult): CampaignSettings {
-    if (!result.ok) throw new AppError('invalid', result.problems.map((p) => p.message).join('; '), result.problems);
+    if (!result.ok) throw new CampaignsError(CampaignsErrorCode.InvalidCampaign, result.problems.map((p) => p.message).join('; '), result.problems);
     return result.settings;
   }
 }

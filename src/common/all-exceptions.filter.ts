@@ -8,13 +8,15 @@ import { RateLimitedError } from './rate-limited.error';
 export interface ErrorBody {
   statusCode: number;
   error: string;
+  code: string;
   message: string;
   details?: FieldProblem[];
   requestId?: string;
 }
 
-// One error shape for every endpoint: { statusCode, error, message, details? }. No stack traces leave the service;
-// a 500 is logged with its request id, which the client also gets so support can find the log line.
+// One error shape for every endpoint: { statusCode, error, code, message, details? }. `code` is the feature's error
+// code (CallsErrorCode, ...) or, for an error without one, its status in snake case (`bad_request`). No stack traces
+// leave the service; a 500 is logged with its request id, which the client also gets so support can find the log line.
 @Catch()
 export class AllExceptionsFilter implements ExceptionFilter {
   private readonly logger = new Logger('Errors');
@@ -39,7 +41,8 @@ export class AllExceptionsFilter implements ExceptionFilter {
 export function errorBody(exception: unknown): ErrorBody {
   if (exception instanceof AppError) {
     const statusCode = APP_ERROR_STATUS[exception.kind];
-    return { statusCode, error: STATUS_CODES[statusCode] ?? 'Error', message: exception.message, details: exception.details };
+    const code = exception.code ?? statusCodeName(statusCode);
+    return { statusCode, error: STATUS_CODES[statusCode] ?? 'Error', code, message: exception.message, details: exception.details };
   }
   if (exception instanceof HttpException) {
     const statusCode = exception.getStatus();
@@ -50,12 +53,17 @@ export function errorBody(exception: unknown): ErrorBody {
         : Array.isArray((response as { message?: unknown }).message)
           ? ((response as { message: string[] }).message).join('; ')
           : String((response as { message?: unknown }).message ?? exception.message);
-    return { statusCode, error: STATUS_CODES[statusCode] ?? 'Error', message };
+    return { statusCode, error: STATUS_CODES[statusCode] ?? 'Error', code: statusCodeName(statusCode), message };
   }
   // Fastify's own errors (bad JSON, body too large, unsupported media type) carry a 4xx statusCode.
   const fastifyStatus = (exception as { statusCode?: number }).statusCode;
   if (typeof fastifyStatus === 'number' && fastifyStatus >= 400 && fastifyStatus < 500) {
-    return { statusCode: fastifyStatus, error: STATUS_CODES[fastifyStatus] ?? 'Error', message: (exception as Error).message };
+    return { statusCode: fastifyStatus, error: STATUS_CODES[fastifyStatus] ?? 'Error', code: statusCodeName(fastifyStatus), message: (exception as Error).message };
   }
-  return { statusCode: HttpStatus.INTERNAL_SERVER_ERROR, error: 'Internal Server Error', message: 'Internal server error' };
+  return { statusCode: HttpStatus.INTERNAL_SERVER_ERROR, error: 'Internal Server Error', code: 'internal_server_error', message: 'Internal server error' };
+}
+
+// 'Not Found' → 'not_found': the code of an error no feature named.
+export function statusCodeName(statusCode: number): string {
+  return (STATUS_CODES[statusCode] ?? 'error').toLowerCase().replace(/[^a-z0-9]+/g, '_');
 }

@@ -10,6 +10,7 @@ import { AppError, FieldProblem } from './app-error';
 // - null in an optional field is refused unless the field is documented nullable, where null clears it.
 export const MAX_JSON_DEPTH = 32;
 const FORBIDDEN_CHARACTERS =
+  // eslint-disable-next-line no-control-regex -- control characters are what this rule refuses
   /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 const MAX_PROBLEMS = 20;
 const SWAGGER_PROPERTY = 'swagger/apiModelProperties';

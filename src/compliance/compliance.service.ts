@@ -2,9 +2,9 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import { CallsQueryService } from 'src/calls/calls-query.service';
-import { AppError } from 'src/common/app-error';
 import { AppConfig } from 'src/config/app-config';
 import { dncCampaignSql, dncGlobalSql } from './compliance-sql';
+import { ComplianceError, ComplianceErrorCode } from 'src/compliance/compliance.errors';
 
 export type ComplianceRule = 'do_not_call' | 'frequency_cap';
 
@@ -72,6 +72,6 @@ export class ComplianceService {
     const refusal = await this.check(e164, options);
     if (!refusal) return;
     const message = `${field} may not be called: ${refusal.message}`;
-    throw new AppError('invalid', message, [{ field, rule: refusal.rule, message }]);
+    throw new ComplianceError(ComplianceErrorCode.NotCallable, message, [{ field, rule: refusal.rule, message }]);
   }
 }

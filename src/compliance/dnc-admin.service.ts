@@ -1,16 +1,21 @@
 import { Injectable } from '@nestjs/common';
 import { QueryFailedError } from 'typeorm';
-import { AppError } from 'src/common/app-error';
 import type { Page } from 'src/common/pagination';
 import { normalizePhoneNumber } from 'src/common/phone-number';
-import type { AddDncDto, DncAuditQueryDto, DncAuditResponse, DncCheckResponse, DncEntryResponse, ListDncQueryDto } from './dnc.dto';
+import type { AddDncDto } from 'src/compliance/dto/add-dnc.dto';
+import type { DncAuditQueryDto } from 'src/compliance/dto/dnc-audit.query';
+import type { DncAuditResponse } from 'src/compliance/dto/dnc-audit.response';
+import type { DncCheckResponse } from 'src/compliance/dto/dnc-check.response';
+import type { DncEntryResponse } from 'src/compliance/dto/dnc-entry.response';
+import type { ListDncQueryDto } from 'src/compliance/dto/list-dnc.query';
 import { DncService, toDncResponse } from './dnc.service';
+import { ComplianceError, ComplianceErrorCode } from 'src/compliance/compliance.errors';
 
 // A number was put on a list (campaignId null: the global one). Features that hold calls for it take them back.
 export type NumberBlockedListener = (phone: string, campaignId: string | null) => Promise<unknown>;
 
 // The API's view of the lists: numbers normalised, campaigns checked, and an addition takes effect at once for
-// calls already handed to the callouts queue but not dialled yet: the listeners (the campaign dialer's withdrawal)
+// calls already handed to the callouts jobs but not dialled yet: the listeners (the campaign dialer's withdrawal)
 // take them back, and the callouts worker re-checks every call right before dialling.
 @Injectable()
 export class DncAdmin {
@@ -27,14 +32,14 @@ export class DncAdmin {
     const phone = e164(dto.phone, 'phone');
     const expiresAt = dto.expiresAt ? new Date(dto.expiresAt) : null;
     if (expiresAt && expiresAt <= new Date()) {
-      throw new AppError('invalid', 'expiresAt must be in the future', [{ field: 'expiresAt', rule: 'future', message: 'expiresAt must be in the future' }]);
+      throw new ComplianceError(ComplianceErrorCode.InvalidDncEntry, 'expiresAt must be in the future', [{ field: 'expiresAt', rule: 'future', message: 'expiresAt must be in the future' }]);
     }
     const campaignId = dto.campaignId ?? null;
     const { entry } = await this.dnc
       .add({ phone, campaignId, source: 'api', reason: dto.reason ?? null, expiresAt, actor })
       .catch((error: unknown) => {
         // The foreign key is the existence check: compliance does not read the campaigns' tables.
-        if (campaignId && isUnknownCampaign(error)) throw new AppError('not_found', `Campaign ${campaignId} not found`);
+        if (campaignId && isUnknownCampaign(error)) throw new ComplianceError(ComplianceErrorCode.CampaignNotFound, `Campaign ${campaignId} not found`);
         throw error;
       });
     for (const listener of this.blockedListeners) await listener(phone, campaignId);
@@ -71,6 +76,6 @@ function isUnknownCampaign(error: unknown): boolean {
 
 function e164(input: string, field: string): string {
   const normalized = normalizePhoneNumber(input);
-  if (!normalized) throw new AppError('invalid', `${field} must be a valid phone number`, [{ field, rule: 'isDialableNumber', message: `${field} must be a valid phone number` }]);
+  if (!normalized) throw new ComplianceError(ComplianceErrorCode.InvalidDncEntry, `${field} must be a valid phone number`, [{ field, rule: 'isDialableNumber', message: `${field} must be a valid phone number` }]);
   return normalized.e164;
 }

@@ -3,7 +3,12 @@ import { ApiCreatedResponse, ApiNotFoundResponse, ApiOkResponse } from '@nestjs/
 import type { AuthenticatedRequest } from 'src/auth/api-key.guard';
 import { AdminController, Roles } from 'src/auth/auth.decorators';
 import { uuidParam } from 'src/common/validation';
-import { AddDncDto, CheckDncQueryDto, DncAuditQueryDto, DncCheckResponse, DncEntryResponse, ListDncQueryDto } from './dnc.dto';
+import { AddDncDto } from 'src/compliance/dto/add-dnc.dto';
+import { CheckDncQueryDto } from 'src/compliance/dto/check-dnc.query';
+import { DncAuditQueryDto } from 'src/compliance/dto/dnc-audit.query';
+import { DncCheckResponse } from 'src/compliance/dto/dnc-check.response';
+import { DncEntryResponse } from 'src/compliance/dto/dnc-entry.response';
+import { ListDncQueryDto } from 'src/compliance/dto/list-dnc.query';
 import { DncAdmin } from './dnc-admin.service';
 
 @AdminController('dnc', 'do-not-call')

@@ -2,7 +2,7 @@ import { Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { AppConfig } from 'src/config/app-config';
 import { SinchWebhook } from 'src/sinch/sinch.module';
 import { SinchVoiceClient } from 'src/sinch/voice-client';
-import type { CallbackUrlResponse } from './dto/numbers.response';
+import type { CallbackUrlResponse } from 'src/numbers/dto/callback-url.response';
 import { sinchFailure } from './sinch-failure';
 
 // The callback URL Sinch has for this application, next to the one this service expects

@@ -4,7 +4,7 @@ import { Repository } from 'typeorm';
 import { normalizePhoneNumber } from 'src/common/phone-number';
 import { AppConfig } from 'src/config/app-config';
 import { SinchVoiceClient } from 'src/sinch/voice-client';
-import type { RateResponse } from './dto/numbers.response';
+import type { RateResponse } from 'src/numbers/dto/rate.response';
 import { NumberRate } from './number-rate.entity';
 import { RouteClock } from 'src/numbers/routing/route-clock.service';
 import { sinchFailure } from './sinch-failure';

@@ -4,7 +4,7 @@ import { DataSource, type EntityManager } from 'typeorm';
 import { normalizePhoneNumber } from 'src/common/phone-number';
 import { SinchCredentials } from 'src/sinch/sinch.module';
 import { SinchVoiceClient, type NumberInformation } from 'src/sinch/voice-client';
-import type { SyncResponse } from './dto/numbers.response';
+import type { SyncResponse } from 'src/numbers/dto/sync.response';
 import { NumberRates } from './number-rates.service';
 import { RouteCache } from 'src/numbers/routing/route-cache.service';
 import { sinchFailure } from './sinch-failure';

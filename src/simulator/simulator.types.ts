@@ -1,4 +1,5 @@
 import type { AppliedRate, RateEntry } from 'src/simulator/calls/billing';
+import type { KnownDiceReason, KnownDiceResult } from 'src/sinch/callback-events';
 import type { Svaml } from 'src/sinch/svaml/svaml.types';
 
 export interface SimulatorOptions {
@@ -43,20 +44,9 @@ export interface ResolvedOptions {
   numbers: string[];
 }
 
-export type CallResult = 'N/A' | 'ANSWERED' | 'BUSY' | 'NOANSWER' | 'FAILED';
-export type CallReason =
-  | 'N/A'
-  | 'TIMEOUT'
-  | 'CALLERHANGUP'
-  | 'CALLEEHANGUP'
-  | 'BLOCKED'
-  | 'MANAGERHANGUP'
-  | 'NOCREDITPARTNER'
-  | 'GENERALERROR'
-  | 'CANCEL'
-  | 'USERNOTFOUND'
-  | 'CALLBACKERROR'
-  | 'INVALIDSVAMLACTION';
+export type CallResult = KnownDiceResult;
+// Besides Sinch's documented reasons, the simulator ends a call it cannot run with INVALIDSVAMLACTION.
+export type CallReason = KnownDiceReason | 'INVALIDSVAMLACTION';
 
 export type CallOrigin = 'ttsCallout' | 'conferenceCallout' | 'customCallout' | 'inbound';
 export type CallPhase = 'initiated' | 'ringing' | 'answered' | 'ended';

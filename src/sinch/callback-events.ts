@@ -59,8 +59,10 @@ export interface AceEvent extends CallbackBase {
   amd?: AmdResult;
 }
 
-export type DiceResult = 'ANSWERED' | 'BUSY' | 'NOANSWER' | 'FAILED' | 'N/A' | (string & {});
-export type DiceReason =
+// The results and reasons Sinch documents; the service also takes ones it does not know yet.
+export type KnownDiceResult = 'ANSWERED' | 'BUSY' | 'NOANSWER' | 'FAILED' | 'N/A';
+export type DiceResult = KnownDiceResult | (string & {});
+export type KnownDiceReason =
   | 'N/A'
   | 'TIMEOUT'
   | 'CALLERHANGUP'
@@ -71,8 +73,8 @@ export type DiceReason =
   | 'GENERALERROR'
   | 'CANCEL'
   | 'USERNOTFOUND'
-  | 'CALLBACKERROR'
-  | (string & {});
+  | 'CALLBACKERROR';
+export type DiceReason = KnownDiceReason | (string & {});
 
 export interface DiceEvent extends CallbackBase {
   event: 'dice';

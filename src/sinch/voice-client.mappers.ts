@@ -15,8 +15,6 @@ import type {
 // Response bodies are read defensively: Sinch's docs disagree with themselves on spellings (callId/callid) and on
 // money (an object in the OpenAPI, a string in calls-endpoint.md), so unknown shapes become undefined, not crashes.
 
-type Json = Record<string, unknown>;
-
 const str = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined);
 const num = (v: unknown): number | undefined => (typeof v === 'number' && Number.isFinite(v) ? v : undefined);
 const bool = (v: unknown): boolean | undefined => (typeof v === 'boolean' ? v : undefined);

@@ -9,8 +9,8 @@ import { DeadLetters, type DeadLetter } from 'src/callbacks/inbox/dead-letters.s
 import { MicroBatcher } from 'src/common/micro-batcher';
 import { storageProblems, withoutBilling } from 'src/callbacks/inbox/storable';
 import { CallLedger, type LedgerEntry, type LedgerOutcome } from 'src/calls/ledger/call-ledger.service';
-import { AppError } from 'src/common/app-error';
 import { withDeadline } from 'src/common/deadline';
+import { CallbacksError, CallbacksErrorCode } from 'src/callbacks/callbacks.errors';
 
 // Sinch's ICE timeout is undocumented (5 s in v2): leave room for the Redis fallback within it.
 const DB_TIMEOUT_MS = 2_000;
@@ -67,7 +67,7 @@ export class EventInbox implements OnApplicationShutdown {
       return { stored: 'redis' };
     } catch (error) {
       this.logger.error({ err: error, event: entry.kind }, 'Neither Postgres nor Redis can take a callback');
-      throw new AppError('unavailable', 'The callback cannot be recorded now (database and queue unavailable); retry later');
+      throw new CallbacksError(CallbacksErrorCode.CallbackNotRecorded, 'The callback cannot be recorded now (database and queue unavailable); retry later');
     }
   }
 

@@ -21,6 +21,7 @@ const MIN_YEAR = -4712;
 
 // Postgres text and jsonb refuse NUL; jsonb also refuses an unpaired surrogate escape (and text would silently
 // replace it), so both count as unstorable.
+// eslint-disable-next-line no-control-regex -- NUL is exactly what Postgres refuses
 const NUL = /\u0000/;
 const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
 
@@ -93,7 +94,7 @@ function walk(value: unknown, at: string, problems: StorageProblem[]): void {
 
 // Text made storable: NUL and unpaired surrogates replaced by U+FFFD (for reasons, ids and raw bodies kept aside).
 export function storableText(value: string): string {
-  return value.replace(/\u0000/g, '\ufffd').replace(new RegExp(LONE_SURROGATE.source, 'g'), '\ufffd');
+  return value.replace(new RegExp(NUL.source, 'g'), '\ufffd').replace(new RegExp(LONE_SURROGATE.source, 'g'), '\ufffd');
 }
 
 function clip(text: string): string {

@@ -1,5 +1,5 @@
 import { ApiProperty } from '@nestjs/swagger';
-import type { CalloutType } from './create-callout.dto';
+import type { CalloutType } from 'src/callouts/dto/callout-base.dto';
 
 export class CalloutResponse {
   @ApiProperty({ format: 'uuid', description: 'The call row id; follow its progress at href' })

@@ -1,6 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { CALL_DIRECTIONS, CALL_KINDS, CALL_STATES, type Call } from 'src/calls/call.entity';
-import type { CallEvent } from 'src/calls/call-event.entity';
 
 export class MoneyResponse {
   @ApiProperty({ example: '0.027', description: 'Exact decimal, as a string' })
@@ -35,27 +34,8 @@ export class CallResponse {
   @ApiPropertyOptional({ nullable: true }) endedAt: string | null;
 }
 
-export class CallEventResponse {
-  @ApiProperty({ format: 'uuid' }) id: string;
-  @ApiProperty({ enum: ['ice', 'ace', 'dice', 'pie', 'notify', 'reconciled'] }) kind: string;
-  @ApiProperty() receivedAt: string;
-  @ApiPropertyOptional({ nullable: true, description: "Sinch's own timestamp" }) eventAt: string | null;
-  @ApiProperty({ enum: ['webhook', 'redis', 'reconciler'] }) via: string;
-  @ApiProperty({ description: 'The callback body as Sinch sent it' }) payload: Record<string, unknown>;
-}
+export const iso = (d: Date | null): string | null => (d ? d.toISOString() : null);
 
-export class CallDetailResponse extends CallResponse {
-  @ApiProperty({ type: [CallEventResponse], description: 'Callbacks of this call, oldest first' })
-  events: CallEventResponse[];
-}
-
-export class ManageCallResult {
-  @ApiProperty({ format: 'uuid' }) id: string;
-  @ApiProperty() sinchCallId: string;
-  @ApiProperty({ description: 'The SVAML sent to Sinch' }) svaml: Record<string, unknown>;
-}
-
-const iso = (d: Date | null): string | null => (d ? d.toISOString() : null);
 const money = (amount: string | null, currency: string | null): MoneyResponse | null =>
   amount !== null && currency !== null ? { amount, currency: currency.trim() } : null;
 
@@ -84,8 +64,4 @@ export function toCallResponse(c: Call): CallResponse {
     answeredAt: iso(c.answeredAt),
     endedAt: iso(c.endedAt),
   };
-}
-
-export function toCallEventResponse(e: CallEvent): CallEventResponse {
-  return { id: e.id, kind: e.kind, receivedAt: e.receivedAt.toISOString(), eventAt: iso(e.eventAt), via: e.via, payload: e.payload };
 }

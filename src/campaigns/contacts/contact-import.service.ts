@@ -1,6 +1,5 @@
 import { Injectable, Logger } from '@nestjs/common';
 import type { Readable } from 'node:stream';
-import { AppError } from 'src/common/app-error';
 import type { CountryCode } from 'src/common/phone-number';
 import { AppConfig } from 'src/config/app-config';
 import { IMPORTABLE_STATUSES } from 'src/campaigns/campaign-lifecycle';
@@ -8,8 +7,10 @@ import { CampaignsService } from 'src/campaigns/campaigns.service';
 import { ContactBatch } from './contact-batch';
 import { checkContact, isRejected, type RawContact, type RejectedContact } from './contact-rows';
 import { ContactsRepository } from './contacts.repository';
-import type { ImportContactsDto, ImportErrorResponse, ImportResultResponse } from './contacts.dto';
+import type { ImportContactsDto } from 'src/campaigns/dto/import-contacts.dto';
+import type { ImportErrorResponse, ImportResultResponse } from 'src/campaigns/dto/import-result.response';
 import { csvContacts } from './csv-contacts';
+import { CampaignsError, CampaignsErrorCode } from 'src/campaigns/campaigns.errors';
 
 const BATCH = 5000;
 export const MAX_REPORTED_ERRORS = 1000;
@@ -47,7 +48,7 @@ export class ContactImportService {
     const started = Date.now();
     const campaign = await this.campaigns.findOrFail(campaignId);
     if (!IMPORTABLE_STATUSES.includes(campaign.status)) {
-      throw new AppError('conflict', `Cannot import contacts into a campaign that is ${campaign.status}`);
+      throw new CampaignsError(CampaignsErrorCode.ImportNotAllowed, `Cannot import contacts into a campaign that is ${campaign.status}`);
     }
     const result: ImportResultResponse = { rows: 0, inserted: 0, merged: 0, dnc: 0, rejected: 0, errors: [], errorsTruncated: false };
     const reject = (row: RejectedContact) => {
@@ -101,7 +102,7 @@ export class ContactImportService {
           rule: e.field,
           message: e.reason,
         }));
-        throw new AppError('invalid', `${result.rejected} of ${result.rows} rows were rejected; nothing was imported (strict)`, details);
+        throw new CampaignsError(CampaignsErrorCode.InvalidContacts, `${result.rejected} of ${result.rows} rows were rejected; nothing was imported (strict)`, details);
       }
     });
     this.logger.log({ campaignId, ...result, errors: result.errors.length, ms: Date.now() - started }, 'Contacts imported');

@@ -2,14 +2,17 @@ import { Body, Get, Headers, HttpCode, HttpStatus, Param, Post, Query } from '@n
 import { ApiBody, ApiConsumes, ApiExtraModels, ApiOkResponse, ApiPayloadTooLargeResponse, getSchemaPath } from '@nestjs/swagger';
 import { Readable } from 'node:stream';
 import { AdminController, Roles } from 'src/auth/auth.decorators';
-import { AppError } from 'src/common/app-error';
 import type { CountryCode } from 'src/common/phone-number';
 import { uuidParam } from 'src/common/validation';
 import { AcceptsCsvBody } from './csv-body-parser';
 import { validateBody } from './validate-body';
 import { ContactImportService } from './contact-import.service';
 import { ContactsQueryService } from './contacts-query.service';
-import { ImportContactsDto, ImportQueryDto, ImportResultResponse, ListContactsQueryDto } from './contacts.dto';
+import { ImportContactsDto } from 'src/campaigns/dto/import-contacts.dto';
+import { ImportQueryDto } from 'src/campaigns/dto/import-contacts.query';
+import { ImportResultResponse } from 'src/campaigns/dto/import-result.response';
+import { ListContactsQueryDto } from 'src/campaigns/dto/list-contacts.query';
+import { CampaignsError, CampaignsErrorCode } from 'src/campaigns/campaigns.errors';
 
 @AdminController('campaigns', 'campaigns')
 @Roles('admin', 'supervisor', 'reporting')
@@ -41,7 +44,7 @@ export class ContactsController {
   ): Promise<ImportResultResponse> {
     const options = { strict: query.strict ?? false, defaultCountry: query.defaultCountry as CountryCode | undefined };
     if (/^text\/csv\b/i.test(contentType ?? '')) {
-      if (!(body instanceof Readable)) throw new AppError('invalid', 'The CSV body could not be read');
+      if (!(body instanceof Readable)) throw new CampaignsError(CampaignsErrorCode.InvalidContacts, 'The CSV body could not be read');
       return this.importer.importCsv(id, body, options);
     }
     return this.importer.importJson(id, validateBody(ImportContactsDto, body), options);

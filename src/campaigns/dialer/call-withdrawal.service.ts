@@ -11,7 +11,7 @@ interface InFlight {
   attempts: number;
 }
 
-// Takes back calls the dialer handed to the callouts queue that have not been dialled yet: when a campaign is
+// Takes back calls the dialer handed to the callouts jobs that have not been dialled yet: when a campaign is
 // paused or cancelled, or a number goes on a do-not-call list. A call whose dial has started runs its course.
 //
 // It uses the callouts' own exactly-once gate: CallsService.markDialStarted succeeds for exactly one caller, so

@@ -24,7 +24,7 @@ const WITHDRAW_REASON = { spend_cap: 'spend cap reached', invalid_request: 'inva
 export const SETTLE_SWEEP_AFTER_S = 10;
 
 // One dialer tick: for each running campaign, claim what its pacing and calling windows allow, guard each number
-// (do-not-call, frequency cap) right before dialling, and place the calls in the same transaction (callouts queue
+// (do-not-call, frequency cap) right before dialling, and place the calls in the same transaction (callouts enqueue
 // them once it commits). Complete campaigns with nothing left; pause those over their spend cap, or whose call
 // request Sinch would refuse (the reason names the field: an operator fixes the settings and resumes).
 @Injectable()

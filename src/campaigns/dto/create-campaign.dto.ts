@@ -1,15 +1,8 @@
-import { ApiProperty, ApiPropertyOptional, PartialType } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { ArrayMaxSize, ArrayMinSize, ArrayUnique, IsArray, IsDefined, IsISO8601, IsOptional, IsString, Matches, MaxLength, MinLength, ValidateNested } from 'class-validator';
 import { IsDialableNumber } from 'src/common/phone-number.validator';
-import {
-  AnsweringMachineDto,
-  CallingWindowDto,
-  CampaignMessageDto,
-  PacingDto,
-  RetryPolicyDto,
-  SpendCapDto,
-} from './campaign-settings.dto';
+import { AnsweringMachineDto, CallingWindowDto, CampaignMessageDto, PacingDto, RetryPolicyDto, SpendCapDto } from 'src/campaigns/dto/campaign-settings.dto';
 
 const LOCALE = /^[a-z]{2,3}(-[A-Za-z0-9]{2,8}){0,2}$/;
 
@@ -84,6 +77,3 @@ export class CreateCampaignDto {
   @IsISO8601({ strict: true })
   endAt?: string | null;
 }
-
-// Any subset of the settings; allowed while the campaign is a draft or paused.
-export class UpdateCampaignDto extends PartialType(CreateCampaignDto) {}
