@@ -500,6 +500,9 @@ describe('Numbers and inbound routing (e2e)', () => {
         expect(doc.paths).toHaveProperty([`/api/v1/numbers${path}`]);
       }
       expect(doc.paths['/api/v1/numbers/{id}/route'].put.responses).toHaveProperty(['400']);
+      for (const [path, method] of [['/{id}', 'get'], ['/{id}/route', 'put'], ['/{id}/route', 'delete'], ['/{id}/route-audit', 'get']]) {
+        expect([path, method, Object.keys(doc.paths[`/api/v1/numbers${path}`][method].responses)]).toEqual([path, method, expect.arrayContaining(['400', '404'])]);
+      }
       expect(doc.paths['/api/v1/numbers/{id}/route'].put.description).toBe('Roles: admin');
       expect(doc.paths['/api/v1/numbers'].get.description).toBe('Roles: admin, supervisor, reporting');
     });
