@@ -34,7 +34,7 @@ describe('foundation (e2e)', () => {
       expect(Object.keys(doc.body.paths)).toEqual(expect.arrayContaining(['/api/v1/api-keys', '/health/ready']));
     });
 
-    it('states every admin route\'s roles (as the guard enforces them) and the 400 of every route that takes input', async () => {
+    it('states every admin route\'s roles (as the guard enforces them), the 400 of every route that takes input, the 404 of every id', async () => {
       const paths = (await t.request('GET', '/docs-json', { key: null })).body.paths as Record<string, Record<string, { description?: string; parameters?: unknown[]; requestBody?: unknown; responses: object }>>;
       const operations = Object.entries(paths).flatMap(([path, ops]) => Object.entries(ops).map(([method, op]) => ({ route: `${method.toUpperCase()} ${path}`, ...op })));
       for (const op of operations.filter((o) => o.route.includes(' /api/v1/'))) {
@@ -42,6 +42,9 @@ describe('foundation (e2e)', () => {
       }
       for (const op of operations.filter((o) => o.parameters?.length || o.requestBody)) {
         expect([op.route, Object.keys(op.responses)]).toEqual([op.route, expect.arrayContaining(['400'])]);
+      }
+      for (const op of operations.filter((o) => o.route.includes('/{id}'))) {
+        expect([op.route, Object.keys(op.responses)]).toEqual([op.route, expect.arrayContaining(['404'])]);
       }
       const described = (route: string) => operations.find((o) => o.route === route)?.description;
       expect(described('POST /api/v1/api-keys')).toBe('Roles: admin');

@@ -27,7 +27,7 @@ export function AdminController(path: string, tag: string) {
 }
 
 // States in the OpenAPI document what the guard enforces: each admin route's roles (from the same @Roles metadata, so
-// the two cannot drift) and the 400 of the input policy on every route that takes input.
+// the two cannot drift), the 400 of the input policy on every route that takes input, and the 404 of an unknown id.
 export function documentRolesAndErrors(controllers: Type[], document: OpenAPIObject): void {
   const handlers = new Map<string, object[]>();
   for (const controller of controllers) {
@@ -50,5 +50,7 @@ export function documentRolesAndErrors(controllers: Type[], document: OpenAPIObj
     if ((operation.parameters?.length || operation.requestBody) && !operation.responses['400']) {
       operation.responses['400'] = { description: 'Invalid input: `details` names each field and the rule it breaks' };
     }
+    const byId = operation.parameters?.some((p) => 'in' in p && p.in === 'path' && p.name === 'id');
+    if (byId && !operation.responses['404']) operation.responses['404'] = { description: 'No such id' };
   }
 }
