@@ -37,8 +37,10 @@ export function documentRolesAndErrors(controllers: Type[], document: OpenAPIObj
     }
   }
   const methods = ['get', 'put', 'post', 'delete', 'patch'] as const;
-  const operations = Object.values(document.paths).flatMap((item) => methods.map((m) => item[m]).filter((o): o is OperationObject => o !== undefined));
-  for (const operation of operations) {
+  const operations = Object.entries(document.paths).flatMap(([path, item]) =>
+    methods.flatMap((m) => (item[m] ? [{ path, operation: item[m] as OperationObject }] : [])),
+  );
+  for (const { path, operation } of operations) {
     const targets = operation.operationId ? handlers.get(operation.operationId) : undefined;
     if (!targets) continue;
     const reflect = <T>(key: string): T | undefined => targets.map((t) => Reflect.getMetadata(key, t) as T | undefined).find((v) => v !== undefined);
@@ -47,10 +49,10 @@ export function documentRolesAndErrors(controllers: Type[], document: OpenAPIObj
       const stated = `Roles: ${['admin', ...roles.filter((r) => r !== 'admin')].join(', ')}`;
       operation.description = operation.description ? `${stated}. ${operation.description}` : stated;
     }
-    if ((operation.parameters?.length || operation.requestBody) && !operation.responses['400']) {
+    // A path parameter bound to a DTO (@Param() dto) is validated without being listed in `parameters`.
+    if ((operation.parameters?.length || operation.requestBody || path.includes('{')) && !operation.responses['400']) {
       operation.responses['400'] = { description: 'Invalid input: `details` names each field and the rule it breaks' };
     }
-    const byId = operation.parameters?.some((p) => 'in' in p && p.in === 'path' && p.name === 'id');
-    if (byId && !operation.responses['404']) operation.responses['404'] = { description: 'No such id' };
+    if (path.includes('{id}') && !operation.responses['404']) operation.responses['404'] = { description: 'No such id' };
   }
 }
