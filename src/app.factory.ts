@@ -1,12 +1,14 @@
 import type { IncomingMessage } from 'node:http';
 import helmet from '@fastify/helmet';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { NestFactory } from '@nestjs/core';
+import { ModulesContainer, NestFactory } from '@nestjs/core';
+import type { Type } from '@nestjs/common';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { ErrorResponse } from 'src/common/error.response';
 import { Logger } from 'nestjs-pino';
-import { AppModule } from './app.module';
+import { AppModule } from 'src/app.module';
+import { documentRolesAndErrors } from 'src/auth/auth.module';
 import { AppConfig } from 'src/config/app-config';
 import { errorBody } from 'src/common/all-exceptions.filter';
 import { useJsonBodyParser } from 'src/common/json-body';
@@ -89,6 +91,8 @@ export async function createApp(config: AppConfig): Promise<NestFastifyApplicati
       .build(),
     { extraModels: [ErrorResponse] },
   );
+  const controllers = [...app.get(ModulesContainer).values()].flatMap((m) => [...m.controllers.values()].map((c) => c.metatype as Type));
+  documentRolesAndErrors(controllers, document);
   SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs-json' });
 
   await app.init();

@@ -35,6 +35,26 @@ describe('foundation (e2e)', () => {
       expect(Object.keys(doc.body.components.schemas.ErrorResponse.properties)).toEqual(['statusCode', 'error', 'code', 'message', 'details', 'requestId']);
     });
 
+    it('states every admin route\'s roles (as the guard enforces them), the 400 of every route that takes input, the 404 of every id', async () => {
+      const paths = (await t.request('GET', '/docs-json', { key: null })).body.paths as Record<string, Record<string, { description?: string; parameters?: unknown[]; requestBody?: unknown; responses: object }>>;
+      const operations = Object.entries(paths).flatMap(([path, ops]) => Object.entries(ops).map(([method, op]) => ({ route: `${method.toUpperCase()} ${path}`, ...op })));
+      for (const op of operations.filter((o) => o.route.includes(' /api/v1/'))) {
+        expect([op.route, op.description]).toEqual([op.route, expect.stringMatching(/^Roles: admin(, (supervisor|agent|reporting))*(\. |$)/)]);
+      }
+      for (const op of operations.filter((o) => o.parameters?.length || o.requestBody || o.route.includes('{'))) {
+        expect([op.route, Object.keys(op.responses)]).toEqual([op.route, expect.arrayContaining(['400'])]);
+      }
+      for (const op of operations.filter((o) => o.route.includes('/{id}'))) {
+        expect([op.route, Object.keys(op.responses)]).toEqual([op.route, expect.arrayContaining(['404'])]);
+      }
+      const described = (route: string) => operations.find((o) => o.route === route)?.description;
+      expect(described('POST /api/v1/api-keys')).toBe('Roles: admin');
+      expect(described('GET /api/v1/calls')).toBe('Roles: admin, supervisor, reporting');
+      expect(described('POST /api/v1/callouts')).toMatch(/^Roles: admin, supervisor(\. |$)/);
+      expect(described('PATCH /api/v1/campaigns/{id}')).toMatch(/^Roles: admin, supervisor(\. |$)/);
+      expect(Object.keys(paths['/webhooks/sinch/voice'].post.responses)).toEqual(expect.arrayContaining(['400', '401', '429', '503']));
+    });
+
     it('exposes Prometheus metrics with HTTP durations by route and status', async () => {
       await t.request('GET', '/health', { key: null });
       const res = await t.request('GET', '/metrics', { key: null });

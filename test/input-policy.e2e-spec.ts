@@ -165,6 +165,9 @@ describe('input policy (e2e)', () => {
     it('no body, or an empty object, is taken', async () => {
       expect((await t.request('PUT', '/api/v1/numbers/callback-url')).status).toBe(200);
       expect((await t.request('PUT', '/api/v1/numbers/callback-url', { body: {} })).status).toBe(200);
+      // Many clients send `content-type: application/json` with no body at all: the same as no body.
+      expect((await t.request('PUT', '/api/v1/numbers/callback-url', { headers: { 'content-type': 'application/json' } })).status).toBe(200);
+      expectField(await t.request('POST', '/api/v1/campaigns', { headers: { 'content-type': 'application/json' } }), 'name', 'isString');
     });
   });
 

@@ -392,6 +392,14 @@ describe('Numbers and inbound routing (e2e)', () => {
       expect(malformed.body.details[0].field).toBe('cli');
     });
 
+    it('takes the simulated account\'s own numbers, although the numbering plan calls 555-01xx fictional', async () => {
+      const res = await api('PUT', '/pools/fictional', { numbers: ['+15550100001'] });
+      expect([res.status, res.body.numbers?.map((n: Body) => n.number)]).toEqual([200, ['+15550100001']]);
+      expect((await api('GET', '/pools/fictional/pick?destination=%2B14045551234')).body).toEqual({ cli: '+15550100001', match: 'country' });
+      expect((await api('PUT', '/pools/fictional', { numbers: ['+15550109999'] })).body.details).toEqual([expect.objectContaining({ field: 'numbers[0]', rule: 'not_owned' })]);
+      expect((await api('DELETE', '/pools/fictional')).status).toBe(204);
+    });
+
     it('refuses a pool with a released, unknown or duplicated number, naming it; nothing stored', async () => {
       await sql(t, `UPDATE phone_numbers SET status = 'released' WHERE number = $1`, [SE_FREE]);
       const res = await api('PUT', '/pools/support', { numbers: [US_404_A, SE_FREE, '+46101239999', US_404_A] });
@@ -494,6 +502,9 @@ describe('Numbers and inbound routing (e2e)', () => {
         expect(doc.paths).toHaveProperty([`/api/v1/numbers${path}`]);
       }
       expect(doc.paths['/api/v1/numbers/{id}/route'].put.responses).toHaveProperty(['400']);
+      for (const [path, method] of [['/{id}', 'get'], ['/{id}/route', 'put'], ['/{id}/route', 'delete'], ['/{id}/route-audit', 'get']]) {
+        expect([path, method, Object.keys(doc.paths[`/api/v1/numbers${path}`][method].responses)]).toEqual([path, method, expect.arrayContaining(['400', '404'])]);
+      }
       expect(doc.paths['/api/v1/numbers/{id}/route'].put.description).toBe('Roles: admin');
       expect(doc.paths['/api/v1/numbers'].get.description).toBe('Roles: admin, supervisor, reporting');
     });

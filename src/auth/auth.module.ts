@@ -11,7 +11,7 @@ import { FailedAuthLimiter } from './failed-auth-limiter.service';
 import { RedisThrottlerStorage } from './redis-throttler.storage';
 
 // What every controller uses (@Public, @Roles, @AdminController): part of auth's public surface.
-export { AdminController, Public, Roles } from './auth.decorators';
+export { AdminController, documentRolesAndErrors, Public, Roles } from './auth.decorators';
 
 @Module({ providers: [RedisThrottlerStorage, FailedAuthLimiter], exports: [RedisThrottlerStorage, FailedAuthLimiter] })
 class ThrottlerStorageModule {}

@@ -1,5 +1,5 @@
 import { Controller, HttpCode, Post, Req, type RawBodyRequest } from '@nestjs/common';
-import { ApiBadRequestResponse, ApiOkResponse, ApiServiceUnavailableResponse, ApiTags, ApiUnauthorizedResponse } from '@nestjs/swagger';
+import { ApiBadRequestResponse, ApiOkResponse, ApiServiceUnavailableResponse, ApiTags, ApiTooManyRequestsResponse, ApiUnauthorizedResponse } from '@nestjs/swagger';
 import type { FastifyRequest } from 'fastify';
 import { Public } from 'src/auth/auth.decorators';
 import { CallbackIntake } from 'src/callbacks/callback-intake.service';
@@ -17,6 +17,7 @@ export class WebhookController {
   @HttpCode(200)
   @ApiOkResponse({ description: 'ICE / ACE / PIE: the SVAML answer. DiCE / Notify: an empty body' })
   @ApiUnauthorizedResponse({ description: 'Missing, wrong or stale Sinch signature; nothing was stored' })
+  @ApiTooManyRequestsResponse({ description: 'Too many bad signatures from this address (AUTH_FAILURES_PER_MINUTE); Retry-After says when to try again' })
   @ApiBadRequestResponse({ description: 'A signed body that is not a callback event; names the field; nothing was stored' })
   @ApiServiceUnavailableResponse({ description: 'Neither Postgres nor Redis can record the event now' })
   receive(@Req() request: RawBodyRequest<FastifyRequest>): Promise<Svaml | undefined> {

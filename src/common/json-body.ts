@@ -30,6 +30,11 @@ export function useJsonBodyParser(app: NestFastifyApplication, bodyLimit: number
   const fastify = app.getHttpAdapter().getInstance();
   const parse = fastify.getDefaultJsonParser('error', 'error');
   app.useBodyParser<RawServerDefault>('application/json', { bodyLimit }, (request, body, done) => {
+    // No bytes is no body (clients often send the header anyway): the route decides, as when no type is sent.
+    if (body.length === 0) {
+      done(null, undefined);
+      return;
+    }
     if (jsonNestsDeeperThan(body, MAX_JSON_DEPTH)) {
       const message = `The body is nested deeper than ${MAX_JSON_DEPTH} levels`;
       done(invalidInput([{ field: 'body', rule: 'maxDepth', message }]), undefined);

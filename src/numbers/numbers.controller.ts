@@ -154,6 +154,7 @@ export class NumbersController {
   @ApiOkResponse({ type: NumberResponse, description: 'The route is live at once in this process, within NUMBERS_ROUTES_REFRESH_MS in the others; audited' })
   @ApiBadRequestResponse({ description: 'Invalid route (the field is named: route.menus, businessHours.timeZone...)' })
   @ApiConflictResponse({ description: 'The number is released' })
+  @ApiNotFoundResponse({ description: 'No such number' })
   setRoute(@Param('id', uuidParam('id')) id: string, @Body() body: SetRouteDto, @Req() request: AuthenticatedRequest): Promise<NumberResponse> {
     return this.numbers.setRoute(id, body, actorOf(request));
   }
@@ -161,6 +162,7 @@ export class NumbersController {
   @Delete(':id/route')
   @Manage('Remove the route (default answer)')
   @ApiOkResponse({ type: NumberResponse, description: 'Back to the default answer; audited' })
+  @ApiNotFoundResponse({ description: 'No such number' })
   clearRoute(@Param('id', uuidParam('id')) id: string, @Req() request: AuthenticatedRequest): Promise<NumberResponse> {
     return this.numbers.clearRoute(id, actorOf(request));
   }
@@ -168,6 +170,7 @@ export class NumbersController {
   @Get(':id/route-audit')
   @Read('Route change history')
   @ApiOkResponse({ type: [RouteAuditResponse], description: 'Route changes, newest first (at most 200)' })
+  @ApiNotFoundResponse({ description: 'No such number' })
   audit(@Param('id', uuidParam('id')) id: string): Promise<RouteAuditResponse[]> {
     return this.numbers.auditTrail(id);
   }

@@ -13,6 +13,7 @@ import { answerRate, flaggedNumbers, pickLocal, type NumberStats, type PoolCandi
 import { NumbersError, NumbersErrorCode } from 'src/numbers/numbers.errors';
 
 const STATS_WINDOW = `interval '7 days'`;
+const STRICT_E164 = /^\+[1-9]\d{6,14}$/;
 
 // Named pools of our numbers used as caller id (`cli: { pool: "sales" }`): local presence, answer-rate flags.
 @Injectable()
@@ -46,7 +47,9 @@ export class CallerIdPools implements OnModuleInit {
     const problems: FieldProblem[] = [];
     const add = (field: string, rule: string, message: string) => problems.push({ field, rule, message: `${field} ${message}` });
     const numbers = dto.numbers.map((n, i) => {
-      const e164 = normalizePhoneNumber(n)?.e164;
+      // A well-formed E.164 number the numbering plan calls invalid (e.g. a fictional 555-01xx) is still ours if Sinch
+      // says the account owns it: ownership is checked below.
+      const e164 = normalizePhoneNumber(n)?.e164 ?? (STRICT_E164.test(n) ? n : undefined);
       if (!e164) add(`numbers[${i}]`, 'isDialableNumber', 'must be a valid phone number in international format');
       return e164;
     });
