@@ -1,3 +1,4 @@
+import type { OutgoingHttpHeaders } from 'node:http';
 import { Get, Headers, Logger, Query, Req, Res } from '@nestjs/common';
 import { ApiBadRequestResponse, ApiHeader, ApiOkResponse, ApiOperation, ApiProduces, ApiQuery, ApiServiceUnavailableResponse } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
@@ -79,8 +80,10 @@ export class EventsController {
         if (!started) {
           started = true;
           reply.hijack();
-          // Fastify's onSend hooks do not run for a hijacked reply: the request id header is set here.
+          // A hijacked reply skips Fastify's onSend hooks and does not send the headers set on it (helmet's): both
+          // are applied here, with the stream's own content type and cache policy.
           raw.writeHead(200, {
+            ...(reply.getHeaders() as OutgoingHttpHeaders),
             'content-type': 'text/event-stream; charset=utf-8',
             'cache-control': 'no-store',
             connection: 'keep-alive',
