@@ -8,7 +8,7 @@ import { Metrics } from 'src/metrics/metrics';
 import { redisOptionsFromUrl } from 'src/redis/redis-options';
 import { REDIS } from 'src/redis/redis.tokens';
 import { eventStreamKey } from './admin-events.service';
-import { compareStreamIds, eventFromEntry, EventTopic, formatControl, formatEvent, StreamEvent } from './event-stream';
+import { compareStreamIds, eventFromEntry, EventTopic, formatControl, formatEvent, headFromInfo, StreamEvent, StreamHead } from './event-stream';
 
 export const MAX_CLIENTS_PER_PROCESS = 500;
 export const HEARTBEAT_MS = 15_000;
@@ -122,7 +122,7 @@ export class EventHub implements OnModuleDestroy {
   }
 
   // The stream's last id and which resume points it can still serve in full.
-  private async streamHead(): Promise<{ last: string; resumableFrom(id: string): boolean }> {
+  private async streamHead(): Promise<StreamHead> {
     const info = await withDeadline(
       this.redis.call('XINFO', 'STREAM', this.key).then(
         (reply) => reply as unknown[],
@@ -135,11 +135,7 @@ export class EventHub implements OnModuleDestroy {
       throw new AppError('unavailable', 'The event stream is unavailable (Redis); retry later');
     });
     if (info === null) return { last: '0-0', resumableFrom: (id) => id === '0-0' };
-    const field = (name: string) => String(info[info.indexOf(name) + 1]);
-    const last = field('last-generated-id');
-    const trimmedUpTo = field('max-deleted-entry-id');
-    // Everything after `id` is still there when nothing after it was trimmed, and `id` is from this stream's past.
-    return { last, resumableFrom: (id) => compareStreamIds(id, trimmedUpTo) >= 0 && compareStreamIds(id, last) <= 0 };
+    return headFromInfo(info);
   }
 
   // Sends the client's missed events, up to `until` (its live events after that were held in `pending`).
@@ -155,7 +151,7 @@ export class EventHub implements OnModuleDestroy {
       for (const [id, fields] of entries) {
         after = id;
         const event = eventFromEntry(id, fields);
-        if (event) this.deliver(client, event);
+        if (event) this.sendEvent(client, event);
       }
     }
     if (compareStreamIds(client.cursor, until) < 0) client.cursor = until;
@@ -166,6 +162,10 @@ export class EventHub implements OnModuleDestroy {
       client.pending.push(event);
       return;
     }
+    this.sendEvent(client, event);
+  }
+
+  private sendEvent(client: Client, event: StreamEvent): void {
     if (compareStreamIds(event.id, client.cursor) <= 0) return;
     client.cursor = event.id;
     if (client.topics.has(event.topic)) this.send(client, formatEvent(event));

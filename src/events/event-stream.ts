@@ -85,3 +85,28 @@ export function eventFromEntry(id: string, fields: string[]): StreamEvent | unde
     return undefined;
   }
 }
+
+export interface StreamHead {
+  last: string; // the stream's last id: a new client's starting point
+  resumableFrom(id: string): boolean; // whether everything after `id` is still kept
+}
+
+// XINFO STREAM's reply (a flat [name, value, ...] list) -> the head. Trimming removes the oldest entries only, so
+// everything after `id` is kept when nothing was ever removed, or when `id` is at or after the first kept entry.
+// (A client whose last event was the very last one trimmed gets a `reset` it could have done without: harmless.)
+export function headFromInfo(info: unknown[]): StreamHead {
+  const field = (name: string): unknown => {
+    const at = info.indexOf(name);
+    return at >= 0 ? info[at + 1] : undefined;
+  };
+  const last = String(field('last-generated-id'));
+  const firstEntry = field('first-entry');
+  const first = Array.isArray(firstEntry) ? String(firstEntry[0]) : undefined;
+  const added = field('entries-added'); // Redis 7+; without it, assume entries were removed
+  const neverTrimmed = typeof added === 'number' && added === Number(field('length'));
+  return {
+    last,
+    resumableFrom: (id) =>
+      compareStreamIds(id, last) <= 0 && (id === last || neverTrimmed || (first !== undefined && compareStreamIds(id, first) >= 0)),
+  };
+}
