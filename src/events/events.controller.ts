@@ -1,11 +1,14 @@
 import type { OutgoingHttpHeaders } from 'node:http';
 import { Get, Headers, Logger, Query, Req, Res } from '@nestjs/common';
 import { ApiBadRequestResponse, ApiHeader, ApiOkResponse, ApiOperation, ApiProduces, ApiQuery, ApiServiceUnavailableResponse } from '@nestjs/swagger';
-import type { FastifyReply } from 'fastify';
-import type { AuthenticatedRequest } from 'src/auth/api-key.guard';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { AuthenticatedKey } from 'src/auth/api-keys.service';
 import { AdminController, Roles } from 'src/auth/auth.decorators';
 import { AGENT_TOPICS, EVENT_TOPICS, EventTopic, parseLastEventId, parseTopics } from './event-stream';
 import { EventHub, EventSink, Subscription } from './event-hub.service';
+
+// The global API key guard puts the caller's key here (auth/'s guard is not its public surface, the key type is).
+type AuthenticatedRequest = FastifyRequest & { apiKey?: AuthenticatedKey };
 
 const STREAM_DESCRIPTION =
   'A Server-Sent Events stream (text/event-stream). Each event: `id: <stream id>`, `event: <topic>.<type>` ' +
