@@ -1,6 +1,5 @@
 import Redis from 'ioredis';
-import { AdminEvents } from 'src/events/admin-events.service';
-import { eventStreamKey } from 'src/events/admin-events.service';
+import { AdminEvents, eventStreamKey } from 'src/events/admin-events.service';
 import { createTestApp, TestApp } from './test-app';
 import { TEST_REDIS_URL } from './test-env';
 import { waitFor } from './wait-for';
@@ -97,6 +96,8 @@ describe('admin event stream (e2e)', () => {
     expect(client.status).toBe(200);
     expect(client.headers.get('content-type')).toBe('text/event-stream; charset=utf-8');
     expect(client.headers.get('cache-control')).toBe('no-store');
+    expect(client.headers.get('x-request-id')).toBeTruthy();
+    expect(client.headers.get('x-content-type-options')).toBe('nosniff'); // helmet's headers survive the hijack
     const ready = await client.next((e) => e.event === 'ready');
     expect(ready.data).toEqual({ topics: ['queues', 'conferences'] });
 
@@ -218,6 +219,13 @@ describe('admin event stream (e2e)', () => {
     const badQueryId = await api.request('GET', '/api/v1/events?lastEventId=1-x');
     expect(badQueryId.status).toBe(400);
     expect(badQueryId.body.details).toEqual([expect.objectContaining({ field: 'lastEventId' })]);
+
+    const repeated = await api.request('GET', '/api/v1/events?topics=queues&topics=agents');
+    expect(repeated.status).toBe(400);
+    expect(repeated.body.details).toEqual([expect.objectContaining({ field: 'topics' })]);
+    const unknownParam = await api.request('GET', '/api/v1/queues/events?topics=queues');
+    expect(unknownParam.status).toBe(400);
+    expect(unknownParam.body.details).toEqual([expect.objectContaining({ field: 'topics', rule: 'unknown_field' })]);
   });
 
   it('forgets a client that disconnects', async () => {

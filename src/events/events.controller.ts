@@ -1,11 +1,12 @@
 import type { OutgoingHttpHeaders } from 'node:http';
 import { Get, Headers, Logger, Query, Req, Res } from '@nestjs/common';
-import { ApiBadRequestResponse, ApiHeader, ApiOkResponse, ApiOperation, ApiProduces, ApiQuery, ApiServiceUnavailableResponse } from '@nestjs/swagger';
+import { ApiBadRequestResponse, ApiHeader, ApiOkResponse, ApiOperation, ApiProduces, ApiServiceUnavailableResponse } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { AuthenticatedKey } from 'src/auth/api-keys.service';
 import { AdminController, Roles } from 'src/auth/auth.decorators';
 import { AGENT_TOPICS, EVENT_TOPICS, EventTopic, parseLastEventId, parseTopics } from './event-stream';
 import { EventHub, EventSink, Subscription } from './event-hub.service';
+import { EventsQueryDto, QueueEventsQueryDto } from './events.dto';
 
 // The global API key guard puts the caller's key here (auth/'s guard is not its public surface, the key type is).
 type AuthenticatedRequest = FastifyRequest & { apiKey?: AuthenticatedKey };
@@ -42,31 +43,27 @@ export class EventsController {
   constructor(private readonly hub: EventHub) {}
 
   @Get('events')
-  @ApiQuery({ name: 'topics', required: false, description: `Comma-separated, of: ${EVENT_TOPICS.join(', ')} (default: all the key's role may see)` })
-  @ApiQuery({ name: 'lastEventId', required: false, description: 'The same as the Last-Event-ID header, for clients that cannot set it' })
   @(applyAll(apiDocs('Admin event stream (SSE): queues, agents, conferences, budgets, campaigns, recordings')))
   async events(
     @Req() request: AuthenticatedRequest,
     @Res() reply: FastifyReply,
-    @Query('topics') topics: unknown,
-    @Query('lastEventId') lastEventIdQuery: unknown,
+    @Query() query: EventsQueryDto,
     @Headers('last-event-id') lastEventIdHeader: unknown,
   ): Promise<void> {
     const allowed = request.apiKey?.role === 'agent' ? AGENT_TOPICS : EVENT_TOPICS;
-    await this.stream(request, reply, parseTopics(topics, allowed), parseLastEventId(lastEventIdHeader, lastEventIdQuery));
+    await this.stream(request, reply, parseTopics(query.topics, allowed), parseLastEventId(lastEventIdHeader, query.lastEventId));
   }
 
   @Get('queues/events')
-  @ApiQuery({ name: 'lastEventId', required: false, description: 'The same as the Last-Event-ID header, for clients that cannot set it' })
   @(applyAll(apiDocs('Queue wallboard stream (SSE): the queues and agents topics of /api/v1/events')))
   async queueEvents(
     @Req() request: AuthenticatedRequest,
     @Res() reply: FastifyReply,
-    @Query('lastEventId') lastEventIdQuery: unknown,
+    @Query() query: QueueEventsQueryDto,
     @Headers('last-event-id') lastEventIdHeader: unknown,
   ): Promise<void> {
     const allowed = request.apiKey?.role === 'agent' ? AGENT_TOPICS : EVENT_TOPICS;
-    await this.stream(request, reply, parseTopics('queues,agents', allowed), parseLastEventId(lastEventIdHeader, lastEventIdQuery));
+    await this.stream(request, reply, parseTopics('queues,agents', allowed), parseLastEventId(lastEventIdHeader, query.lastEventId));
   }
 
   private async stream(request: AuthenticatedRequest, reply: FastifyReply, topics: EventTopic[], lastEventId: string | undefined): Promise<void> {
