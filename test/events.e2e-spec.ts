@@ -198,6 +198,7 @@ describe('admin event stream (e2e)', () => {
     const agentAll = await api.request('GET', '/api/v1/events?topics=queues', { key: api.keys.agent });
     expect(agentAll.status).toBe(403);
     expect(agentAll.body.message).toContain('queues');
+    expect(agentAll.body.code).toBe('topic_forbidden');
     const agentAlias = await api.request('GET', '/api/v1/queues/events', { key: api.keys.agent });
     expect(agentAlias.status).toBe(403);
 
@@ -212,10 +213,12 @@ describe('admin event stream (e2e)', () => {
     expect(unknown.status).toBe(400);
     expect(unknown.body.details).toEqual([expect.objectContaining({ field: 'topics', rule: 'isIn' })]);
     expect(unknown.body.message).toContain('"weather"');
+    expect(unknown.body.code).toBe('invalid_topics');
 
     const badId = await api.request('GET', '/api/v1/events', { headers: { 'last-event-id': 'yesterday' } });
     expect(badId.status).toBe(400);
     expect(badId.body.details).toEqual([expect.objectContaining({ field: 'Last-Event-ID' })]);
+    expect(badId.body.code).toBe('invalid_last_event_id');
     const badQueryId = await api.request('GET', '/api/v1/events?lastEventId=1-x');
     expect(badQueryId.status).toBe(400);
     expect(badQueryId.body.details).toEqual([expect.objectContaining({ field: 'lastEventId' })]);

@@ -20,7 +20,7 @@ describe('event stream (pure parts)', () => {
         error = e;
       }
       expect(error).toBeInstanceOf(AppError);
-      expect(error).toMatchObject({ kind: 'invalid', details: [{ field: 'topics', rule: 'isIn' }] });
+      expect(error).toMatchObject({ kind: 'invalid', code: 'invalid_topics', details: [{ field: 'topics', rule: 'isIn' }] });
       expect((error as Error).message).toContain('"weather", ""');
     });
 
@@ -29,7 +29,7 @@ describe('event stream (pure parts)', () => {
     });
 
     it('forbids topics outside the role (403)', () => {
-      expect(() => parseTopics('agents,queues', AGENT_TOPICS)).toThrow(expect.objectContaining({ kind: 'forbidden', message: expect.stringContaining('queues') }));
+      expect(() => parseTopics('agents,queues', AGENT_TOPICS)).toThrow(expect.objectContaining({ kind: 'forbidden', code: 'topic_forbidden', message: expect.stringContaining('queues') }));
     });
   });
 
@@ -42,7 +42,7 @@ describe('event stream (pure parts)', () => {
     });
 
     it('names the field that is malformed', () => {
-      expect(() => parseLastEventId('abc', undefined)).toThrow(expect.objectContaining({ kind: 'invalid', details: [expect.objectContaining({ field: 'Last-Event-ID' })] }));
+      expect(() => parseLastEventId('abc', undefined)).toThrow(expect.objectContaining({ kind: 'invalid', code: 'invalid_last_event_id', details: [expect.objectContaining({ field: 'Last-Event-ID' })] }));
       expect(() => parseLastEventId(undefined, '1-2-3')).toThrow(expect.objectContaining({ details: [expect.objectContaining({ field: 'lastEventId' })] }));
       expect(() => parseLastEventId(undefined, ['1-0', '2-0'])).toThrow(expect.objectContaining({ kind: 'invalid' }));
     });

@@ -4,9 +4,10 @@ import { ApiBadRequestResponse, ApiHeader, ApiOkResponse, ApiOperation, ApiProdu
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { AuthenticatedKey } from 'src/auth/api-keys.service';
 import { AdminController, Roles } from 'src/auth/auth.decorators';
+import { EventsQueryDto } from 'src/events/dto/events.query';
+import { QueueEventsQueryDto } from 'src/events/dto/queue-events.query';
 import { AGENT_TOPICS, EVENT_TOPICS, EventTopic, parseLastEventId, parseTopics } from './event-stream';
 import { EventHub, EventSink, Subscription } from './event-hub.service';
-import { EventsQueryDto, QueueEventsQueryDto } from './events.dto';
 
 // The global API key guard puts the caller's key here (auth/'s guard is not its public surface, the key type is).
 type AuthenticatedRequest = FastifyRequest & { apiKey?: AuthenticatedKey };
