@@ -248,6 +248,14 @@ describe('admin event stream (e2e)', () => {
     }
   });
 
+  it('ends open streams on shutdown, so the server closes', async () => {
+    const other = await createTestApp({ APP_ROLE: 'api', QUEUE_PREFIX: api.config.redis.queuePrefix });
+    const client = await connect(other, '/api/v1/events', other.keys.admin);
+    await client.next((e) => e.event === 'ready');
+    await other.close();
+    await waitFor(() => client.closed);
+  });
+
   it('never throws to the publisher when Redis fails, and counts the failure', async () => {
     const down = await createTestApp({ APP_ROLE: 'worker', REDIS_URL: 'redis://127.0.0.1:1' });
     try {
