@@ -1,5 +1,5 @@
 import type { OutgoingHttpHeaders } from 'node:http';
-import { Get, Headers, Logger, Query, Req, Res } from '@nestjs/common';
+import { applyDecorators, Get, Headers, Logger, Query, Req, Res } from '@nestjs/common';
 import { ApiBadRequestResponse, ApiHeader, ApiOkResponse, ApiOperation, ApiProduces, ApiServiceUnavailableResponse } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { AuthenticatedKey } from 'src/auth/api-keys.service';
@@ -20,14 +20,15 @@ const STREAM_DESCRIPTION =
   'events (at-least-once per connection, ordered). Authenticate with the Authorization header (use fetch streaming: ' +
   'browsers\' EventSource cannot send it; keys are never accepted in the URL).';
 
-const apiDocs = (summary: string) => [
-  ApiOperation({ summary, description: STREAM_DESCRIPTION }),
-  ApiProduces('text/event-stream'),
-  ApiHeader({ name: 'Last-Event-ID', required: false, description: 'Resume after this event id (as sent in `id:`)' }),
-  ApiOkResponse({ description: 'The event stream (never ends by itself)', content: { 'text/event-stream': { schema: { type: 'string', example: 'id: 1764370000000-0\nevent: queues.call_waiting\ndata: {"queueId":"…"}\n\n' } } } }),
-  ApiBadRequestResponse({ description: 'Unknown topic (field `topics`) or malformed Last-Event-ID / lastEventId' }),
-  ApiServiceUnavailableResponse({ description: 'Too many stream clients on this process, Redis unavailable, or shutting down' }),
-];
+const apiDocs = (summary: string) =>
+  applyDecorators(
+    ApiOperation({ summary, description: STREAM_DESCRIPTION }),
+    ApiProduces('text/event-stream'),
+    ApiHeader({ name: 'Last-Event-ID', required: false, description: 'Resume after this event id (as sent in `id:`)' }),
+    ApiOkResponse({ description: 'The event stream (never ends by itself)', content: { 'text/event-stream': { schema: { type: 'string', example: 'id: 1764370000000-0\nevent: queues.call_waiting\ndata: {"queueId":"…"}\n\n' } } } }),
+    ApiBadRequestResponse({ description: 'Unknown topic (field `topics`) or malformed Last-Event-ID / lastEventId' }),
+    ApiServiceUnavailableResponse({ description: 'Too many stream clients on this process, Redis unavailable, or shutting down' }),
+  );
 
 // The admin event stream. Agents may subscribe to the `agents` topic only; every other role to every topic.
 //
@@ -35,7 +36,7 @@ const apiDocs = (summary: string) => [
 // route (STYLE.md): a stream has no single body. Nest's @Sse would also work on Fastify, but it cannot send the
 // `reset`/`ready` control events before the first item in order with the backfill, and its headers are fixed.
 // Everything that can fail (auth by the global guard, topics, Last-Event-ID, capacity, Redis) fails before the
-// hijack, so those errors get the usual JSON error response from the exception filter.
+// hijack, so those errors get the usual JSON error response; only a backfill failing midway ends a started stream.
 @AdminController('', 'events')
 @Roles('admin', 'supervisor', 'reporting', 'agent')
 export class EventsController {
@@ -44,27 +45,25 @@ export class EventsController {
   constructor(private readonly hub: EventHub) {}
 
   @Get('events')
-  @(applyAll(apiDocs('Admin event stream (SSE): queues, agents, conferences, budgets, campaigns, recordings')))
+  @apiDocs('Admin event stream (SSE): queues, agents, conferences, budgets, campaigns, recordings')
   async events(
     @Req() request: AuthenticatedRequest,
     @Res() reply: FastifyReply,
     @Query() query: EventsQueryDto,
     @Headers('last-event-id') lastEventIdHeader: unknown,
   ): Promise<void> {
-    const allowed = request.apiKey?.role === 'agent' ? AGENT_TOPICS : EVENT_TOPICS;
-    await this.stream(request, reply, parseTopics(query.topics, allowed), parseLastEventId(lastEventIdHeader, query.lastEventId));
+    await this.stream(request, reply, parseTopics(query.topics, topicsOf(request)), parseLastEventId(lastEventIdHeader, query.lastEventId));
   }
 
   @Get('queues/events')
-  @(applyAll(apiDocs('Queue wallboard stream (SSE): the queues and agents topics of /api/v1/events')))
+  @apiDocs('Queue wallboard stream (SSE): the queues and agents topics of /api/v1/events')
   async queueEvents(
     @Req() request: AuthenticatedRequest,
     @Res() reply: FastifyReply,
     @Query() query: QueueEventsQueryDto,
     @Headers('last-event-id') lastEventIdHeader: unknown,
   ): Promise<void> {
-    const allowed = request.apiKey?.role === 'agent' ? AGENT_TOPICS : EVENT_TOPICS;
-    await this.stream(request, reply, parseTopics('queues,agents', allowed), parseLastEventId(lastEventIdHeader, query.lastEventId));
+    await this.stream(request, reply, parseTopics('queues,agents', topicsOf(request)), parseLastEventId(lastEventIdHeader, query.lastEventId));
   }
 
   private async stream(request: AuthenticatedRequest, reply: FastifyReply, topics: EventTopic[], lastEventId: string | undefined): Promise<void> {
@@ -113,8 +112,7 @@ export class EventsController {
   }
 }
 
-function applyAll(decorators: MethodDecorator[]): MethodDecorator {
-  return (target, key, descriptor) => {
-    for (const decorator of decorators.reverse()) decorator(target, key, descriptor);
-  };
+// Agents see their own world only (docs/events.md "Roles").
+function topicsOf(request: AuthenticatedRequest): readonly EventTopic[] {
+  return request.apiKey?.role === 'agent' ? AGENT_TOPICS : EVENT_TOPICS;
 }
