@@ -20,6 +20,7 @@ import { MetricsModule } from 'src/metrics/metrics.module';
 import { NumbersModule } from 'src/numbers/numbers.module';
 import { RedisModule } from 'src/redis/redis.module';
 import { SinchModule } from 'src/sinch/sinch.module';
+import { EventsModule } from 'src/events/events.module';
 
 // Feature modules are listed here; each owns its entities, jobs, controllers and processors.
 @Module({})
@@ -36,6 +37,7 @@ export class AppModule {
         MetricsModule,
         HealthModule,
         AuthModule,
+        EventsModule,
         SinchModule.forRoot(EmbeddedSimulatorModule),
         CallsModule,
         CalloutsModule.forRoot(config),
