@@ -97,7 +97,8 @@ function badBody(keys: string[]): fc.Arbitrary<{ text: string; contentType?: str
     fc.array(junk, { maxLength: 3 }).map(json),
     fc.constantFrom('"text"', '42', 'null', 'true').map((text) => ({ text, contentType: 'application/json' })),
     deepJson.map((text) => ({ text, contentType: 'application/json' })),
-    fc.constantFrom('{', '{"a":1,}', "{'a':1}", '{"a":1}{', '\u0000', '', '{"__proto__":{"x":1}}', '{"constructor":{"prototype":{"x":1}}}').map((text) => ({
+    // (An empty body is no body, which routes without one take: input-policy.e2e-spec.ts covers it on the others.)
+    fc.constantFrom('{', '{"a":1,}', "{'a':1}", '{"a":1}{', '\u0000', '{"__proto__":{"x":1}}', '{"constructor":{"prototype":{"x":1}}}').map((text) => ({
       text,
       contentType: 'application/json',
     })),
@@ -203,7 +204,7 @@ describe('fuzz: malformed input on every documented route (e2e)', () => {
     // A database of its own: the seed bodies add rows (a global do-not-call entry) that other suites must not see.
     t = await createTestAppWithOwnDatabase('fuzz', { ADMIN_RATE_LIMIT_PER_MINUTE: '100000' });
     const doc = (await (await fetch(`${t.url}/docs-json`)).json()) as {
-      paths: Record<string, Record<string, { parameters?: { in: string; name: string }[]; requestBody?: unknown }>>;
+      paths: Record<string, Record<string, { parameters?: { in: string; name: string }[]; requestBody?: unknown; responses?: Record<string, { content?: Record<string, unknown> }> }>>;
       components?: { schemas?: Record<string, { properties?: Record<string, unknown> }> };
     };
     // The webhook has a property of its own (signed bodies).
@@ -211,6 +212,8 @@ describe('fuzz: malformed input on every documented route (e2e)', () => {
     operations = adminPaths.flatMap(([path, ops]) =>
       Object.entries(ops)
         .filter(([method]) => ['get', 'post', 'put', 'patch', 'delete'].includes(method))
+        // An event stream answers a valid-by-chance GET with a stream that never ends: events.e2e-spec.ts tests its input.
+        .filter(([, op]) => !Object.values(op.responses ?? {}).some((r) => r.content?.['text/event-stream'] !== undefined))
         .map(([method, op]) => ({
           method,
           path,
