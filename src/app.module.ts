@@ -6,6 +6,7 @@ import { CalloutsModule } from './callouts/callouts.module';
 import { CallsModule } from './calls/calls.module';
 import { CampaignsModule } from './campaigns/campaigns.module';
 import { ComplianceModule } from './compliance/compliance.module';
+import { ConferencesModule } from './conferences/conferences.module';
 import { AllExceptionsFilter } from './common/all-exceptions.filter';
 import { LoggerModule } from './common/logger.module';
 import { createValidationPipe } from './common/validation';
@@ -42,6 +43,7 @@ export class AppModule {
         ComplianceModule,
         CampaignsModule,
         NumbersModule,
+        ConferencesModule,
       ],
       providers: [
         { provide: APP_PIPE, useFactory: createValidationPipe },
