@@ -200,11 +200,11 @@ describe('Conferences (e2e)', () => {
       expect((await api('POST', await path('hold'), { music: 'jazz' })).status).toBe(400);
       const held = await api('POST', await path('hold'), { music: 'music2' });
       expect(held.body).toMatchObject({ onHold: true });
-      expect(await inSim()).toMatchObject({ onhold: true, moh: 'music2' });
+      expect(await inSim()).toMatchObject({ onhold: true, moh: 'music2', hears: 'music2' });
       expect(await participantOf(room.id, legs.participant)).toMatchObject({ onHold: true });
 
       expect((await api('POST', await path('resume'))).body).toMatchObject({ onHold: false });
-      expect(await inSim()).toMatchObject({ onhold: false });
+      expect(await inSim()).toMatchObject({ onhold: false, hears: 'conference' });
     });
 
     it('mute everyone but the moderators reports each participant', async () => {
@@ -298,7 +298,7 @@ describe('Conferences (e2e)', () => {
         const inSim = await simParticipants(room.sinchConferenceId);
         return inSim.length === 2 && inSim.every((x) => x.onhold && x.muted) ? inSim : undefined;
       });
-      expect(waiting.every((x) => x.moh === 'music3')).toBe(true);
+      expect(waiting.every((x) => x.hears === 'music3')).toBe(true);
       expect((await view(room.id)).participants.every((p: Body) => p.onHold && p.heldForModerator && p.muted)).toBe(true);
 
       const mod = await api('POST', `/${room.id}/participants`, { destinations: [DIAL_OUT[2]], role: 'moderator' });
