@@ -1,3 +1,6 @@
+import type Redis from 'ioredis';
+import { eventStreamKey } from 'src/events/admin-events.service';
+import { REDIS } from 'src/redis/redis.tokens';
 import { sim, sql, until } from './callbacks-kit';
 import { createTestApp, type TestApp } from './test-app';
 
@@ -23,6 +26,15 @@ describe('Conferences (e2e)', () => {
   const participantOf = async (roomId: string, sinchCallId: string): Promise<Body | undefined> =>
     (await view(roomId)).participants.find((p: Body) => p.sinchCallId === sinchCallId);
   const roomCount = async () => (await sql(t, 'SELECT count(*)::int AS n FROM conference_rooms'))[0].n as number;
+  // The admin event stream's entries of the `conferences` topic for one room, as { type, data }.
+  const publishedFor = async (roomId: string): Promise<Body[]> => {
+    const entries = await t.app.get<Redis>(REDIS).xrange(eventStreamKey(t.config), '-', '+');
+    return entries
+      .map(([, fields]) => Object.fromEntries(fields.flatMap((_, i) => (i % 2 === 0 ? [[fields[i], fields[i + 1]]] : []))))
+      .filter((f) => f.topic === 'conferences')
+      .map((f) => ({ type: f.type, data: JSON.parse(f.data) }))
+      .filter((e) => e.data.roomId === roomId);
+  };
   const keyId = async (role: string) => (await sql(t, 'SELECT id FROM api_keys WHERE name = $1', [`test ${role}`]))[0].id as string;
 
   const createRoom = async (over: Record<string, unknown> = {}): Promise<Body> => {
@@ -315,18 +327,32 @@ describe('Conferences (e2e)', () => {
       const sessionId = v.session.id;
       await sim(t, 'POST', `/_sim/calls/${modSinchId}/hangup`);
       await until(async () => (await simParticipants(room.sinchConferenceId)).length === 0);
-      const sessions = await until(async () => {
-        const list = (await api('GET', `/${room.id}/sessions`)).body.items as Body[];
-        const s = list.find((x) => x.id === sessionId);
+      // Every leg's DiCE taken (ours and the call log's), then the session's summary is read.
+      await until(async () => {
         const final = await sql(t, 'SELECT count(*)::int AS n FROM conference_participants WHERE session_id = $1 AND debit_amount IS NULL', [sessionId]);
-        return s?.endedAt && final[0].n === 0 ? list : undefined;
+        const billed = await sql(t, 'SELECT count(*)::int AS n FROM calls WHERE id = ANY($1) AND debit_amount IS NOT NULL', [[...callIds, modCallId]]);
+        return final[0].n === 0 && billed[0].n === 3;
       });
-      const summary = sessions.find((x) => x.id === sessionId)!;
+      const summary = ((await api('GET', `/${room.id}/sessions`)).body.items as Body[]).find((x) => x.id === sessionId)!;
+      expect(summary.endedAt).toEqual(expect.any(String));
       const reasons = (await sql(t, 'SELECT role, leave_reason FROM conference_participants WHERE session_id = $1 ORDER BY role', [sessionId])).map((r) => `${r.role}:${r.leave_reason}`);
       expect(reasons).toEqual(['moderator:hung_up', 'participant:moderator_left', 'participant:moderator_left']);
       const ledger = await sql(t, `SELECT trim(debit_currency) AS currency, sum(debit_amount)::text AS amount, sum(duration_s)::int AS seconds FROM calls WHERE id = ANY($1) GROUP BY 1`, [[...callIds, modCallId]]);
       expect(summary.totalCost).toEqual(ledger.map((l) => ({ currency: l.currency, amount: l.amount })));
       expect(summary).toMatchObject({ peakParticipants: 3, participantCount: 3, totalSeconds: ledger[0].seconds });
+
+      // Joins, the room's own holds and resumes, and the leaves were published on the admin event stream.
+      const published = await until(async () => {
+        const list = await publishedFor(room.id);
+        return list.filter((e) => e.type === 'left').length === 3 ? list : undefined;
+      });
+      expect(published.filter((e) => e.type === 'joined')).toHaveLength(3);
+      expect(published.filter((e) => e.type === 'hold').map((e) => e.data)).toEqual([
+        expect.objectContaining({ by: 'wait_for_moderator', music: 'music3', sessionId, apiKeyId: null }),
+        expect.objectContaining({ by: 'wait_for_moderator', music: 'music3', sessionId, apiKeyId: null }),
+      ]);
+      expect(published.filter((e) => e.type === 'resume')).toHaveLength(2);
+      expect(published.filter((e) => e.type === 'left').map((e) => e.data.reason).sort()).toEqual(['hung_up', 'moderator_left', 'moderator_left']);
     });
   });
 });

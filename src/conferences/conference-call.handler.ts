@@ -84,7 +84,11 @@ export class ConferenceCallHandler implements OnModuleInit, OnModuleDestroy {
     return undefined;
   }
 
+  // The leg's minutes and cost are the call log's (the first DiCE, or the reconciler's, made it final; a late or
+  // repeated DiCE does not change it), so session totals always equal the call log.
   private async dice(event: DiceEvent, ctx: FollowUpContext): Promise<void> {
-    await this.sessions.diced(event, ctx.callId);
+    const call = await ctx.call();
+    const billed = call?.debitAmount && call.debitCurrency ? { amount: call.debitAmount, currency: call.debitCurrency.trim() } : event.debit;
+    await this.sessions.diced(event, ctx.callId, { durationS: call?.durationS ?? event.duration, debit: billed });
   }
 }

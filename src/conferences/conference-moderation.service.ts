@@ -35,7 +35,8 @@ export class ConferenceModeration {
     const session = await this.sessions.openSession(roomId);
     if (!session || session.id !== p.sessionId) throw conferenceEnded(`The conference session of participant ${participantId} has ended`);
     try {
-      return toParticipantResponse(await this.commands.send(room, p, action, { apiKeyId, music }), new Date());
+      const changed = await this.sessions.inOrder(roomId, () => this.commands.send(room, p, action, { apiKeyId, music }));
+      return toParticipantResponse(changed, new Date());
     } catch (error) {
       if (!(error instanceof NotInSinchRoom)) throw error;
       // Sinch no longer has it: it left before we heard (the DiCE is on its way).
@@ -48,14 +49,16 @@ export class ConferenceModeration {
     const room = await this.rooms.room(roomId);
     const session = await this.sessions.openSession(roomId);
     if (!session) throw conferenceEnded('The conference has no session in progress');
-    const targets = await this.dataSource.getRepository(ConferenceParticipant).findBy({
-      sessionId: session.id,
-      leftAt: IsNull(),
-      joinedAt: Not(IsNull()),
-      role: 'participant',
-      muted: false,
+    const results = await this.sessions.inOrder(roomId, async () => {
+      const targets = await this.dataSource.getRepository(ConferenceParticipant).findBy({
+        sessionId: session.id,
+        leftAt: IsNull(),
+        joinedAt: Not(IsNull()),
+        role: 'participant',
+        muted: false,
+      });
+      return this.commands.sendMany(room, targets, 'mute', { apiKeyId });
     });
-    const results = await this.commands.sendMany(room, targets, 'mute', { apiKeyId });
     const gone = results.filter((r) => !r.ok && r.status === 409).map((r) => r.participantId);
     if (gone.length > 0) await this.sessions.gone(roomId, gone);
     return { sessionId: session.id, results: results.map(toBulk) };

@@ -53,14 +53,14 @@ export class ConferenceSessions {
     );
   }
 
-  // A DiCE (or a reconciled one): the leg's end, its minutes and its cost.
-  async diced(event: DiceEvent, callId: string | undefined): Promise<void> {
+  // A DiCE (or a reconciled one): the leg's end, its minutes and its cost (as the call log has them).
+  async diced(event: DiceEvent, callId: string | undefined, billing: Pick<LeavingLeg, 'durationS' | 'debit'>): Promise<void> {
     const repo = this.dataSource.getRepository(ConferenceParticipant);
     const p = (await repo.findOneBy({ sinchCallId: event.callId })) ?? (callId ? await repo.findOneBy({ callId }) : null);
     if (!p) return;
     const reason = p.joinedAt ? (event.result === 'ANSWERED' ? 'hung_up' : event.reason.toLowerCase()) : event.result.toLowerCase();
     await this.inOrder(p.roomId, () =>
-      this.recordLeave(p.roomId, { sinchCallId: event.callId, callId, reason, durationS: event.duration, debit: event.debit }),
+      this.recordLeave(p.roomId, { sinchCallId: event.callId, callId, reason, ...billing }),
     );
   }
 
@@ -81,7 +81,9 @@ export class ConferenceSessions {
     return manager.findOneBy(ConferenceSession, { roomId, endedAt: IsNull() });
   }
 
-  private inOrder<T>(roomId: string, work: () => Promise<T>): Promise<T> {
+  // Runs `work` after everything queued for the room. Moderation runs here too: a kick's DiCE, arriving while the
+  // kick is being recorded, then sees it (reason `kicked`) instead of recording a second leave.
+  inOrder<T>(roomId: string, work: () => Promise<T>): Promise<T> {
     const previous = this.chains.get(roomId) ?? Promise.resolve();
     const next = previous.catch(() => undefined).then(work);
     this.chains.set(roomId, next);

@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { CallsModule } from 'src/calls/calls.module';
+import { EventsModule } from 'src/events/events.module';
 import { NumbersModule } from 'src/numbers/numbers.module';
 import { ConferenceCallHandler } from './conference-call.handler';
 import { ConferenceCommands } from './conference-commands.service';
@@ -20,7 +21,7 @@ import { ConferencesController } from './conferences.controller';
 // Conference rooms: settings, dial-in through a number routed to a room (PIN menu), dial-out as conference
 // callouts (CalloutsService.place), the live view checked against Sinch, moderation, sessions and their timeline.
 @Module({
-  imports: [TypeOrmModule.forFeature([ConferenceRoom, ConferenceSession, ConferenceParticipant, ConferenceEvent]), CallsModule, NumbersModule],
+  imports: [TypeOrmModule.forFeature([ConferenceRoom, ConferenceSession, ConferenceParticipant, ConferenceEvent]), CallsModule, NumbersModule, EventsModule],
   controllers: [ConferencesController],
   providers: [
     ConferenceDirectory,
