@@ -4,7 +4,8 @@ import { DataSource } from 'typeorm';
 import { SinchApiError } from 'src/sinch/sinch-errors';
 import type { MusicOnHold } from 'src/sinch/svaml/svaml.types';
 import { SinchVoiceClient } from 'src/sinch/voice-client';
-import { CONFERENCE_COMMANDS, JOIN_COMMAND_RETRY_MS, JOIN_COMMAND_TRIES } from './conference-config';
+import { AppConfig } from 'src/config/app-config';
+import { JOIN_COMMAND_RETRY_MS, JOIN_COMMAND_TRIES } from './conference-config';
 import { ConferenceDirectory } from './conference-directory.service';
 import { ConferenceParticipant } from './conference-participant.entity';
 import type { ConferenceRoom } from './conference-room.entity';
@@ -31,7 +32,7 @@ export type CommandResult = { participantId: string; ok: true; participant: Conf
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 // Sends participant commands to Sinch and records what they changed: the participant's row and the session's
-// timeline. Many participants at once go out paced (CONFERENCE_COMMANDS) and each one's outcome is reported.
+// timeline. Many participants at once go out paced (config.conferences) and each one's outcome is reported.
 @Injectable()
 export class ConferenceCommands {
   constructor(
@@ -39,6 +40,7 @@ export class ConferenceCommands {
     private readonly voice: SinchVoiceClient,
     private readonly timeline: ConferenceTimeline,
     private readonly directory: ConferenceDirectory,
+    private readonly config: AppConfig,
   ) {}
 
   async send(room: ConferenceRoom, p: ConferenceParticipant, action: ParticipantAction, options: CommandOptions = {}): Promise<ConferenceParticipant> {
@@ -69,7 +71,10 @@ export class ConferenceCommands {
   }
 
   async sendMany(room: ConferenceRoom, ps: ConferenceParticipant[], action: ParticipantAction, options: CommandOptions = {}): Promise<CommandResult[]> {
-    const outcomes = await paced(ps, CONFERENCE_COMMANDS, (p) => this.send(room, p, action, options));
+    // Sinch documents no rate limit for these requests (429 is back-pressure): a mute-everyone over 100 legs at the
+    // default 10/s takes about 10 s rather than a burst.
+    const { commandsPerSecond, commandConcurrency } = this.config.conferences;
+    const outcomes = await paced(ps, { perSecond: commandsPerSecond, concurrency: commandConcurrency }, (p) => this.send(room, p, action, options));
     return outcomes.map((o, i) =>
       o.ok
         ? { participantId: ps[i].id, ok: true, participant: o.value }
