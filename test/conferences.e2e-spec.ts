@@ -1,6 +1,7 @@
 import type Redis from 'ioredis';
 import { eventStreamKey } from 'src/events/admin-events.service';
 import { REDIS } from 'src/redis/redis.tokens';
+import { SinchVoiceClient } from 'src/sinch/voice-client';
 import { sim, sql, until } from './callbacks-kit';
 import { createTestApp, type TestApp } from './test-app';
 
@@ -118,6 +119,20 @@ describe('Conferences (e2e)', () => {
       expect((await api('POST', `/${room.id}/participants`, { destinations: [] })).status).toBe(400);
       expect((await api('POST', `/${room.id}/participants`, { destinations: [DIAL_OUT[0]], role: 'king' })).status).toBe(400);
       expect(await sql(t, 'SELECT 1 FROM conference_participants WHERE room_id = $1', [room.id])).toEqual([]);
+    });
+
+    it('a full room refuses a dial-out with a 409 naming the limit; nothing is placed or stored', async () => {
+      const room = await createRoom({ maxParticipants: 1 });
+      const calls = async () => (await sql(t, 'SELECT count(*)::int AS n FROM calls'))[0].n as number;
+      const before = await calls();
+      const res = await api('POST', `/${room.id}/participants`, { destinations: [DIAL_OUT[0], DIAL_OUT[1]] });
+      expect(res.status).toBe(409);
+      expect(res.body.message).toContain('This conference is full');
+      expect(res.body.message).toContain('at most 1');
+      expect(await calls()).toBe(before);
+      expect(await sql(t, 'SELECT 1 FROM conference_participants WHERE room_id = $1', [room.id])).toEqual([]);
+      await api('POST', `/${room.id}/lock`);
+      expect((await api('POST', `/${room.id}/participants`, { destinations: [DIAL_OUT[0]] })).body.message).toContain('locked');
     });
 
     it('every route answers 401 without a key and 403 to a role that may not use it', async () => {
@@ -260,6 +275,26 @@ describe('Conferences (e2e)', () => {
       expect((await api('POST', `/${other.id}/participants/${pid}/mute`)).status).toBe(404);
     });
 
+    it('a leg Sinch no longer lists (its DiCE lost) is marked left by the live view', async () => {
+      legs.vanished = await dialIn(CALLERS[4]);
+      await enterPin(legs.vanished, room.id, 1, PARTICIPANT_PIN);
+      await joinedAs(room.id, legs.vanished);
+      await sim(t, 'PUT', '/_sim/faults', { dropDice: true });
+      try {
+        // Removed behind our back (not through our API), and its DiCE never arrives.
+        await t.app.get(SinchVoiceClient).kickConferenceParticipant(room.sinchConferenceId, legs.vanished);
+        await ended(legs.vanished);
+      } finally {
+        await sim(t, 'PUT', '/_sim/faults', {});
+      }
+      const gone = await until(async () => {
+        const p = await participantOf(room.id, legs.vanished);
+        return p?.state === 'left' ? p : undefined;
+      });
+      expect(gone).toMatchObject({ leaveReason: 'left' });
+      expect((await view(room.id)).participants.filter((p: Body) => p.state === 'joined')).toHaveLength(2);
+    });
+
     it('end kicks everyone, closes the session, and the timeline names who did what', async () => {
       const sessionId = (await view(room.id)).session.id;
       const res = await api('POST', `/${room.id}/end`, undefined, t.keys.supervisor);
@@ -280,12 +315,12 @@ describe('Conferences (e2e)', () => {
       const supervisor = await keyId('supervisor');
       const admin = await keyId('admin');
       const types = detail.timeline.map((e: Body) => e.type);
-      expect(types.filter((x: string) => x === 'joined')).toHaveLength(3);
+      expect(types.filter((x: string) => x === 'joined')).toHaveLength(4);
       expect(types).toEqual(expect.arrayContaining(['mute', 'unmute', 'hold', 'resume', 'lock', 'unlock', 'kick', 'end', 'left']));
       expect(detail.timeline.find((e: Body) => e.type === 'mute')).toMatchObject({ apiKeyId: supervisor });
       expect(detail.timeline.find((e: Body) => e.type === 'hold')).toMatchObject({ apiKeyId: admin, music: 'music2' });
       expect(detail.timeline.find((e: Body) => e.type === 'end')).toMatchObject({ apiKeyId: supervisor, reason: 'ended' });
-      expect(detail.timeline.filter((e: Body) => e.type === 'left').map((e: Body) => e.reason).sort()).toEqual(['ended', 'ended', 'kicked']);
+      expect(detail.timeline.filter((e: Body) => e.type === 'left').map((e: Body) => e.reason).sort()).toEqual(['ended', 'ended', 'kicked', 'left']);
       expect(detail).toMatchObject({ peakParticipants: 3, endedAt: expect.any(String) });
     });
   });
