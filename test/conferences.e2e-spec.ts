@@ -1,4 +1,5 @@
 import type Redis from 'ioredis';
+import { ApiKeysService } from 'src/auth/api-keys.service';
 import { eventStreamKey } from 'src/events/admin-events.service';
 import { REDIS } from 'src/redis/redis.tokens';
 import { SinchVoiceClient } from 'src/sinch/voice-client';
@@ -36,7 +37,8 @@ describe('Conferences (e2e)', () => {
       .map((f) => ({ type: f.type, data: JSON.parse(f.data) }))
       .filter((e) => e.data.roomId === roomId);
   };
-  const keyId = async (role: string) => (await sql(t, 'SELECT id FROM api_keys WHERE name = $1', [`test ${role}`]))[0].id as string;
+  // By the key itself: every e2e app of a run creates its own "test <role>" keys in the shared database.
+  const keyId = async (role: 'admin' | 'supervisor') => (await t.app.get(ApiKeysService).authenticate(t.keys[role]))!.id;
 
   const createRoom = async (over: Record<string, unknown> = {}): Promise<Body> => {
     const res = await api('POST', '', { name: 'Room', sinchConferenceId: `conf-${Date.now()}-${Math.floor(Math.random() * 1e6)}`, ...over });

@@ -1,4 +1,5 @@
 import { Injectable, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
+import { decodeCallCustom } from 'src/calls/calls.module';
 import { CallbackHandlers, type AnswerContext, type FollowUpContext } from 'src/calls/handlers/callback-handlers.service';
 import { RouteTargets, type TargetCall } from 'src/numbers/routing/route-targets.service';
 import type { AceEvent, DiceEvent, PieEvent } from 'src/sinch/callback-events';
@@ -87,6 +88,10 @@ export class ConferenceCallHandler implements OnModuleInit, OnModuleDestroy {
   // The leg's minutes and cost are the call log's (the first DiCE, or the reconciler's, made it final; a late or
   // repeated DiCE does not change it), so session totals always equal the call log.
   private async dice(event: DiceEvent, ctx: FollowUpContext): Promise<void> {
+    // Every call's DiCE comes here: our own callouts that are not conference legs are let go without a query.
+    const custom = decodeCallCustom(event.custom);
+    if (custom && typeof custom.extra?.[DIAL_OUT_KEYS.room] !== 'string') return;
+    if (!(await this.sessions.isLeg(event.callId, ctx.callId))) return;
     const call = await ctx.call();
     const billed = call?.debitAmount && call.debitCurrency ? { amount: call.debitAmount, currency: call.debitCurrency.trim() } : event.debit;
     await this.sessions.diced(event, ctx.callId, { durationS: call?.durationS ?? event.duration, debit: billed });

@@ -53,6 +53,12 @@ export class ConferenceSessions {
     );
   }
 
+  // Whether a call is (or was) a leg of a room: by its Sinch id (dial-in, answered dial-out) or ours (dial-out).
+  async isLeg(sinchCallId: string, callId: string | undefined): Promise<boolean> {
+    const repo = this.dataSource.getRepository(ConferenceParticipant);
+    return (await repo.existsBy({ sinchCallId })) || (callId !== undefined && (await repo.existsBy({ callId })));
+  }
+
   // A DiCE (or a reconciled one): the leg's end, its minutes and its cost (as the call log has them).
   async diced(event: DiceEvent, callId: string | undefined, billing: Pick<LeavingLeg, 'durationS' | 'debit'>): Promise<void> {
     const repo = this.dataSource.getRepository(ConferenceParticipant);
