@@ -21,6 +21,7 @@ import { NumbersModule } from 'src/numbers/numbers.module';
 import { RedisModule } from 'src/redis/redis.module';
 import { SinchModule } from 'src/sinch/sinch.module';
 import { EventsModule } from 'src/events/events.module';
+import { ConferencesModule } from 'src/conferences/conferences.module';
 
 // Feature modules are listed here; each owns its entities, jobs, controllers and processors.
 @Module({})
@@ -45,6 +46,7 @@ export class AppModule {
         ComplianceModule,
         CampaignsModule,
         NumbersModule,
+        ConferencesModule,
       ],
       providers: [
         { provide: APP_PIPE, useFactory: createValidationPipe },

@@ -236,6 +236,10 @@ describe('Numbers and inbound routing (e2e)', () => {
     });
 
     it('queue and conference routes are refused until their feature registers a target; then they run', async () => {
+      // The conferences feature registers its target at start: taken away here to see the refusal, given back after.
+      const targets = t.app.get(RouteTargets);
+      const installed = targets.get('conference');
+      targets.register('conference', { exists: () => false, answer: () => buildSvaml(svaml.hangup()) })();
       const refused = await setRoute(SE_CONF, { route: { type: 'conference', target: 'bridge' } });
       expect(refused.status).toBe(400);
       expect(refused.body.details).toEqual([expect.objectContaining({ field: 'route.type', rule: 'route_type_unavailable' })]);
@@ -252,6 +256,7 @@ describe('Numbers and inbound routing (e2e)', () => {
         await sim(t, 'POST', `/_sim/calls/${callId}/hangup`);
       } finally {
         unregister();
+        if (installed) targets.register('conference', installed);
       }
     });
 

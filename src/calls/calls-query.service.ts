@@ -158,4 +158,10 @@ export class CallsQueryService {
     );
     return rows[0]?.n ?? 0;
   }
+
+  // Our id and the caller of the call Sinch knows by this id (an inbound leg's row is written when its ICE is recorded).
+  async legForSinchCall(sinchCallId: string): Promise<{ id: string; fromNumber: string | null } | null> {
+    const call = await this.calls.findOne({ where: { sinchCallId }, select: { id: true, fromNumber: true } });
+    return call ? { id: call.id, fromNumber: call.fromNumber } : null;
+  }
 }

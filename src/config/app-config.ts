@@ -68,6 +68,8 @@ export class AppConfig {
   };
   readonly publicBaseUrl?: string;
   readonly simulator: { port: number; timeScale: number };
+  // Pace of conference participant commands to Sinch (per process): Sinch documents no limit, 429 is back-pressure.
+  readonly conferences: { commandsPerSecond: number; commandConcurrency: number };
 
   constructor(values: AppConfigValues) {
     Object.assign(this, values);

@@ -97,4 +97,6 @@ export class EnvVars {
   @IsOptional() @Transform(toNumber) @IsNumber() @Min(0.01) @Max(1) NUMBERS_FLAG_RATIO?: number;
   @IsOptional() @Transform(toInt) @IsInt() @Min(0) @Max(65535) SIMULATOR_PORT?: number;
   @IsOptional() @Transform(toNumber) @IsNumber() @Min(0.01) @Max(10_000) SIMULATOR_TIME_SCALE?: number;
+  @IsOptional() @Transform(toNumber) @IsNumber() @Min(0.1) @Max(1000) CONFERENCE_COMMANDS_PER_SECOND?: number;
+  @IsOptional() @Transform(toInt) @IsInt() @Min(1) @Max(100) CONFERENCE_COMMAND_CONCURRENCY?: number;
 }

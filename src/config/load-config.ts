@@ -109,6 +109,7 @@ export function loadConfig(env: Record<string, string | undefined>): AppConfig {
     },
     publicBaseUrl: vars.PUBLIC_BASE_URL,
     simulator: { port: vars.SIMULATOR_PORT ?? 3019, timeScale: vars.SIMULATOR_TIME_SCALE ?? 1 },
+    conferences: { commandsPerSecond: vars.CONFERENCE_COMMANDS_PER_SECOND ?? 10, commandConcurrency: vars.CONFERENCE_COMMAND_CONCURRENCY ?? 5 },
   });
 }
 

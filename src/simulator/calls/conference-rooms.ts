@@ -35,6 +35,9 @@ export interface JoinRequest {
   clock: () => number;
 }
 
+// Sinch documents no default hold music; the simulator plays its ring tone.
+const DEFAULT_MOH = 'ring';
+
 const seconds = (p: Participant): number => Math.max(0, Math.round((p.clock() - p.joinedAtSimMs) / 1000));
 
 // Rooms exist while someone is in them (the REST API answers 404 otherwise); the simulator keeps the history
@@ -133,6 +136,8 @@ export class ConferenceRooms {
         muted: p.muted,
         onhold: p.onhold,
         moh: p.moh,
+        // What the leg hears: the room, or (held) the music of its last onhold / connectConf / mohClass.
+        hears: p.onhold ? (p.moh ?? DEFAULT_MOH) : 'conference',
       })),
       past: room.past,
     }));
