@@ -17,6 +17,7 @@ import { HealthModule } from './health/health.module';
 import { JobsModule } from './jobs/jobs.module';
 import { MetricsModule } from './metrics/metrics.module';
 import { NumbersModule } from './numbers/numbers.module';
+import { QueuesModule } from './queues/queues.module';
 import { RedisModule } from './redis/redis.module';
 import { SinchModule } from './sinch/sinch.module';
 
@@ -42,6 +43,7 @@ export class AppModule {
         ComplianceModule,
         CampaignsModule,
         NumbersModule,
+        QueuesModule,
       ],
       providers: [
         { provide: APP_PIPE, useFactory: createValidationPipe },

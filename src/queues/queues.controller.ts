@@ -1,0 +1,57 @@
+import { applyDecorators, Body, Delete, Get, HttpCode, HttpStatus, Param, Post, Put } from '@nestjs/common';
+import { ApiBadRequestResponse, ApiConflictResponse, ApiCreatedResponse, ApiNoContentResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation } from '@nestjs/swagger';
+import { AdminController, Roles } from 'src/auth/auth.decorators';
+import { uuidParam } from 'src/common/validation';
+import { QueueSettingsDto } from './queue-settings';
+import type { Queue } from './queue.entity';
+import { QueuesService } from './queues.service';
+
+const Manage = (summary: string) => applyDecorators(Roles('admin', 'supervisor'), ApiOperation({ summary, description: 'Roles: admin, supervisor' }));
+const Read = (summary: string) => applyDecorators(Roles('admin', 'supervisor', 'reporting'), ApiOperation({ summary, description: 'Roles: admin, supervisor, reporting' }));
+
+// Admin and supervisor manage queues; reporting reads them.
+@AdminController('queues', 'queues')
+export class QueuesController {
+  constructor(private readonly queues: QueuesService) {}
+
+  @Get()
+  @Read('List the queues')
+  @ApiOkResponse({ description: 'Every queue with its settings, by name' })
+  async list(): Promise<{ items: Queue[] }> {
+    return { items: await this.queues.list() };
+  }
+
+  @Post()
+  @Manage('Create a queue')
+  @ApiCreatedResponse({ description: 'The queue' })
+  @ApiBadRequestResponse({ description: 'A setting out of range, an overflow action without its field or limit, an unknown overflow queue' })
+  @ApiConflictResponse({ description: 'The name is taken' })
+  create(@Body() body: QueueSettingsDto): Promise<Queue> {
+    return this.queues.create(body);
+  }
+
+  @Get(':id')
+  @Read('Get a queue')
+  @ApiNotFoundResponse({ description: 'No such queue' })
+  get(@Param('id', uuidParam('id')) id: string): Promise<Queue> {
+    return this.queues.get(id);
+  }
+
+  @Put(':id')
+  @Manage('Replace a queue\'s settings')
+  @ApiOkResponse({ description: 'The queue' })
+  @ApiBadRequestResponse({ description: 'As for create' })
+  @ApiNotFoundResponse({ description: 'No such queue' })
+  update(@Param('id', uuidParam('id')) id: string, @Body() body: QueueSettingsDto): Promise<Queue> {
+    return this.queues.update(id, body);
+  }
+
+  @Delete(':id')
+  @Manage('Delete a queue no caller ever entered')
+  @HttpCode(HttpStatus.NO_CONTENT)
+  @ApiNoContentResponse({ description: 'Deleted' })
+  @ApiConflictResponse({ description: 'Callers wait, the queue has history, or it is another queue\'s overflow target' })
+  async remove(@Param('id', uuidParam('id')) id: string): Promise<void> {
+    await this.queues.remove(id);
+  }
+}
