@@ -97,19 +97,21 @@ export class QueueEntries implements OnApplicationShutdown {
   }
 
   // The caller's DiCE: a wait ends as an abandon, a talk as completed. Idempotent (only live states move).
-  async ended(sinchCallId: string, at: Date): Promise<{ id: string; state: EntryState; agentCallId: string | null } | undefined> {
-    const [rows] = (await this.dataSource.query(
-      `UPDATE queue_entries SET
-         state = CASE WHEN state = 'connected' THEN 'completed' ELSE 'abandoned' END,
-         end_reason = CASE WHEN state = 'connected' THEN 'hangup' WHEN state = 'offered' THEN 'caller_hangup_offered' ELSE 'caller_hangup' END,
-         wait_ms = CASE WHEN state = 'connected' THEN wait_ms ELSE GREATEST(0, (EXTRACT(EPOCH FROM ($2::timestamptz - enqueued_at)) * 1000)::int) END,
+  // `was` is the state before: offered or connected means an agent's leg is to be ended too.
+  async ended(sinchCallId: string, at: Date): Promise<{ id: string; was: EntryState; agentCallId: string | null } | undefined> {
+    const rows = (await this.dataSource.query(
+      `WITH old AS (SELECT id, state FROM queue_entries WHERE sinch_call_id = $1 AND state IN ('waiting', 'offered', 'connected') FOR UPDATE)
+       UPDATE queue_entries e SET
+         state = CASE WHEN old.state = 'connected' THEN 'completed' ELSE 'abandoned' END,
+         end_reason = CASE WHEN old.state = 'connected' THEN 'caller_hangup' WHEN old.state = 'offered' THEN 'caller_hangup_offered' ELSE 'caller_hangup' END,
+         wait_ms = CASE WHEN old.state = 'connected' THEN e.wait_ms ELSE GREATEST(0, (EXTRACT(EPOCH FROM ($2::timestamptz - e.enqueued_at)) * 1000)::int) END,
          ended_at = $2, updated_at = now()
-       WHERE sinch_call_id = $1 AND state IN ('waiting', 'offered', 'connected')
-       RETURNING id, state, agent_call_id`,
+       FROM old WHERE e.id = old.id
+       RETURNING e.id, old.state AS was, e.agent_call_id`,
       [sinchCallId, at],
-    )) as [{ id: string; state: EntryState; agent_call_id: string | null }[], number];
-    const row = rows[0];
-    return row ? { id: row.id, state: row.state, agentCallId: row.agent_call_id } : undefined;
+    )) as [{ id: string; was: EntryState; agent_call_id: string | null }[], number];
+    const row = rows[0][0];
+    return row ? { id: row.id, was: row.was, agentCallId: row.agent_call_id } : undefined;
   }
 
   // One sweep: overflow the callers past their queue's maximum wait, then re-park the ones whose park is due

@@ -1,9 +1,12 @@
 import { Injectable, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
-import { CallbackHandlers } from 'src/calls/handlers/callback-handlers.service';
+import { CallbackHandlers, type AnswerContext, type FollowUpContext } from 'src/calls/handlers/callback-handlers.service';
+import { decodeCallCustom } from 'src/calls/call-custom';
+import { buildSvaml, svaml } from 'src/sinch/svaml/svaml.builders';
 import { RouteTargets, type TargetCall } from 'src/numbers/routing/route-targets.service';
-import type { DiceEvent } from 'src/sinch/callback-events';
+import type { AceEvent, DiceEvent } from 'src/sinch/callback-events';
 import type { Svaml } from 'src/sinch/svaml/svaml.types';
 import { AppConfig } from 'src/config/app-config';
+import { ENTRY_KEY, QueueDistribution, roomOf } from './queue-distribution.service';
 import { QueueEntries } from './queue-entries.service';
 import { parkSvaml } from './queue-prompts';
 import { QueuesService } from './queues.service';
@@ -19,13 +22,14 @@ export class QueueRoutingHandler implements OnModuleInit, OnModuleDestroy {
     private readonly handlers: CallbackHandlers,
     private readonly queues: QueuesService,
     private readonly entries: QueueEntries,
+    private readonly distribution: QueueDistribution,
     private readonly config: AppConfig,
   ) {}
 
   onModuleInit(): void {
     this.unregister.push(
       this.targets.register('queue', { exists: (id) => this.queues.exists(id), answer: (id, call) => this.answer(id, call) }),
-      this.handlers.register({ name: 'queues', dice: (event) => this.dice(event) }),
+      this.handlers.register({ name: 'queues', ace: (event, ctx) => this.ace(event, ctx), dice: (event, ctx) => this.dice(event, ctx) }),
     );
   }
 
@@ -48,7 +52,22 @@ export class QueueRoutingHandler implements OnModuleInit, OnModuleDestroy {
     return parkSvaml(queue, this.config.queues.parkS);
   }
 
-  private async dice(event: DiceEvent): Promise<void> {
-    await this.entries.ended(event.callId, event.timestamp ? new Date(event.timestamp) : new Date());
+  // The agent answered their leg: into the caller's room (the OpenAPI: a conference callout's ACE answer must
+  // connect the conference); the caller is unparked there after this answer, off Sinch's wait.
+  private ace(event: AceEvent, ctx: AnswerContext): Svaml | undefined {
+    const entryId = ctx.custom?.extra?.[ENTRY_KEY];
+    if (typeof entryId !== 'string') return undefined;
+    void this.distribution.agentAnswered(entryId, event.callId);
+    return buildSvaml(svaml.connectConf(roomOf(entryId)));
+  }
+
+  private async dice(event: DiceEvent, ctx: FollowUpContext): Promise<void> {
+    const entryId = decodeCallCustom(event.custom)?.extra?.[ENTRY_KEY];
+    if (typeof entryId === 'string') {
+      if (ctx.callId) await this.distribution.agentLegEnded(entryId, ctx.callId, event.result);
+      return;
+    }
+    const ended = await this.entries.ended(event.callId, event.timestamp ?? new Date());
+    if (ended?.agentCallId && (ended.was === 'offered' || ended.was === 'connected')) await this.distribution.callerLeft(ended.agentCallId);
   }
 }

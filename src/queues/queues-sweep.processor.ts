@@ -2,6 +2,7 @@ import { Processor, WorkerHost } from '@nestjs/bullmq';
 import { Logger } from '@nestjs/common';
 import type { Job } from 'bullmq';
 import { runJob, type JobHandlers } from 'src/jobs/job-declaration';
+import { QueueDistribution } from './queue-distribution.service';
 import { QueueEntries } from './queue-entries.service';
 import { QUEUES_JOBS } from './queues.jobs';
 
@@ -10,17 +11,24 @@ export class QueuesSweepProcessor extends WorkerHost {
   private readonly logger = new Logger('QueuesSweep');
 
   readonly jobHandlers: JobHandlers<typeof QUEUES_JOBS> = {
-    sweep: () => this.entries.sweep(),
+    sweep: async () => {
+      const parks = await this.entries.sweep();
+      const offers = await this.distribution.sweepOffers();
+      return { ...parks, ...offers, offered: await this.distribution.distribute() };
+    },
   };
 
-  constructor(private readonly entries: QueueEntries) {
+  constructor(
+    private readonly entries: QueueEntries,
+    private readonly distribution: QueueDistribution,
+  ) {
     super();
   }
 
   async process(job: Job): Promise<unknown> {
     const started = Date.now();
-    const result = (await runJob(this.jobHandlers, job)) as { reparked: number; overflowed: number };
-    if (result.reparked + result.overflowed > 0) this.logger.debug({ job: job.name, ms: Date.now() - started, ...result }, 'Queues sweep done');
+    const result = (await runJob(this.jobHandlers, job)) as Record<string, number>;
+    if (Object.values(result).some((n) => n > 0)) this.logger.debug({ job: job.name, ms: Date.now() - started, ...result }, 'Queues sweep done');
     return result;
   }
 }

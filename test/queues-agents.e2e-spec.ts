@@ -1,0 +1,243 @@
+import { ApiKeysService } from 'src/auth/api-keys.service';
+import { QueueDistribution } from 'src/queues/queue-distribution.service';
+import { sim, sql, until } from './callbacks-kit';
+import { createTestApp, type TestApp } from './test-app';
+
+type Body = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+
+// Numbers used here only. The simulator's rules below decide which agents answer.
+const QUEUE_NUMBER = '+46101239101';
+const CALLERS = ['+46701239101', '+46701239102', '+46701239103', '+46701239104'];
+const ANSWERS = ['+46701239210', '+46701239211', '+46701239212', '+46701239213'];
+const NEVER_ANSWERS = '+46701239290';
+const RINGS_LONG = '+46701239291';
+const SCALE = 200;
+
+describe('Queue agents and distribution (e2e)', () => {
+  let t: TestApp;
+  const agentsApi = (method: string, path: string, body?: unknown, key?: string | null) => t.request(method, `/api/v1/agents${path}`, { body, key });
+  const unique = () => `${Date.now()}-${Math.random().toString(36).slice(2, 7)}`;
+  const simEvents = async (query: string): Promise<Body[]> => (await sim(t, 'GET', `/_sim/events?${query}`)).events;
+  const newQueue = async (overrides: Body = {}): Promise<string> => {
+    const res = await t.request('POST', '/api/v1/queues', { body: { name: `q-${unique()}`, holdPrompt: 'Please hold', ...overrides } });
+    expect(res.status).toBe(201);
+    return res.body.id;
+  };
+  const newAgent = async (endpoint: string, queues: { queueId: string; skill?: number }[], available = true): Promise<string> => {
+    const res = await agentsApi('POST', '', { name: `agent ${unique()}`, endpointType: 'pstn', endpoint, queues });
+    expect(res.status).toBe(201);
+    if (available) expect((await agentsApi('PUT', `/${res.body.id}/status`, { status: 'available' })).status).toBe(200);
+    return res.body.id;
+  };
+  const routeTo = async (queueId: string) => {
+    const [{ id }] = await sql(t, 'SELECT id FROM phone_numbers WHERE number = $1', [QUEUE_NUMBER]);
+    expect((await t.request('PUT', `/api/v1/numbers/${id}/route`, { body: { route: { type: 'queue', target: queueId } } })).status).toBe(200);
+  };
+  const inbound = async (from: string): Promise<string> => (await sim(t, 'POST', '/_sim/inbound', { from, to: QUEUE_NUMBER })).callId;
+  const entry = (sinchCallId: string, where = 'TRUE') =>
+    until(async () => (await sql(t, `SELECT * FROM queue_entries WHERE sinch_call_id = $1 AND ${where}`, [sinchCallId]))[0], 15_000);
+  // Agents and callers from earlier tests are taken out of the way.
+  const reset = async () => {
+    await sql(t, `UPDATE agents SET status = 'offline'`);
+    await sql(t, `UPDATE queue_entries SET state = 'removed', ended_at = now() WHERE state IN ('waiting', 'offered')`);
+  };
+
+  beforeAll(async () => {
+    t = await createTestApp({ SIMULATOR_TIME_SCALE: String(SCALE), QUEUE_PARK_S: '600', QUEUE_REPARK_AFTER_MS: '1500', QUEUE_SWEEP_MS: '200', QUEUE_REFRESH_MS: '500' });
+    await sim(t, 'POST', '/_sim/numbers', { number: QUEUE_NUMBER, countryId: 'SE', numberType: 'Fixed', assigned: true });
+    expect((await t.request('POST', '/api/v1/numbers/sync')).status).toBe(200);
+    // Callers and answering agents stay on the line for an hour (18 real seconds) unless hung up.
+    await sim(t, 'PUT', '/_sim/rules', {
+      rules: [
+        { match: NEVER_ANSWERS, outcome: 'noanswer', ringTimeS: 30 },
+        { match: RINGS_LONG, outcome: 'answered', ringTimeS: 3000 },
+        { match: '+467012391*', outcome: 'answered', talkTimeS: 3600 },
+        { match: '+467012392*', outcome: 'answered', ringTimeS: 2, talkTimeS: 3600 },
+      ],
+    });
+  });
+
+  afterAll(async () => {
+    await sim(t, 'PUT', '/_sim/rules', { rules: [] });
+    await sql(t, `UPDATE phone_numbers SET routing = NULL WHERE number = $1`, [QUEUE_NUMBER]);
+    await t.close();
+  });
+
+  beforeEach(reset);
+
+  describe('the agents API', () => {
+    it('creates an agent with queues and skills, sets and records its status, replaces and deletes it', async () => {
+      const queueId = await newQueue();
+      const created = await agentsApi('POST', '', { name: 'Alice', endpointType: 'pstn', endpoint: ANSWERS[0], queues: [{ queueId, skill: 7 }] }, t.keys.supervisor);
+      expect(created.status).toBe(201);
+      expect(created.body).toMatchObject({ name: 'Alice', endpointType: 'pstn', endpoint: ANSWERS[0], status: 'offline', queues: [{ queueId, skill: 7 }], apiKeyId: null });
+      const id = created.body.id;
+      expect((await agentsApi('PUT', `/${id}/status`, { status: 'available' }, t.keys.supervisor)).body).toMatchObject({ status: 'available' });
+      expect((await agentsApi('PUT', `/${id}/status`, { status: 'away' })).body).toMatchObject({ status: 'away', idleSince: null });
+      const history = await agentsApi('GET', `/${id}/history`, undefined, t.keys.reporting);
+      expect(history.body.items.map((h: Body) => h.status)).toEqual(['away', 'available', 'offline']);
+      const replaced = await agentsApi('PUT', `/${id}`, { name: 'Alice B', endpointType: 'user', endpoint: 'alice', queues: [] });
+      expect(replaced.body).toMatchObject({ name: 'Alice B', endpointType: 'user', endpoint: 'alice', queues: [], status: 'away' });
+      expect((await agentsApi('GET', '', undefined, t.keys.reporting)).body.items.map((a: Body) => a.id)).toContain(id);
+      expect((await agentsApi('DELETE', `/${id}`)).status).toBe(204);
+      expect((await agentsApi('GET', `/${id}`)).status).toBe(404);
+    });
+
+    it('lets a key bound to an agent see itself, set its own status (not busy) and see its calls', async () => {
+      const keys = t.app.get(ApiKeysService);
+      const bound = await keys.create(`agent ${unique()}`, 'agent', null);
+      const unbound = await keys.create(`agent ${unique()}`, 'agent', null);
+      const id = (await agentsApi('POST', '', { name: 'Bob', endpointType: 'sip', endpoint: 'sip:bob@pbx.example.com', apiKeyId: bound.id })).body.id;
+      expect((await agentsApi('GET', '/me', undefined, bound.key)).body).toMatchObject({ id, name: 'Bob' });
+      expect((await agentsApi('PUT', '/me/status', { status: 'available' }, bound.key)).body).toMatchObject({ id, status: 'available' });
+      const busy = await agentsApi('PUT', '/me/status', { status: 'busy' }, bound.key);
+      expect(busy.status).toBe(400);
+      expect(busy.body.details[0].field).toBe('status');
+      expect((await agentsApi('GET', '/me/calls', undefined, bound.key)).body).toEqual({ items: [] });
+      expect((await agentsApi('GET', '/me', undefined, unbound.key)).status).toBe(403);
+      expect((await agentsApi('GET', `/${id}`, undefined, bound.key)).status).toBe(403);
+      expect((await agentsApi('PUT', `/${id}/status`, { status: 'away' }, bound.key)).status).toBe(403);
+      // One key, one agent.
+      const twice = await agentsApi('POST', '', { name: 'Bob 2', endpointType: 'user', endpoint: 'bob2', apiKeyId: bound.id });
+      expect(twice.status).toBe(400);
+      expect(twice.body.details[0]).toMatchObject({ field: 'apiKeyId', rule: 'unique' });
+    });
+
+    it('answers 401 without a key and 403 to roles that may not', async () => {
+      const id = await newAgent(ANSWERS[0], [], false);
+      for (const [method, path] of [['GET', ''], ['POST', ''], ['GET', `/${id}`], ['PUT', `/${id}`], ['DELETE', `/${id}`], ['PUT', `/${id}/status`], ['GET', `/${id}/history`], ['GET', '/me'], ['PUT', '/me/status'], ['GET', '/me/calls']]) {
+        expect([method, path, (await agentsApi(method, path, method === 'GET' ? undefined : {}, null)).status]).toEqual([method, path, 401]);
+      }
+      const body = { name: 'x', endpointType: 'pstn', endpoint: ANSWERS[1] };
+      expect((await agentsApi('POST', '', body, t.keys.reporting)).status).toBe(403);
+      expect((await agentsApi('POST', '', body, t.keys.agent)).status).toBe(403);
+      expect((await agentsApi('PUT', `/${id}/status`, { status: 'available' }, t.keys.reporting)).status).toBe(403);
+      expect((await agentsApi('DELETE', `/${id}`, undefined, t.keys.reporting)).status).toBe(403);
+      expect((await agentsApi('GET', '/me', undefined, t.keys.reporting)).status).toBe(403);
+    });
+
+    it.each([
+      ['an endpoint not reachable for its type', { endpointType: 'pstn', endpoint: 'sip:x@y' }, 'endpoint'],
+      ['a SIP endpoint that is not a URI', { endpointType: 'sip', endpoint: 'bob' }, 'endpoint'],
+      ['an unknown endpoint type', { endpointType: 'fax' }, 'endpointType'],
+      ['an unknown queue', { queues: [{ queueId: '00000000-0000-4000-8000-000000000000' }] }, 'queues[0].queueId'],
+      ['a skill over the maximum', { queues: [{ queueId: '00000000-0000-4000-8000-000000000000', skill: 11 }] }, 'queues[0].skill'],
+      ['a key that is not an agent key', { apiKeyId: 'ADMIN' }, 'apiKeyId'],
+    ])('refuses %s with a 400 naming the field, storing nothing', async (_name, overrides, field) => {
+      const admin = (await sql(t, `SELECT id FROM api_keys WHERE role = 'admin' LIMIT 1`))[0].id;
+      const body: Body = { name: 'x', endpointType: 'pstn', endpoint: ANSWERS[1], ...overrides };
+      if (body.apiKeyId === 'ADMIN') body.apiKeyId = admin;
+      const before = await sql(t, 'SELECT count(*)::int AS n FROM agents');
+      const res = await agentsApi('POST', '', body);
+      expect(res.status).toBe(400);
+      expect(res.body.details.map((d: Body) => d.field)).toContain(field);
+      expect(await sql(t, 'SELECT count(*)::int AS n FROM agents')).toEqual(before);
+    });
+  });
+
+  describe('distribution', () => {
+    it('parks the caller, rings the agent into a bridge room with a whisper, then unparks the caller into it', async () => {
+      const queueId = await newQueue({ greeting: 'Welcome' });
+      const agentId = await newAgent(ANSWERS[0], [{ queueId }]);
+      await routeTo(queueId);
+      const callId = await inbound(CALLERS[0]);
+      const connected = await entry(callId, `state = 'connected'`);
+      expect(connected).toMatchObject({ queue_id: queueId, agent_id: agentId });
+      const room = `qe-${connected.id}`;
+      const leg = (await sql(t, 'SELECT * FROM calls WHERE id = $1', [connected.agent_call_id]))[0];
+      expect(leg).toMatchObject({ to_number: ANSWERS[0], queue_id: queueId });
+      const callout = (await simEvents(`kind=rest&callId=${leg.sinch_call_id}`)).find((e) => e.method === 'POST');
+      expect(callout?.request).toMatchObject({ method: 'conferenceCallout', conferenceCallout: { conferenceId: room, greeting: expect.stringMatching(/^Call from queue q-.*, waited less than a minute\.$/) } });
+      const unpark = await until(async () => (await simEvents(`kind=rest&callId=${callId}`)).find((e) => e.method === 'PATCH' && (e.request as Body).action.name === 'connectConf'), 10_000);
+      expect(unpark.request).toEqual({ action: { name: 'connectConf', conferenceId: room } });
+      const conference = await until(async () => (await sim(t, 'GET', '/_sim/conferences')).conferences.find((c: Body) => c.conferenceId === room && c.participants?.length === 2), 10_000);
+      expect(conference.participants.map((p: Body) => p.callId).sort()).toEqual([callId, leg.sinch_call_id].sort());
+      expect((await agentsApi('GET', `/${agentId}`)).body.status).toBe('busy');
+
+      // The caller hangs up: the talk is complete, the agent's leg ends too and the agent is free again.
+      await sim(t, 'POST', `/_sim/calls/${callId}/hangup`, {});
+      expect(await entry(callId, `state = 'completed'`)).toMatchObject({ end_reason: 'caller_hangup' });
+      await until(async () => (await agentsApi('GET', `/${agentId}`)).body.status === 'available', 10_000);
+      expect((await agentsApi('GET', `/${agentId}/calls`)).body.items[0]).toMatchObject({ entryId: connected.id, state: 'completed' });
+    });
+
+    it('offers the highest priority, then longest-waiting caller to the best-skilled, then longest-idle agent', async () => {
+      const queueId = await newQueue();
+      await routeTo(queueId);
+      const first = await inbound(CALLERS[0]);
+      await entry(first);
+      const second = await inbound(CALLERS[1]);
+      await entry(second);
+      const urgent = await inbound(CALLERS[2]);
+      await entry(urgent);
+      await sql(t, 'UPDATE queue_entries SET priority = 5 WHERE sinch_call_id = $1', [urgent]);
+      const low = await newAgent(ANSWERS[0], [{ queueId, skill: 1 }], false);
+      const idleLonger = await newAgent(ANSWERS[1], [{ queueId, skill: 5 }], false);
+      const idleShorter = await newAgent(ANSWERS[2], [{ queueId, skill: 5 }], false);
+      // All three become available in one statement (so the sweep cannot interleave), idle times set apart.
+      await sql(
+        t,
+        `UPDATE agents SET status = 'available', idle_since = CASE id WHEN $1::uuid THEN now() - interval '1 hour' WHEN $2::uuid THEN now() - interval '10 minutes' ELSE now() END WHERE id = ANY($3::uuid[])`,
+        [low, idleLonger, [low, idleLonger, idleShorter]],
+      );
+      const offered = await Promise.all([urgent, first, second].map((c) => entry(c, `agent_id IS NOT NULL`)));
+      expect(offered.map((e) => e.agent_id)).toEqual([idleLonger, idleShorter, low]);
+      expect(new Date(offered[0].offered_at).getTime()).toBeLessThanOrEqual(new Date(offered[1].offered_at).getTime());
+      expect(new Date(offered[1].offered_at).getTime()).toBeLessThanOrEqual(new Date(offered[2].offered_at).getTime());
+      for (const c of [urgent, first, second]) await sim(t, 'POST', `/_sim/calls/${c}/hangup`, {});
+    });
+
+    it('sends an agent who does not answer away and offers the caller, in their place, to the next agent', async () => {
+      const queueId = await newQueue({ agentAnswerTimeoutS: 60 });
+      await routeTo(queueId);
+      const silent = await newAgent(NEVER_ANSWERS, [{ queueId }], false);
+      const next = await newAgent(ANSWERS[3], [{ queueId }], false);
+      await sql(t, `UPDATE agents SET status = 'available', idle_since = CASE id WHEN $1::uuid THEN now() - interval '1 hour' ELSE now() END WHERE id = ANY($2::uuid[])`, [silent, [silent, next]]);
+      const callId = await inbound(CALLERS[3]);
+      const connected = await entry(callId, `state = 'connected'`);
+      expect(connected.agent_id).toBe(next);
+      expect((await agentsApi('GET', `/${silent}`)).body.status).toBe('away');
+      expect((await agentsApi('GET', `/${silent}/history`)).body.items[0]).toMatchObject({ status: 'away', reason: 'no_answer:noanswer' });
+      const calls = await sql(t, 'SELECT to_number, state FROM calls WHERE queue_id = $1 ORDER BY created_at', [queueId]);
+      expect(calls.map((c) => c.to_number)).toEqual([NEVER_ANSWERS, ANSWERS[3]]);
+      expect(calls[0].state).toBe('no_answer');
+      // The caller's place: the same entry, the original enqueue time.
+      expect((await sql(t, 'SELECT count(*)::int AS n FROM queue_entries WHERE sinch_call_id = $1', [callId]))[0].n).toBe(1);
+      await sim(t, 'POST', `/_sim/calls/${callId}/hangup`, {});
+    });
+
+    it('cancels the ringing agent leg when the caller hangs up, and frees the agent', async () => {
+      const queueId = await newQueue({ agentAnswerTimeoutS: 120 });
+      await routeTo(queueId);
+      const agentId = await newAgent(RINGS_LONG, [{ queueId }]);
+      const callId = await inbound(CALLERS[0]);
+      const offered = await entry(callId, `state = 'offered'`);
+      const leg = await until(async () => (await sql(t, 'SELECT * FROM calls WHERE id = $1 AND sinch_call_id IS NOT NULL', [offered.agent_call_id]))[0], 10_000);
+      await until(async () => (await sim(t, 'GET', `/_sim/calls/${leg.sinch_call_id}`)).phase === 'ringing', 10_000);
+      await sim(t, 'POST', `/_sim/calls/${callId}/hangup`, {});
+      expect(await entry(callId, `state = 'abandoned'`)).toMatchObject({ end_reason: 'caller_hangup_offered', answered_at: null });
+      const cancelled = await until(async () => (await sql(t, `SELECT * FROM calls WHERE id = $1 AND final_source IS NOT NULL`, [offered.agent_call_id]))[0], 10_000);
+      expect(cancelled.state).toBe('cancelled');
+      await until(async () => (await agentsApi('GET', `/${agentId}`)).body.status === 'available', 10_000);
+      expect((await agentsApi('GET', `/${agentId}/history`)).body.items[0]).toMatchObject({ status: 'available', reason: 'caller_left' });
+    });
+
+    it('never offers one caller to two agents nor one agent two callers, with distribution running concurrently', async () => {
+      const queueId = await newQueue();
+      await routeTo(queueId);
+      const agents = await Promise.all(ANSWERS.slice(0, 2).map((n) => newAgent(n, [{ queueId }], false)));
+      const callers = await Promise.all(CALLERS.map((c) => inbound(c)));
+      await Promise.all(callers.map((c) => entry(c)));
+      await sql(t, `UPDATE agents SET status = 'available', idle_since = now() WHERE id = ANY($1::uuid[])`, [agents]);
+      const distribution = t.app.get(QueueDistribution);
+      // Four passes at once beside the sweep's own: each in its own transaction and connection.
+      const offers = await Promise.all([1, 2, 3, 4].map(() => distribution.distribute()));
+      const legs = await sql(t, 'SELECT to_number FROM calls WHERE queue_id = $1', [queueId]);
+      expect(offers.reduce((a, b) => a + b, 0)).toBeLessThanOrEqual(2);
+      expect(legs.map((l) => l.to_number).sort()).toEqual(ANSWERS.slice(0, 2).sort());
+      const taken = await sql(t, `SELECT agent_id FROM queue_entries WHERE queue_id = $1 AND agent_id IS NOT NULL`, [queueId]);
+      expect(taken.map((e) => e.agent_id).sort()).toEqual([...agents].sort());
+      for (const c of callers) await sim(t, 'POST', `/_sim/calls/${c}/hangup`, {});
+    });
+  });
+});
