@@ -240,4 +240,106 @@ describe('Queue agents and distribution (e2e)', () => {
       for (const c of callers) await sim(t, 'POST', `/_sim/calls/${c}/hangup`, {});
     });
   });
+
+  describe('supervisor control', () => {
+    const callersApi = (queueId: string, path = '', method = 'GET', body?: unknown, key?: string | null) => t.request(method, `/api/v1/queues/${queueId}/callers${path}`, { body, key });
+
+    it('lists the waiting callers in order; a raised priority moves a caller up', async () => {
+      const queueId = await newQueue();
+      await routeTo(queueId);
+      const first = await inbound(CALLERS[0]);
+      const firstEntry = await entry(first);
+      const second = await inbound(CALLERS[1]);
+      const secondEntry = await entry(second);
+      const listed = await callersApi(queueId, '', 'GET', undefined, t.keys.reporting);
+      expect(listed.status).toBe(200);
+      expect(listed.body.items).toEqual([
+        expect.objectContaining({ entryId: firstEntry.id, position: 1, state: 'waiting', fromNumber: CALLERS[0], dialled: QUEUE_NUMBER, entryRoute: 'number', priority: 0, agentId: null }),
+        expect.objectContaining({ entryId: secondEntry.id, position: 2, fromNumber: CALLERS[1] }),
+      ]);
+      expect(listed.body.items[0].waitS).toBeGreaterThanOrEqual(0);
+      expect((await callersApi(queueId, `/${secondEntry.id}`, 'PATCH', { priority: 3 }, t.keys.supervisor)).status).toBe(204);
+      expect((await callersApi(queueId)).body.items.map((c: Body) => [c.entryId, c.position, c.priority])).toEqual([[secondEntry.id, 1, 3], [firstEntry.id, 2, 0]]);
+      for (const c of [first, second]) await sim(t, 'POST', `/_sim/calls/${c}/hangup`, {});
+    });
+
+    it('moves a caller to another queue keeping the wait, re-parked with the new queue\'s prompts', async () => {
+      const from = await newQueue();
+      const to = await newQueue({ greeting: 'Billing here', holdPrompt: 'Billing will be with you' });
+      await routeTo(from);
+      const callId = await inbound(CALLERS[0]);
+      const before = await entry(callId);
+      expect((await callersApi(from, `/${before.id}/move`, 'POST', { queueId: to })).status).toBe(204);
+      const after = (await sql(t, 'SELECT * FROM queue_entries WHERE id = $1', [before.id]))[0];
+      expect(after).toMatchObject({ queue_id: to, state: 'waiting', entry_route: 'moved' });
+      expect(after.enqueued_at).toEqual(before.enqueued_at);
+      const patch = await until(async () => (await simEvents(`kind=rest&callId=${callId}`)).find((e) => e.method === 'PATCH'), 10_000);
+      expect(patch.request).toEqual({ action: { name: 'park', introPrompt: '#tts[Billing here]', holdPrompt: '#tts[Billing will be with you]', maxDuration: 600 } });
+      expect((await callersApi(to)).body.items.map((c: Body) => c.entryId)).toEqual([before.id]);
+      // Moving it again from the queue it left is a 404; to itself or an unknown queue a 400.
+      expect((await callersApi(from, `/${before.id}/move`, 'POST', { queueId: to })).status).toBe(404);
+      expect((await callersApi(to, `/${before.id}/move`, 'POST', { queueId: to })).status).toBe(400);
+      expect((await callersApi(to, `/${before.id}/move`, 'POST', { queueId: '00000000-0000-4000-8000-000000000000' })).body.details[0].field).toBe('queueId');
+      await sim(t, 'POST', `/_sim/calls/${callId}/hangup`, {});
+    });
+
+    it('sends a caller to a given agent or to a number, and refuses a pick of a caller who already left', async () => {
+      const queueId = await newQueue();
+      await routeTo(queueId);
+      // Not serving this queue, and offline: not available for a pick until they say so.
+      const agentId = await newAgent(ANSWERS[1], [], false);
+      const callId = await inbound(CALLERS[0]);
+      const waiting = await entry(callId);
+      const busy = await callersApi(queueId, `/${waiting.id}/send`, 'POST', { agentId });
+      expect(busy.status).toBe(409);
+      await agentsApi('PUT', `/${agentId}/status`, { status: 'available' });
+      expect((await callersApi(queueId, `/${waiting.id}/send`, 'POST', { agentId }, t.keys.supervisor)).status).toBe(204);
+      expect(await entry(callId, `state = 'connected'`)).toMatchObject({ agent_id: agentId });
+
+      const other = await inbound(CALLERS[1]);
+      const otherEntry = await entry(other);
+      expect((await callersApi(queueId, `/${otherEntry.id}/send`, 'POST', { number: ANSWERS[2] })).status).toBe(204);
+      const connected = await entry(other, `state = 'connected'`);
+      expect(connected.agent_id).toBeNull();
+      expect((await sql(t, 'SELECT to_number FROM calls WHERE id = $1', [connected.agent_call_id]))[0].to_number).toBe(ANSWERS[2]);
+
+      await sim(t, 'POST', `/_sim/calls/${callId}/hangup`, {});
+      await entry(callId, `state = 'completed'`);
+      const late = await callersApi(queueId, `/${waiting.id}/send`, 'POST', { agentId });
+      expect(late.status).toBe(409);
+      expect(late.body.message).toMatch(/not waiting \(completed\)/);
+      expect((await callersApi(queueId, '/00000000-0000-4000-8000-000000000000/send', 'POST', { agentId })).status).toBe(404);
+      expect((await callersApi(queueId, `/${otherEntry.id}/send`, 'POST', {})).status).toBe(400);
+      expect((await callersApi(queueId, `/${otherEntry.id}/send`, 'POST', { number: '12' })).body.details[0].field).toBe('number');
+      await sim(t, 'POST', `/_sim/calls/${other}/hangup`, {});
+    });
+
+    it('removes a caller with a message', async () => {
+      const queueId = await newQueue();
+      await routeTo(queueId);
+      const callId = await inbound(CALLERS[0]);
+      const waiting = await entry(callId);
+      expect((await callersApi(queueId, `/${waiting.id}/remove`, 'POST', { message: 'We will call you back' })).status).toBe(204);
+      expect((await sql(t, 'SELECT state, end_reason FROM queue_entries WHERE id = $1', [waiting.id]))[0]).toEqual({ state: 'removed', end_reason: 'supervisor' });
+      const patch = await until(async () => (await simEvents(`kind=rest&callId=${callId}`)).find((e) => e.method === 'PATCH'), 10_000);
+      expect(patch.request).toEqual({ instructions: [{ name: 'say', text: 'We will call you back' }], action: { name: 'hangup' } });
+      await until(async () => (await sim(t, 'GET', `/_sim/calls/${callId}`)).phase === 'ended', 10_000);
+      expect((await callersApi(queueId, `/${waiting.id}/remove`, 'POST', {})).status).toBe(409);
+      // The DiCE does not turn a removal into an abandon.
+      expect((await sql(t, 'SELECT state FROM queue_entries WHERE id = $1', [waiting.id]))[0].state).toBe('removed');
+    });
+
+    it('answers 401 without a key, 403 to roles that may not, 400 to bad ids and bodies', async () => {
+      const queueId = await newQueue();
+      const entryPath = '/00000000-0000-4000-8000-000000000000';
+      for (const [path, method] of [['', 'GET'], [entryPath, 'PATCH'], [`${entryPath}/move`, 'POST'], [`${entryPath}/send`, 'POST'], [`${entryPath}/remove`, 'POST']]) {
+        expect([path, method, (await callersApi(queueId, path, method, method === 'GET' ? undefined : {}, null)).status]).toEqual([path, method, 401]);
+        if (method !== 'GET') expect([path, method, (await callersApi(queueId, path, method, {}, t.keys.reporting)).status]).toEqual([path, method, 403]);
+        expect([path, method, (await callersApi(queueId, path, method, method === 'GET' ? undefined : {}, t.keys.agent)).status]).toEqual([path, method, 403]);
+      }
+      expect((await callersApi(queueId, '/nope', 'PATCH', { priority: 1 })).status).toBe(400);
+      expect((await callersApi(queueId, entryPath, 'PATCH', { priority: 1000 })).body.details[0].field).toBe('priority');
+      expect((await callersApi('00000000-0000-4000-8000-000000000000')).status).toBe(404);
+    });
+  });
 });

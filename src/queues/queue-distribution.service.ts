@@ -3,6 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import { CalloutsService } from 'src/callouts/callouts.service';
 import { CallsService } from 'src/calls/calls.service';
+import { AppError } from 'src/common/app-error';
 import { SinchApiError } from 'src/sinch/sinch-errors';
 import { buildSvaml, svaml } from 'src/sinch/svaml/svaml.builders';
 import type { Svaml } from 'src/sinch/svaml/svaml.types';
@@ -30,7 +31,8 @@ interface Candidate {
 }
 
 interface FreeAgent {
-  id: string;
+  // null: a supervisor sent the caller to a number, not to an agent.
+  id: string | null;
   endpoint_type: EndpointType;
   endpoint: string;
 }
@@ -96,6 +98,20 @@ export class QueueDistribution {
     });
   }
 
+  // A supervisor's pick: this waiting caller to this available agent, or to a number (rung the same way).
+  async sendTo(entryId: string, target: { agentId: string } | { number: string }): Promise<void> {
+    await this.dataSource.transaction(async (manager) => {
+      const [entry] = (await manager.query(`SELECT id, queue_id, enqueued_at, state FROM queue_entries WHERE id = $1 FOR UPDATE`, [entryId])) as (Candidate & { state: EntryState })[];
+      if (!entry) throw new AppError('not_found', `Caller ${entryId} is not in a queue`, undefined, 'entry_not_found');
+      if (entry.state !== 'waiting') throw new AppError('conflict', `Caller ${entryId} is not waiting (${entry.state})`, undefined, 'caller_not_waiting');
+      if ('number' in target) return this.offer(manager, entry, { id: null, endpoint_type: 'pstn', endpoint: target.number });
+      const [agent] = (await manager.query(`SELECT id, endpoint_type, endpoint, status FROM agents WHERE id = $1 FOR UPDATE`, [target.agentId])) as (FreeAgent & { status: string })[];
+      if (!agent) throw new AppError('invalid', `Agent ${target.agentId} does not exist`, [{ field: 'agentId', rule: 'exists', message: `agent ${target.agentId} does not exist` }]);
+      if (agent.status !== 'available') throw new AppError('conflict', `Agent ${target.agentId} is ${agent.status}, not available`, undefined, 'agent_not_available');
+      return this.offer(manager, entry, agent);
+    });
+  }
+
   private async offer(manager: EntityManager, entry: Candidate, agent: FreeAgent): Promise<void> {
     const queue = this.queues.cached(entry.queue_id) ?? (await this.queues.get(entry.queue_id));
     const [leg] = await this.callouts.place(manager, [
@@ -120,7 +136,7 @@ export class QueueDistribution {
       `UPDATE queue_entries SET state = 'offered', agent_id = $2, agent_call_id = $3, offered_at = now(), updated_at = now() WHERE id = $1`,
       [entry.id, agent.id, leg.id],
     );
-    await this.agents.transition(manager, agent.id, 'busy', `offered:${entry.id}`);
+    if (agent.id) await this.agents.transition(manager, agent.id, 'busy', `offered:${entry.id}`);
   }
 
   // The agent answered (ACE of their leg): the caller is unparked into the room. Only one process claims the
@@ -151,9 +167,10 @@ export class QueueDistribution {
         `SELECT id, queue_id, state, agent_id, agent_call_id, answered_at, sinch_call_id FROM queue_entries WHERE id = $1 FOR UPDATE`,
         [entryId],
       )) as LockedEntry[];
-      if (!entry || entry.agent_call_id !== agentCallId || !entry.agent_id) return undefined;
-      const [agent] = (await manager.query(`SELECT status FROM agents WHERE id = $1 FOR UPDATE`, [entry.agent_id])) as { status: string }[];
-      const agentBusy = agent?.status === 'busy';
+      if (!entry || entry.agent_call_id !== agentCallId) return undefined;
+      const [agent] = entry.agent_id ? ((await manager.query(`SELECT status FROM agents WHERE id = $1 FOR UPDATE`, [entry.agent_id])) as { status: string }[]) : [];
+      // The agent to move on, when still busy with this offer (a number the supervisor sent to has none).
+      const busyAgent = entry.agent_id !== null && agent?.status === 'busy' ? entry.agent_id : undefined;
       const queue = this.queues.cached(entry.queue_id) ?? (await this.queues.get(entry.queue_id));
       if (entry.state === 'offered') {
         // No answer (or busy, failed): the caller keeps their place for the next agent.
@@ -161,20 +178,20 @@ export class QueueDistribution {
           `UPDATE queue_entries SET state = 'waiting', agent_id = NULL, agent_call_id = NULL, offered_at = NULL, updated_at = now() WHERE id = $1`,
           [entryId],
         );
-        if (agentBusy) await this.agents.transition(manager, entry.agent_id, queue.noAnswerStatus, `no_answer:${result.toLowerCase()}`);
+        if (busyAgent) await this.agents.transition(manager, busyAgent, queue.noAnswerStatus, `no_answer:${result.toLowerCase()}`);
         return undefined;
       }
       if (!entry.answered_at) {
         // The caller left while the agent's phone rang: not the agent's fault.
-        if (agentBusy) await this.agents.transition(manager, entry.agent_id, 'available', 'caller_left');
+        if (busyAgent) await this.agents.transition(manager, busyAgent, 'available', 'caller_left');
         return undefined;
       }
       if (entry.state === 'connected') {
         await manager.query(`UPDATE queue_entries SET state = 'completed', end_reason = 'agent_hangup', ended_at = now(), updated_at = now() WHERE id = $1`, [entryId]);
       }
-      if (agentBusy) {
-        if (queue.wrapUpS > 0) await this.agents.transition(manager, entry.agent_id, 'wrap_up', 'call_ended', new Date(Date.now() + queue.wrapUpS * 1000));
-        else await this.agents.transition(manager, entry.agent_id, 'available', 'call_ended');
+      if (busyAgent) {
+        if (queue.wrapUpS > 0) await this.agents.transition(manager, busyAgent, 'wrap_up', 'call_ended', new Date(Date.now() + queue.wrapUpS * 1000));
+        else await this.agents.transition(manager, busyAgent, 'available', 'call_ended');
       }
       return entry.state === 'connected' ? entry.sinch_call_id : undefined;
     });

@@ -1,7 +1,9 @@
-import { applyDecorators, Body, Delete, Get, HttpCode, HttpStatus, Param, Post, Put } from '@nestjs/common';
+import { applyDecorators, Body, Delete, Get, HttpCode, HttpStatus, Param, Patch, Post, Put } from '@nestjs/common';
 import { ApiBadRequestResponse, ApiConflictResponse, ApiCreatedResponse, ApiNoContentResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation } from '@nestjs/swagger';
 import { AdminController, Roles } from 'src/auth/auth.decorators';
 import { uuidParam } from 'src/common/validation';
+import { CallerPriorityDto, MoveCallerDto, RemoveCallerDto, SendCallerDto } from './queue-callers.dto';
+import { QueueCallers, type WaitingCaller } from './queue-callers.service';
 import { QueueSettingsDto } from './queue-settings';
 import type { Queue } from './queue.entity';
 import { QueuesService } from './queues.service';
@@ -12,7 +14,10 @@ const Read = (summary: string) => applyDecorators(Roles('admin', 'supervisor', '
 // Admin and supervisor manage queues; reporting reads them.
 @AdminController('queues', 'queues')
 export class QueuesController {
-  constructor(private readonly queues: QueuesService) {}
+  constructor(
+    private readonly queues: QueuesService,
+    private readonly callers: QueueCallers,
+  ) {}
 
   @Get()
   @Read('List the queues')
@@ -53,5 +58,44 @@ export class QueuesController {
   @ApiConflictResponse({ description: 'Callers wait, the queue has history, or it is another queue\'s overflow target' })
   async remove(@Param('id', uuidParam('id')) id: string): Promise<void> {
     await this.queues.remove(id);
+  }
+
+  @Get(':id/callers')
+  @Read('The callers waiting (or being offered) in a queue, in order')
+  @ApiOkResponse({ description: '{ items: [{ entryId, position, state, fromNumber, dialled, entryRoute, priority, enqueuedAt, waitS, agentId }] }' })
+  async listCallers(@Param('id', uuidParam('id')) id: string): Promise<{ items: WaitingCaller[] }> {
+    return { items: await this.callers.list(id) };
+  }
+
+  @Patch(':id/callers/:entryId')
+  @Manage('Change a waiting caller\'s priority')
+  @HttpCode(HttpStatus.NO_CONTENT)
+  @ApiConflictResponse({ description: 'The caller is no longer waiting' })
+  async setPriority(@Param('id', uuidParam('id')) id: string, @Param('entryId', uuidParam('entryId')) entryId: string, @Body() body: CallerPriorityDto): Promise<void> {
+    await this.callers.setPriority(id, entryId, body.priority);
+  }
+
+  @Post(':id/callers/:entryId/move')
+  @Manage('Move a waiting caller to another queue, keeping their wait')
+  @HttpCode(HttpStatus.NO_CONTENT)
+  @ApiConflictResponse({ description: 'The caller is no longer waiting' })
+  async move(@Param('id', uuidParam('id')) id: string, @Param('entryId', uuidParam('entryId')) entryId: string, @Body() body: MoveCallerDto): Promise<void> {
+    await this.callers.move(id, entryId, body.queueId);
+  }
+
+  @Post(':id/callers/:entryId/send')
+  @Manage('Send a waiting caller to a given available agent or number')
+  @HttpCode(HttpStatus.NO_CONTENT)
+  @ApiConflictResponse({ description: 'The caller is no longer waiting, or the agent is not available' })
+  async send(@Param('id', uuidParam('id')) id: string, @Param('entryId', uuidParam('entryId')) entryId: string, @Body() body: SendCallerDto): Promise<void> {
+    await this.callers.send(id, entryId, body.number !== undefined ? { number: body.number } : { agentId: body.agentId! });
+  }
+
+  @Post(':id/callers/:entryId/remove')
+  @Manage('Remove a waiting caller with a message')
+  @HttpCode(HttpStatus.NO_CONTENT)
+  @ApiConflictResponse({ description: 'The caller is no longer waiting' })
+  async removeCaller(@Param('id', uuidParam('id')) id: string, @Param('entryId', uuidParam('entryId')) entryId: string, @Body() body: RemoveCallerDto): Promise<void> {
+    await this.callers.remove(id, entryId, body.message);
   }
 }

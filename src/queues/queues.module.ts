@@ -9,6 +9,7 @@ import { AgentStatusChange } from './agents/agent-status-change.entity';
 import { Agent } from './agents/agent.entity';
 import { AgentsController } from './agents/agents.controller';
 import { AgentsService } from './agents/agents.service';
+import { QueueCallers } from './queue-callers.service';
 import { QueueDistribution } from './queue-distribution.service';
 import { QueueEntries } from './queue-entries.service';
 import { QueueEntry } from './queue-entry.entity';
@@ -24,6 +25,6 @@ import { QueuesSweepProcessor } from './queues-sweep.processor';
 @Module({
   imports: [TypeOrmModule.forFeature([Queue, QueueEntry, Agent, AgentQueue, AgentStatusChange]), BullModule.registerQueue({ name: QUEUES_JOBS.queue }), CallsModule, NumbersModule],
   controllers: [QueuesController, AgentsController],
-  providers: [QueuesService, QueueEntries, QueueDistribution, QueueRoutingHandler, QueuesSweepProcessor, AgentsService, AgentCalls],
+  providers: [QueuesService, QueueCallers, QueueEntries, QueueDistribution, QueueRoutingHandler, QueuesSweepProcessor, AgentsService, AgentCalls],
 })
 export class QueuesModule {}
