@@ -43,7 +43,7 @@ describe('Queue agents and distribution (e2e)', () => {
   };
 
   beforeAll(async () => {
-    t = await createTestApp({ SIMULATOR_TIME_SCALE: String(SCALE), QUEUE_PARK_S: '600', QUEUE_REPARK_AFTER_MS: '1500', QUEUE_SWEEP_MS: '200', QUEUE_REFRESH_MS: '500' });
+    t = await createTestApp({ SIMULATOR_TIME_SCALE: String(SCALE), QUEUE_PARK_S: '600', QUEUE_REPARK_AFTER_MS: '1500', QUEUE_SWEEP_MS: '200', QUEUE_REFRESH_MS: '500', QUEUE_SHORT_ABANDON_S: '1' });
     await sim(t, 'POST', '/_sim/numbers', { number: QUEUE_NUMBER, countryId: 'SE', numberType: 'Fixed', assigned: true });
     expect((await t.request('POST', '/api/v1/numbers/sync')).status).toBe(200);
     // Callers and answering agents stay on the line for an hour (18 real seconds) unless hung up.
@@ -340,6 +340,62 @@ describe('Queue agents and distribution (e2e)', () => {
       expect((await callersApi(queueId, '/nope', 'PATCH', { priority: 1 })).status).toBe(400);
       expect((await callersApi(queueId, entryPath, 'PATCH', { priority: 1000 })).body.details[0].field).toBe('priority');
       expect((await callersApi('00000000-0000-4000-8000-000000000000')).status).toBe(404);
+    });
+  });
+
+  describe('statistics', () => {
+    it('reports live figures and figures over a period that equal the call log', async () => {
+      const started = new Date(Date.now() - 1000);
+      const queueId = await newQueue();
+      await routeTo(queueId);
+      const agentId = await newAgent(ANSWERS[0], [{ queueId }]);
+      // Answered, then the caller hangs up.
+      const answered = await inbound(CALLERS[0]);
+      await entry(answered, `state = 'connected'`);
+      await sim(t, 'POST', `/_sim/calls/${answered}/hangup`, {});
+      await entry(answered, `state = 'completed'`);
+      await until(async () => (await agentsApi('GET', `/${agentId}`)).body.status === 'available', 10_000);
+      await agentsApi('PUT', `/${agentId}/status`, { status: 'away' });
+      // A short abandon (under QUEUE_SHORT_ABANDON_S = 1 s) and a real one.
+      const short = await inbound(CALLERS[1]);
+      await entry(short);
+      await sim(t, 'POST', `/_sim/calls/${short}/hangup`, {});
+      await entry(short, `state = 'abandoned'`);
+      const patient = await inbound(CALLERS[2]);
+      const waiting = await entry(patient);
+
+      const live = await t.request('GET', `/api/v1/queues/${queueId}/stats/live`, { key: t.keys.reporting });
+      expect(live.status).toBe(200);
+      expect(live.body).toMatchObject({ queueId, waiting: 1, offered: 0, connected: 0, agents: { offline: 0, available: 0, busy: 0, wrap_up: 0, away: 1 }, expectedWaitS: null });
+      expect(live.body.longestWaitS).toBeGreaterThanOrEqual(0);
+      expect(live.body.recentHandleTimeS).toBeGreaterThanOrEqual(0);
+
+      await until(async () => Date.now() - new Date(waiting.enqueued_at).getTime() > 2500, 5_000);
+      await sim(t, 'POST', `/_sim/calls/${patient}/hangup`, {});
+      await entry(patient, `state = 'abandoned'`);
+
+      const res = await t.request('GET', `/api/v1/queues/${queueId}/stats?from=${started.toISOString()}&to=${new Date(Date.now() + 1000).toISOString()}`, { key: t.keys.reporting });
+      expect(res.status).toBe(200);
+      expect(res.body).toMatchObject({ queueId, offered: 3, answered: 1, abandoned: 1, shortAbandoned: 1, abandonRate: 0.5, serviceLevel: 0.5, serviceLevelS: 20, overflowed: 0, removed: 0, failed: 0 });
+      expect(res.body.p90WaitS).toBeGreaterThanOrEqual(res.body.avgWaitS);
+      expect(res.body.avgHandleTimeS).toBeGreaterThanOrEqual(0);
+      // The call log: three inbound calls took the queue route, and one agent leg was answered.
+      const log = await sql(t, `SELECT count(*)::int AS n FROM calls WHERE sinch_call_id = ANY($1) AND inbound_route = 'queue'`, [[answered, short, patient]]);
+      expect(log[0].n).toBe(res.body.offered);
+      const legs = await sql(t, `SELECT count(*)::int AS n FROM calls WHERE queue_id = $1 AND answered_at IS NOT NULL`, [queueId]);
+      expect(legs[0].n).toBe(res.body.answered);
+    });
+
+    it('refuses a bad period with a 400 naming the field, and answers 401 / 403', async () => {
+      const queueId = await newQueue();
+      expect((await t.request('GET', `/api/v1/queues/${queueId}/stats?from=yesterday`)).body.details[0].field).toBe('from');
+      expect((await t.request('GET', `/api/v1/queues/${queueId}/stats?from=2026-01-02T00:00:00Z&to=2026-01-01T00:00:00Z`)).body.details[0]).toMatchObject({ field: 'from', rule: 'before_to' });
+      expect((await t.request('GET', `/api/v1/queues/${queueId}/stats?from=2025-01-01T00:00:00Z&to=2026-01-01T00:00:00Z`)).body.details[0]).toMatchObject({ field: 'from', rule: 'max_period' });
+      for (const path of ['stats', 'stats/live']) {
+        expect((await t.request('GET', `/api/v1/queues/${queueId}/${path}`, { key: null })).status).toBe(401);
+        expect((await t.request('GET', `/api/v1/queues/${queueId}/${path}`, { key: t.keys.agent })).status).toBe(403);
+      }
+      expect((await t.request('GET', '/api/v1/queues/00000000-0000-4000-8000-000000000000/stats/live')).status).toBe(404);
     });
   });
 });

@@ -75,6 +75,8 @@ export class AppConfig {
     sweepMs: number;
     // How often api processes reload queue settings (the ICE answers from memory).
     refreshMs: number;
+    // Callers who hang up within this many seconds of waiting are counted apart from abandons.
+    shortAbandonS: number;
   };
   readonly publicBaseUrl?: string;
   readonly simulator: { port: number; timeScale: number };

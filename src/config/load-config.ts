@@ -113,6 +113,7 @@ export function loadConfig(env: Record<string, string | undefined>): AppConfig {
       reparkAfterMs: vars.QUEUE_REPARK_AFTER_MS ?? 540_000,
       sweepMs: vars.QUEUE_SWEEP_MS ?? 1000,
       refreshMs: vars.QUEUE_REFRESH_MS ?? 2000,
+      shortAbandonS: vars.QUEUE_SHORT_ABANDON_S ?? 5,
     },
     publicBaseUrl: vars.PUBLIC_BASE_URL,
     simulator: { port: vars.SIMULATOR_PORT ?? 3019, timeScale: vars.SIMULATOR_TIME_SCALE ?? 1 },

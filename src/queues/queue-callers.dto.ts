@@ -1,5 +1,5 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
-import { IsInt, IsOptional, IsString, IsUUID, Length, Max, Min, ValidateIf } from 'class-validator';
+import { IsInt, IsISO8601, IsOptional, IsString, IsUUID, Length, Max, Min, ValidateIf } from 'class-validator';
 import { IsDialableNumber } from 'src/common/phone-number.validator';
 import { SVAML_LIMITS } from 'src/sinch/svaml/svaml.rules';
 
@@ -37,4 +37,16 @@ export class RemoveCallerDto {
   @IsString()
   @Length(1, SVAML_LIMITS.ttsChars)
   message?: string;
+}
+
+export class StatsPeriodQueryDto {
+  @ApiPropertyOptional({ example: '2026-11-01T00:00:00Z', description: 'Start (inclusive) of the period; default: 24 hours before `to`' })
+  @IsOptional()
+  @IsISO8601({ strict: true })
+  from?: string;
+
+  @ApiPropertyOptional({ example: '2026-11-02T00:00:00Z', description: 'End (exclusive); default: now' })
+  @IsOptional()
+  @IsISO8601({ strict: true })
+  to?: string;
 }

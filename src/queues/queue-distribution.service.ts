@@ -130,6 +130,8 @@ export class QueueDistribution {
         customExtra: { [ENTRY_KEY]: entry.id },
         toNumber: agent.endpoint,
         queueId: entry.queue_id,
+        // An agent is staff; a number a supervisor sends the caller to is not.
+        staff: agent.id !== null,
       },
     ]);
     await manager.query(

@@ -97,6 +97,7 @@ export class QueueEntries implements OnApplicationShutdown {
   }
 
   // The caller's DiCE: a wait ends as an abandon, a talk as completed. Idempotent (only live states move).
+  // Sinch's DiCE timestamp has whole seconds: it is never let fall before the answer or the entry.
   // `was` is the state before: offered or connected means an agent's leg is to be ended too.
   async ended(sinchCallId: string, at: Date): Promise<{ id: string; was: EntryState; agentCallId: string | null } | undefined> {
     const rows = (await this.dataSource.query(
@@ -105,7 +106,7 @@ export class QueueEntries implements OnApplicationShutdown {
          state = CASE WHEN old.state = 'connected' THEN 'completed' ELSE 'abandoned' END,
          end_reason = CASE WHEN old.state = 'connected' THEN 'caller_hangup' WHEN old.state = 'offered' THEN 'caller_hangup_offered' ELSE 'caller_hangup' END,
          wait_ms = CASE WHEN old.state = 'connected' THEN e.wait_ms ELSE GREATEST(0, (EXTRACT(EPOCH FROM ($2::timestamptz - e.enqueued_at)) * 1000)::int) END,
-         ended_at = $2, updated_at = now()
+         ended_at = GREATEST($2, e.answered_at, e.enqueued_at), updated_at = now()
        FROM old WHERE e.id = old.id
        RETURNING e.id, old.state AS was, e.agent_call_id`,
       [sinchCallId, at],

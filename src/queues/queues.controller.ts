@@ -1,8 +1,10 @@
-import { applyDecorators, Body, Delete, Get, HttpCode, HttpStatus, Param, Patch, Post, Put } from '@nestjs/common';
+import { applyDecorators, Body, Delete, Get, HttpCode, HttpStatus, Param, Patch, Post, Put, Query } from '@nestjs/common';
+import { AppError } from 'src/common/app-error';
 import { ApiBadRequestResponse, ApiConflictResponse, ApiCreatedResponse, ApiNoContentResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation } from '@nestjs/swagger';
 import { AdminController, Roles } from 'src/auth/auth.decorators';
 import { uuidParam } from 'src/common/validation';
-import { CallerPriorityDto, MoveCallerDto, RemoveCallerDto, SendCallerDto } from './queue-callers.dto';
+import { CallerPriorityDto, MoveCallerDto, RemoveCallerDto, SendCallerDto, StatsPeriodQueryDto } from './queue-callers.dto';
+import { QueueStats, type LiveQueueStats, type PeriodQueueStats } from './queue-stats.service';
 import { QueueCallers, type WaitingCaller } from './queue-callers.service';
 import { QueueSettingsDto } from './queue-settings';
 import type { Queue } from './queue.entity';
@@ -11,12 +13,15 @@ import { QueuesService } from './queues.service';
 const Manage = (summary: string) => applyDecorators(Roles('admin', 'supervisor'), ApiOperation({ summary, description: 'Roles: admin, supervisor' }));
 const Read = (summary: string) => applyDecorators(Roles('admin', 'supervisor', 'reporting'), ApiOperation({ summary, description: 'Roles: admin, supervisor, reporting' }));
 
+const MAX_PERIOD_MS = 93 * 24 * 3600_000;
+
 // Admin and supervisor manage queues; reporting reads them.
 @AdminController('queues', 'queues')
 export class QueuesController {
   constructor(
     private readonly queues: QueuesService,
     private readonly callers: QueueCallers,
+    private readonly stats: QueueStats,
   ) {}
 
   @Get()
@@ -33,6 +38,23 @@ export class QueuesController {
   @ApiConflictResponse({ description: 'The name is taken' })
   create(@Body() body: QueueSettingsDto): Promise<Queue> {
     return this.queues.create(body);
+  }
+
+  @Get(':id/stats/live')
+  @Read('Live figures: callers waiting, longest wait, agents by status, expected wait')
+  live(@Param('id', uuidParam('id')) id: string): Promise<LiveQueueStats> {
+    return this.stats.live(id);
+  }
+
+  @Get(':id/stats')
+  @Read('Figures over a period: offered, answered, abandoned, service level, waits, handle time, overflowed')
+  @ApiBadRequestResponse({ description: 'A bad date, `from` not before `to`, or a period over 93 days' })
+  period(@Param('id', uuidParam('id')) id: string, @Query() query: StatsPeriodQueryDto): Promise<PeriodQueueStats> {
+    const to = query.to ? new Date(query.to) : new Date();
+    const from = query.from ? new Date(query.from) : new Date(to.getTime() - 24 * 3600_000);
+    if (from >= to) throw new AppError('invalid', 'from must be before to', [{ field: 'from', rule: 'before_to', message: 'from must be before to' }]);
+    if (to.getTime() - from.getTime() > MAX_PERIOD_MS) throw new AppError('invalid', 'The period is at most 93 days', [{ field: 'from', rule: 'max_period', message: 'the period is at most 93 days' }]);
+    return this.stats.period(id, from, to);
   }
 
   @Get(':id')

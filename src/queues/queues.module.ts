@@ -11,6 +11,7 @@ import { AgentsController } from './agents/agents.controller';
 import { AgentsService } from './agents/agents.service';
 import { QueueCallers } from './queue-callers.service';
 import { QueueDistribution } from './queue-distribution.service';
+import { QueueStats } from './queue-stats.service';
 import { QueueEntries } from './queue-entries.service';
 import { QueueEntry } from './queue-entry.entity';
 import { QueueRoutingHandler } from './queue-routing.handler';
@@ -25,6 +26,6 @@ import { QueuesSweepProcessor } from './queues-sweep.processor';
 @Module({
   imports: [TypeOrmModule.forFeature([Queue, QueueEntry, Agent, AgentQueue, AgentStatusChange]), BullModule.registerQueue({ name: QUEUES_JOBS.queue }), CallsModule, NumbersModule],
   controllers: [QueuesController, AgentsController],
-  providers: [QueuesService, QueueCallers, QueueEntries, QueueDistribution, QueueRoutingHandler, QueuesSweepProcessor, AgentsService, AgentCalls],
+  providers: [QueuesService, QueueCallers, QueueStats, QueueEntries, QueueDistribution, QueueRoutingHandler, QueuesSweepProcessor, AgentsService, AgentCalls],
 })
 export class QueuesModule {}
