@@ -37,6 +37,7 @@ export class Queues1795908675102 implements MigrationInterface {
         "from_number" text,
         "dialled" text,
         "entry_route" text NOT NULL,
+        "overflowed_from" uuid,
         "priority" integer NOT NULL DEFAULT 0,
         "state" text NOT NULL DEFAULT 'waiting',
         "enqueued_at" TIMESTAMP WITH TIME ZONE NOT NULL,
@@ -58,6 +59,7 @@ export class Queues1795908675102 implements MigrationInterface {
     await queryRunner.query(`CREATE INDEX "ix_queue_entries_queue_state" ON "queue_entries" ("queue_id", "state", "priority", "enqueued_at")`);
     await queryRunner.query(`CREATE INDEX "ix_queue_entries_state_parked" ON "queue_entries" ("state", "parked_at")`);
     await queryRunner.query(`CREATE INDEX "ix_queue_entries_enqueued" ON "queue_entries" ("enqueued_at")`);
+    await queryRunner.query(`CREATE INDEX "ix_queue_entries_overflowed_from" ON "queue_entries" ("overflowed_from", "enqueued_at")`);
   }
 
   public async down(queryRunner: QueryRunner): Promise<void> {

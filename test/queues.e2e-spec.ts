@@ -158,5 +158,45 @@ describe('Inbound queues (e2e)', () => {
       expect(patch.request).toEqual({ instructions: [{ name: 'say', text: 'All agents are busy, goodbye' }], action: { name: 'hangup' } });
       await until(async () => (await sim(t, 'GET', `/_sim/calls/${callId}`)).phase === 'ended', 10_000);
     });
+
+    it('turns a caller away when the queue is full: with its message, or into the overflow queue', async () => {
+      const spill = (await api('POST', '', settings({ greeting: 'Overflow line' }))).body;
+      const full = (await api('POST', '', settings({ maxWaiting: 1, overflowWhenFull: { type: 'message', text: 'We are full' } }))).body;
+      await routeTo(SHORT_NUMBER, full.id);
+      const first = await inbound(SHORT_NUMBER, '+46701239002');
+      await entryOf(first);
+      const turnedAway = await inbound(SHORT_NUMBER, '+46701239003');
+      const ice = await until(async () => (await simEvents(`kind=callback&callId=${turnedAway}&event=ice`))[0]?.response, 10_000);
+      expect(ice).toEqual({ instructions: [{ name: 'say', text: 'We are full' }], action: { name: 'hangup' } });
+      expect(await entryOf(turnedAway)).toMatchObject({ queue_id: full.id, state: 'overflowed', end_reason: 'queue_full', wait_ms: 0 });
+
+      const res = await api('PUT', `/${full.id}`, settings({ name: full.name, maxWaiting: 1, overflowWhenFull: { type: 'queue', queueId: spill.id } }));
+      expect(res.status).toBe(200);
+      const spilled = await inbound(SHORT_NUMBER, '+46701239004');
+      const parked = await until(async () => (await simEvents(`kind=callback&callId=${spilled}&event=ice`))[0]?.response, 10_000);
+      expect(parked).toMatchObject({ action: { name: 'park', introPrompt: '#tts[Overflow line]' } });
+      expect(await entryOf(spilled)).toMatchObject({ queue_id: spill.id, state: 'waiting', overflowed_from: full.id, entry_route: 'overflow' });
+
+      const stats = await api('GET', `/${full.id}/stats`);
+      expect(stats.body).toMatchObject({ offered: 3, overflowed: 2 });
+      expect((await api('GET', `/${spill.id}/stats`)).body).toMatchObject({ offered: 1, overflowed: 0 });
+      for (const c of [first, spilled]) await sim(t, 'POST', `/_sim/calls/${c}/hangup`, {});
+    });
+
+    it('sends a caller past the maximum wait to the overflow queue, keeping the wait', async () => {
+      const spill = (await api('POST', '', settings({ greeting: 'Still here' }))).body;
+      const slow = (await api('POST', '', settings({ maxWaitS: 10, overflowAfterWait: { type: 'queue', queueId: spill.id } }))).body;
+      await sql(t, 'UPDATE queues SET max_wait_s = 1 WHERE id = $1', [slow.id]);
+      await routeTo(SHORT_NUMBER, slow.id);
+      const callId = await inbound(SHORT_NUMBER);
+      const before = await entryOf(callId);
+      const moved = await until(async () => (await sql(t, `SELECT * FROM queue_entries WHERE sinch_call_id = $1 AND queue_id = $2`, [callId, spill.id]))[0], 15_000);
+      expect(moved).toMatchObject({ state: 'waiting', overflowed_from: slow.id, entry_route: 'overflow' });
+      expect(moved.enqueued_at).toEqual(before.enqueued_at);
+      const patch = await until(async () => (await simEvents(`kind=rest&callId=${callId}`)).find((e) => e.method === 'PATCH'), 10_000);
+      expect(patch.request).toMatchObject({ action: { name: 'park', introPrompt: '#tts[Still here]' } });
+      expect((await api('GET', `/${slow.id}/stats`)).body).toMatchObject({ offered: 1, overflowed: 1 });
+      await sim(t, 'POST', `/_sim/calls/${callId}/hangup`, {});
+    });
   });
 });

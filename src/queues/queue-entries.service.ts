@@ -18,6 +18,10 @@ export interface NewEntry {
   dialled?: string;
   entryRoute: string;
   enqueuedAt: Date;
+  // A caller turned away at the door (queue full) is recorded as overflowed, for the statistics.
+  overflowed?: boolean;
+  // Sent on by the full queue `overflowedFrom` into this one.
+  overflowedFrom?: string;
 }
 
 interface DueRow {
@@ -85,12 +89,13 @@ export class QueueEntries implements OnApplicationShutdown {
   private async insert(items: NewEntry[]): Promise<void> {
     const values: unknown[] = [];
     const rows = items.map((e, i) => {
-      values.push(e.queueId, e.sinchCallId, e.fromNumber ?? null, e.dialled ?? null, e.entryRoute, e.enqueuedAt);
-      const p = i * 6;
-      return `($${p + 1}::uuid, $${p + 2}, $${p + 3}, $${p + 4}, $${p + 5}, $${p + 6}::timestamptz, $${p + 6}::timestamptz)`;
+      values.push(e.queueId, e.sinchCallId, e.fromNumber ?? null, e.dialled ?? null, e.entryRoute, e.enqueuedAt, e.overflowed ? 'overflowed' : 'waiting', e.overflowedFrom ?? null);
+      const p = i * 8;
+      const ended = e.overflowed ? `$${p + 6}::timestamptz, 0, 'queue_full'` : 'NULL, NULL, NULL';
+      return `($${p + 1}::uuid, $${p + 2}, $${p + 3}, $${p + 4}, $${p + 5}, $${p + 6}::timestamptz, $${p + 6}::timestamptz, $${p + 7}, $${p + 8}::uuid, ${ended})`;
     });
     await this.dataSource.query(
-      `INSERT INTO queue_entries (queue_id, sinch_call_id, from_number, dialled, entry_route, enqueued_at, parked_at)
+      `INSERT INTO queue_entries (queue_id, sinch_call_id, from_number, dialled, entry_route, enqueued_at, parked_at, state, overflowed_from, ended_at, wait_ms, end_reason)
        VALUES ${rows.join(', ')} ON CONFLICT (sinch_call_id) DO NOTHING`,
       values,
     );
@@ -176,7 +181,10 @@ export class QueueEntries implements OnApplicationShutdown {
     if (target) {
       // Moved with its wait: the new queue's maximum counts from the original entry time too, so a chain of
       // overflows ends at the first queue without one.
-      await this.dataSource.query(`UPDATE queue_entries SET queue_id = $2, entry_route = 'overflow', updated_at = now() WHERE id = $1 AND state = 'waiting'`, [row.id, target.id]);
+      await this.dataSource.query(
+        `UPDATE queue_entries SET queue_id = $2, overflowed_from = $3, entry_route = 'overflow', updated_at = now() WHERE id = $1 AND state = 'waiting'`,
+        [row.id, target.id, queue.id],
+      );
       return this.patch(row.id, row.sinch_call_id, parkSvaml(target, this.config.queues.parkS, target.greeting ?? ''));
     }
     const text = action?.type === 'message' ? action.text : 'We are sorry, no one can take your call now. Please call again later.';

@@ -16,6 +16,7 @@ const list = (values: readonly string[]) => values.map((v) => `'${v}'`).join(', 
 @Index('ix_queue_entries_queue_state', ['queueId', 'state', 'priority', 'enqueuedAt'])
 @Index('ix_queue_entries_state_parked', ['state', 'parkedAt'])
 @Index('ix_queue_entries_enqueued', ['enqueuedAt'])
+@Index('ix_queue_entries_overflowed_from', ['overflowedFrom', 'enqueuedAt'])
 @Check('ck_queue_entries_state', `"state" IN (${list(ENTRY_STATES)})`)
 export class QueueEntry {
   @PrimaryGeneratedColumn('uuid', { primaryKeyConstraintName: 'pk_queue_entries' })
@@ -40,6 +41,10 @@ export class QueueEntry {
   // How the caller came: "number" (a number's route), "menu", "moved".
   @Column({ type: 'text' })
   entryRoute: string;
+
+  // The queue a wait limit sent this caller on from (it counts there as offered and overflowed).
+  @Column({ type: 'uuid', nullable: true })
+  overflowedFrom: string | null;
 
   // Higher first.
   @Column({ type: 'integer', default: 0 })

@@ -8,7 +8,9 @@ import type { Svaml } from 'src/sinch/svaml/svaml.types';
 import { AppConfig } from 'src/config/app-config';
 import { ENTRY_KEY, QueueDistribution, roomOf } from './queue-distribution.service';
 import { QueueEntries } from './queue-entries.service';
-import { parkSvaml } from './queue-prompts';
+import { messageAndHangup, parkSvaml } from './queue-prompts';
+
+const FULL_MESSAGE = 'We are sorry, all our lines are busy. Please call again later.';
 import { QueuesService } from './queues.service';
 
 // The queues feature's part of inbound calls: a number routed to a queue parks the caller (answered from memory,
@@ -41,15 +43,20 @@ export class QueueRoutingHandler implements OnModuleInit, OnModuleDestroy {
     const queue = this.queues.cached(queueId);
     // Deleted since the route was cached: the numbers handler logs it and the caller gets the next answer.
     if (!queue) throw new Error(`queue ${queueId} is not loaded`);
-    this.entries.enqueueLater({
-      queueId,
-      sinchCallId: call.sinchCallId,
-      fromNumber: call.from,
-      dialled: call.dialled,
-      entryRoute: 'number',
-      enqueuedAt: call.receivedAt,
-    });
-    return parkSvaml(queue, this.config.queues.parkS);
+    const entry = { sinchCallId: call.sinchCallId, fromNumber: call.from, dialled: call.dialled, enqueuedAt: call.receivedAt };
+    if (this.queues.admit(queue)) {
+      this.entries.enqueueLater({ ...entry, queueId, entryRoute: 'number' });
+      return parkSvaml(queue, this.config.queues.parkS);
+    }
+    // Full: the overflow action, decided from memory like the park itself.
+    const overflow = queue.overflowWhenFull;
+    const target = overflow?.type === 'queue' ? this.queues.cached(overflow.queueId) : undefined;
+    if (target && this.queues.admit(target)) {
+      this.entries.enqueueLater({ ...entry, queueId: target.id, entryRoute: 'overflow', overflowedFrom: queueId });
+      return parkSvaml(target, this.config.queues.parkS);
+    }
+    this.entries.enqueueLater({ ...entry, queueId, entryRoute: 'number', overflowed: true });
+    return messageAndHangup(overflow?.type === 'message' ? overflow.text : FULL_MESSAGE, queue.locale);
   }
 
   // The agent answered their leg: into the caller's room (the OpenAPI: a conference callout's ACE answer must

@@ -86,23 +86,24 @@ export class QueueStats {
     };
   }
 
-  // Entries that entered the queue in [from, to). A caller who hangs up within QUEUE_SHORT_ABANDON_S is counted
+  // Entries that entered the queue in [from, to), with the ones a wait limit sent on to another queue (offered
+  // and overflowed here, the rest counted where they went). A caller who hangs up within QUEUE_SHORT_ABANDON_S is counted
   // apart and left out of the abandon rate and service level, as call centres usually do.
   async period(queueId: string, from: Date, to: Date): Promise<PeriodQueueStats> {
     const queue = await this.queues.get(queueId);
     const [row] = (await this.dataSource.query(
       `SELECT count(*)::int AS offered,
-              count(*) FILTER (WHERE answered_at IS NOT NULL)::int AS answered,
-              count(*) FILTER (WHERE state = 'abandoned' AND answered_at IS NULL AND wait_ms >= $4 * 1000)::int AS abandoned,
-              count(*) FILTER (WHERE state = 'abandoned' AND answered_at IS NULL AND wait_ms < $4 * 1000)::int AS short_abandoned,
-              count(*) FILTER (WHERE answered_at IS NOT NULL AND wait_ms <= $5 * 1000)::int AS within_sl,
-              avg(wait_ms) FILTER (WHERE wait_ms IS NOT NULL) / 1000.0 AS avg_wait,
-              percentile_cont(0.9) WITHIN GROUP (ORDER BY wait_ms) FILTER (WHERE wait_ms IS NOT NULL) / 1000.0 AS p90_wait,
-              avg(EXTRACT(EPOCH FROM (ended_at - answered_at))) FILTER (WHERE state = 'completed' AND answered_at IS NOT NULL) AS aht,
-              count(*) FILTER (WHERE state = 'overflowed')::int AS overflowed,
-              count(*) FILTER (WHERE state = 'removed')::int AS removed,
-              count(*) FILTER (WHERE state = 'failed')::int AS failed
-       FROM queue_entries WHERE queue_id = $1 AND enqueued_at >= $2 AND enqueued_at < $3`,
+              count(*) FILTER (WHERE queue_id = $1 AND answered_at IS NOT NULL)::int AS answered,
+              count(*) FILTER (WHERE queue_id = $1 AND state = 'abandoned' AND answered_at IS NULL AND wait_ms >= $4 * 1000)::int AS abandoned,
+              count(*) FILTER (WHERE queue_id = $1 AND state = 'abandoned' AND answered_at IS NULL AND wait_ms < $4 * 1000)::int AS short_abandoned,
+              count(*) FILTER (WHERE queue_id = $1 AND answered_at IS NOT NULL AND wait_ms <= $5 * 1000)::int AS within_sl,
+              avg(wait_ms) FILTER (WHERE queue_id = $1 AND wait_ms IS NOT NULL) / 1000.0 AS avg_wait,
+              percentile_cont(0.9) WITHIN GROUP (ORDER BY wait_ms) FILTER (WHERE queue_id = $1 AND wait_ms IS NOT NULL) / 1000.0 AS p90_wait,
+              avg(EXTRACT(EPOCH FROM (ended_at - answered_at))) FILTER (WHERE queue_id = $1 AND state = 'completed' AND answered_at IS NOT NULL) AS aht,
+              count(*) FILTER (WHERE (queue_id = $1 AND state = 'overflowed') OR overflowed_from = $1)::int AS overflowed,
+              count(*) FILTER (WHERE queue_id = $1 AND state = 'removed')::int AS removed,
+              count(*) FILTER (WHERE queue_id = $1 AND state = 'failed')::int AS failed
+       FROM queue_entries WHERE (queue_id = $1 OR overflowed_from = $1) AND enqueued_at >= $2 AND enqueued_at < $3`,
       [queueId, from, to, this.config.queues.shortAbandonS, queue.serviceLevelS],
     )) as Record<string, number | string | null>[];
     const offered = Number(row.offered);

@@ -21,6 +21,10 @@ export class QueueNotFoundError extends AppError {
 export class QueuesService implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger('Queues');
   private cache = new Map<string, Queue>();
+  // Callers waiting per queue as of the last reload, plus the ones this process parked since: the ICE's
+  // "queue full" check, from memory. Another process's callers since the reload are not counted (at most one
+  // reload interval of them), the price of not querying while Sinch waits.
+  private waiting = new Map<string, number>();
   private timer?: NodeJS.Timeout;
 
   constructor(
@@ -42,8 +46,20 @@ export class QueuesService implements OnApplicationBootstrap, OnApplicationShutd
   }
 
   async refresh(): Promise<void> {
-    const rows = await this.queues.find();
+    const [rows, counts] = await Promise.all([
+      this.queues.find(),
+      this.entries.query(`SELECT queue_id, count(*)::int AS n FROM queue_entries WHERE state IN ('waiting', 'offered') GROUP BY queue_id`) as Promise<{ queue_id: string; n: number }[]>,
+    ]);
     this.cache = new Map(rows.map((q) => [q.id, q]));
+    this.waiting = new Map(counts.map((c) => [c.queue_id, c.n]));
+  }
+
+  // From memory: whether one more caller fits, counting them in when they do.
+  admit(queue: Queue): boolean {
+    const waiting = this.waiting.get(queue.id) ?? 0;
+    if (queue.maxWaiting !== null && waiting >= queue.maxWaiting) return false;
+    this.waiting.set(queue.id, waiting + 1);
+    return true;
   }
 
   // From memory: the ICE path.
