@@ -145,6 +145,18 @@ describe('Inbound queues (e2e)', () => {
       expect(ended.wait_ms).toBeGreaterThanOrEqual(waitMs - 1000);
     });
 
+    it('counts a caller who gives up after 15 simulated minutes (across re-parks) as an abandon with that wait', async () => {
+      const queue = (await api('POST', '', settings())).body;
+      await routeTo(SHORT_NUMBER, queue.id);
+      const callId = (await sim(t, 'POST', '/_sim/inbound', { from: CALLER, to: SHORT_NUMBER, abandonAfterS: 900 })).callId;
+      const ended = await until(async () => (await sql(t, `SELECT * FROM queue_entries WHERE sinch_call_id = $1 AND state = 'abandoned'`, [callId]))[0], 20_000);
+      expect(ended.parks).toBeGreaterThanOrEqual(2);
+      // 900 simulated seconds are 4.5 real ones at this scale (the DiCE timestamp has whole seconds).
+      expect(ended.wait_ms).toBeGreaterThanOrEqual((900 * 1000) / SCALE - 1000);
+      const dice = await until(async () => (await simEvents(`kind=callback&callId=${callId}&event=dice`))[0], 10_000);
+      expect(dice.request).toMatchObject({ reason: 'CALLERHANGUP' });
+    });
+
     it('ends a wait past the queue\'s maximum with its overflow message', async () => {
       const queue = (await api('POST', '', settings({ maxWaitS: 10, overflowAfterWait: { type: 'message', text: 'All agents are busy, goodbye' } }))).body;
       await routeTo(SHORT_NUMBER, queue.id);
