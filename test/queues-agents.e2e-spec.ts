@@ -58,6 +58,9 @@ describe('Queue agents and distribution (e2e)', () => {
   });
 
   afterAll(async () => {
+    // Closing while a DiCE is still on its way would leave the embedded simulator and the app waiting on each other.
+    await until(async () => (await sim(t, 'GET', '/_sim/calls')).calls.every((c: Body) => c.phase === 'ended'), 30_000);
+    await until(async () => (await sql(t, `SELECT count(*)::int AS n FROM queue_entries WHERE state IN ('waiting', 'offered', 'connected')`))[0].n === 0, 30_000);
     await sim(t, 'PUT', '/_sim/rules', { rules: [] });
     await sql(t, `UPDATE phone_numbers SET routing = NULL WHERE number = $1`, [QUEUE_NUMBER]);
     await t.close();
@@ -220,6 +223,28 @@ describe('Queue agents and distribution (e2e)', () => {
       expect(cancelled.state).toBe('cancelled');
       await until(async () => (await agentsApi('GET', `/${agentId}`)).body.status === 'available', 10_000);
       expect((await agentsApi('GET', `/${agentId}/history`)).body.items[0]).toMatchObject({ status: 'available', reason: 'caller_left' });
+    });
+
+    it('resolves an offer a killed worker left behind: the caller waits again, in place', async () => {
+      const queueId = await newQueue({ agentAnswerTimeoutS: 5 });
+      await routeTo(queueId);
+      const agentId = await newAgent(ANSWERS[0], [{ queueId }], false);
+      const callId = await inbound(CALLERS[0]);
+      const waiting = await entry(callId);
+      // As a worker that died after committing the offer and before its leg was ever dialled leaves it.
+      await sql(t, `UPDATE agents SET status = 'busy' WHERE id = $1`, [agentId]);
+      await sql(
+        t,
+        `UPDATE queue_entries SET state = 'offered', agent_id = $2, agent_call_id = gen_random_uuid(), offered_at = now() - interval '40 seconds' WHERE id = $1`,
+        [waiting.id, agentId],
+      );
+      const back = await entry(callId, `state = 'waiting'`);
+      expect(back).toMatchObject({ agent_id: null, agent_call_id: null, offered_at: null });
+      expect(back.enqueued_at).toEqual(waiting.enqueued_at);
+      expect((await agentsApi('GET', `/${agentId}/history`)).body.items[0]).toMatchObject({ status: 'away', reason: 'no_answer:stale' });
+      // Still parked, and re-parked: not stranded.
+      expect((await sim(t, 'GET', `/_sim/calls/${callId}`)).parked).toBe(true);
+      await sim(t, 'POST', `/_sim/calls/${callId}/hangup`, {});
     });
 
     it('never offers one caller to two agents nor one agent two callers, with distribution running concurrently', async () => {

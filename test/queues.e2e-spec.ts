@@ -32,6 +32,9 @@ describe('Inbound queues (e2e)', () => {
   });
 
   afterAll(async () => {
+    // Closing while a DiCE is still on its way would leave the embedded simulator and the app waiting on each other.
+    await until(async () => (await sim(t, 'GET', '/_sim/calls')).calls.every((c: Body) => c.phase === 'ended'), 30_000);
+    await until(async () => (await sql(t, `SELECT count(*)::int AS n FROM queue_entries WHERE state IN ('waiting', 'offered', 'connected')`))[0].n === 0, 30_000);
     await sql(t, `UPDATE phone_numbers SET routing = NULL WHERE number = ANY($1)`, [[QUEUE_NUMBER, SHORT_NUMBER]]);
     await t.close();
   });
