@@ -1,7 +1,10 @@
+import Redis from 'ioredis';
 import { ApiKeysService } from 'src/auth/api-keys.service';
+import { eventStreamKey } from 'src/events/admin-events.service';
 import { QueueDistribution } from 'src/queues/queue-distribution.service';
 import { sim, sql, until } from './callbacks-kit';
 import { createTestApp, type TestApp } from './test-app';
+import { TEST_REDIS_URL } from './test-env';
 
 type Body = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
@@ -162,6 +165,19 @@ describe('Queue agents and distribution (e2e)', () => {
       expect(await entry(callId, `state = 'completed'`)).toMatchObject({ end_reason: 'caller_hangup' });
       await until(async () => (await agentsApi('GET', `/${agentId}`)).body.status === 'available', 10_000);
       expect((await agentsApi('GET', `/${agentId}/calls`)).body.items[0]).toMatchObject({ entryId: connected.id, state: 'completed' });
+
+      // Every step is on the admin event stream (topics queues and agents), for wallboards.
+      const redis = new Redis(TEST_REDIS_URL);
+      try {
+        const entries = (await redis.xrange(eventStreamKey(t.config), '-', '+')).map(([, fields]) => ({ topic: fields[1], type: fields[3], data: JSON.parse(fields[5]) }));
+        const mine = entries.filter((e) => e.data.entryId === connected.id || e.data.sinchCallId === callId || e.data.agentId === agentId);
+        expect(mine.map((e) => `${e.topic}:${e.type}`)).toEqual(
+          expect.arrayContaining(['queues:caller.joined', 'queues:caller.offered', 'agents:agent.status', 'queues:caller.connected', 'queues:caller.ended']),
+        );
+        expect(mine.filter((e) => e.type === 'agent.status').map((e) => e.data.status)).toEqual(['available', 'busy', 'available']);
+      } finally {
+        redis.disconnect();
+      }
     });
 
     it('offers the highest priority, then longest-waiting caller to the best-skilled, then longest-idle agent', async () => {

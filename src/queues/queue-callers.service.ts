@@ -3,6 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { AppError } from 'src/common/app-error';
 import { AppConfig } from 'src/config/app-config';
+import { AdminEvents } from 'src/events/admin-events.service';
 import { SinchApiError } from 'src/sinch/sinch-errors';
 import { SinchVoiceClient } from 'src/sinch/voice-client';
 import type { Svaml } from 'src/sinch/svaml/svaml.types';
@@ -34,6 +35,7 @@ export class QueueCallers {
     private readonly distribution: QueueDistribution,
     private readonly sinch: SinchVoiceClient,
     private readonly config: AppConfig,
+    private readonly events: AdminEvents,
   ) {}
 
   async list(queueId: string): Promise<WaitingCaller[]> {
@@ -49,6 +51,7 @@ export class QueueCallers {
 
   async setPriority(queueId: string, entryId: string, priority: number): Promise<void> {
     await this.claim(queueId, entryId, `priority = $3`, [priority], ['waiting', 'offered']);
+    void this.events.publish('queues', 'caller.priority', { entryId, queueId, priority });
   }
 
   // The wait counts on: enqueued_at is kept. The caller hears the new queue's greeting and hold prompt.
@@ -57,6 +60,7 @@ export class QueueCallers {
     if (!(await this.queues.exists(toQueueId))) throw new AppError('invalid', `Queue ${toQueueId} does not exist`, [{ field: 'queueId', rule: 'exists', message: `queue ${toQueueId} does not exist` }]);
     const target = await this.queues.get(toQueueId);
     const sinchCallId = await this.claim(queueId, entryId, `queue_id = $3, entry_route = 'moved', parked_at = now(), parks = parks + 1`, [toQueueId]);
+    void this.events.publish('queues', 'caller.moved', { entryId, queueId, to: toQueueId });
     await this.patch(entryId, sinchCallId, parkSvaml(target, this.config.queues.parkS));
   }
 
@@ -68,6 +72,7 @@ export class QueueCallers {
       `state = 'removed', end_reason = 'supervisor', ended_at = now(), wait_ms = GREATEST(0, (EXTRACT(EPOCH FROM (now() - enqueued_at)) * 1000)::int)`,
       [],
     );
+    void this.events.publish('queues', 'caller.removed', { entryId, queueId });
     await this.patch(entryId, sinchCallId, messageAndHangup(message ?? 'Goodbye.', queue.locale));
   }
 

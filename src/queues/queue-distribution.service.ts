@@ -4,6 +4,7 @@ import { DataSource, EntityManager } from 'typeorm';
 import { CalloutsService } from 'src/callouts/callouts.service';
 import { CallsService } from 'src/calls/calls.service';
 import { AppError } from 'src/common/app-error';
+import { AdminEvents } from 'src/events/admin-events.service';
 import { SinchApiError } from 'src/sinch/sinch-errors';
 import { buildSvaml, svaml } from 'src/sinch/svaml/svaml.builders';
 import type { Svaml } from 'src/sinch/svaml/svaml.types';
@@ -66,6 +67,7 @@ export class QueueDistribution {
     private readonly agents: AgentsService,
     private readonly queues: QueuesService,
     private readonly sinch: SinchVoiceClient,
+    private readonly events: AdminEvents,
   ) {}
 
   // Offers as many waiting callers as there are free agents. Each offer is one transaction holding the caller's
@@ -139,6 +141,7 @@ export class QueueDistribution {
       [entry.id, agent.id, leg.id],
     );
     if (agent.id) await this.agents.transition(manager, agent.id, 'busy', `offered:${entry.id}`);
+    void this.events.publish('queues', 'caller.offered', { entryId: entry.id, queueId: entry.queue_id, agentId: agent.id, agentCallId: leg.id });
   }
 
   // The agent answered (ACE of their leg): the caller is unparked into the room. Only one process claims the
@@ -151,6 +154,7 @@ export class QueueDistribution {
       [entryId],
     )) as [{ sinch_call_id: string }[], number];
     const caller = rows[0];
+    if (caller) void this.events.publish('queues', 'caller.connected', { entryId });
     if (!caller) {
       await this.hangUp(agentSinchCallId);
       return;
@@ -180,6 +184,7 @@ export class QueueDistribution {
           `UPDATE queue_entries SET state = 'waiting', agent_id = NULL, agent_call_id = NULL, offered_at = NULL, updated_at = now() WHERE id = $1`,
           [entryId],
         );
+        void this.events.publish('queues', 'caller.requeued', { entryId, queueId: entry.queue_id, reason: `no_answer:${result.toLowerCase()}` });
         if (busyAgent) await this.agents.transition(manager, busyAgent, queue.noAnswerStatus, `no_answer:${result.toLowerCase()}`);
         return undefined;
       }

@@ -3,6 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { MicroBatcher } from 'src/common/micro-batcher';
 import { AppConfig } from 'src/config/app-config';
+import { AdminEvents } from 'src/events/admin-events.service';
 import { SinchApiError } from 'src/sinch/sinch-errors';
 import { SinchVoiceClient } from 'src/sinch/voice-client';
 import type { Svaml } from 'src/sinch/svaml/svaml.types';
@@ -54,6 +55,7 @@ export class QueueEntries implements OnApplicationShutdown {
     private readonly queues: QueuesService,
     private readonly sinch: SinchVoiceClient,
     private readonly config: AppConfig,
+    private readonly events: AdminEvents,
   ) {
     this.writer = new MicroBatcher<NewEntry, void>({
       maxBatch: 500,
@@ -99,6 +101,9 @@ export class QueueEntries implements OnApplicationShutdown {
        VALUES ${rows.join(', ')} ON CONFLICT (sinch_call_id) DO NOTHING`,
       values,
     );
+    for (const e of items) {
+      void this.events.publish('queues', e.overflowed ? 'caller.overflowed' : 'caller.joined', { queueId: e.queueId, sinchCallId: e.sinchCallId, entryRoute: e.entryRoute });
+    }
   }
 
   // The caller's DiCE: a wait ends as an abandon, a talk as completed. Idempotent (only live states move).
@@ -117,6 +122,7 @@ export class QueueEntries implements OnApplicationShutdown {
       [sinchCallId, at],
     )) as [{ id: string; was: EntryState; agent_call_id: string | null }[], number];
     const row = rows[0][0];
+    if (row) void this.events.publish('queues', 'caller.ended', { entryId: row.id, was: row.was, sinchCallId });
     return row ? { id: row.id, was: row.was, agentCallId: row.agent_call_id } : undefined;
   }
 
@@ -177,6 +183,7 @@ export class QueueEntries implements OnApplicationShutdown {
   // Past the maximum wait: the overflow action, or (none set) a polite end so the caller is not parked forever.
   private async overflow(row: OverdueRow, queue: Queue, now: Date): Promise<boolean> {
     const action = queue.overflowAfterWait;
+    void this.events.publish('queues', 'caller.overflowed', { entryId: row.id, queueId: queue.id, reason: 'max_wait', to: action?.type === 'queue' ? action.queueId : null });
     const target = action?.type === 'queue' ? this.queues.cached(action.queueId) : undefined;
     if (target) {
       // Moved with its wait: the new queue's maximum counts from the original entry time too, so a chain of

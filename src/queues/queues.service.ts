@@ -3,6 +3,7 @@ import { InjectRepository } from '@nestjs/typeorm';
 import { In, Repository } from 'typeorm';
 import { AppError } from 'src/common/app-error';
 import { AppConfig } from 'src/config/app-config';
+import { AdminEvents } from 'src/events/admin-events.service';
 import { LIVE_STATES, QueueEntry } from './queue-entry.entity';
 import { toOverflow, type OverflowActionDto, type QueueSettingsDto } from './queue-settings';
 import { Queue } from './queue.entity';
@@ -31,6 +32,7 @@ export class QueuesService implements OnApplicationBootstrap, OnApplicationShutd
     @InjectRepository(Queue) private readonly queues: Repository<Queue>,
     @InjectRepository(QueueEntry) private readonly entries: Repository<QueueEntry>,
     private readonly config: AppConfig,
+    private readonly events: AdminEvents,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
@@ -87,6 +89,7 @@ export class QueuesService implements OnApplicationBootstrap, OnApplicationShutd
     await this.checkSettings(dto);
     const saved = await this.save(this.queues.create(this.columns(dto)));
     this.cache.set(saved.id, saved);
+    void this.events.publish('queues', 'queue.created', { queueId: saved.id, name: saved.name });
     return saved;
   }
 
@@ -95,6 +98,7 @@ export class QueuesService implements OnApplicationBootstrap, OnApplicationShutd
     await this.checkSettings(dto, id);
     const saved = await this.save(this.queues.merge(queue, this.columns(dto)));
     this.cache.set(saved.id, saved);
+    void this.events.publish('queues', 'queue.updated', { queueId: saved.id, name: saved.name });
     return saved;
   }
 
@@ -112,6 +116,7 @@ export class QueuesService implements OnApplicationBootstrap, OnApplicationShutd
     }
     await this.queues.delete({ id });
     this.cache.delete(id);
+    void this.events.publish('queues', 'queue.deleted', { queueId: id });
   }
 
   private columns(dto: QueueSettingsDto): Partial<Queue> {

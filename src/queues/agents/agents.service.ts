@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
 import { DataSource, EntityManager, In, Not, Repository } from 'typeorm';
 import { AppError, type FieldProblem } from 'src/common/app-error';
+import { AdminEvents } from 'src/events/admin-events.service';
 import { Queue } from 'src/queues/queue.entity';
 import { endpointProblem } from './agent-endpoint';
 import { AgentQueue } from './agent-queue.entity';
@@ -22,6 +23,7 @@ export class AgentsService {
     @InjectRepository(Agent) private readonly agents: Repository<Agent>,
     @InjectRepository(AgentQueue) private readonly agentQueues: Repository<AgentQueue>,
     @InjectRepository(AgentStatusChange) private readonly changes: Repository<AgentStatusChange>,
+    private readonly events: AdminEvents,
   ) {}
 
   async list(): Promise<AgentView[]> {
@@ -97,6 +99,8 @@ export class AgentsService {
       [agentId, status, wrapUpUntil ?? null],
     );
     await manager.insert(AgentStatusChange, { agentId, status, reason });
+    // Sent as the transaction's last step: a notification (clients read the state from the API), not the state.
+    void this.events.publish('agents', 'agent.status', { agentId, status, reason });
   }
 
   private async linkQueues(manager: EntityManager, agentId: string, dto: AgentDto): Promise<void> {
