@@ -35,7 +35,9 @@ describe('Inbound queues (e2e)', () => {
     // Closing while a DiCE is still on its way would leave the embedded simulator and the app waiting on each other.
     await until(async () => (await sim(t, 'GET', '/_sim/calls')).calls.every((c: Body) => c.phase === 'ended'), 30_000);
     await until(async () => (await sql(t, `SELECT count(*)::int AS n FROM queue_entries WHERE state IN ('waiting', 'offered', 'connected')`))[0].n === 0, 30_000);
-    await sql(t, `UPDATE phone_numbers SET routing = NULL WHERE number = ANY($1)`, [[QUEUE_NUMBER, SHORT_NUMBER]]);
+    // The run's database is shared: the numbers suite syncs the account and must not find ours.
+    await sql(t, 'DELETE FROM number_route_audits WHERE number = ANY($1)', [[QUEUE_NUMBER, SHORT_NUMBER]]);
+    await sql(t, 'DELETE FROM phone_numbers WHERE number = ANY($1)', [[QUEUE_NUMBER, SHORT_NUMBER]]);
     await t.close();
   });
 
