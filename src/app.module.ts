@@ -22,6 +22,7 @@ import { RedisModule } from 'src/redis/redis.module';
 import { SinchModule } from 'src/sinch/sinch.module';
 import { EventsModule } from 'src/events/events.module';
 import { ConferencesModule } from 'src/conferences/conferences.module';
+import { QueuesModule } from 'src/queues/queues.module';
 
 // Feature modules are listed here; each owns its entities, jobs, controllers and processors.
 @Module({})

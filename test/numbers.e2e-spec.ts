@@ -326,7 +326,7 @@ describe('Numbers and inbound routing (e2e)', () => {
         'businessHours.weekly[0].close',
       ],
       ['an unknown zone', { route: { type: 'reject' }, businessHours: { timeZone: 'Europe/Atlantis', weekly: [{ days: ['mon'], open: '09:00', close: '17:00' }] }, afterHours: { type: 'reject' } }, 'businessHours.timeZone'],
-      ['a queue route before queues exist', { route: { type: 'queue', target: 'support' } }, 'route.type'],
+      ['a queue route to a queue that does not exist', { route: { type: 'queue', target: 'support' } }, 'route.target'],
       ['a route that is not an object', { route: 'message' }, 'route'],
     ])('%s', async (_name, body, field) => {
       const before = await sql(t, 'SELECT routing, updated_at FROM phone_numbers WHERE number = $1', [SE_MENU]);

@@ -13,7 +13,7 @@ import { calloutViolations, planCallout } from './callout-request';
 import type { CalloutResponse } from './dto/callout.response';
 import type { CreateCalloutDto } from 'src/callouts/dto/create-callout.dto';
 import { CalloutJobs } from 'src/callouts/dialing/callout-jobs.service';
-import { CALL_KIND_OF, toStoredCallout, type SinchCallout } from './stored-callout';
+import { CALL_KIND_OF, STAFF_KEY, toStoredCallout, type SinchCallout } from './stored-callout';
 import { CalloutsError, CalloutsErrorCode } from 'src/callouts/callouts.errors';
 
 const IDEMPOTENCY_SCOPE = 'POST /api/v1/callouts';
@@ -32,6 +32,9 @@ export interface PlaceCall {
   contactId?: string;
   queueId?: string;
   conferenceId?: string;
+  // A call to the service's own staff (a queue agent's leg): not a consumer, so the do-not-call lists and the
+  // frequency cap do not apply (an agent takes many calls a day).
+  staff?: boolean;
 }
 
 // A request Sinch would refuse, caught before anything was stored; `details` name each request and field.
@@ -83,7 +86,7 @@ export class CalloutsService implements EntitySubscriberInterface {
         toNumber: r.toNumber,
         fromNumber: r.fromNumber,
         country: r.country,
-        request: toStoredCallout(r.callout, r.customExtra),
+        request: toStoredCallout(r.callout, r.staff ? { ...r.customExtra, [STAFF_KEY]: true } : r.customExtra),
         campaignId: r.campaignId,
         contactId: r.contactId,
         queueId: r.queueId,

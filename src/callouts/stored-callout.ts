@@ -17,6 +17,10 @@ export type SinchCallout<M extends CalloutMethod = CalloutMethod> = { [K in M]: 
 // id (known only once the row exists). Rows written before migration 1795480000000 had { sinch, customExtra }.
 export type StoredCallout<M extends CalloutMethod = CalloutMethod> = SinchCallout<M> & { customExtra?: CallCustomExtra };
 
+// Reserved `custom` key (callers' keys may not start with "_") marking a call to the service's own staff, which the
+// dialer does not put through the consumer checks (do-not-call, frequency cap).
+export const STAFF_KEY = '_staff';
+
 export const CALL_KIND_OF: Readonly<Record<CalloutMethod, 'tts' | 'conference' | 'custom'>> = {
   ttsCallout: 'tts',
   conferenceCallout: 'conference',

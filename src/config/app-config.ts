@@ -66,6 +66,18 @@ export class AppConfig {
     flagMinCalls: number;
     flagRatio: number;
   };
+  readonly queues: {
+    // The park maxDuration asked of Sinch (at most 600 s).
+    parkS: number;
+    // Real milliseconds after a park (or re-park) before the caller is parked again; must stay below parkS.
+    reparkAfterMs: number;
+    // How often workers run the queue sweep (re-parks, wait limits, stale offers).
+    sweepMs: number;
+    // How often api processes reload queue settings (the ICE answers from memory).
+    refreshMs: number;
+    // Callers who hang up within this many seconds of waiting are counted apart from abandons.
+    shortAbandonS: number;
+  };
   readonly publicBaseUrl?: string;
   readonly simulator: { port: number; timeScale: number };
   // Pace of conference participant commands to Sinch (per process): Sinch documents no limit, 429 is back-pressure.

@@ -93,6 +93,11 @@ export class EnvVars {
   @IsOptional() @Transform(toInt) @IsInt() @Min(10) @Max(86_400) NUMBERS_SYNC_INTERVAL_S?: number;
   @IsOptional() @Transform(toInt) @IsInt() @Min(100) @Max(60_000) NUMBERS_ROUTES_REFRESH_MS?: number;
   @IsOptional() @Transform(toInt) @IsInt() @Min(1) @Max(24 * 90) NUMBERS_RATE_TTL_H?: number;
+  @IsOptional() @Transform(toInt) @IsInt() @Min(10) @Max(600) QUEUE_PARK_S?: number;
+  @IsOptional() @Transform(toInt) @IsInt() @Min(100) @Max(590_000) QUEUE_REPARK_AFTER_MS?: number;
+  @IsOptional() @Transform(toInt) @IsInt() @Min(100) @Max(60_000) QUEUE_SWEEP_MS?: number;
+  @IsOptional() @Transform(toInt) @IsInt() @Min(100) @Max(60_000) QUEUE_REFRESH_MS?: number;
+  @IsOptional() @Transform(toInt) @IsInt() @Min(0) @Max(120) QUEUE_SHORT_ABANDON_S?: number;
   @IsOptional() @Transform(toInt) @IsInt() @Min(1) @Max(100_000) NUMBERS_FLAG_MIN_CALLS?: number;
   @IsOptional() @Transform(toNumber) @IsNumber() @Min(0.01) @Max(1) NUMBERS_FLAG_RATIO?: number;
   @IsOptional() @Transform(toInt) @IsInt() @Min(0) @Max(65535) SIMULATOR_PORT?: number;

@@ -107,6 +107,14 @@ export function loadConfig(env: Record<string, string | undefined>): AppConfig {
       flagMinCalls: vars.NUMBERS_FLAG_MIN_CALLS ?? 20,
       flagRatio: vars.NUMBERS_FLAG_RATIO ?? 0.5,
     },
+    queues: {
+      parkS: vars.QUEUE_PARK_S ?? 600,
+      // A minute of margin before Sinch's 600 s park limit ends the call.
+      reparkAfterMs: vars.QUEUE_REPARK_AFTER_MS ?? 540_000,
+      sweepMs: vars.QUEUE_SWEEP_MS ?? 1000,
+      refreshMs: vars.QUEUE_REFRESH_MS ?? 2000,
+      shortAbandonS: vars.QUEUE_SHORT_ABANDON_S ?? 5,
+    },
     publicBaseUrl: vars.PUBLIC_BASE_URL,
     simulator: { port: vars.SIMULATOR_PORT ?? 3019, timeScale: vars.SIMULATOR_TIME_SCALE ?? 1 },
     conferences: { commandsPerSecond: vars.CONFERENCE_COMMANDS_PER_SECOND ?? 10, commandConcurrency: vars.CONFERENCE_COMMAND_CONCURRENCY ?? 5 },

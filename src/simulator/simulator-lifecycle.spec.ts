@@ -158,6 +158,23 @@ describe('SVAML execution', () => {
     expect(d.body).toMatchObject({ result: 'ANSWERED', reason: 'TIMEOUT', duration: 11 });
   });
 
+  it('plays a caller who gives up after abandonAfterS seconds parked, counting re-parks', async () => {
+    suite.receiver.respond = (cb) => (cb.event === 'ice' ? { body: { action: { name: 'park', holdPrompt: '#tts[Please hold]', maxDuration: 600 } } } : undefined);
+    const res = await http(suite.sim.url, 'POST', '/_sim/inbound', { from: '+46701112233', to: '+15550100001', abandonAfterS: 45 }, 'none');
+    const callId = res.body.callId as string;
+    await waitUntil('parked', async () => (await simCall(callId)).parked);
+    // A re-park does not restart the caller's patience.
+    const repark = { action: { name: 'park', holdPrompt: '#tts[Still holding]', maxDuration: 600 } };
+    expect((await http(suite.sim.url, 'PATCH', `/calling/v1/calls/id/${callId}`, repark)).status).toBe(204);
+    const d = await dice(callId);
+    expect(d.body).toMatchObject({ result: 'ANSWERED', reason: 'CALLERHANGUP' });
+    expect(d.body.duration).toBeLessThanOrEqual(46);
+    expect((await simCall(callId)).history.map((h: { what: string }) => h.what)).toContain('caller gave up waiting');
+    const bad = await http(suite.sim.url, 'POST', '/_sim/inbound', { from: '+46701112233', to: '+15550100001', abandonAfterS: -1 }, 'none');
+    expect(bad.status).toBe(400);
+    expect(JSON.stringify(bad.body)).toContain('abandonAfterS');
+  });
+
   it('runs a menu: DTMF through the control API, then a PIE with the sequence', async () => {
     const menu = {
       name: 'runMenu',

@@ -111,6 +111,9 @@ export interface SimCall {
   rate: AppliedRate;
   debitMicro: bigint;
   talkTimeS: number;
+  // An inbound caller's patience: simulated seconds of being parked (in total) before they hang up.
+  patienceS?: number;
+  parkedSimMs?: number;
   conferenceId?: string;
   connectedTo?: string;
   parked: boolean;

@@ -67,6 +67,14 @@ describe('CalloutDialer', () => {
     expect(sinch.ttsCallout).not.toHaveBeenCalled();
   });
 
+  it('does not put a call to staff (a queue agent\'s leg) through the consumer checks', async () => {
+    const request = toStoredCallout({ method: 'conferenceCallout', request: { destination: { type: 'number', endpoint: '+14155550100' }, conferenceId: 'qe-1' } }, { qe: 'e-1', _staff: true });
+    const { dialer, sinch, compliance } = setup({ kind: 'conference', request: request as unknown as Call['request'] }, async () => ({ callId: 'sinch-1' }));
+    expect(await dialer.dial(ID)).toMatchObject({ outcome: 'placed' });
+    expect(compliance.check).not.toHaveBeenCalled();
+    expect(sinch.conferenceCallout).toHaveBeenCalledWith(expect.objectContaining({ custom: `{"cc":"${ID}","x":{"qe":"e-1","_staff":true}}` }));
+  });
+
   it('never dials a call whose earlier dial is unresolved (a recovered job)', async () => {
     const { dialer, calls, sinch } = setup({ dialStartedAt: new Date(), dialAttempts: 1 }, async () => ({ callId: 'x' }));
     expect(await dialer.dial(ID)).toEqual({ outcome: 'in_doubt', reason: 'recovered' });

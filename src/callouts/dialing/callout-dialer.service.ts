@@ -7,7 +7,7 @@ import { SinchVoiceClient } from 'src/sinch/voice-client';
 import type { CalloutResponse } from 'src/sinch/voice-client.types';
 import { CalloutMetrics } from 'src/callouts/callout-metrics.service';
 import { ComplianceService } from 'src/compliance/compliance.service';
-import { readStoredCallout, type CalloutMethod, type CalloutRequests, type SinchCallout } from 'src/callouts/stored-callout';
+import { readStoredCallout, STAFF_KEY, type CalloutMethod, type CalloutRequests, type SinchCallout } from 'src/callouts/stored-callout';
 import { classifyCalloutFailure, retryDelayMs, type DialError } from './callout-failure';
 
 // `attempt`: the number of this request to Sinch for the call (dial_attempts), when one was sent.
@@ -60,7 +60,8 @@ export class CalloutDialer {
     }
     // Checked again right before dialling: a number put on a do-not-call list (or capped) after the call was
     // queued is not called; the refusal is recorded on the row.
-    const refusal = call.toNumber ? await this.compliance.check(call.toNumber, { campaignId: call.campaignId, queuedAt: call.createdAt }) : null;
+    const staff = readStoredCallout(call.request).customExtra?.[STAFF_KEY] === true;
+    const refusal = call.toNumber && !staff ? await this.compliance.check(call.toNumber, { campaignId: call.campaignId, queuedAt: call.createdAt }) : null;
     if (refusal) {
       const error = { errorCode: null, errorMessage: `Not dialled (${refusal.rule}): ${refusal.message}` };
       await this.fail(call, error, 'refused');

@@ -36,6 +36,7 @@ export interface NewCall {
   details: CalloutDetails;
   callbacks: SimCall['callbacks'];
   talkTimeS?: number;
+  patienceS?: number;
 }
 
 export interface CallbackUrls {

@@ -205,8 +205,16 @@ async function park(ctx: FlowContext, s: CallSession, action: ParkAction): Promi
   const end = max <= intro ? intro : intro + Math.ceil((max - intro) / hold) * hold;
   c.parked = true;
   ctx.note(s, 'parked', { maxDurationS: action.maxDuration ?? DEFAULT_PARK_S });
-  const wake = await s.wait(end);
+  // A caller with limited patience hangs up once they have been parked that long, re-parks included.
+  const patienceLeft = c.patienceS === undefined ? Infinity : Math.max(0, c.patienceS * 1000 - (c.parkedSimMs ?? 0));
+  const parkedFrom = s.nowSimMs;
+  const wake = await s.wait(Math.min(end, patienceLeft));
+  c.parkedSimMs = (c.parkedSimMs ?? 0) + (s.nowSimMs - parkedFrom);
   c.parked = false;
+  if (wake.kind === 'elapsed' && patienceLeft < end) {
+    ctx.note(s, 'caller gave up waiting', { parkedS: Math.round(c.parkedSimMs / 1000) });
+    return ctx.finish(s, 'ANSWERED', 'CALLERHANGUP');
+  }
   if (wake.kind === 'elapsed') return ctx.finish(s, 'ANSWERED', 'TIMEOUT');
   if (wake.kind === 'svaml') ctx.note(s, 'unparked');
   return onInterrupt(ctx, s, wake, () => idle(ctx, s));

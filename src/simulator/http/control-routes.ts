@@ -42,6 +42,10 @@ export function registerControlRoutes(app: FastifyInstance, deps: SimDeps): void
     const from = e164(body, 'from');
     const to = e164(body, 'to');
     if (body.custom !== undefined && typeof body.custom !== 'string') throw controlInput('custom', 'must be a string');
+    const patience = body.abandonAfterS;
+    if (patience !== undefined && (typeof patience !== 'number' || !(patience > 0) || patience > 86_400)) {
+      throw controlInput('abandonAfterS', 'must be a number of seconds between 0 and 86400 (time parked before the caller hangs up)');
+    }
     if (!settings.primaryUrl) {
       throw new ControlError(409, 'No callback URL is configured: set one with setCallbackUrl() or POST /v1/configuration/callbacks/applications/{key}');
     }
@@ -55,6 +59,7 @@ export function registerControlRoutes(app: FastifyInstance, deps: SimDeps): void
       callbacks: { ice: { kind: 'app' }, ace: { kind: 'app' }, pie: { kind: 'app' }, dice: true },
       // The caller's patience once connected follows the rules for the caller's number.
       talkTimeS: rules.resolve(from).talkTimeS,
+      ...(patience !== undefined ? { patienceS: patience as number } : {}),
     });
     return { callId: call.callId };
   });

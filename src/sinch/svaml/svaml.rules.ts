@@ -26,12 +26,15 @@ export const SVAML_LIMITS = {
 // - pie: svaml-actions.md (hangup, continue, connectPstn, connectConf, connectSip, park) plus runMenu, which the
 //   official SDK's PieSvamlAction allows and an IVR needs to re-prompt after a wrong PIN.
 // - patch: the SDK's ManagedCallSvamlAction (hangup, continue, park; the OpenAPI updateCall examples are hangup and
-//   park) plus runMenu, which callback-api.md says "can also be used in combination with the ManageCall API".
+//   park) plus runMenu, which callback-api.md says "can also be used in combination with the ManageCall API", plus
+//   connectConf: the OpenAPI updateCall body is SVAMLRequestBody, whose action is any svaml.action, and
+//   callback-api.md says a parked call is unparked with ManageCall; a queue unparks its caller into the agent's
+//   room this way (docs/queues.md). The actions that place a new leg stay refused.
 export const ACTIONS_BY_CONTEXT: Readonly<Record<SvamlContext, ReadonlySet<SvamlActionName>>> = {
   ice: new Set(['hangup', 'connectPstn', 'connectMxp', 'connectConf', 'connectSip', 'connectStream', 'runMenu', 'park']),
   ace: new Set(['hangup', 'continue', 'connectConf', 'runMenu']),
   pie: new Set(['hangup', 'continue', 'connectPstn', 'connectConf', 'connectSip', 'park', 'runMenu']),
-  patch: new Set(['hangup', 'continue', 'park', 'runMenu']),
+  patch: new Set(['hangup', 'continue', 'park', 'runMenu', 'connectConf']),
 };
 
 export const INDICATIONS: readonly string[] = [

@@ -74,7 +74,7 @@ describe('validateSvaml: context allowances', () => {
     ice: ['hangup', 'connectPstn', 'connectMxp', 'connectConf', 'connectSip', 'connectStream', 'runMenu', 'park'],
     ace: ['hangup', 'continue', 'connectConf', 'runMenu'],
     pie: ['hangup', 'continue', 'connectPstn', 'connectConf', 'connectSip', 'park', 'runMenu'],
-    patch: ['hangup', 'continue', 'park', 'runMenu'],
+    patch: ['hangup', 'continue', 'park', 'runMenu', 'connectConf'],
   };
   const minimal: Record<string, Record<string, unknown>> = {
     hangup: { name: 'hangup' },
@@ -97,7 +97,7 @@ describe('validateSvaml: context allowances', () => {
 
   it('names the allowed actions in the message', () => {
     const [v] = validateSvaml(action({ name: 'connectPstn', number: '+46701234567' }), 'patch');
-    expect(v.message).toBe('action connectPstn is not allowed in a patch response (allowed: hangup, continue, park, runMenu)');
+    expect(v.message).toBe('action connectPstn is not allowed in a patch response (allowed: hangup, continue, park, runMenu, connectConf)');
   });
 });
 

@@ -1,0 +1,265 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, EntityManager } from 'typeorm';
+import { CalloutsService } from 'src/callouts/callouts.service';
+import { CallsService } from 'src/calls/calls.service';
+import { AppError } from 'src/common/app-error';
+import { AdminEvents } from 'src/events/admin-events.service';
+import { SinchApiError } from 'src/sinch/sinch-errors';
+import { buildSvaml, svaml } from 'src/sinch/svaml/svaml.builders';
+import type { Svaml } from 'src/sinch/svaml/svaml.types';
+import { SinchVoiceClient } from 'src/sinch/voice-client';
+import { destinationOf } from './agents/agent-endpoint';
+import type { EndpointType } from './agents/agent.entity';
+import { AgentsService } from './agents/agents.service';
+import type { EntryState } from './queue-entry.entity';
+import { QueuesService } from './queues.service';
+
+// The key our agent legs carry in `custom`: the queue entry they are offered.
+export const ENTRY_KEY = 'qe';
+// Sinch conferenceId limit is 64 characters: "qe-" + a UUID is 39.
+export const roomOf = (entryId: string): string => `qe-${entryId}`;
+
+// An offer whose agent leg neither answered nor ended this long past the queue's answer timeout is resolved
+// without its DiCE (a worker died mid-offer, the leg was never dialled, a DiCE was lost).
+const STALE_GRACE_MS = 30_000;
+const OFFERS_PER_PASS = 200;
+
+interface Candidate {
+  id: string;
+  queue_id: string;
+  enqueued_at: Date;
+}
+
+interface FreeAgent {
+  // null: a supervisor sent the caller to a number, not to an agent.
+  id: string | null;
+  endpoint_type: EndpointType;
+  endpoint: string;
+}
+
+interface LockedEntry {
+  id: string;
+  queue_id: string;
+  state: EntryState;
+  agent_id: string | null;
+  agent_call_id: string | null;
+  answered_at: Date | null;
+  sinch_call_id: string;
+}
+
+export function whisper(queueName: string, waitedMs: number): string {
+  const minutes = Math.floor(waitedMs / 60_000);
+  const waited = minutes < 1 ? 'less than a minute' : `${minutes} minute${minutes === 1 ? '' : 's'}`;
+  return `Call from queue ${queueName}, waited ${waited}.`;
+}
+
+// Hands waiting callers to free agents: the agent's leg is placed first (a conference callout into the caller's
+// room, with a whisper); when the agent answers, the caller is unparked into the same room with a PATCH.
+@Injectable()
+export class QueueDistribution {
+  private readonly logger = new Logger('QueueDistribution');
+
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly callouts: CalloutsService,
+    private readonly calls: CallsService,
+    private readonly agents: AgentsService,
+    private readonly queues: QueuesService,
+    private readonly sinch: SinchVoiceClient,
+    private readonly events: AdminEvents,
+  ) {}
+
+  // Offers as many waiting callers as there are free agents. Each offer is one transaction holding the caller's
+  // entry and the agent's row (SKIP LOCKED): two workers never offer one caller twice nor one agent two callers.
+  async distribute(): Promise<number> {
+    let offers = 0;
+    while (offers < OFFERS_PER_PASS && (await this.offerNext())) offers++;
+    return offers;
+  }
+
+  private offerNext(): Promise<boolean> {
+    return this.dataSource.transaction(async (manager) => {
+      const waiting = (await manager.query(
+        `SELECT e.id, e.queue_id, e.enqueued_at FROM queue_entries e
+         WHERE e.state = 'waiting'
+           AND EXISTS (SELECT 1 FROM agent_queues aq JOIN agents a ON a.id = aq.agent_id WHERE aq.queue_id = e.queue_id AND a.status = 'available')
+         ORDER BY e.priority DESC, e.enqueued_at ASC LIMIT 20 FOR UPDATE OF e SKIP LOCKED`,
+      )) as Candidate[];
+      for (const entry of waiting) {
+        const [agent] = (await manager.query(
+          `SELECT a.id, a.endpoint_type, a.endpoint FROM agents a JOIN agent_queues aq ON aq.agent_id = a.id AND aq.queue_id = $1
+           WHERE a.status = 'available' ORDER BY aq.skill DESC, a.idle_since ASC NULLS LAST, a.id LIMIT 1 FOR UPDATE OF a SKIP LOCKED`,
+          [entry.queue_id],
+        )) as FreeAgent[];
+        if (!agent) continue;
+        await this.offer(manager, entry, agent);
+        return true;
+      }
+      return false;
+    });
+  }
+
+  // A supervisor's pick: this waiting caller to this available agent, or to a number (rung the same way).
+  async sendTo(entryId: string, target: { agentId: string } | { number: string }): Promise<void> {
+    await this.dataSource.transaction(async (manager) => {
+      const [entry] = (await manager.query(`SELECT id, queue_id, enqueued_at, state FROM queue_entries WHERE id = $1 FOR UPDATE`, [entryId])) as (Candidate & { state: EntryState })[];
+      if (!entry) throw new AppError('not_found', `Caller ${entryId} is not in a queue`, undefined, 'entry_not_found');
+      if (entry.state !== 'waiting') throw new AppError('conflict', `Caller ${entryId} is not waiting (${entry.state})`, undefined, 'caller_not_waiting');
+      if ('number' in target) return this.offer(manager, entry, { id: null, endpoint_type: 'pstn', endpoint: target.number });
+      const [agent] = (await manager.query(`SELECT id, endpoint_type, endpoint, status FROM agents WHERE id = $1 FOR UPDATE`, [target.agentId])) as (FreeAgent & { status: string })[];
+      if (!agent) throw new AppError('invalid', `Agent ${target.agentId} does not exist`, [{ field: 'agentId', rule: 'exists', message: `agent ${target.agentId} does not exist` }]);
+      if (agent.status !== 'available') throw new AppError('conflict', `Agent ${target.agentId} is ${agent.status}, not available`, undefined, 'agent_not_available');
+      return this.offer(manager, entry, agent);
+    });
+  }
+
+  private async offer(manager: EntityManager, entry: Candidate, agent: FreeAgent): Promise<void> {
+    const queue = this.queues.cached(entry.queue_id) ?? (await this.queues.get(entry.queue_id));
+    const [leg] = await this.callouts.place(manager, [
+      {
+        callout: {
+          method: 'conferenceCallout',
+          request: {
+            destination: destinationOf(agent.endpoint_type, agent.endpoint),
+            conferenceId: roomOf(entry.id),
+            greeting: whisper(queue.name, Date.now() - new Date(entry.enqueued_at).getTime()),
+            enableAce: true,
+            enableDice: true,
+            ...(queue.locale ? { locale: queue.locale } : {}),
+          },
+        },
+        customExtra: { [ENTRY_KEY]: entry.id },
+        toNumber: agent.endpoint,
+        queueId: entry.queue_id,
+        // An agent is staff; a number a supervisor sends the caller to is not.
+        staff: agent.id !== null,
+      },
+    ]);
+    await manager.query(
+      `UPDATE queue_entries SET state = 'offered', agent_id = $2, agent_call_id = $3, offered_at = now(), updated_at = now() WHERE id = $1`,
+      [entry.id, agent.id, leg.id],
+    );
+    if (agent.id) await this.agents.transition(manager, agent.id, 'busy', `offered:${entry.id}`);
+    void this.events.publish('queues', 'caller.offered', { entryId: entry.id, queueId: entry.queue_id, agentId: agent.id, agentCallId: leg.id });
+  }
+
+  // The agent answered (ACE of their leg): the caller is unparked into the room. Only one process claims the
+  // entry (offered → connected); a leg whose caller has left, or whose offer was resolved meanwhile, is hung up.
+  async agentAnswered(entryId: string, agentSinchCallId: string): Promise<void> {
+    const [rows] = (await this.dataSource.query(
+      `UPDATE queue_entries SET state = 'connected', answered_at = now(),
+         wait_ms = GREATEST(0, (EXTRACT(EPOCH FROM (now() - enqueued_at)) * 1000)::int), updated_at = now()
+       WHERE id = $1 AND state = 'offered' RETURNING sinch_call_id`,
+      [entryId],
+    )) as [{ sinch_call_id: string }[], number];
+    const caller = rows[0];
+    if (caller) void this.events.publish('queues', 'caller.connected', { entryId });
+    if (!caller) {
+      await this.hangUp(agentSinchCallId);
+      return;
+    }
+    const joined = await this.manage(caller.sinch_call_id, buildSvaml(svaml.connectConf(roomOf(entryId))));
+    if (!joined) {
+      await this.dataSource.query(`UPDATE queue_entries SET state = 'abandoned', end_reason = 'caller_gone', ended_at = now(), updated_at = now() WHERE id = $1 AND state = 'connected'`, [entryId]);
+      await this.hangUp(agentSinchCallId);
+    }
+  }
+
+  // The agent's leg ended (its DiCE). Idempotent: each branch only moves rows still in the state it expects.
+  async agentLegEnded(entryId: string, agentCallId: string, result: string): Promise<void> {
+    const hangUpCaller = await this.dataSource.transaction(async (manager) => {
+      const [entry] = (await manager.query(
+        `SELECT id, queue_id, state, agent_id, agent_call_id, answered_at, sinch_call_id FROM queue_entries WHERE id = $1 FOR UPDATE`,
+        [entryId],
+      )) as LockedEntry[];
+      if (!entry || entry.agent_call_id !== agentCallId) return undefined;
+      const [agent] = entry.agent_id ? ((await manager.query(`SELECT status FROM agents WHERE id = $1 FOR UPDATE`, [entry.agent_id])) as { status: string }[]) : [];
+      // The agent to move on, when still busy with this offer (a number the supervisor sent to has none).
+      const busyAgent = entry.agent_id !== null && agent?.status === 'busy' ? entry.agent_id : undefined;
+      const queue = this.queues.cached(entry.queue_id) ?? (await this.queues.get(entry.queue_id));
+      if (entry.state === 'offered') {
+        // No answer (or busy, failed): the caller keeps their place for the next agent.
+        await manager.query(
+          `UPDATE queue_entries SET state = 'waiting', agent_id = NULL, agent_call_id = NULL, offered_at = NULL, updated_at = now() WHERE id = $1`,
+          [entryId],
+        );
+        void this.events.publish('queues', 'caller.requeued', { entryId, queueId: entry.queue_id, reason: `no_answer:${result.toLowerCase()}` });
+        if (busyAgent) await this.agents.transition(manager, busyAgent, queue.noAnswerStatus, `no_answer:${result.toLowerCase()}`);
+        return undefined;
+      }
+      if (!entry.answered_at) {
+        // The caller left while the agent's phone rang: not the agent's fault.
+        if (busyAgent) await this.agents.transition(manager, busyAgent, 'available', 'caller_left');
+        return undefined;
+      }
+      if (entry.state === 'connected') {
+        await manager.query(`UPDATE queue_entries SET state = 'completed', end_reason = 'agent_hangup', ended_at = now(), updated_at = now() WHERE id = $1`, [entryId]);
+      }
+      if (busyAgent) {
+        if (queue.wrapUpS > 0) await this.agents.transition(manager, busyAgent, 'wrap_up', 'call_ended', new Date(Date.now() + queue.wrapUpS * 1000));
+        else await this.agents.transition(manager, busyAgent, 'available', 'call_ended');
+      }
+      return entry.state === 'connected' ? entry.sinch_call_id : undefined;
+    });
+    // Alone in the room otherwise.
+    if (hangUpCaller) await this.hangUp(hangUpCaller);
+  }
+
+  // The caller's DiCE ended an offer or a talk: the agent's leg goes too (ringing: cancelled; talking: ended).
+  async callerLeft(agentCallId: string): Promise<void> {
+    const leg = await this.calls.findById(agentCallId);
+    if (leg?.sinchCallId && !leg.finalSource) await this.hangUp(leg.sinchCallId);
+  }
+
+  // Offers past their answer timeout: the agent's leg is hung up (its DiCE puts the caller back in line); past the
+  // grace as well, the offer is resolved here. Wrap-ups that are over make their agents available.
+  async sweepOffers(now = new Date()): Promise<{ timedOut: number; resolved: number; wrapped: number }> {
+    const overdue = (await this.dataSource.query(
+      `SELECT e.id, e.agent_call_id, e.offered_at, q.agent_answer_timeout_s FROM queue_entries e JOIN queues q ON q.id = e.queue_id
+       WHERE e.state = 'offered' AND e.offered_at <= $1::timestamptz - make_interval(secs => q.agent_answer_timeout_s) LIMIT 200`,
+      [now],
+    )) as { id: string; agent_call_id: string | null; offered_at: Date; agent_answer_timeout_s: number }[];
+    let timedOut = 0;
+    let resolved = 0;
+    for (const offer of overdue) {
+      const stale = now.getTime() - new Date(offer.offered_at).getTime() > offer.agent_answer_timeout_s * 1000 + STALE_GRACE_MS;
+      const leg = offer.agent_call_id ? await this.calls.findById(offer.agent_call_id) : null;
+      if (!stale && leg?.sinchCallId && !leg.finalSource) {
+        await this.hangUp(leg.sinchCallId);
+        timedOut++;
+      } else if (stale && offer.agent_call_id) {
+        if (leg?.sinchCallId && !leg.finalSource) await this.hangUp(leg.sinchCallId);
+        await this.agentLegEnded(offer.id, offer.agent_call_id, 'STALE');
+        resolved++;
+      }
+    }
+    const wrapped = await this.dataSource.transaction(async (manager) => {
+      const done = (await manager.query(`SELECT id FROM agents WHERE status = 'wrap_up' AND wrap_up_until <= $1 FOR UPDATE SKIP LOCKED`, [now])) as { id: string }[];
+      for (const a of done) await this.agents.transition(manager, a.id, 'available', 'wrap_up_done');
+      return done.length;
+    });
+    return { timedOut, resolved, wrapped };
+  }
+
+  private async hangUp(sinchCallId: string): Promise<void> {
+    await this.manage(sinchCallId, buildSvaml(svaml.hangup()));
+  }
+
+  // false when the call is gone (404); other failures are retried a few times, then logged.
+  private async manage(sinchCallId: string, doc: Svaml): Promise<boolean> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await this.sinch.manageCall(sinchCallId, doc);
+        return true;
+      } catch (err) {
+        if (err instanceof SinchApiError && err.status === 404) return false;
+        if (attempt >= 3) {
+          this.logger.error({ err, sinchCallId, action: doc.action?.name }, 'ManageCall failed');
+          return false;
+        }
+        await new Promise((resolve) => setTimeout(resolve, 200 * attempt));
+      }
+    }
+  }
+}

@@ -1,0 +1,91 @@
+import { Check, Column, Entity, Index, JoinColumn, ManyToOne, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
+import { Queue } from './queue.entity';
+
+// waiting: parked, in line. offered: an agent's leg is ringing for this caller. connected: with the agent.
+// completed: the talk ended. abandoned: the caller hung up while waiting or offered. removed: a supervisor took
+// the caller out. overflowed: a wait limit sent the caller elsewhere. failed: the call was gone when we acted.
+export const ENTRY_STATES = ['waiting', 'offered', 'connected', 'completed', 'abandoned', 'removed', 'overflowed', 'failed'] as const;
+export type EntryState = (typeof ENTRY_STATES)[number];
+export const LIVE_STATES: readonly EntryState[] = ['waiting', 'offered'];
+
+const list = (values: readonly string[]) => values.map((v) => `'${v}'`).join(', ');
+
+// One caller's stay in a queue. `enqueuedAt` is kept when a supervisor moves the caller, so the wait counts on.
+@Entity('queue_entries')
+@Index('uq_queue_entries_sinch_call', ['sinchCallId'], { unique: true })
+@Index('ix_queue_entries_queue_state', ['queueId', 'state', 'priority', 'enqueuedAt'])
+@Index('ix_queue_entries_state_parked', ['state', 'parkedAt'])
+@Index('ix_queue_entries_enqueued', ['enqueuedAt'])
+@Index('ix_queue_entries_overflowed_from', ['overflowedFrom', 'enqueuedAt'])
+@Check('ck_queue_entries_state', `"state" IN (${list(ENTRY_STATES)})`)
+export class QueueEntry {
+  @PrimaryGeneratedColumn('uuid', { primaryKeyConstraintName: 'pk_queue_entries' })
+  id: string;
+
+  @Column({ type: 'uuid' })
+  queueId: string;
+
+  @ManyToOne(() => Queue, { onDelete: 'RESTRICT' })
+  @JoinColumn({ name: 'queue_id', foreignKeyConstraintName: 'fk_queue_entries_queue' })
+  queue?: Queue;
+
+  @Column({ type: 'text' })
+  sinchCallId: string;
+
+  @Column({ type: 'text', nullable: true })
+  fromNumber: string | null;
+
+  @Column({ type: 'text', nullable: true })
+  dialled: string | null;
+
+  // How the caller came: "number" (a number's route), "menu", "moved".
+  @Column({ type: 'text' })
+  entryRoute: string;
+
+  // The queue a wait limit sent this caller on from (it counts there as offered and overflowed).
+  @Column({ type: 'uuid', nullable: true })
+  overflowedFrom: string | null;
+
+  // Higher first.
+  @Column({ type: 'integer', default: 0 })
+  priority: number;
+
+  @Column({ type: 'text', default: 'waiting' })
+  state: EntryState;
+
+  @Column({ type: 'timestamptz' })
+  enqueuedAt: Date;
+
+  // The last park or re-park: the next is due before Sinch's park limit runs out from here.
+  @Column({ type: 'timestamptz' })
+  parkedAt: Date;
+
+  @Column({ type: 'integer', default: 1 })
+  parks: number;
+
+  @Column({ type: 'uuid', nullable: true })
+  agentId: string | null;
+
+  // Our calls.id of the agent's leg while offered / connected.
+  @Column({ type: 'uuid', nullable: true })
+  agentCallId: string | null;
+
+  @Column({ type: 'timestamptz', nullable: true })
+  offeredAt: Date | null;
+
+  @Column({ type: 'timestamptz', nullable: true })
+  answeredAt: Date | null;
+
+  @Column({ type: 'timestamptz', nullable: true })
+  endedAt: Date | null;
+
+  // Milliseconds from enqueuedAt to the answer, the abandon, the removal or the overflow.
+  @Column({ type: 'integer', nullable: true })
+  waitMs: number | null;
+
+  @Column({ type: 'text', nullable: true })
+  endReason: string | null;
+
+  @UpdateDateColumn({ type: 'timestamptz' })
+  updatedAt: Date;
+}

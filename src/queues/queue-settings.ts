@@ -1,0 +1,130 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import { IsBoolean, IsIn, IsInt, IsOptional, IsString, IsUUID, Length, Max, MaxLength, Min, ValidateIf, ValidateNested } from 'class-validator';
+import { SVAML_LIMITS } from 'src/sinch/svaml/svaml.rules';
+
+// The longest a queue may keep a caller (each park is at most 600 s; we re-park for as long as this allows).
+export const MAX_WAIT_LIMIT_S = 4 * 3600;
+export const MAX_WAITING_LIMIT = 10_000;
+
+// What happens to a caller past a wait limit. Only actions a ManageCall PATCH can carry out on a parked call:
+// another queue (the caller is re-parked with its prompts, keeping the wait) or a message then hangup.
+export const OVERFLOW_TYPES = ['queue', 'message'] as const;
+export type OverflowAction = { type: 'queue'; queueId: string } | { type: 'message'; text: string };
+
+export class OverflowActionDto {
+  @ApiProperty({ enum: OVERFLOW_TYPES })
+  @IsIn(OVERFLOW_TYPES)
+  type: (typeof OVERFLOW_TYPES)[number];
+
+  @ApiPropertyOptional({ format: 'uuid', description: 'type queue: the queue the caller moves to' })
+  @ValidateIf((o: OverflowActionDto) => o.type === 'queue')
+  @IsUUID('4', { message: 'queueId must be a UUID (required for type queue)' })
+  queueId?: string;
+
+  @ApiPropertyOptional({ description: 'type message: what the caller hears before the call ends' })
+  @ValidateIf((o: OverflowActionDto) => o.type === 'message')
+  @IsString({ message: 'text is required for type message' })
+  @Length(1, SVAML_LIMITS.ttsChars)
+  text?: string;
+}
+
+export class QueueSettingsDto {
+  @ApiProperty({ example: 'support' })
+  @IsString()
+  @Length(1, 100)
+  name: string;
+
+  @ApiPropertyOptional({ example: 'Welcome to support.' })
+  @IsOptional()
+  @IsString()
+  @Length(1, SVAML_LIMITS.ttsChars)
+  greeting?: string | null;
+
+  @ApiProperty({ example: 'Please hold, an agent will be with you shortly.', description: 'TTS text, or an http(s) URL of music' })
+  @IsString()
+  @Length(1, SVAML_LIMITS.ttsChars)
+  holdPrompt: string;
+
+  @ApiPropertyOptional({ example: 'en-US' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(16)
+  locale?: string | null;
+
+  @ApiPropertyOptional({ default: false })
+  @IsOptional()
+  @IsBoolean()
+  announcePosition?: boolean;
+
+  @ApiPropertyOptional({ minimum: 30, maximum: 600, description: 'Announce position / expected wait every N seconds' })
+  @IsOptional()
+  @IsInt()
+  @Min(30)
+  @Max(600)
+  announceEveryS?: number | null;
+
+  @ApiPropertyOptional({ minimum: 1, maximum: MAX_WAITING_LIMIT })
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  @Max(MAX_WAITING_LIMIT)
+  maxWaiting?: number | null;
+
+  @ApiPropertyOptional({ minimum: 10, maximum: MAX_WAIT_LIMIT_S })
+  @IsOptional()
+  @IsInt()
+  @Min(10)
+  @Max(MAX_WAIT_LIMIT_S)
+  maxWaitS?: number | null;
+
+  @ApiPropertyOptional({ type: OverflowActionDto, description: 'When maxWaiting callers already wait' })
+  @IsOptional()
+  @ValidateNested()
+  @Type(() => OverflowActionDto)
+  overflowWhenFull?: OverflowActionDto | null;
+
+  @ApiPropertyOptional({ type: OverflowActionDto, description: 'When a caller has waited maxWaitS' })
+  @IsOptional()
+  @ValidateNested()
+  @Type(() => OverflowActionDto)
+  overflowAfterWait?: OverflowActionDto | null;
+
+  @ApiPropertyOptional({ default: 20, minimum: 1, maximum: 3600 })
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  @Max(3600)
+  serviceLevelS?: number;
+
+  @ApiPropertyOptional({ default: 80, minimum: 1, maximum: 100 })
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  @Max(100)
+  serviceLevelPercent?: number;
+
+  @ApiPropertyOptional({ default: 0, minimum: 0, maximum: 3600 })
+  @IsOptional()
+  @IsInt()
+  @Min(0)
+  @Max(3600)
+  wrapUpS?: number;
+
+  @ApiPropertyOptional({ default: 20, minimum: 5, maximum: 120 })
+  @IsOptional()
+  @IsInt()
+  @Min(5)
+  @Max(120)
+  agentAnswerTimeoutS?: number;
+
+  @ApiPropertyOptional({ enum: ['away', 'available'], default: 'away' })
+  @IsOptional()
+  @IsIn(['away', 'available'])
+  noAnswerStatus?: 'away' | 'available';
+}
+
+export function toOverflow(dto: OverflowActionDto | null | undefined): OverflowAction | null {
+  if (!dto) return null;
+  return dto.type === 'queue' ? { type: 'queue', queueId: dto.queueId! } : { type: 'message', text: dto.text! };
+}

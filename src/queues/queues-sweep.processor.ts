@@ -1,0 +1,34 @@
+import { Processor, WorkerHost } from '@nestjs/bullmq';
+import { Logger } from '@nestjs/common';
+import type { Job } from 'bullmq';
+import { runJob, type JobHandlers } from 'src/jobs/job-declaration';
+import { QueueDistribution } from './queue-distribution.service';
+import { QueueEntries } from './queue-entries.service';
+import { QUEUES_JOBS } from './queues.jobs';
+
+@Processor(QUEUES_JOBS.queue, { concurrency: 1 })
+export class QueuesSweepProcessor extends WorkerHost {
+  private readonly logger = new Logger('QueuesSweep');
+
+  readonly jobHandlers: JobHandlers<typeof QUEUES_JOBS> = {
+    sweep: async () => {
+      const parks = await this.entries.sweep();
+      const offers = await this.distribution.sweepOffers();
+      return { ...parks, ...offers, offered: await this.distribution.distribute() };
+    },
+  };
+
+  constructor(
+    private readonly entries: QueueEntries,
+    private readonly distribution: QueueDistribution,
+  ) {
+    super();
+  }
+
+  async process(job: Job): Promise<unknown> {
+    const started = Date.now();
+    const result = (await runJob(this.jobHandlers, job)) as Record<string, number>;
+    if (Object.values(result).some((n) => n > 0)) this.logger.debug({ job: job.name, ms: Date.now() - started, ...result }, 'Queues sweep done');
+    return result;
+  }
+}

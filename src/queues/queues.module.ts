@@ -1,0 +1,32 @@
+import { BullModule } from '@nestjs/bullmq';
+import { Module } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { CallsModule } from 'src/calls/calls.module';
+import { EventsModule } from 'src/events/events.module';
+import { NumbersModule } from 'src/numbers/numbers.module';
+import { AgentCalls } from './agents/agent-calls.service';
+import { AgentQueue } from './agents/agent-queue.entity';
+import { AgentStatusChange } from './agents/agent-status-change.entity';
+import { Agent } from './agents/agent.entity';
+import { AgentsController } from './agents/agents.controller';
+import { AgentsService } from './agents/agents.service';
+import { QueueCallers } from './queue-callers.service';
+import { QueueDistribution } from './queue-distribution.service';
+import { QueueStats } from './queue-stats.service';
+import { QueueEntries } from './queue-entries.service';
+import { QueueEntry } from './queue-entry.entity';
+import { QueueRoutingHandler } from './queue-routing.handler';
+import { Queue } from './queue.entity';
+import { QueuesController } from './queues.controller';
+import { QUEUES_JOBS } from './queues.jobs';
+import { QueuesService } from './queues.service';
+import { QueuesSweepProcessor } from './queues-sweep.processor';
+
+// Inbound queues: callers parked (and re-parked past Sinch's 600 s park limit) while they wait, wait limits with
+// their overflow actions; agents (status, skills, /agents/me) and distribution to them through a bridge room. Plugs into numbers as the `queue` route target.
+@Module({
+  imports: [TypeOrmModule.forFeature([Queue, QueueEntry, Agent, AgentQueue, AgentStatusChange]), BullModule.registerQueue({ name: QUEUES_JOBS.queue }), CallsModule, NumbersModule, EventsModule],
+  controllers: [QueuesController, AgentsController],
+  providers: [QueuesService, QueueCallers, QueueStats, QueueEntries, QueueDistribution, QueueRoutingHandler, QueuesSweepProcessor, AgentsService, AgentCalls],
+})
+export class QueuesModule {}
