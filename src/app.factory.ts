@@ -7,6 +7,8 @@ import { AppModule } from './app.module';
 import { AppConfig } from './config/app-config';
 import { requestIdFor } from './common/logger.module';
 import { Metrics } from './metrics/metrics';
+import { registerWebhookRoute, WEBHOOK_OPENAPI } from './callbacks/webhook-route';
+import { WEBHOOK_PATH } from './sinch/sinch.module';
 
 const WORKER_ROLE_PATHS = /^\/(health|metrics)(\/|\?|$)/;
 
@@ -49,6 +51,8 @@ export async function createApp(config: AppConfig): Promise<NestFastifyApplicati
     });
   }
 
+  await registerWebhookRoute(app);
+
   const document = SwaggerModule.createDocument(
     app,
     new DocumentBuilder()
@@ -58,6 +62,7 @@ export async function createApp(config: AppConfig): Promise<NestFastifyApplicati
       .addBearerAuth()
       .build(),
   );
+  document.paths[WEBHOOK_PATH] = WEBHOOK_OPENAPI as (typeof document.paths)[string];
   SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs-json' });
 
   await app.init();
