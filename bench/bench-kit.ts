@@ -19,6 +19,8 @@ export const POSTGRES_URL = process.env.BENCH_POSTGRES_URL ?? 'postgres://postgr
 export const REDIS_URL = process.env.BENCH_REDIS_URL ?? process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 export const DB_PREFIX = process.env.BENCH_DB_PREFIX ?? 'cc_bench';
 const QUEUE_PREFIX = process.env.BENCH_QUEUE_PREFIX ?? 'ccb';
+// BENCH_SHORT=1: smaller counts for a quick check while developing (a shared machine); a full run without it.
+export const SHORT = process.env.BENCH_SHORT === '1';
 // Loopback host the bench servers listen on (ports are always ephemeral).
 export const BENCH_HOST = process.env.BENCH_HOST ?? '127.0.0.1';
 
