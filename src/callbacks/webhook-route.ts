@@ -11,9 +11,8 @@ type WebhookRequest = FastifyRequest & { rawBody?: Buffer };
 // with the failed-signature limit), its own body parsing (encapsulated: parsers set on the root instance do not
 // apply here, and this one applies nowhere else) and answers errors through the exception filter's own function.
 //
-// Call it before app.init(): the plugin is loaded at once, so the request-logging middleware Nest installs at
-// init does not reach this route, while the hooks the factory added before (metrics, x-request-id, the worker
-// role's 404) do.
+// The hooks the factory adds before calling this (metrics, x-request-id, the worker role's 404) apply to it; the
+// request-logging middleware excludes it (src/common/logger.module.ts).
 export async function registerWebhookRoute(app: NestFastifyApplication): Promise<void> {
   const intake = app.get(CallbackIntake);
   const fastify = app.getHttpAdapter().getInstance() as unknown as FastifyInstance;
