@@ -57,7 +57,9 @@ export async function run(): Promise<void> {
       const p95 = times[Math.floor(times.length * 0.95)];
       if (!query) anchor = p95;
       const verdict = p95 < GOAL_P95_MS ? 'met' : 'NOT MET';
-      process.stdout.write(`  ${name.padEnd(20)} p95 ${p95.toFixed(1).padStart(7)} ms  p50 ${times[Math.floor(times.length / 2)].toFixed(1).padStart(6)} ms  ratio to no filter ${(p95 / anchor).toFixed(2)}  (goal p95 < ${GOAL_P95_MS} ms: ${verdict})\n`);
+      process.stdout.write(
+        `  ${name.padEnd(20)} p95 ${p95.toFixed(1).padStart(7)} ms  p50 ${times[Math.floor(times.length / 2)].toFixed(1).padStart(6)} ms  ratio to no filter ${(p95 / anchor).toFixed(2)}  (goal p95 < ${GOAL_P95_MS} ms: ${verdict})\n`,
+      );
     }
   } finally {
     await db.end();

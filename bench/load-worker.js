@@ -6,6 +6,7 @@
 // latency is counted from its scheduled start, so a stall shows in the percentiles (no coordinated omission).
 const { parentPort, workerData } = require('node:worker_threads');
 const { Pool } = require('undici');
+const { setTimeout: sleep } = require('node:timers/promises');
 
 async function main() {
   const { origin, path, requests, connections, count, maxSeconds, rate } = workerData;
@@ -33,7 +34,7 @@ async function main() {
       const due = started + BigInt(Math.round(next * interval));
       const now = process.hrtime.bigint();
       if (now < due) {
-        await new Promise((resolve) => setTimeout(resolve, Math.max(0, Number(due - now) / 1e6 - 0.5)));
+        await sleep(Math.max(0, Number(due - now) / 1e6 - 0.5));
         continue;
       }
       inFlight.push(send(requests[next % requests.length], due));
