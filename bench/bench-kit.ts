@@ -1,6 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
-import { Client } from 'pg';
+import Fastify, { type FastifyInstance } from 'fastify';
+import Redis from 'ioredis';
+import { Client, Pool } from 'pg';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { createApp } from 'src/app.factory';
@@ -11,8 +13,16 @@ import { SinchCredentials, WEBHOOK_PATH } from 'src/sinch/sinch.module';
 // Shared by the benchmarks: a throw-away database, the real app on a loopback port, signed callbacks and a
 // bounded load loop (undici, keep-alive, fixed concurrency) that reports throughput and latency percentiles.
 
+// Configurable so a bench can run next to a running service: the maintenance database it creates its own from, the
+// Redis it uses, and the prefixes of what it creates (databases, BullMQ keys), which it removes again on close.
 export const POSTGRES_URL = process.env.BENCH_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
-const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
+export const REDIS_URL = process.env.BENCH_REDIS_URL ?? process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
+export const DB_PREFIX = process.env.BENCH_DB_PREFIX ?? 'cc_bench';
+const QUEUE_PREFIX = process.env.BENCH_QUEUE_PREFIX ?? 'ccb';
+// BENCH_SHORT=1: smaller counts for a quick check while developing (a shared machine); a full run without it.
+export const SHORT = process.env.BENCH_SHORT === '1';
+// Loopback host the bench servers listen on (ports are always ephemeral).
+export const BENCH_HOST = process.env.BENCH_HOST ?? '127.0.0.1';
 
 export interface BenchApp {
   app: NestFastifyApplication;
@@ -32,35 +42,60 @@ export async function admin<T>(fn: (client: Client) => Promise<T>): Promise<T> {
   }
 }
 
-export async function startBenchApp(env: Record<string, string> = {}): Promise<BenchApp> {
-  const name = `cc_bench_${process.pid}_${Date.now()}`;
+// A throw-away database; drop() removes it (WITH FORCE: the app's pool may still hold connections).
+export async function createBenchDatabase(tag = 'app'): Promise<{ name: string; url: string; drop(): Promise<void> }> {
+  const name = `${DB_PREFIX}_${tag}_${process.pid}_${Date.now()}`;
   await admin((c) => c.query(`CREATE DATABASE "${name}"`));
   const url = new URL(POSTGRES_URL);
   url.pathname = `/${name}`;
-  const databaseUrl = url.toString();
+  return { name, url: url.toString(), drop: () => admin((c) => c.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`)).then(() => undefined) };
+}
+
+// Deletes every Redis key under a prefix (SCAN, not KEYS: the Redis may serve a running service).
+export async function deleteRedisKeys(prefix: string): Promise<number> {
+  const redis = new Redis(REDIS_URL, { maxRetriesPerRequest: 1 });
+  let deleted = 0;
+  try {
+    let cursor = '0';
+    do {
+      const [nextCursor, keys] = await redis.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 1000);
+      cursor = nextCursor;
+      if (keys.length > 0) deleted += await redis.del(...keys);
+    } while (cursor !== '0');
+  } finally {
+    redis.disconnect();
+  }
+  return deleted;
+}
+
+export async function startBenchApp(env: Record<string, string> = {}): Promise<BenchApp> {
+  const database = await createBenchDatabase();
+  const databaseUrl = database.url;
+  const queuePrefix = `{${QUEUE_PREFIX}-${randomUUID().slice(0, 8)}}`;
   const config = loadConfig({
     NODE_ENV: 'test',
     PORT: '0',
     HOST: '127.0.0.1',
     DATABASE_URL: databaseUrl,
     REDIS_URL,
-    QUEUE_PREFIX: `{ccb-${randomUUID().slice(0, 8)}}`,
+    QUEUE_PREFIX: queuePrefix,
     LOG_LEVEL: 'silent',
     SIMULATOR_PORT: '0',
     ...env,
   });
   const app = await createApp(config);
   app.useLogger(false);
-  await app.listen({ port: 0, host: '127.0.0.1' });
+  await app.listen({ port: 0, host: BENCH_HOST });
   const address = app.getHttpServer().address();
-  const base = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
+  const base = `http://${BENCH_HOST}:${typeof address === 'object' && address ? address.port : 0}`;
   return {
     app,
     url: base,
     databaseUrl,
     close: async () => {
       await app.close();
-      await admin((c) => c.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`));
+      await database.drop();
+      await deleteRedisKeys(queuePrefix);
     },
   };
 }
@@ -99,7 +134,7 @@ export async function load(
   origin: string,
   path: string,
   requests: SignedRequest[],
-  opts: { connections: number; count: number; maxSeconds: number },
+  opts: { connections: number; count: number; maxSeconds: number; rate?: number },
 ): Promise<LoadResult> {
   const worker = new Worker(join(__dirname, 'load-worker.js'), { workerData: { origin, path, requests, ...opts } });
   const outcome = await new Promise<{ latencies: number[]; errors: number; seconds: number; error?: string }>((resolve, reject) => {
@@ -134,4 +169,31 @@ export async function countRows(databaseUrl: string, sql: string): Promise<numbe
   } finally {
     await client.end();
   }
+}
+
+export const ratio = (service: number, anchor: number): string => (anchor > 0 ? (service / anchor).toFixed(2) : 'n/a');
+
+// The anchor the webhook goals are measured against: a naive Fastify handler that does one INSERT per event (no
+// signature check, no parsing beyond JSON, a unique key for dedupe) into its own throw-away database, and answers
+// `answer` for every request.
+export async function startNaiveInsertServer(answer: object | undefined): Promise<{ url: string; rows(): Promise<number>; close(): Promise<void> }> {
+  const database = await createBenchDatabase('naive');
+  const pool = new Pool({ connectionString: database.url, max: 10 });
+  await pool.query('CREATE TABLE events (dedupe_key text PRIMARY KEY, payload jsonb NOT NULL, received_at timestamptz NOT NULL DEFAULT now())');
+  const server: FastifyInstance = Fastify();
+  server.post('/*', async (request) => {
+    const body = request.body as Record<string, unknown>;
+    await pool.query('INSERT INTO events (dedupe_key, payload) VALUES ($1, $2) ON CONFLICT DO NOTHING', [`${String(body.event)}:${String(body.callid)}`, body]);
+    return answer ?? '';
+  });
+  const url = await server.listen({ port: 0, host: BENCH_HOST });
+  return {
+    url,
+    rows: async () => Number((await pool.query<{ n: string }>('SELECT count(*) AS n FROM events')).rows[0].n),
+    close: async () => {
+      await server.close();
+      await pool.end();
+      await database.drop();
+    },
+  };
 }

@@ -6,12 +6,12 @@ import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { Client } from 'pg';
 import { request } from 'undici';
-import { admin, POSTGRES_URL } from './bench-kit';
+import { admin, DB_PREFIX, deleteRedisKeys, POSTGRES_URL, REDIS_URL } from './bench-kit';
 
 const ROWS = Number(process.env.BENCH_IMPORT_ROWS ?? 1_000_000);
 const INVALID_EVERY = 10_000; // a few bad rows, so the rejection path is part of the run
-const GOAL_SECONDS = 60;
-const GOAL_RSS_MB = 300;
+const GOAL_SECONDS = 15;
+const GOAL_RSS_MB = 200;
 const ADMIN_KEY = `bench-admin-${randomUUID()}`;
 
 // The CSV is generated while it is sent: the client holds a chunk, never the file.
@@ -49,7 +49,7 @@ function startCompiledService(env: Record<string, string>): CompiledService {
   const root = join(__dirname, '..');
   const outDir = mkdtempSync(join(tmpdir(), 'cc-bench-build-'));
   execFileSync(process.execPath, [require.resolve('typescript/bin/tsc'), '-p', join(root, 'tsconfig.build.json'), '--outDir', outDir], { cwd: root, stdio: 'ignore' });
-  const child = spawn(process.execPath, ['-r', 'tsconfig-paths/register', join(outDir, 'src', 'main.js')], {
+  const child = spawn(process.execPath, [...startNodeArgs(root), '-r', 'tsconfig-paths/register', join(outDir, 'src', 'main.js')], {
     cwd: root,
     // tsconfig-paths maps `src/...` onto the build; node_modules are the repository's.
     env: { PATH: process.env.PATH ?? '', TS_NODE_BASEURL: outDir, NODE_PATH: join(root, 'node_modules'), ...env },
@@ -79,10 +79,20 @@ function startCompiledService(env: Record<string, string>): CompiledService {
   };
 }
 
+// The node options of `npm start` (package.json), which the Dockerfile's CMD repeats: the service is measured with
+// the heap settings production uses.
+function startNodeArgs(root: string): string[] {
+  const start = (JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { scripts: { start: string } }).scripts.start;
+  const match = /^node((?:\s+--\S+)*)\s+dist\/src\/main\.js$/.exec(start);
+  if (!match) throw new Error(`package.json's start script is not "node [--options] dist/src/main.js": ${start}`);
+  return match[1].trim().split(/\s+/).filter(Boolean);
+}
+
 // 1,000,000 contacts through POST /api/v1/campaigns/{id}/contacts as text/csv, streamed end to end, into the
 // service running as its own process (so its memory is measured alone): wall time, and the process's peak RSS.
 export async function run(): Promise<void> {
-  const dbName = `cc_bench_import_${Date.now()}`;
+  const dbName = `${DB_PREFIX}_import_${process.pid}_${Date.now()}`;
+  const queuePrefix = `{${process.env.BENCH_QUEUE_PREFIX ?? 'ccb'}-${randomUUID().slice(0, 8)}}`;
   await admin((c) => c.query(`CREATE DATABASE "${dbName}"`));
   const databaseUrl = new URL(POSTGRES_URL);
   databaseUrl.pathname = `/${dbName}`;
@@ -97,14 +107,13 @@ export async function run(): Promise<void> {
     HOST: '127.0.0.1',
     LOG_LEVEL: 'warn',
     DATABASE_URL: databaseUrl.toString(),
-    REDIS_URL: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379',
-    QUEUE_PREFIX: `{ccb-${randomUUID().slice(0, 8)}}`,
+    REDIS_URL,
+    QUEUE_PREFIX: queuePrefix,
     SIMULATOR_PORT: '0',
     ADMIN_API_KEY: ADMIN_KEY,
     CAMPAIGN_IMPORT_MAX_MB: '1024',
-    // The heap cap the Dockerfile ships with (V8 otherwise lets the heap grow ~4x past the ~75 MB live set before
-    // collecting); BENCH_NODE_OPTIONS overrides it, e.g. '' for V8's default.
-    NODE_OPTIONS: process.env.BENCH_NODE_OPTIONS ?? '--max-old-space-size=256',
+    // The heap settings are npm start's (startNodeArgs); BENCH_NODE_OPTIONS adds to them for an experiment.
+    NODE_OPTIONS: process.env.BENCH_NODE_OPTIONS ?? '',
   });
   try {
     const base = await app.listening(60_000);
@@ -155,5 +164,6 @@ export async function run(): Promise<void> {
   } finally {
     await app.stop();
     await admin((c) => c.query(`DROP DATABASE IF EXISTS "${dbName}" WITH (FORCE)`));
+    await deleteRedisKeys(queuePrefix);
   }
 }

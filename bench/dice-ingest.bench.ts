@@ -4,9 +4,9 @@ import { CallbackHandlers } from 'src/calls/handlers/callback-handlers.service';
 import { EventInbox } from 'src/callbacks/inbox/event-inbox.service';
 import { parseCallbackEvent } from 'src/sinch/callback-events';
 import { WEBHOOK_PATH } from 'src/sinch/sinch.module';
-import { countRows, fmt, load, signedCallback, startBenchApp } from './bench-kit';
+import { countRows, fmt, load, ratio, SHORT, signedCallback, startBenchApp, startNaiveInsertServer } from './bench-kit';
 
-const CALLS = 20_000;
+const CALLS = SHORT ? 4_000 : 20_000;
 const DUPLICATE_SHARE = 0.2;
 const IN_PROCESS_CONCURRENCY = 256;
 const HTTP_CONNECTIONS = 64;
@@ -78,7 +78,17 @@ export async function run(): Promise<void> {
     const httpRows = await countRows(bench.databaseUrl, "SELECT count(*) AS n FROM call_events WHERE sinch_call_id LIKE 'bench-dice-%'");
     process.stdout.write(`  webhook    ${fmt(http)}\n`);
     const sentDistinct = new Set(httpEvents.slice(0, http.requests).map((e) => e.body)).size;
-    process.stdout.write(`             rows ${httpRows - rows} = distinct events sent ${sentDistinct}: ${httpRows - rows === sentDistinct} (goal >= 5000 events/s)\n`);
+    process.stdout.write(`             rows ${httpRows - rows} = distinct events sent ${sentDistinct}: ${httpRows - rows === sentDistinct} (0 lost, 0 duplicated)\n`);
+
+    // 3. The anchor, same run: a naive Fastify handler doing one INSERT per event, the same deliveries.
+    const naive = await startNaiveInsertServer(undefined);
+    try {
+      const anchor = await load(naive.url, WEBHOOK_PATH, httpEvents, { connections: HTTP_CONNECTIONS, count: httpEvents.length, maxSeconds: 20 });
+      process.stdout.write(`  naive      ${fmt(anchor)}  (Fastify, one INSERT per event, no signature; ${await naive.rows()} rows)\n`);
+      process.stdout.write(`  ratio      webhook / naive ${ratio(http.perSecond, anchor.perSecond)} (goal >= 2.5)\n`);
+    } finally {
+      await naive.close();
+    }
   } finally {
     await db.end();
     await bench.close();

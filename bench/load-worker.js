@@ -1,31 +1,55 @@
 // The load loop, run in a worker thread so the load generator does not share the server's event loop.
 // Plain JavaScript: worker threads do not go through ts-node.
+//
+// Closed loop (default): `connections` requests in flight until `count` are done or `maxSeconds` pass.
+// Open loop (`rate` set): requests start on a fixed schedule of `rate` per second whatever the answers do, and each
+// latency is counted from its scheduled start, so a stall shows in the percentiles (no coordinated omission).
 const { parentPort, workerData } = require('node:worker_threads');
 const { Pool } = require('undici');
+const { setTimeout: sleep } = require('node:timers/promises');
 
 async function main() {
-  const { origin, path, requests, connections, count, maxSeconds } = workerData;
+  const { origin, path, requests, connections, count, maxSeconds, rate } = workerData;
   const pool = new Pool(origin, { connections, pipelining: 1, keepAliveTimeout: 10_000 });
   const latencies = [];
   let next = 0;
   let errors = 0;
   const started = process.hrtime.bigint();
   const deadline = Date.now() + maxSeconds * 1000;
-  const worker = async () => {
-    while (next < count && Date.now() < deadline) {
-      const req = requests[next++ % requests.length];
-      const t0 = process.hrtime.bigint();
-      try {
-        const res = await pool.request({ method: 'POST', path, headers: req.headers, body: req.body });
-        await res.body.text();
-        if (res.statusCode !== 200) errors++;
-      } catch {
-        errors++;
-      }
-      latencies.push(Number(process.hrtime.bigint() - t0) / 1e6);
+  const send = async (req, t0) => {
+    try {
+      const res = await pool.request({ method: 'POST', path, headers: req.headers, body: req.body });
+      await res.body.text();
+      if (res.statusCode !== 200) errors++;
+    } catch {
+      errors++;
     }
+    latencies.push(Number(process.hrtime.bigint() - t0) / 1e6);
   };
-  await Promise.all(Array.from({ length: connections }, worker));
+  if (rate) {
+    const total = Math.min(count, Math.floor(rate * maxSeconds));
+    const interval = 1e9 / rate;
+    const inFlight = [];
+    while (next < total) {
+      const due = started + BigInt(Math.round(next * interval));
+      const now = process.hrtime.bigint();
+      if (now < due) {
+        await sleep(Math.max(0, Number(due - now) / 1e6 - 0.5));
+        continue;
+      }
+      inFlight.push(send(requests[next % requests.length], due));
+      next++;
+    }
+    await Promise.all(inFlight);
+  } else {
+    const worker = async () => {
+      while (next < count && Date.now() < deadline) {
+        const req = requests[next++ % requests.length];
+        await send(req, process.hrtime.bigint());
+      }
+    };
+    await Promise.all(Array.from({ length: connections }, worker));
+  }
   const seconds = Number(process.hrtime.bigint() - started) / 1e9;
   await pool.close();
   parentPort.postMessage({ latencies, errors, seconds });

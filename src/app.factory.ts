@@ -14,6 +14,8 @@ import { errorBody } from 'src/common/all-exceptions.filter';
 import { useJsonBodyParser } from 'src/common/json-body';
 import { requestIdFor } from 'src/common/logger.module';
 import { Metrics } from 'src/metrics/metrics';
+import { registerWebhookRoute, WEBHOOK_OPENAPI } from 'src/callbacks/webhook-route';
+import { WEBHOOK_PATH } from 'src/sinch/sinch.module';
 
 const WORKER_ROLE_PATHS = /^\/(health|metrics)(\/|\?|$)/;
 const BODY_LIMIT = 1024 * 1024;
@@ -81,6 +83,8 @@ export async function createApp(config: AppConfig): Promise<NestFastifyApplicati
     });
   }
 
+  await registerWebhookRoute(app);
+
   const document = SwaggerModule.createDocument(
     app,
     new DocumentBuilder()
@@ -93,6 +97,7 @@ export async function createApp(config: AppConfig): Promise<NestFastifyApplicati
   );
   const controllers = [...app.get(ModulesContainer).values()].flatMap((m) => [...m.controllers.values()].map((c) => c.metatype as Type));
   documentRolesAndErrors(controllers, document);
+  document.paths[WEBHOOK_PATH] = WEBHOOK_OPENAPI as (typeof document.paths)[string];
   SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs-json' });
 
   await app.init();

@@ -7,13 +7,12 @@ import { CallbackIntake } from 'src/callbacks/callback-intake.service';
 import { CallbackMetrics } from 'src/callbacks/callback-metrics.service';
 import { DeadLetters } from 'src/callbacks/inbox/dead-letters.service';
 import { EventInbox } from 'src/callbacks/inbox/event-inbox.service';
-import { WebhookController } from 'src/callbacks/webhook.controller';
 import { CallsModule } from 'src/calls/calls.module';
 
 // The Sinch webhook: verification, the inbox (Postgres, Redis fallback) and dispatch to registered handlers.
 @Module({
   imports: [AuthModule, CallsModule, BullModule.registerQueue({ name: INBOX_JOBS.queue })],
-  controllers: [WebhookController],
   providers: [CallbackIntake, CallbackMetrics, DeadLetters, EventInbox, CallbackInboxProcessor],
+  // The webhook route itself is registered on the server by webhook-route.ts (outside Nest's router).
 })
 export class CallbacksModule {}

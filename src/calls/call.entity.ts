@@ -25,6 +25,8 @@ const list = (values: readonly string[]) => values.map((v) => `'${v}'`).join(', 
 @Index('ix_calls_campaign', ['campaignId', 'createdAt'], { where: '"campaign_id" IS NOT NULL' })
 @Index('ix_calls_to_number', ['toNumber', 'createdAt'])
 @Index('ix_calls_from_number', ['fromNumber', 'createdAt'])
+@Index('ix_calls_result_created', ['result', 'createdAt', 'id'], { where: '"result" IS NOT NULL' })
+@Index('ix_calls_direction_created', ['direction', 'createdAt', 'id'])
 // The reconciler's candidates: calls Sinch knows of that have no final word from it yet.
 @Index('ix_calls_unreconciled', ['createdAt'], { where: '"final_source" IS NULL AND "sinch_call_id" IS NOT NULL' })
 export class Call {

@@ -19,21 +19,24 @@ export interface ErrorBody {
 // leave the service; a 500 is logged with its request id, which the client also gets so support can find the log line.
 @Catch()
 export class AllExceptionsFilter implements ExceptionFilter {
-  private readonly logger = new Logger('Errors');
-
   catch(exception: unknown, host: ArgumentsHost): void {
     const context = host.switchToHttp();
-    const request = context.getRequest<FastifyRequest>();
-    const reply = context.getResponse<FastifyReply>();
-    const body = errorBody(exception);
-    if (body.statusCode >= 500) {
-      body.requestId = String(request.id);
-      this.logger.error({ err: exception, requestId: request.id, url: request.url }, 'Unhandled error');
-    }
-    if (exception instanceof ThrottlerException) reply.header('retry-after', '60');
-    if (exception instanceof RateLimitedError) reply.header('retry-after', String(exception.retryAfterS));
-    void reply.status(body.statusCode).send(body);
+    replyWithError(exception, context.getRequest<FastifyRequest>(), context.getResponse<FastifyReply>());
   }
+}
+
+const logger = new Logger('Errors');
+
+// The filter's answer; routes served outside Nest's router (the Sinch webhook) answer through it too.
+export function replyWithError(exception: unknown, request: FastifyRequest, reply: FastifyReply): void {
+  const body = errorBody(exception);
+  if (body.statusCode >= 500) {
+    body.requestId = String(request.id);
+    logger.error({ err: exception, requestId: request.id, url: request.url }, 'Unhandled error');
+  }
+  if (exception instanceof ThrottlerException) reply.header('retry-after', '60');
+  if (exception instanceof RateLimitedError) reply.header('retry-after', String(exception.retryAfterS));
+  void reply.status(body.statusCode).send(body);
 }
 
 // The documented error shape for anything thrown: by our code, by Nest, or by Fastify itself (bad URL, bad JSON, body

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
-import { Module } from '@nestjs/common';
+import { Module, RequestMethod } from '@nestjs/common';
 import { LoggerModule as PinoLoggerModule } from 'nestjs-pino';
 import { AppConfig } from 'src/config/app-config';
 
@@ -48,6 +48,9 @@ export function requestIdFor(request: IncomingMessage): string {
     PinoLoggerModule.forRootAsync({
       inject: [AppConfig],
       useFactory: (config: AppConfig) => ({
+        // The Sinch webhook logs its failures itself and is counted by sinch_callbacks_total; a line per callback
+        // would cost more than the callback (docs/decisions/0007-webhook-fast-path.md).
+        exclude: [{ method: RequestMethod.POST, path: 'webhooks/sinch/voice' }],
         pinoHttp: {
           level: config.logLevel,
           genReqId: (request) => requestIdFor(request),

@@ -58,7 +58,7 @@ export function loadConfig(env: Record<string, string | undefined>): AppConfig {
       poolSize: vars.DATABASE_POOL_SIZE ?? 10,
     },
     redis: { url: vars.REDIS_URL ?? 'redis://127.0.0.1:6379', queuePrefix: vars.QUEUE_PREFIX ?? '{cc}' },
-    auth: { bootstrapAdminKey: vars.ADMIN_API_KEY, rateLimitPerMinute: vars.ADMIN_RATE_LIMIT_PER_MINUTE ?? 600, authFailuresPerMinute: vars.AUTH_FAILURES_PER_MINUTE ?? 60 },
+    auth: { bootstrapAdminKey: vars.ADMIN_API_KEY, rateLimitPerMinute: vars.ADMIN_RATE_LIMIT_PER_MINUTE ?? 6_000, authFailuresPerMinute: vars.AUTH_FAILURES_PER_MINUTE ?? 60 },
     sinch: {
       applicationKey: vars.SINCH_APPLICATION_KEY,
       applicationSecret: vars.SINCH_APPLICATION_SECRET,

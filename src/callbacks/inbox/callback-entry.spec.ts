@@ -1,4 +1,4 @@
-import { dedupeKey, entryKeys, toLedgerEntry } from 'src/callbacks/inbox/callback-entry';
+import { callerCountry, dedupeKey, entryKeys, toLedgerEntry } from 'src/callbacks/inbox/callback-entry';
 import { parseCallbackEvent } from 'src/sinch/callback-events';
 
 const ID = '3f2b8c1e-9d4a-4e6b-8f1a-2c3d4e5f6a7b';
@@ -52,5 +52,13 @@ describe('callback entries', () => {
       domain: 'pstn',
       custom: undefined,
     });
+  });
+
+  it("caches the caller's country per number, including numbers that have none", () => {
+    expect(callerCountry('+447400123456')).toBe('GB');
+    expect(callerCountry('+447400123456')).toBe('GB');
+    expect(callerCountry('private')).toBeUndefined();
+    expect(callerCountry('private')).toBeUndefined();
+    expect(callerCountry('+14155550123')).toBe('US');
   });
 });

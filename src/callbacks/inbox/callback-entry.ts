@@ -23,6 +23,19 @@ export function entryKeys(entry: LedgerEntry): string[] {
   return keys;
 }
 
+// The caller's country costs a numbering-plan parse (libphonenumber, the largest single cost of an ICE): callers
+// repeat, so the answer is kept per number, in a bounded map that starts afresh when full.
+const COUNTRY_CACHE_SIZE = 50_000;
+const countries = new Map<string, string | undefined>();
+
+export function callerCountry(number: string): string | undefined {
+  if (countries.has(number)) return countries.get(number);
+  const country = normalizePhoneNumber(number)?.country;
+  if (countries.size >= COUNTRY_CACHE_SIZE) countries.clear();
+  countries.set(number, country);
+  return country;
+}
+
 export function toLedgerEntry(
   event: CallbackEvent,
   receivedAt: Date,
@@ -47,7 +60,7 @@ export function toLedgerEntry(
       from,
       to,
       // The caller's country; from/to stay as Sinch sent them (possibly "private" or a SIP URI).
-      country: from ? normalizePhoneNumber(from)?.country : undefined,
+      country: from ? callerCountry(from) : undefined,
       domain: event.domain,
       custom: event.custom,
     };
