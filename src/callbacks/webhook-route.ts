@@ -2,6 +2,7 @@ import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { CallbackIntake } from 'src/callbacks/callback-intake.service';
 import { replyWithError } from 'src/common/all-exceptions.filter';
+import { parseCappedJson } from 'src/common/json-body';
 import { WEBHOOK_PATH } from 'src/sinch/sinch.module';
 
 type WebhookRequest = FastifyRequest & { rawBody?: Buffer };
@@ -18,11 +19,12 @@ export async function registerWebhookRoute(app: NestFastifyApplication): Promise
   const fastify = app.getHttpAdapter().getInstance() as unknown as FastifyInstance;
   await fastify.register(async (instance) => {
     instance.removeAllContentTypeParsers();
-    // Fastify's own JSON parser (proto-poisoning refused, same error messages), fed the bytes kept for the signature.
+    // Fastify's own JSON parser (proto-poisoning refused, same error messages) under the API's depth cap, fed the
+    // bytes kept for the signature.
     const json = instance.getDefaultJsonParser('error', 'error');
     instance.addContentTypeParser('application/json', { parseAs: 'buffer' }, (request, raw, done) => {
       (request as WebhookRequest).rawBody = raw as Buffer;
-      json(request, (raw as Buffer).toString('utf8'), done);
+      parseCappedJson(json, request, raw as Buffer, done);
     });
     instance.setErrorHandler((error, request, reply) => replyWithError(error, request, reply));
     instance.post(WEBHOOK_PATH, async (request: WebhookRequest, reply) => {
