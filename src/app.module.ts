@@ -17,6 +17,7 @@ import { HealthModule } from './health/health.module';
 import { JobsModule } from './jobs/jobs.module';
 import { MetricsModule } from './metrics/metrics.module';
 import { NumbersModule } from './numbers/numbers.module';
+import { RecordingsModule } from './recordings/recordings.module';
 import { RedisModule } from './redis/redis.module';
 import { SinchModule } from './sinch/sinch.module';
 
@@ -42,6 +43,7 @@ export class AppModule {
         ComplianceModule,
         CampaignsModule,
         NumbersModule,
+        RecordingsModule,
       ],
       providers: [
         { provide: APP_PIPE, useFactory: createValidationPipe },

@@ -68,6 +68,19 @@ export class AppConfig {
   };
   readonly publicBaseUrl?: string;
   readonly simulator: { port: number; timeScale: number };
+  readonly recordings: {
+    // s3://bucket/prefix/ (Sinch uploads there) or file:///dir/ (simulator mode only).
+    destination: string;
+    // accessKeyId:secretAccessKey:region, passed to Sinch in startRecording; never logged or answered.
+    credentials?: string;
+    s3: { endpoint?: string; region: string; pathStyle: boolean };
+    format: 'wav' | 'mp3';
+    defaultPolicy: 'off' | 'on' | 'consent';
+    // A recording with no recording_available this long after its call ended (or its segment stopped) is missing.
+    missingAfterS: number;
+    retentionDays: number;
+    sweepIntervalS: number;
+  };
 
   constructor(values: AppConfigValues) {
     Object.assign(this, values);
