@@ -2,6 +2,7 @@ import { Injectable, Logger, OnModuleDestroy, OnModuleInit } from '@nestjs/commo
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import type { Call } from 'src/calls/calls.module';
+import { CallsQueryService } from 'src/calls/calls-query.service';
 import { CallbackHandlers } from 'src/calls/handlers/callback-handlers.service';
 import type { DiceEvent, NotifyEvent } from 'src/sinch/callback-events';
 import { AUDIO_HEADER_BYTES, audioDurationS } from './audio-format';
@@ -27,6 +28,7 @@ export class RecordingLedger implements OnModuleInit, OnModuleDestroy {
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly handlers: CallbackHandlers,
+    private readonly callsQuery: CallsQueryService,
     private readonly storage: RecordingStorage,
     private readonly policies: RecordingPolicies,
     private readonly metrics: RecordingMetrics,
@@ -64,11 +66,23 @@ export class RecordingLedger implements OnModuleInit, OnModuleDestroy {
         [sinchCallId, endedAt, entry('call ended')],
       );
       const [{ n }] = (await m.query('SELECT count(*)::int AS n FROM recordings WHERE sinch_call_id = $1', [sinchCallId])) as { n: number }[];
-      if (n === 0 && call.answeredAt && RECORDED_REQUEST.test(JSON.stringify(call.request ?? {}))) {
+      if (n === 0 && call.answeredAt && (await this.expectsRecording(call))) {
         const row = await this.insert(m, sinchCallId, call, 'recording', call.answeredAt, 'expected: the call asked to be recorded');
         await m.query('UPDATE recordings SET finished_at = $2 WHERE id = $1', [row.id, endedAt]);
       }
     });
+  }
+
+  // The request asked for it, or a policy that a feature applies to its answers (campaigns today) says so.
+  private async expectsRecording(call: Call): Promise<boolean> {
+    if (RECORDED_REQUEST.test(JSON.stringify(call.request ?? {}))) return true;
+    const targets = targetsOf(call);
+    if (targets.length === 0) return false;
+    const policy = this.policies.effective(targets);
+    if (policy.mode === 'off' || (policy.source === 'default' && call.campaignId === null)) return false;
+    // A campaign's machine-answered call is not recorded (see CampaignCallHandler).
+    const aces = await this.callsQuery.eventsOf(call.id, ['ace']);
+    return !aces.some((e) => (e.payload as { amd?: { status?: string } })?.amd?.status === 'machine');
   }
 
   // On demand: a new segment, recording from now. Returns undefined when the call already records.

@@ -4,7 +4,7 @@ import type { Repository } from 'typeorm';
 import { AppError } from 'src/common/app-error';
 import { AppConfig } from 'src/config/app-config';
 import { svaml } from 'src/sinch/svaml/svaml.builders';
-import type { SvamlInstruction } from 'src/sinch/svaml/svaml.types';
+import type { Svaml, SvamlInstruction } from 'src/sinch/svaml/svaml.types';
 import { RecordingPolicy, type PolicyTargetType, type RecordingMode } from './recording-policy.entity';
 
 export interface PolicyTarget {
@@ -87,6 +87,13 @@ export class RecordingPolicies implements OnModuleInit, OnModuleDestroy {
     const record = svaml.startRecording(policy.transcribe ? { transcriptionOptions: { enabled: true, ...(locale ? { locale } : {}) } } : {});
     if (policy.mode === 'on') return [record];
     return [svaml.say(policy.notice ?? DEFAULT_CONSENT_NOTICE, locale), record];
+  }
+
+  // An answer with the policy's instructions first (its action unchanged): how a feature records its calls.
+  applyTo(answer: Svaml, targets: readonly PolicyTarget[], locale?: string): Svaml {
+    const first = this.instructionsFor(targets, locale);
+    if (first.length === 0 || answer.action?.name === 'hangup' && !answer.instructions?.length) return answer;
+    return { ...answer, instructions: [...first, ...(answer.instructions ?? [])] };
   }
 
   list(): RecordingPolicy[] {
