@@ -25,7 +25,7 @@ export async function waitCallState(db: DataSource, id: string, states: string[]
   return (await waitFor(
     async () => {
       const [row] = (await db.query('SELECT state, sinch_call_id, final_source FROM calls WHERE id = $1', [id])) as { state: string; sinch_call_id: string; final_source: string | null }[];
-      return row && states.includes(row.state) && (!FINAL.includes(row.state) || row.final_source) ? row : undefined;
+      return row && states.includes(row.state) && (FINAL.includes(row.state) ? row.final_source : row.sinch_call_id) ? row : undefined;
     },
     timeoutMs,
     () => `call ${id} never reached ${states.join('/')}`,

@@ -106,7 +106,9 @@ describe('recordings (e2e, local directory)', () => {
     const destination = '+46701234599';
     await sim.setRules([{ match: destination, outcome: 'answered', talkTimeS: 3600 }]);
     const callId = await placeCallout(t, { type: 'custom', destination });
-    const { sinch_call_id: sinchCallId } = await waitCallState(t.app.get(DataSource), callId, ['answered']);
+    const { sinch_call_id: sinchCallId } = await waitCallState(db, callId, ['initiated', 'ringing', 'answered']);
+    // Its ACE is inline (never reaches us): the simulator says when the callee has answered.
+    await waitFor(async () => (await sim.call(sinchCallId)).phase === 'answered', 15_000);
 
     const first = await t.request('POST', `/api/v1/calls/${callId}/recording/start`, { body: { transcribe: true, locale: 'en-US' }, key: t.keys.supervisor });
     expect(first.status).toBe(202);

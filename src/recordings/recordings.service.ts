@@ -182,7 +182,8 @@ export class RecordingsService {
     const call = await this.calls.findById(id);
     if (!call) throw new AppError('not_found', `Call ${id} not found`);
     if (isFinalState(call.state)) throw new AppError('conflict', `Call ${id} has ended (${call.state}): it can no longer be recorded`, undefined, 'call_ended');
-    if (!call.sinchCallId || call.state !== 'answered') throw new AppError('conflict', `Call ${id} is not answered yet (${call.state})`, undefined, 'call_not_answered');
+    // Not 'answered' only: a custom callout's inline ACE never reaches us, so the row may still say initiated.
+    if (!call.sinchCallId) throw new AppError('conflict', `Call ${id} has not reached Sinch yet (no Sinch call id)`, undefined, 'call_not_live');
     return call as Call & { sinchCallId: string };
   }
 
