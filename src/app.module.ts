@@ -13,6 +13,7 @@ import { AppConfig } from './config/app-config';
 import { ConfigModule } from './config/config.module';
 import { DatabaseModule } from './database/database.module';
 import { EmbeddedSimulatorModule } from './embedded-simulator.module';
+import { EventsModule } from './events/events.module';
 import { HealthModule } from './health/health.module';
 import { JobsModule } from './jobs/jobs.module';
 import { MetricsModule } from './metrics/metrics.module';
@@ -36,6 +37,7 @@ export class AppModule {
         MetricsModule,
         HealthModule,
         AuthModule,
+        EventsModule,
         SinchModule.forRoot(EmbeddedSimulatorModule),
         CallsModule,
         CalloutsModule.forRoot(config),

@@ -1,0 +1,116 @@
+import { Get, Headers, Logger, Query, Req, Res } from '@nestjs/common';
+import { ApiBadRequestResponse, ApiHeader, ApiOkResponse, ApiOperation, ApiProduces, ApiQuery, ApiServiceUnavailableResponse } from '@nestjs/swagger';
+import type { FastifyReply } from 'fastify';
+import type { AuthenticatedRequest } from 'src/auth/api-key.guard';
+import { AdminController, Roles } from 'src/auth/auth.decorators';
+import { AGENT_TOPICS, EVENT_TOPICS, EventTopic, parseLastEventId, parseTopics } from './event-stream';
+import { EventHub, EventSink, Subscription } from './event-hub.service';
+
+const STREAM_DESCRIPTION =
+  'A Server-Sent Events stream (text/event-stream). Each event: `id: <stream id>`, `event: <topic>.<type>` ' +
+  '(e.g. `queues.call_waiting`), `data: <JSON object>`. Control events: `ready` (subscribed; its id is the current ' +
+  'position) and `reset` (the history no longer holds everything after Last-Event-ID: reload your state). A ' +
+  '`: heartbeat` comment every 15 s. Reconnect with `Last-Event-ID: <last id received>` to get exactly the missed ' +
+  'events (at-least-once per connection, ordered). Authenticate with the Authorization header (use fetch streaming: ' +
+  'browsers\' EventSource cannot send it; keys are never accepted in the URL).';
+
+const apiDocs = (summary: string) => [
+  ApiOperation({ summary, description: STREAM_DESCRIPTION }),
+  ApiProduces('text/event-stream'),
+  ApiHeader({ name: 'Last-Event-ID', required: false, description: 'Resume after this event id (as sent in `id:`)' }),
+  ApiOkResponse({ description: 'The event stream (never ends by itself)', content: { 'text/event-stream': { schema: { type: 'string', example: 'id: 1764370000000-0\nevent: queues.call_waiting\ndata: {"queueId":"…"}\n\n' } } } }),
+  ApiBadRequestResponse({ description: 'Unknown topic (field `topics`) or malformed Last-Event-ID / lastEventId' }),
+  ApiServiceUnavailableResponse({ description: 'Too many stream clients on this process, Redis unavailable, or shutting down' }),
+];
+
+// The admin event stream. Agents may subscribe to the `agents` topic only; every other role to every topic.
+//
+// This controller writes to the raw response (@Res + hijack) rather than returning a value, unlike every other
+// route (STYLE.md): a stream has no single body. Nest's @Sse would also work on Fastify, but it cannot send the
+// `reset`/`ready` control events before the first item in order with the backfill, and its headers are fixed.
+// Everything that can fail (auth by the global guard, topics, Last-Event-ID, capacity, Redis) fails before the
+// hijack, so those errors get the usual JSON error response from the exception filter.
+@AdminController('', 'events')
+@Roles('admin', 'supervisor', 'reporting', 'agent')
+export class EventsController {
+  private readonly logger = new Logger('EventStream');
+
+  constructor(private readonly hub: EventHub) {}
+
+  @Get('events')
+  @ApiQuery({ name: 'topics', required: false, description: `Comma-separated, of: ${EVENT_TOPICS.join(', ')} (default: all the key's role may see)` })
+  @ApiQuery({ name: 'lastEventId', required: false, description: 'The same as the Last-Event-ID header, for clients that cannot set it' })
+  @(applyAll(apiDocs('Admin event stream (SSE): queues, agents, conferences, budgets, campaigns, recordings')))
+  async events(
+    @Req() request: AuthenticatedRequest,
+    @Res() reply: FastifyReply,
+    @Query('topics') topics: unknown,
+    @Query('lastEventId') lastEventIdQuery: unknown,
+    @Headers('last-event-id') lastEventIdHeader: unknown,
+  ): Promise<void> {
+    const allowed = request.apiKey?.role === 'agent' ? AGENT_TOPICS : EVENT_TOPICS;
+    await this.stream(request, reply, parseTopics(topics, allowed), parseLastEventId(lastEventIdHeader, lastEventIdQuery));
+  }
+
+  @Get('queues/events')
+  @ApiQuery({ name: 'lastEventId', required: false, description: 'The same as the Last-Event-ID header, for clients that cannot set it' })
+  @(applyAll(apiDocs('Queue wallboard stream (SSE): the queues and agents topics of /api/v1/events')))
+  async queueEvents(
+    @Req() request: AuthenticatedRequest,
+    @Res() reply: FastifyReply,
+    @Query('lastEventId') lastEventIdQuery: unknown,
+    @Headers('last-event-id') lastEventIdHeader: unknown,
+  ): Promise<void> {
+    const allowed = request.apiKey?.role === 'agent' ? AGENT_TOPICS : EVENT_TOPICS;
+    await this.stream(request, reply, parseTopics('queues,agents', allowed), parseLastEventId(lastEventIdHeader, lastEventIdQuery));
+  }
+
+  private async stream(request: AuthenticatedRequest, reply: FastifyReply, topics: EventTopic[], lastEventId: string | undefined): Promise<void> {
+    const raw = reply.raw;
+    let started = false;
+    let subscription: Subscription | undefined;
+    let gone = false;
+    raw.on('close', () => {
+      gone = true;
+      subscription?.close();
+    });
+    const sink: EventSink = {
+      write: (chunk) => {
+        if (!started) {
+          started = true;
+          reply.hijack();
+          // Fastify's onSend hooks do not run for a hijacked reply: the request id header is set here.
+          raw.writeHead(200, {
+            'content-type': 'text/event-stream; charset=utf-8',
+            'cache-control': 'no-store',
+            connection: 'keep-alive',
+            'x-accel-buffering': 'no', // nginx: do not buffer the stream
+            'x-request-id': String(request.id),
+          });
+          raw.socket?.setNoDelay(true);
+        }
+        return raw.write(chunk);
+      },
+      get bufferedBytes() {
+        return raw.writableLength;
+      },
+      end: () => raw.end(),
+    };
+    try {
+      subscription = await this.hub.subscribe(topics, lastEventId, sink);
+    } catch (err) {
+      if (!started) throw err; // nothing sent yet: the usual JSON error
+      // Failed mid-backfill: end the stream; the client reconnects and resumes from what it got.
+      this.logger.warn({ err }, 'Event stream backfill failed; stream ended');
+      raw.end();
+      return;
+    }
+    if (gone) subscription.close();
+  }
+}
+
+function applyAll(decorators: MethodDecorator[]): MethodDecorator {
+  return (target, key, descriptor) => {
+    for (const decorator of decorators.reverse()) decorator(target, key, descriptor);
+  };
+}
