@@ -6,7 +6,8 @@ import type { AddressInfo } from 'node:net';
 // s3rver ships no types.
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const S3rver = require('s3rver') as new (options: Record<string, unknown>) => { run(): Promise<AddressInfo>; close(): Promise<void> };
-import { getBytes, placeCallout, readWav, waitRecordings } from './recordings-kit';
+import { DataSource } from 'typeorm';
+import { getBytes, placeCallout, readWav, waitCallState, waitRecordings } from './recordings-kit';
 import { createTestApp, type TestApp } from './test-app';
 
 // The S3 path against a real S3-compatible server (s3rver, from npm) started here: the simulator uploads with
@@ -69,5 +70,6 @@ describe('recordings (e2e, S3-compatible storage)', () => {
     expect((await t.request('DELETE', `/api/v1/recordings/${rec.id}`)).status).toBe(200);
     await expect(client.send(new HeadObjectCommand({ Bucket: 'cc-recordings', Key: key }))).rejects.toMatchObject({ $metadata: { httpStatusCode: 404 } });
     expect((await t.request('DELETE', `/api/v1/recordings/${rec.id}`)).status).toBe(409);
+    await waitCallState(t.app.get(DataSource), callId, ['completed']);
   });
 });

@@ -3,10 +3,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { DataSource } from 'typeorm';
+import type Redis from 'ioredis';
 import { EMBEDDED_SIMULATOR } from 'src/embedded-simulator.module';
+import { eventStreamKey } from 'src/events/admin-events.service';
+import { REDIS } from 'src/redis/redis.tokens';
 import type { SinchSimulator } from 'src/simulator/simulator.types';
 import { createCampaign, importContacts } from './campaign-fixtures';
-import { getBytes, placeCallout, readWav, recordingsOf, waitCallState, waitRecordings } from './recordings-kit';
+import { FINAL, getBytes, placeCallout, readWav, recordingsOf, waitCallState, waitRecordings } from './recordings-kit';
 import { SimClient } from './sim-client';
 import { createTestApp, type TestApp } from './test-app';
 import { waitFor } from './wait-for';
@@ -33,6 +36,9 @@ describe('recordings (e2e, local directory)', () => {
   });
 
   afterEach(async () => {
+    // Notifies come before the DiCE: let every call end before the next test (or the app's close, which could
+    // hang with calls in flight).
+    await waitFor(async () => Number((await db.query(`SELECT count(*)::int AS n FROM calls WHERE state NOT IN (${FINAL.map((f) => `'${f}'`).join(', ')})`))[0].n) === 0, 30_000, () => 'calls still in flight');
     await sim.clearFaults();
     await sim.setRules([]);
   });
@@ -149,6 +155,11 @@ describe('recordings (e2e, local directory)', () => {
     const metrics = await fetch(`${t.url}/metrics`).then((r) => r.text());
     expect(metrics).toMatch(/recordings_status_changes_total\{status="missing"\} [1-9]/);
     expect(metrics).toMatch(/recordings\{status="missing"\} [1-9]/);
+    // And on the admin event stream (topic recordings).
+    const redis = t.app.get<Redis>(REDIS);
+    const stream = (await redis.xrange(eventStreamKey(t.config), '-', '+')) as [string, string[]][];
+    const events = stream.map(([, fields]) => ({ topic: fields[1], type: fields[3], data: JSON.parse(fields[5]) as { id: string } }));
+    expect(events).toContainEqual({ topic: 'recordings', type: 'recording.missing', data: expect.objectContaining({ id: missing.id, callId: missingCall }) });
 
     await sim.setFaults({ failRecordingUpload: true });
     const failedCall = await placeCallout(t, tts({ record: true }));
@@ -230,6 +241,5 @@ describe('recordings (e2e, local directory)', () => {
     const simCall = (await sim.call(call.sinch_call_id)) as { history: { what: string }[] };
     const steps = simCall.history.map((h) => h.what);
     expect(steps).toEqual(expect.arrayContaining(['recording started']));
-    await t.request('POST', `/api/v1/campaigns/${campaign.id}/pause`);
   });
 });

@@ -4,6 +4,7 @@ import { DataSource, EntityManager } from 'typeorm';
 import type { Call } from 'src/calls/calls.module';
 import { CallsQueryService } from 'src/calls/calls-query.service';
 import { CallbackHandlers } from 'src/calls/handlers/callback-handlers.service';
+import { AdminEvents } from 'src/events/admin-events.service';
 import type { DiceEvent, NotifyEvent } from 'src/sinch/callback-events';
 import { AUDIO_HEADER_BYTES, audioDurationS } from './audio-format';
 import { RecordingMetrics } from './recording-metrics.service';
@@ -32,6 +33,7 @@ export class RecordingLedger implements OnModuleInit, OnModuleDestroy {
     private readonly storage: RecordingStorage,
     private readonly policies: RecordingPolicies,
     private readonly metrics: RecordingMetrics,
+    private readonly events: AdminEvents,
   ) {}
 
   onModuleInit(): void {
@@ -157,6 +159,7 @@ export class RecordingLedger implements OnModuleInit, OnModuleDestroy {
     });
     if (!updated) return;
     this.metrics.transitions.inc({ status });
+    await this.events.publish('recordings', `recording.${status}`, { id: updated.id, callId: call?.id ?? null, ...(problem ? { reason: problem } : {}) });
     if (problem) this.logger.warn({ recordingId: updated.id, sinchCallId, problem }, 'Recording reported available but not readable');
   }
 

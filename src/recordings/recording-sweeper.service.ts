@@ -2,6 +2,7 @@ import { Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { AppConfig } from 'src/config/app-config';
+import { AdminEvents } from 'src/events/admin-events.service';
 import { RecordingEraser } from './recording-eraser.service';
 import { entry } from './recording-ledger.service';
 import { RecordingMetrics } from './recording-metrics.service';
@@ -18,6 +19,7 @@ export class RecordingSweeper {
     private readonly config: AppConfig,
     private readonly eraser: RecordingEraser,
     private readonly metrics: RecordingMetrics,
+    private readonly events: AdminEvents,
   ) {}
 
   // Segments that stopped (their call ended, or Sinch said recording_finished) and were never reported
@@ -32,6 +34,7 @@ export class RecordingSweeper {
     for (const row of rows) {
       this.metrics.transitions.inc({ status: 'missing' });
       this.logger.warn({ recordingId: row.id, callId: row.callId, segment: row.segment }, 'Recording missing: Sinch never reported it available');
+      await this.events.publish('recordings', 'recording.missing', { id: row.id, callId: row.callId, segment: row.segment, afterS: this.config.recordings.missingAfterS });
     }
     return rows.map((r) => r.id);
   }

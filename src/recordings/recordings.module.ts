@@ -2,6 +2,7 @@ import { BullModule } from '@nestjs/bullmq';
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { CallsModule } from 'src/calls/calls.module';
+import { EventsModule } from 'src/events/events.module';
 import { RecordingAccess } from './recording-access.entity';
 import { RecordingEraser } from './recording-eraser.service';
 import { RecordingLedger } from './recording-ledger.service';
@@ -22,7 +23,7 @@ export type { PolicyTarget, EffectivePolicy } from './recording-policies.service
 // it is kept. Other features ask RecordingPolicies.instructionsFor(targets) for the instructions to put before
 // their answer's action, and registerTarget(type, exists) to make their targets valid for policies.
 @Module({
-  imports: [TypeOrmModule.forFeature([Recording, RecordingAccess, RecordingPolicy]), BullModule.registerQueue({ name: RECORDING_JOBS.queue }), CallsModule],
+  imports: [TypeOrmModule.forFeature([Recording, RecordingAccess, RecordingPolicy]), BullModule.registerQueue({ name: RECORDING_JOBS.queue }), CallsModule, EventsModule],
   controllers: [RecordingsController, CallRecordingController],
   providers: [RecordingStorage, RecordingPolicies, RecordingLedger, RecordingMetrics, RecordingEraser, RecordingSweeper, RecordingsService, RecordingsProcessor],
   exports: [RecordingPolicies],
