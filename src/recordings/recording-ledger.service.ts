@@ -78,7 +78,7 @@ export class RecordingLedger implements OnModuleInit, OnModuleDestroy {
   // The request asked for it, or a policy that a feature applies to its answers (campaigns today) says so.
   private async expectsRecording(call: Call): Promise<boolean> {
     if (RECORDED_REQUEST.test(JSON.stringify(call.request ?? {}))) return true;
-    const targets = targetsOf(call);
+    const targets = targetsOf({ ...call, routeNumber: call.direction === 'inbound' ? call.toNumber : null });
     if (targets.length === 0) return false;
     const policy = this.policies.effective(targets);
     if (policy.mode === 'off' || (policy.source === 'default' && call.campaignId === null)) return false;
@@ -233,11 +233,13 @@ export class RecordingLedger implements OnModuleInit, OnModuleDestroy {
   }
 }
 
-export function targetsOf(row: Pick<Recording, 'campaignId' | 'queueId' | 'conferenceId'>): PolicyTarget[] {
+// The policy targets of a call or segment, most specific first; the number route last (an inbound call's number).
+export function targetsOf(row: Pick<Recording, 'campaignId' | 'queueId' | 'conferenceId'> & { routeNumber?: string | null }): PolicyTarget[] {
   const targets: PolicyTarget[] = [];
   if (row.campaignId) targets.push({ type: 'campaign', id: row.campaignId });
   if (row.queueId) targets.push({ type: 'queue', id: row.queueId });
   if (row.conferenceId) targets.push({ type: 'conference', id: row.conferenceId });
+  if (row.routeNumber) targets.push({ type: 'route', id: row.routeNumber });
   return targets;
 }
 

@@ -89,10 +89,14 @@ export class RecordingPolicies implements OnModuleInit, OnModuleDestroy {
     return [svaml.say(policy.notice ?? DEFAULT_CONSENT_NOTICE, locale), record];
   }
 
-  // An answer with the policy's instructions first (its action unchanged): how a feature records its calls.
+  // An answer with the policy's instructions first (its action unchanged): how a feature records its calls. An
+  // answer that already records is left alone: the feature that built it (a queue or conference room behind an
+  // inbound route) applied its more specific policy first.
   applyTo(answer: Svaml, targets: readonly PolicyTarget[], locale?: string): Svaml {
+    if (answer.instructions?.some((i) => i.name === 'startRecording')) return answer;
+    if (answer.action?.name === 'hangup' && !answer.instructions?.length) return answer;
     const first = this.instructionsFor(targets, locale);
-    if (first.length === 0 || answer.action?.name === 'hangup' && !answer.instructions?.length) return answer;
+    if (first.length === 0) return answer;
     return { ...answer, instructions: [...first, ...(answer.instructions ?? [])] };
   }
 
