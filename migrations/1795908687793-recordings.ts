@@ -31,7 +31,7 @@ export class Recordings1795908687793 implements MigrationInterface {
         "erased_at" TIMESTAMP WITH TIME ZONE,
         "erased_by" text,
         "erase_reason" text,
-        "timeline" jsonb NOT NULL DEFAULT '[]'::jsonb,
+        "timeline" jsonb NOT NULL DEFAULT '[]',
         "created_at" TIMESTAMP WITH TIME ZONE NOT NULL DEFAULT now(),
         "updated_at" TIMESTAMP WITH TIME ZONE NOT NULL DEFAULT now(),
         CONSTRAINT "uq_recordings_call_segment" UNIQUE ("sinch_call_id", "segment"),

@@ -92,7 +92,7 @@ export class Recording {
   @Column({ type: 'text', nullable: true })
   eraseReason!: string | null;
 
-  @Column({ type: 'jsonb', default: () => `'[]'::jsonb` })
+  @Column({ type: 'jsonb', default: [] })
   timeline!: TimelineEntry[];
 
   @CreateDateColumn({ type: 'timestamptz' })
