@@ -10,8 +10,8 @@ import { SimClient } from './sim-client';
 import { createTestApp, type TestApp } from './test-app';
 import { waitFor } from './wait-for';
 
-// Recording by an inbound route's policy. On its own: after a numbers sync against the embedded simulator the
-// app's close takes about a minute (seen in this suite; the cause is outside recordings), hence the longer hook.
+// Recording by an inbound route's policy. The app's close sometimes takes about a minute after these tests (seen
+// here and in recordings.e2e-spec.ts, cause not found yet), hence the longer hook.
 describe('recordings (e2e, inbound route policy)', () => {
   let t: TestApp;
   let sim: SimClient;
