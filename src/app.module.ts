@@ -23,6 +23,7 @@ import { SinchModule } from 'src/sinch/sinch.module';
 import { EventsModule } from 'src/events/events.module';
 import { ConferencesModule } from 'src/conferences/conferences.module';
 import { QueuesModule } from 'src/queues/queues.module';
+import { RecordingsModule } from 'src/recordings/recordings.module';
 
 // Feature modules are listed here; each owns its entities, jobs, controllers and processors.
 @Module({})

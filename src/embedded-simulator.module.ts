@@ -17,7 +17,12 @@ export const EMBEDDED_SIMULATOR = Symbol('EMBEDDED_SIMULATOR');
       inject: [AppConfig],
       useFactory: async (config: AppConfig): Promise<SinchSimulator | null> => {
         if (!config.simulatorMode || config.role !== 'all' || config.sinch.voiceUrl) return null;
-        return createSimulator({ port: config.simulator.port, ...DEV_CREDENTIAL, timeScale: config.simulator.timeScale });
+        return createSimulator({
+          port: config.simulator.port,
+          ...DEV_CREDENTIAL,
+          timeScale: config.simulator.timeScale,
+          recordingsS3Endpoint: config.recordings.s3.endpoint,
+        });
       },
     },
     {

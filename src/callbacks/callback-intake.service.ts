@@ -15,6 +15,7 @@ import { AppConfig } from 'src/config/app-config';
 import { CallbackParseError, parseCallbackEvent, type CallbackEvent } from 'src/sinch/callback-events';
 import { verifySignedRequest } from 'src/sinch/signing';
 import { SinchCredentials, SinchWebhook } from 'src/sinch/sinch.module';
+import { recordingDefaults, withRecordingDefaults, type RecordingDefaults } from 'src/sinch/svaml/recording-defaults';
 import type { Svaml } from 'src/sinch/svaml/svaml.types';
 import { CallbacksError, CallbacksErrorCode } from 'src/callbacks/callbacks.errors';
 
@@ -35,6 +36,7 @@ export interface IncomingCallback {
 export class CallbackIntake {
   private readonly logger = new Logger('CallbackIntake');
   private readonly defaults: DefaultAnswers;
+  private readonly recording: RecordingDefaults;
 
   constructor(
     private readonly config: AppConfig,
@@ -48,6 +50,7 @@ export class CallbackIntake {
     private readonly failedAuth: FailedAuthLimiter,
   ) {
     this.defaults = buildDefaultAnswers(config.callbacks.defaultIceMessage);
+    this.recording = recordingDefaults(config);
   }
 
   async handle(request: IncomingCallback): Promise<Svaml | undefined> {
@@ -137,7 +140,7 @@ export class CallbackIntake {
     const custom = decodeCallCustom(event.custom);
     const ctx: AnswerContext = { callId: custom?.callId, custom, receivedAt };
     const claimed = this.handlers.answer(event as AnswerEvent, ctx);
-    return claimed ? { answer: claimed, route: ctx.route } : { answer: this.defaults[event.event] };
+    return claimed ? { answer: withRecordingDefaults(claimed, this.recording), route: ctx.route } : { answer: this.defaults[event.event] };
   }
 
   private needsFollowUp(event: CallbackEvent): boolean {

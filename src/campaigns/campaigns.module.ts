@@ -2,6 +2,8 @@ import { BullModule } from '@nestjs/bullmq';
 import { Module, OnModuleInit } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { CallsModule } from 'src/calls/calls.module';
+import { RecordingPolicies } from 'src/recordings/recording-policies.service';
+import { RecordingsModule } from 'src/recordings/recordings.module';
 import { IdempotencyModule } from 'src/common/idempotency/idempotency.module';
 import { ComplianceModule } from 'src/compliance/compliance.module';
 import { DncAdmin } from 'src/compliance/dnc-admin.service';
@@ -38,6 +40,7 @@ import { CampaignStatsService } from './stats/campaign-stats.service';
     CallsModule,
     ComplianceModule,
     IdempotencyModule,
+    RecordingsModule,
   ],
   controllers: [CampaignsController, ContactsController],
   providers: [
@@ -64,10 +67,13 @@ export class CampaignsModule implements OnModuleInit {
   constructor(
     private readonly dncAdmin: DncAdmin,
     private readonly withdrawal: CallWithdrawal,
+    private readonly recordingPolicies: RecordingPolicies,
+    private readonly campaigns: CampaignsService,
   ) {}
 
   // A number put on a do-not-call list through the API: its campaign calls queued but not dialled are taken back.
   onModuleInit(): void {
     this.dncAdmin.onNumberBlocked((phone, campaignId) => this.withdrawal.withdrawNumber(phone, campaignId));
+    this.recordingPolicies.registerTarget('campaign', (id) => this.campaigns.exists(id));
   }
 }

@@ -82,6 +82,10 @@ export class CampaignsService {
     return toCampaignResponse(await this.findOrFail(id));
   }
 
+  async exists(id: string): Promise<boolean> {
+    return /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(id) && (await this.campaigns.existsBy({ id }));
+  }
+
   async findOrFail(id: string): Promise<Campaign> {
     const row = await this.campaigns.findOneBy({ id });
     if (!row) throw new CampaignsError(CampaignsErrorCode.CampaignNotFound, `Campaign ${id} not found`);

@@ -16,6 +16,7 @@ export const REDACTED_PATHS = [
   '*.secret',
   '*.applicationSecret',
   '*.apiKey',
+  '*.credentials',
   '*.key',
   'err.parameters',
   'err.detail',

@@ -82,6 +82,19 @@ export class AppConfig {
   readonly simulator: { port: number; timeScale: number };
   // Pace of conference participant commands to Sinch (per process): Sinch documents no limit, 429 is back-pressure.
   readonly conferences: { commandsPerSecond: number; commandConcurrency: number };
+  readonly recordings: {
+    // s3://bucket/prefix/ (Sinch uploads there) or file:///dir/ (simulator mode only).
+    destination: string;
+    // accessKeyId:secretAccessKey:region, passed to Sinch in startRecording; never logged or answered.
+    credentials?: string;
+    s3: { endpoint?: string; region: string; pathStyle: boolean };
+    format: 'wav' | 'mp3';
+    defaultPolicy: 'off' | 'on' | 'consent';
+    // A recording with no recording_available this long after its call ended (or its segment stopped) is missing.
+    missingAfterS: number;
+    retentionDays: number;
+    sweepIntervalS: number;
+  };
 
   constructor(values: AppConfigValues) {
     Object.assign(this, values);

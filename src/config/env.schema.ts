@@ -104,4 +104,15 @@ export class EnvVars {
   @IsOptional() @Transform(toNumber) @IsNumber() @Min(0.01) @Max(10_000) SIMULATOR_TIME_SCALE?: number;
   @IsOptional() @Transform(toNumber) @IsNumber() @Min(0.1) @Max(1000) CONFERENCE_COMMANDS_PER_SECOND?: number;
   @IsOptional() @Transform(toInt) @IsInt() @Min(1) @Max(100) CONFERENCE_COMMAND_CONCURRENCY?: number;
+  @IsOptional() @Matches(/^(s3:\/\/[a-z0-9][a-z0-9.-]{1,61}[a-z0-9](\/.*)?|file:\/\/\/.+)$/, { message: 'RECORDINGS_DESTINATION must be s3://bucket/prefix (or file:///dir in simulator mode)' }) RECORDINGS_DESTINATION?: string;
+  @IsOptional() @Matches(/^[^:]+:[^:]+:[a-z0-9-]+$/, { message: 'RECORDINGS_CREDENTIALS must be accessKeyId:secretAccessKey:region, as Sinch expects them' }) RECORDINGS_CREDENTIALS?: string;
+  @IsOptional() @IsUrl(httpUrl) RECORDINGS_S3_ENDPOINT?: string;
+  @IsOptional() @IsString() @Matches(/^[a-z0-9-]+$/) RECORDINGS_S3_REGION?: string;
+  @IsOptional() @Transform(toBool) @IsBoolean() RECORDINGS_S3_PATH_STYLE?: boolean;
+  @IsOptional() @IsString() @MinLength(1) RECORDINGS_LOCAL_DIR?: string;
+  @IsOptional() @IsIn(['wav', 'mp3']) RECORDINGS_FORMAT?: 'wav' | 'mp3';
+  @IsOptional() @IsIn(['off', 'on', 'consent']) RECORDINGS_DEFAULT_POLICY?: 'off' | 'on' | 'consent';
+  @IsOptional() @Transform(toInt) @IsInt() @Min(1) @Max(7 * 86_400) RECORDINGS_MISSING_AFTER_S?: number;
+  @IsOptional() @Transform(toInt) @IsInt() @Min(1) @Max(36_500) RECORDINGS_RETENTION_DAYS?: number;
+  @IsOptional() @Transform(toInt) @IsInt() @Min(1) @Max(86_400) RECORDINGS_SWEEP_INTERVAL_S?: number;
 }

@@ -11,6 +11,28 @@ describe('loadConfig', () => {
     expect(config.simulatorMode).toBe(true);
   });
 
+  it('reads the recordings settings: a local directory by default, S3 with its credentials kept apart', () => {
+    const local = loadConfig({ RECORDINGS_LOCAL_DIR: '/var/rec' }).recordings;
+    expect(local).toMatchObject({ destination: 'file:///var/rec/', format: 'wav', defaultPolicy: 'off', missingAfterS: 600, retentionDays: 90 });
+    const s3 = loadConfig({
+      RECORDINGS_DESTINATION: 's3://cc-rec/calls/',
+      RECORDINGS_CREDENTIALS: 'AKID:SECRET:eu-north-1',
+      RECORDINGS_S3_ENDPOINT: 'http://minio:9000',
+    }).recordings;
+    expect(s3).toMatchObject({ destination: 's3://cc-rec/calls/', credentials: 'AKID:SECRET:eu-north-1', s3: { endpoint: 'http://minio:9000', region: 'eu-north-1', pathStyle: true } });
+    expect(() => loadConfig({ RECORDINGS_DESTINATION: 's3://cc-rec/' })).toThrow('RECORDINGS_CREDENTIALS is required');
+    expect(() => loadConfig({ RECORDINGS_DESTINATION: 'https://x/' })).toThrow('RECORDINGS_DESTINATION must be s3://bucket/prefix');
+    let message = '';
+    try {
+      loadConfig({ RECORDINGS_CREDENTIALS: 'AKID-SECRET-ONLY' });
+    } catch (error) {
+      message = (error as Error).message;
+    }
+    expect(message).toContain('RECORDINGS_CREDENTIALS must be accessKeyId:secretAccessKey:region');
+    expect(message).not.toContain('AKID-SECRET-ONLY');
+    expect(() => loadConfig({ RECORDINGS_DEFAULT_POLICY: 'always' })).toThrow(ConfigError);
+  });
+
   it('parses numbers and booleans', () => {
     const config = loadConfig({ PORT: '8080', DATABASE_MIGRATIONS_RUN: 'false', CALLBACK_MAX_SKEW_S: '60' });
     expect(config.http.port).toBe(8080);

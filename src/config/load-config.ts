@@ -1,3 +1,5 @@
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
 import { plainToInstance } from 'class-transformer';
 import { validateSync, ValidationError } from 'class-validator';
 import { AppConfig } from './app-config';
@@ -118,7 +120,28 @@ export function loadConfig(env: Record<string, string | undefined>): AppConfig {
     publicBaseUrl: vars.PUBLIC_BASE_URL,
     simulator: { port: vars.SIMULATOR_PORT ?? 3019, timeScale: vars.SIMULATOR_TIME_SCALE ?? 1 },
     conferences: { commandsPerSecond: vars.CONFERENCE_COMMANDS_PER_SECOND ?? 10, commandConcurrency: vars.CONFERENCE_COMMAND_CONCURRENCY ?? 5 },
+    recordings: recordingsConfig(vars),
   });
+}
+
+// Sinch uploads to S3 (RECORDINGS_DESTINATION, RECORDINGS_CREDENTIALS); the embedded simulator writes to a local
+// directory by default instead. Credentials are kept apart so nothing that prints `destination` prints them.
+function recordingsConfig(vars: EnvVars): AppConfig['recordings'] {
+  const destination = vars.RECORDINGS_DESTINATION ?? `file://${resolve(vars.RECORDINGS_LOCAL_DIR ?? join(tmpdir(), 'contact-center-recordings'))}/`;
+  if (destination.startsWith('s3://') && !vars.RECORDINGS_CREDENTIALS) {
+    throw new ConfigError('Invalid configuration: RECORDINGS_CREDENTIALS is required when RECORDINGS_DESTINATION is an s3:// URL');
+  }
+  const region = vars.RECORDINGS_S3_REGION ?? vars.RECORDINGS_CREDENTIALS?.split(':')[2] ?? 'us-east-1';
+  return {
+    destination,
+    credentials: vars.RECORDINGS_CREDENTIALS,
+    s3: { endpoint: vars.RECORDINGS_S3_ENDPOINT, region, pathStyle: vars.RECORDINGS_S3_PATH_STYLE ?? Boolean(vars.RECORDINGS_S3_ENDPOINT) },
+    format: vars.RECORDINGS_FORMAT ?? 'wav',
+    defaultPolicy: vars.RECORDINGS_DEFAULT_POLICY ?? 'off',
+    missingAfterS: vars.RECORDINGS_MISSING_AFTER_S ?? 600,
+    retentionDays: vars.RECORDINGS_RETENTION_DAYS ?? 90,
+    sweepIntervalS: vars.RECORDINGS_SWEEP_INTERVAL_S ?? 60,
+  };
 }
 
 // The single place that reads process.env.

@@ -14,9 +14,22 @@ export interface FaultConfig {
   // Share (0..1) of callbacks not delivered; a dropped ICE/ACE/PIE ends the call like a timed-out one would.
   callbackDropRate: number;
   dropDice: boolean;
+  // Recordings: the upload fails (recording_available still names the destination, where nothing is), or
+  // Sinch never sends recording_available at all.
+  failRecordingUpload: boolean;
+  dropRecordingAvailable: boolean;
 }
 
-const NONE: FaultConfig = { errorRate: 0, errorStatus: 503, sequence: [], latencyMs: 0, callbackDropRate: 0, dropDice: false };
+const NONE: FaultConfig = {
+  errorRate: 0,
+  errorStatus: 503,
+  sequence: [],
+  latencyMs: 0,
+  callbackDropRate: 0,
+  dropDice: false,
+  failRecordingUpload: false,
+  dropRecordingAvailable: false,
+};
 
 export class Faults {
   private config: FaultConfig = { ...NONE };
@@ -35,6 +48,10 @@ export class Faults {
 
   view(): FaultConfig & { sequenceRemaining: number[] } {
     return { ...this.config, sequenceRemaining: [...this.remaining] };
+  }
+
+  get recording(): { failUpload: boolean; dropAvailable: boolean } {
+    return { failUpload: this.config.failRecordingUpload, dropAvailable: this.config.dropRecordingAvailable };
   }
 
   get latencyMs(): number {
@@ -74,7 +91,7 @@ function status(value: unknown, field: string): number {
 export function parseFaults(body: unknown): FaultConfig {
   if (!isRecord(body)) throw controlInput('body', 'must be a JSON object');
   const b = body;
-  const known = ['errorRate', 'errorStatus', 'sequence', 'retryAfterS', 'latencyMs', 'callbackDropRate', 'dropDice'];
+  const known = ['errorRate', 'errorStatus', 'sequence', 'retryAfterS', 'latencyMs', 'callbackDropRate', 'dropDice', 'failRecordingUpload', 'dropRecordingAvailable'];
   const unknown = Object.keys(b).find((key) => !known.includes(key));
   if (unknown) throw controlInput(unknown, `unknown field (allowed: ${known.join(', ')})`);
   if (b.sequence !== undefined && !Array.isArray(b.sequence)) {
@@ -89,7 +106,9 @@ export function parseFaults(body: unknown): FaultConfig {
   if (typeof latencyMs !== 'number' || !(latencyMs >= 0 && latencyMs <= 60_000)) {
     throw controlInput('latencyMs', 'must be a number of milliseconds from 0 to 60000');
   }
-  if (b.dropDice !== undefined && typeof b.dropDice !== 'boolean') throw controlInput('dropDice', 'must be a boolean');
+  for (const flag of ['dropDice', 'failRecordingUpload', 'dropRecordingAvailable']) {
+    if (b[flag] !== undefined && typeof b[flag] !== 'boolean') throw controlInput(flag, 'must be a boolean');
+  }
   return {
     errorRate: rate(b.errorRate, 'errorRate'),
     errorStatus: b.errorStatus === undefined ? 503 : status(b.errorStatus, 'errorStatus'),
@@ -98,5 +117,7 @@ export function parseFaults(body: unknown): FaultConfig {
     latencyMs,
     callbackDropRate: rate(b.callbackDropRate, 'callbackDropRate'),
     dropDice: b.dropDice === true,
+    failRecordingUpload: b.failRecordingUpload === true,
+    dropRecordingAvailable: b.dropRecordingAvailable === true,
   };
 }

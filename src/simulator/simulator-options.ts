@@ -32,6 +32,7 @@ export function resolveOptions(options: SimulatorOptions): { resolved: ResolvedO
   } catch (error) {
     fail(`rates: ${error instanceof Error ? error.message : String(error)}`);
   }
+  if (options.recordingsS3Endpoint !== undefined && !isUrl(options.recordingsS3Endpoint)) fail('recordingsS3Endpoint: must be an http(s) URL');
   const numbers = options.numbers ?? DEFAULT_NUMBERS;
   const badNumber = numbers.find((n) => !/^\+[1-9]\d{6,14}$/.test(n));
   if (badNumber !== undefined) fail(`numbers: ${badNumber} is not in E.164 format`);
@@ -51,6 +52,7 @@ export function resolveOptions(options: SimulatorOptions): { resolved: ResolvedO
       noAnswerTimeoutS: number(options.noAnswerTimeoutS, 'noAnswerTimeoutS', 30, 0, 3600),
       callbackTimeoutMs: number(options.callbackTimeoutMs, 'callbackTimeoutMs', 5000, 1, 600_000, true),
       numbers,
+      recordingsS3Endpoint: options.recordingsS3Endpoint,
     },
   };
 }

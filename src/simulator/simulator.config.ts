@@ -12,6 +12,7 @@ export interface SimulatorConfig {
   seed?: number;
   currency: string;
   logEvents: boolean;
+  recordingsS3Endpoint?: string;
 }
 
 export class SimulatorConfigError extends Error {}
@@ -74,6 +75,12 @@ export function loadSimulatorConfig(env: Env): SimulatorConfig {
   const log = read(env, 'SIMULATOR_LOG') ?? 'false';
   if (!['true', 'false', '1', '0'].includes(log)) bad('SIMULATOR_LOG', 'must be true or false', log);
 
+  // Where s3:// recording destinations are uploaded (MinIO in docker-compose).
+  const recordingsS3Endpoint = read(env, 'SIMULATOR_RECORDINGS_S3_ENDPOINT');
+  if (recordingsS3Endpoint !== undefined && !/^https?:\/\/[^\s]+$/.test(recordingsS3Endpoint)) {
+    bad('SIMULATOR_RECORDINGS_S3_ENDPOINT', 'must be an http(s) URL', recordingsS3Endpoint);
+  }
+
   return {
     port: integer(env, 'SIMULATOR_PORT', 0, 65535) ?? 3019,
     host: read(env, 'SIMULATOR_HOST') ?? '127.0.0.1',
@@ -84,6 +91,7 @@ export function loadSimulatorConfig(env: Env): SimulatorConfig {
     seed: integer(env, 'SIMULATOR_SEED', 0, 0xffffffff),
     currency,
     logEvents: log === 'true' || log === '1',
+    recordingsS3Endpoint,
   };
 }
 

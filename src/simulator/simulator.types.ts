@@ -19,6 +19,8 @@ export interface SimulatorOptions {
   callbackTimeoutMs?: number;
   numbers?: string[];
   logger?: (line: object) => void;
+  // Where s3:// recording destinations are uploaded (an S3-compatible server); without it they stay notional.
+  recordingsS3Endpoint?: string;
 }
 
 export interface SinchSimulator {
@@ -42,6 +44,7 @@ export interface ResolvedOptions {
   noAnswerTimeoutS: number;
   callbackTimeoutMs: number;
   numbers: string[];
+  recordingsS3Endpoint?: string;
 }
 
 export type CallResult = KnownDiceResult;
@@ -77,6 +80,11 @@ export interface RecordingInfo {
   stoppedAtSimMs?: number;
   destination: string;
   notify: boolean;
+  format: string;
+  credentials?: string;
+  transcription?: { locale: string };
+  // Set once the file is written (false: nowhere real to write, or an upload fault).
+  written?: boolean;
 }
 
 export interface CalloutDetails {

@@ -1,4 +1,5 @@
 import { DynamicModule, Inject, Injectable, Logger, Module, OnApplicationShutdown, Type } from '@nestjs/common';
+import { recordingDefaults } from 'src/sinch/svaml/recording-defaults';
 import { AppConfig } from 'src/config/app-config';
 import { DEV_CREDENTIAL, type SinchCredential } from 'src/sinch/signing';
 import { regionVoiceUrl, SINCH_MANAGEMENT_URL, SinchVoiceClient } from 'src/sinch/voice-client';
@@ -89,7 +90,13 @@ export class SinchModule {
             const voiceUrl = config.sinch.voiceUrl ?? (config.simulatorMode ? simulatorUrl : regionVoiceUrl(config.sinch.region));
             const managementUrl =
               config.sinch.managementUrl ?? (config.simulatorMode ? (config.sinch.voiceUrl ?? simulatorUrl) : SINCH_MANAGEMENT_URL);
-            return new SinchVoiceClient({ voiceUrl, managementUrl, ...credentials.current, timeoutMs: config.sinch.requestTimeoutMs });
+            return new SinchVoiceClient({
+              voiceUrl,
+              managementUrl,
+              ...credentials.current,
+              timeoutMs: config.sinch.requestTimeoutMs,
+              recording: recordingDefaults(config),
+            });
           },
         },
         SinchWebhook,

@@ -1,6 +1,7 @@
 import { SinchHttp, pathSegment } from 'src/sinch/sinch-http';
 import { assertValidSvaml, canonicalizeSvaml, SvamlValidationError } from 'src/sinch/svaml/svaml.validator';
 import { push, type Out } from 'src/sinch/svaml/svaml.rules';
+import { withRecordingDefaults } from 'src/sinch/svaml/recording-defaults';
 import type { Svaml } from 'src/sinch/svaml/svaml.types';
 import {
   toCallInformation,
@@ -97,7 +98,7 @@ export class SinchVoiceClient {
     throwIfViolations(validateCustomCallout(request));
     // customCalloutRequest.ice/ace/pie are strings: inline SVAML travels as escaped JSON.
     const inline = (v: Svaml | string | undefined) =>
-      v === undefined || typeof v === 'string' ? v : JSON.stringify(canonicalizeSvaml(v));
+      v === undefined || typeof v === 'string' ? v : JSON.stringify(canonicalizeSvaml(withRecordingDefaults(v, this.options.recording)));
     const customCallout = { ...request, ice: inline(request.ice), ace: inline(request.ace), pie: inline(request.pie) };
     return toCalloutResponse(await this.voice('POST', '/calling/v1/callouts', { method: 'customCallout', customCallout }));
   }
@@ -109,7 +110,7 @@ export class SinchVoiceClient {
 
   async manageCall(callId: string, svaml: Svaml): Promise<void> {
     requirePathValue(callId, 'callId');
-    const body = assertValidSvaml(svaml, 'patch');
+    const body = assertValidSvaml(withRecordingDefaults(svaml, this.options.recording), 'patch');
     await this.voice('PATCH', `/calling/v1/calls/id/${pathSegment(callId)}`, body);
   }
 

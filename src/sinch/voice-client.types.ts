@@ -1,3 +1,4 @@
+import type { RecordingDefaults } from 'src/sinch/svaml/recording-defaults';
 import type { CallbackDestination } from 'src/sinch/callback-events';
 import type { Money } from 'src/sinch/sinch-money';
 import type { ConferenceDtmfOptions, MusicOnHold, Svaml } from 'src/sinch/svaml/svaml.types';
@@ -15,6 +16,8 @@ export interface SinchClientOptions {
   applicationSecret: string;
   timeoutMs: number;
   auth?: SinchAuthMode;
+  // Filled into every startRecording that names no destination (see recording-defaults.ts).
+  recording?: RecordingDefaults;
 }
 
 export interface CalloutDestination {

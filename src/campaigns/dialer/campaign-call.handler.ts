@@ -9,6 +9,7 @@ import type { Svaml } from 'src/sinch/svaml/svaml.types';
 import { aceAnswer, pieAnswer, type CampaignScript } from './campaign-answers';
 import { readTag, type CampaignCallTag } from './campaign-call-tag';
 import { CampaignScripts } from './campaign-scripts.service';
+import { RecordingPolicies } from 'src/recordings/recording-policies.service';
 import { AttemptSettler } from './attempt-settler.service';
 
 // The campaign feature's part of the webhook: answers the ACE and PIE of its calls from memory (the script cache
@@ -23,6 +24,7 @@ export class CampaignCallHandler implements OnModuleInit, OnModuleDestroy {
     private readonly scripts: CampaignScripts,
     private readonly settler: AttemptSettler,
     @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly recording: RecordingPolicies,
   ) {}
 
   onModuleInit(): void {
@@ -43,7 +45,10 @@ export class CampaignCallHandler implements OnModuleInit, OnModuleDestroy {
     const found = this.lookup(ctx);
     if (!found) return undefined;
     if (!found.script) return this.unknownCampaign(found.tag, 'ace');
-    return aceAnswer(found.script, found.tag.vars, event.amd);
+    const answer = aceAnswer(found.script, found.tag.vars, event.amd);
+    // A machine is not recorded: there is nobody to tell.
+    if (event.amd?.status === 'machine') return answer;
+    return this.recording.applyTo(answer, [{ type: 'campaign', id: found.tag.campaignId }], found.script.locale);
   }
 
   private pie(event: PieEvent, ctx: AnswerContext): Svaml | undefined {

@@ -2,6 +2,7 @@ import { Injectable, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
 import { CallbackHandlers, type AnswerContext } from 'src/calls/handlers/callback-handlers.service';
 import type { IceEvent, PieEvent } from 'src/sinch/callback-events';
 import type { Svaml } from 'src/sinch/svaml/svaml.types';
+import { RecordingPolicies } from 'src/recordings/recording-policies.service';
 import { RouteCache } from './route-cache.service';
 import { RouteClock } from './route-clock.service';
 import { chosenRoute, iceAnswer, leafSvaml, menuChoice } from './route-svaml';
@@ -13,12 +14,14 @@ import { RouteTargets } from './route-targets.service';
 @Injectable()
 export class InboundRouteHandler implements OnModuleInit, OnModuleDestroy {
   private unregister?: () => void;
+  private unregisterTarget?: () => void;
 
   constructor(
     private readonly handlers: CallbackHandlers,
     private readonly routes: RouteCache,
     private readonly targets: RouteTargets,
     private readonly clock: RouteClock,
+    private readonly recording: RecordingPolicies,
   ) {}
 
   onModuleInit(): void {
@@ -29,10 +32,13 @@ export class InboundRouteHandler implements OnModuleInit, OnModuleDestroy {
       ice: (event, ctx) => this.ice(event, ctx),
       pie: (event) => this.pie(event),
     });
+    // A recording policy may name a number with a route (`route` / E.164).
+    this.unregisterTarget = this.recording.registerTarget('route', (id) => this.routes.get(id) !== undefined);
   }
 
   onModuleDestroy(): void {
     this.unregister?.();
+    this.unregisterTarget?.();
   }
 
   private ice(event: IceEvent, ctx: AnswerContext): Svaml | undefined {
@@ -43,7 +49,7 @@ export class InboundRouteHandler implements OnModuleInit, OnModuleDestroy {
     if (!dialled || !routing) return undefined;
     const answer = iceAnswer(routing, { from: event.cli, dialled, sinchCallId: event.callId, receivedAt: this.clock.now() }, (t) => this.targets.get(t));
     ctx.route = answer.label;
-    return answer.svaml;
+    return this.recording.applyTo(answer.svaml, [{ type: 'route', id: dialled }]);
   }
 
   private pie(event: PieEvent): Svaml | undefined {

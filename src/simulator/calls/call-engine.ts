@@ -75,6 +75,10 @@ export class CallEngine implements FlowContext {
     this.rooms = deps.rooms;
   }
 
+  recordingFaults(): { failUpload: boolean; dropAvailable: boolean } {
+    return this.deps.faults.recording;
+  }
+
   setBaseUrl(url: string): void {
     this.url = url;
   }

@@ -4,6 +4,7 @@ import type { FlowContext } from 'src/simulator/calls/flow-context';
 import type { CallReason, CallResult, CallbackEvent } from 'src/simulator/simulator.types';
 import { validateSvaml } from 'src/sinch/svaml/svaml.validator';
 import type { StartRecordingOptions, Svaml } from 'src/sinch/svaml/svaml.types';
+import { audioFor, uploadRecording } from 'src/simulator/calls/recording-files';
 
 // Returned by steps that ended the call themselves; the caller just returns.
 export const ENDED = Symbol('call ended');
@@ -154,20 +155,65 @@ export async function ring(
 
 export function startRecording(ctx: FlowContext, s: CallSession, options: StartRecordingOptions | undefined): void {
   const c = s.call;
+  // Sinch records one thing at a time: a second start while recording is ignored.
+  if (c.recordings.some((r) => r.stoppedAtSimMs === undefined)) {
+    ctx.note(s, 'recording already started');
+    return;
+  }
   const index = c.recordings.length + 1;
+  const format = options?.format === 'wav' ? 'wav' : 'mp3';
   const target = options?.destinationUrl ?? options?.destination ?? 's3://sinch-simulator-recordings/';
-  const destination = `${target.endsWith('/') ? target : `${target}/`}${c.callId}-${index}.mp3`;
-  c.recordings.push({ index, startedAtSimMs: s.nowSimMs, destination, notify: options?.notificationEvents !== false });
+  const destination = `${target.endsWith('/') ? target : `${target}/`}${c.callId}-${index}.${format}`;
+  const transcription = options?.transcriptionOptions?.enabled === true ? { locale: options.transcriptionOptions.locale ?? c.locale } : undefined;
+  c.recordings.push({
+    index,
+    startedAtSimMs: s.nowSimMs,
+    destination,
+    format,
+    notify: options?.notificationEvents !== false,
+    ...(options?.credentials ? { credentials: options.credentials } : {}),
+    ...(transcription ? { transcription } : {}),
+  });
   ctx.note(s, 'recording started', { index, destination });
 }
 
+// Stops what records, writes the file of the recorded length where it was asked to go, then reports it the
+// way Sinch does: recording_finished, recording_available (destination), transcription_available.
 export async function stopRecordings(ctx: FlowContext, s: CallSession): Promise<void> {
   for (const rec of s.call.recordings.filter((r) => r.stoppedAtSimMs === undefined)) {
     rec.stoppedAtSimMs = s.nowSimMs;
     ctx.note(s, 'recording stopped', { index: rec.index });
+    const faults = ctx.recordingFaults();
+    const seconds = Math.max(0.5, (rec.stoppedAtSimMs - rec.startedAtSimMs) / 1000);
+    const s3 = { endpoint: ctx.options.recordingsS3Endpoint, credentials: rec.credentials };
+    if (!faults.failUpload) {
+      try {
+        const type = rec.format === 'wav' ? 'audio/wav' : 'audio/mpeg';
+        rec.written = await uploadRecording(rec.destination, audioFor(rec.format, seconds), type, s3);
+        if (rec.written && rec.transcription) {
+          const transcript = JSON.stringify({ locale: rec.transcription.locale, text: `Simulated transcript of recording ${rec.index} of call ${s.call.callId}.` });
+          await uploadRecording(transcriptDestination(rec.destination), transcript, 'application/json', s3);
+        }
+      } catch (error) {
+        rec.written = false;
+        ctx.note(s, 'recording upload failed', { index: rec.index, error: error instanceof Error ? error.message : String(error) });
+      }
+    } else {
+      rec.written = false;
+      ctx.note(s, 'recording upload failed', { index: rec.index, fault: true });
+    }
     if (!rec.notify) continue;
     const key = ctx.options.applicationKey;
     await ctx.deliver(s, 'notify', { kind: 'app' }, notifyBody(s.call, key, 'recording_finished'));
+    if (faults.dropAvailable) continue;
     await ctx.deliver(s, 'notify', { kind: 'app' }, notifyBody(s.call, key, 'recording_available', { destination: rec.destination }));
+    if (rec.transcription && rec.written) {
+      await ctx.deliver(s, 'notify', { kind: 'app' }, notifyBody(s.call, key, 'transcription_available', { destination: transcriptDestination(rec.destination) }));
+    }
   }
+}
+
+// README: the transcript's destination names `...-transcript.json`.
+function transcriptDestination(destination: string): string {
+  return destination.replace(/\.[a-z0-9]+$/, '') + '-transcript.json';
 }

@@ -12,6 +12,8 @@ export interface FlowContext {
   readonly rules: OutcomeRules;
   readonly rates: RateTable;
   readonly rooms: ConferenceRooms;
+  // The recording faults in force (see faults.ts).
+  recordingFaults(): { failUpload: boolean; dropAvailable: boolean };
   baseUrl(): string;
   note(s: CallSession, what: string, extra?: Record<string, unknown>): void;
   // undefined: nothing to send to (no URL configured or the callback is disabled).
