@@ -49,6 +49,8 @@ export class AppModule {
         CampaignsModule,
         NumbersModule,
         ConferencesModule,
+        QueuesModule,
+        RecordingsModule,
       ],
       providers: [
         { provide: APP_PIPE, useFactory: createValidationPipe },

@@ -115,7 +115,7 @@ describe('Conferences (e2e)', () => {
       const room = await createRoom();
       const res = await api('PATCH', `/${room.id}`, { name: null });
       expect(res.status).toBe(400);
-      expect(res.body.details).toEqual([expect.objectContaining({ field: 'name', rule: 'isDefined' })]);
+      expect(res.body.details).toEqual([expect.objectContaining({ field: 'name', rule: 'notNull' })]);
       expect((await api('GET', '/not-a-uuid')).status).toBe(400);
       expect((await api('POST', `/${room.id}/participants`, { destinations: ['12'] })).status).toBe(400);
       expect((await api('POST', `/${room.id}/participants`, { destinations: [] })).status).toBe(400);

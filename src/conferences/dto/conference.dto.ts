@@ -25,13 +25,13 @@ export class CreateConferenceRoomDto {
   @IsString()
   sinchConferenceId: string;
 
-  @ApiPropertyOptional({ example: '1234', description: '3 to 12 digits; without it callers join without a PIN (or with # when only a moderator PIN is set)' })
+  @ApiPropertyOptional({ example: '1234', nullable: true, description: '3 to 12 digits; without it callers join without a PIN (or with # when only a moderator PIN is set); null removes it' })
   @IsOptional()
   @Matches(PIN, { message: 'participantPin must be 3 to 12 digits' })
   @IsString()
   participantPin?: string | null;
 
-  @ApiPropertyOptional({ example: '987654', description: '3 to 12 digits, different from the participant PIN' })
+  @ApiPropertyOptional({ example: '987654', nullable: true, description: '3 to 12 digits, different from the participant PIN; null removes it' })
   @IsOptional()
   @Matches(PIN, { message: 'moderatorPin must be 3 to 12 digits' })
   @IsString()
@@ -64,12 +64,12 @@ export class CreateConferenceRoomDto {
   @IsBoolean()
   endWhenModeratorLeaves?: boolean;
 
-  @ApiPropertyOptional({ example: '2026-12-01T09:00:00Z', description: 'Dial-in refused before this time' })
+  @ApiPropertyOptional({ example: '2026-12-01T09:00:00Z', nullable: true, description: 'Dial-in refused before this time; null removes it' })
   @IsOptional()
   @IsISO8601({ strict: true })
   openFrom?: string | null;
 
-  @ApiPropertyOptional({ example: '2026-12-01T11:00:00Z', description: 'Dial-in refused from this time' })
+  @ApiPropertyOptional({ example: '2026-12-01T11:00:00Z', nullable: true, description: 'Dial-in refused from this time; null removes it' })
   @IsOptional()
   @IsISO8601({ strict: true })
   openUntil?: string | null;
