@@ -62,6 +62,11 @@ export class ConferenceDirectory implements OnApplicationBootstrap, OnApplicatio
     return this.rooms.get(id);
   }
 
+  byConferenceId(sinchConferenceId: string): ConferenceRoom | undefined {
+    for (const room of this.rooms.values()) if (room.sinchConferenceId === sinchConferenceId) return room;
+    return undefined;
+  }
+
   put(room: ConferenceRoom): void {
     this.rooms.set(room.id, room);
   }

@@ -3,6 +3,7 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 import { CallsModule } from 'src/calls/calls.module';
 import { EventsModule } from 'src/events/events.module';
 import { NumbersModule } from 'src/numbers/numbers.module';
+import { RecordingsModule } from 'src/recordings/recordings.module';
 import { ConferenceCallHandler } from './conference-call.handler';
 import { ConferenceCommands } from './conference-commands.service';
 import { ConferenceDirectory } from './conference-directory.service';
@@ -21,7 +22,7 @@ import { ConferencesController } from './conferences.controller';
 // Conference rooms: settings, dial-in through a number routed to a room (PIN menu), dial-out as conference
 // callouts (CalloutsService.place), the live view checked against Sinch, moderation, sessions and their timeline.
 @Module({
-  imports: [TypeOrmModule.forFeature([ConferenceRoom, ConferenceSession, ConferenceParticipant, ConferenceEvent]), CallsModule, NumbersModule, EventsModule],
+  imports: [TypeOrmModule.forFeature([ConferenceRoom, ConferenceSession, ConferenceParticipant, ConferenceEvent]), CallsModule, NumbersModule, EventsModule, RecordingsModule],
   controllers: [ConferencesController],
   providers: [
     ConferenceDirectory,
