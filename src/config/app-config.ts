@@ -66,6 +66,14 @@ export class AppConfig {
     flagMinCalls: number;
     flagRatio: number;
   };
+  readonly reports: {
+    // The longest period one cost report covers from the roll-ups, and from the call log (?source=raw).
+    maxPeriodDays: number;
+    rawMaxPeriodDays: number;
+    // The roll-up check compares this many recent days with the call log, this often.
+    checkDays: number;
+    checkIntervalS: number;
+  };
   readonly publicBaseUrl?: string;
   readonly simulator: { port: number; timeScale: number };
 

@@ -1,6 +1,7 @@
 import { BullModule } from '@nestjs/bullmq';
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
+import { CallsModule } from 'src/calls/calls.module';
 import { CallbackUrlService } from './callback-url.service';
 import { NumberRate } from './number-rate.entity';
 import { NumberRates } from './number-rates.service';
@@ -21,7 +22,7 @@ import { RouteTargets } from 'src/numbers/routing/route-targets.service';
 // Numbers: the account's numbers synced with Sinch, their inbound routes (answered at ICE from memory), business
 // hours, caller-id pools and rates. Queues and conferences plug their route targets into RouteTargets.
 @Module({
-  imports: [TypeOrmModule.forFeature([PhoneNumber, NumberRouteAudit, CallerIdPool, NumberRate]), BullModule.registerQueue({ name: NUMBERS_JOBS.queue })],
+  imports: [TypeOrmModule.forFeature([PhoneNumber, NumberRouteAudit, CallerIdPool, NumberRate]), CallsModule, BullModule.registerQueue({ name: NUMBERS_JOBS.queue })],
   controllers: [NumbersController],
   providers: [
     NumbersService,
