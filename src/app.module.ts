@@ -5,6 +5,7 @@ import { CallbacksModule } from './callbacks/callbacks.module';
 import { CalloutsModule } from './callouts/callouts.module';
 import { CallsModule } from './calls/calls.module';
 import { CampaignsModule } from './campaigns/campaigns.module';
+import { ReportsModule } from './reports/reports.module';
 import { ComplianceModule } from './compliance/compliance.module';
 import { AllExceptionsFilter } from './common/all-exceptions.filter';
 import { LoggerModule } from './common/logger.module';
@@ -42,6 +43,7 @@ export class AppModule {
         ComplianceModule,
         CampaignsModule,
         NumbersModule,
+        ReportsModule,
       ],
       providers: [
         { provide: APP_PIPE, useFactory: createValidationPipe },
