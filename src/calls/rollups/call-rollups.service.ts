@@ -199,7 +199,8 @@ export class CallRollups {
       params.push(value);
       return `$${params.length}`;
     };
-    const tz = p(query.timeZone);
+    let tz: string | undefined; // a parameter only when a time bucket uses it (Postgres cannot type an unused one)
+    const zone = (): string => (tz ??= `${p(query.timeZone)}::text`);
     const cols = ['at', ...ROLLUP_DIMENSIONS, ...ROLLUP_MEASURES].join(', ');
     const dims = dimensionSql('c');
     const measures = measureSql('c');
@@ -222,7 +223,7 @@ export class CallRollups {
       .filter(([, values]) => values && values.length > 0)
       .map(([f, values]) => `x.${COLUMN[f as ReportFilter]} = ANY(${p(values)}::text[])`);
     const keyExprs = query.groupBy.map((d) =>
-      d === 'day' || d === 'week' || d === 'month' ? `to_char(date_trunc('${d}', x.at AT TIME ZONE ${tz}), 'YYYY-MM-DD')` : `x.${COLUMN[d]}`,
+      d === 'day' || d === 'week' || d === 'month' ? `to_char(date_trunc('${d}', x.at AT TIME ZONE ${zone()}), 'YYYY-MM-DD')` : `x.${COLUMN[d]}`,
     );
     const keys = keyExprs.map((_, i) => `k${i}`);
     // The sort key first (a measure or a grouped dimension), then the grouped dimensions in order: a stable page.
