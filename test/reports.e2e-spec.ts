@@ -45,6 +45,7 @@ describe('cost reports (e2e)', () => {
   const campaignB = randomUUID();
   const queueId = randomUUID();
   const created: string[] = [];
+  const ids: Record<string, string> = {};
 
   async function outbound(at: string, options: { from: string; to: string; country: string; campaignId?: string; queueId?: string; conferenceId?: string }) {
     const [call] = await t.app.get(CallsService).createOutbound([
@@ -57,8 +58,8 @@ describe('cost reports (e2e)', () => {
     return { id: call.id, sinchCallId };
   }
 
-  async function dice(call: { id: string; sinchCallId: string }, result: string, duration: number, currency: string, amount: number) {
-    const body = diceBody(call.sinchCallId, { custom: encodeCallCustom(call.id), result, reason: result === 'ANSWERED' ? 'CALLEEHANGUP' : 'N/A', duration, debit: { currencyId: currency, amount }, userRate: { currencyId: currency, amount: 0.02 } });
+  async function dice(call: { id: string; sinchCallId: string }, result: string, duration: number, currency: string, amount: number, rate = 0.02) {
+    const body = diceBody(call.sinchCallId, { custom: encodeCallCustom(call.id), result, reason: result === 'ANSWERED' ? 'CALLEEHANGUP' : 'N/A', duration, debit: { currencyId: currency, amount }, userRate: { currencyId: currency, amount: rate } });
     expect((await postCallback(t, body)).status).toBe(200);
   }
 
@@ -133,7 +134,7 @@ describe('cost reports (e2e)', () => {
     const a6 = await outbound('2026-03-02T12:30:00Z', { from: '=cmd()', to: '+44200000000', country: 'GB' });
     const outside = await outbound('2026-02-27T10:29:59Z', { ...se, to: '+46701000004', campaignId: campaignA });
     await dice(a1, 'ANSWERED', 61, 'EUR', 0.0123);
-    await dice(a2, 'ANSWERED', 120, 'USD', 0.5);
+    await dice(a2, 'ANSWERED', 120, 'USD', 0.5, 0.25); // 2 minutes at 0.25: billed as rated
     await dice(a3, 'NOANSWER', 0, 'USD', 0);
     await dice(a4, 'ANSWERED', 7, 'SEK', 1.25);
     await dice(outside, 'ANSWERED', 30, 'EUR', 9);
@@ -144,7 +145,8 @@ describe('cost reports (e2e)', () => {
     await dice(a5, 'ANSWERED', 59, 'EUR', 0.3333);
     await reconciled(a6, 'ANSWERED', 181, 'GBP', '0.987654');
     const i1 = await inbound('2026-03-02T08:00:00Z', '+46739999999', '+46850002000', 'SE');
-    await dice(i1, 'ANSWERED', 300, 'EUR', 0.1);
+    await dice(i1, 'ANSWERED', 300, 'EUR', 0.1, 0.03); // SE in EUR at 0.03 after 0.02: a rate change
+    Object.assign(ids, { a1: a1.id, a2: a2.id, a3: a3.id, i1: i1.id });
     await inbound('2026-03-02T09:00:00Z', '+46739999998', '+46850002000', 'SE'); // still ringing: not counted
   });
 
@@ -247,6 +249,33 @@ describe('cost reports (e2e)', () => {
     expect((await t.app.get(RollupCheck).checkRecent(3650)).keysRepaired).toBe(0);
     const metrics = await t.request('GET', '/metrics', { key: null });
     expect(metrics.text).toMatch(/call_rollups_repaired_total [1-9]/);
+  });
+
+  it('lists calls whose debit is not rate x billed minutes, and destinations billed at two rates', async () => {
+    const res = await t.request('GET', `/api/v1/reports/anomalies?${new URLSearchParams({ from: FROM, to: TO })}`, { key: t.keys.reporting });
+    expect(res.status).toBe(200);
+    const listed = res.body.debitMismatches.map((d: { callId: string }) => d.callId);
+    expect(listed).toContain(ids.a1);
+    expect(listed).not.toContain(ids.a2);
+    expect(listed).not.toContain(ids.a3);
+    expect(res.body.debitMismatches.find((d: { callId: string }) => d.callId === ids.a1)).toMatchObject({
+      durationS: 61,
+      billedMinutes: 2,
+      rate: '0.02',
+      debit: '0.0123',
+      expected: '0.04',
+      debitCurrency: 'EUR',
+    });
+    const se = res.body.rateChanges.find((r: { country: string; currency: string }) => r.country === 'SE' && r.currency === 'EUR');
+    expect(se.rates.map((r: { rate: string; calls: number }) => [r.rate, r.calls])).toEqual([
+      ['0.02', 2],
+      ['0.03', 1],
+    ]);
+    expect(se.rates[1].callIds).toEqual([ids.i1]);
+    expect(res.body.rateChanges.find((r: { country: string }) => r.country === 'US')).toBeUndefined();
+    const bad = await t.request('GET', `/api/v1/reports/anomalies?from=${TO}&to=${FROM}`, { key: t.keys.reporting });
+    expect(bad.status).toBe(400);
+    expect((await t.request('GET', `/api/v1/reports/anomalies?from=${FROM}&to=${TO}`, { key: t.keys.agent })).status).toBe(403);
   });
 
   describe('input', () => {

@@ -2,7 +2,8 @@ import { Get, Headers, Query, StreamableFile } from '@nestjs/common';
 import { ApiOkResponse, ApiProduces } from '@nestjs/swagger';
 import { AdminController, Roles } from 'src/auth/auth.decorators';
 import { csvStream } from 'src/reports/csv';
-import { CallsCsvQueryDto, CostReportQueryDto } from 'src/reports/dto/cost-report.query';
+import type { BillingAnomalies } from 'src/calls/rollups/call-rollups.service';
+import { AnomaliesQueryDto, CallsCsvQueryDto, CostReportQueryDto } from 'src/reports/dto/cost-report.query';
 import { ReportsService, type CostReport } from 'src/reports/reports.service';
 
 const wantsCsv = (format: string | undefined, accept: string | undefined): boolean =>
@@ -20,6 +21,12 @@ export class ReportsController {
     if (!wantsCsv(query.format, accept)) return this.reports.costs(query);
     const { header, batches } = await this.reports.costsCsv(query);
     return new StreamableFile(csvStream(header, batches), { type: 'text/csv; charset=utf-8', disposition: 'attachment; filename="costs.csv"' });
+  }
+
+  @Get('anomalies')
+  @ApiOkResponse({ description: 'Calls whose debit is not rate x billed minutes, and destinations billed at more than one rate (period at most REPORTS_RAW_MAX_PERIOD_DAYS)' })
+  anomalies(@Query() query: AnomaliesQueryDto): Promise<BillingAnomalies> {
+    return this.reports.anomalies(query);
   }
 
   @Get('calls.csv')

@@ -6,6 +6,7 @@ import {
   REPORT_FILTERS,
   REPORT_MEASURES,
   REPORT_TIME_DIMENSIONS,
+  type BillingAnomalies,
   type CostReportQuery,
   type CostReportRow,
   type ReportDimension,
@@ -16,7 +17,7 @@ import { CampaignStatsService } from 'src/campaigns/stats/campaign-stats.service
 import { AppError, type FieldProblem } from 'src/common/app-error';
 import { AppConfig } from 'src/config/app-config';
 import { csvLine } from 'src/reports/csv';
-import type { CallsCsvQueryDto, CostReportQueryDto } from 'src/reports/dto/cost-report.query';
+import type { AnomaliesQueryDto, CallsCsvQueryDto, CostReportQueryDto } from 'src/reports/dto/cost-report.query';
 
 const DAY_MS = 86_400_000;
 const CURRENCIES = new Set(Intl.supportedValuesOf('currency'));
@@ -113,6 +114,11 @@ export class ReportsService {
       for await (const rows of source) yield rows.map((row) => csvLine(header.map((h) => row[h])));
     }
     return { header, batches: batches(this.rollups.callBatches(from, to)) };
+  }
+
+  anomalies(dto: AnomaliesQueryDto): Promise<BillingAnomalies> {
+    const { from, to } = this.period(dto, this.config.reports.rawMaxPeriodDays);
+    return this.rollups.billingAnomalies(from, to, dto.limit ?? 100);
   }
 
   private period(dto: { from: string; to: string }, maxDays: number): { from: Date; to: Date } {

@@ -56,6 +56,35 @@ export interface CostReportRow {
   costPerAnsweredCall: MoneyTotal[];
 }
 
+const RATE_CALL_IDS = 20;
+
+export interface DebitMismatch {
+  callId: string;
+  createdAt: Date;
+  toNumber: string | null;
+  country: string | null;
+  durationS: number | null;
+  billedMinutes: number;
+  rate: string;
+  rateCurrency: string;
+  debit: string;
+  debitCurrency: string;
+  // rate x billed minutes.
+  expected: string;
+}
+
+export interface RateChange {
+  country: string | null;
+  currency: string;
+  // Each rate seen, oldest first, with how many calls and the first of them.
+  rates: { rate: string; calls: number; firstAt: string; lastAt: string; callIds: string[] }[];
+}
+
+export interface BillingAnomalies {
+  debitMismatches: DebitMismatch[];
+  rateChanges: RateChange[];
+}
+
 export interface CampaignCallFigures extends CallTotals {
   spend: MoneyTotal[];
 }
@@ -125,6 +154,40 @@ export class CallRollups {
        FROM calls c WHERE created_at >= $1 AND created_at < $2 ORDER BY created_at, id`,
       [from, to],
     );
+  }
+
+  // Billing checks over the call log of a period: calls whose debit is not their rate times their billed minutes
+  // (Sinch bills per started minute; a micro-unit of rounding is allowed), and destinations (country and currency)
+  // billed at more than one rate, each rate with its calls.
+  async billingAnomalies(from: Date, to: Date, limit: number): Promise<BillingAnomalies> {
+    const billed = measureSql('c').billed_minutes;
+    const debits: DebitMismatch[] = await this.dataSource.query(
+      `SELECT id AS "callId", created_at AS "createdAt", to_number AS "toNumber", trim(country) AS country, duration_s AS "durationS",
+         (${billed})::int AS "billedMinutes", rate_amount::text AS rate, trim(rate_currency) AS "rateCurrency",
+         debit_amount::text AS debit, trim(debit_currency) AS "debitCurrency", (rate_amount * ${billed})::text AS expected
+       FROM calls c
+       WHERE created_at >= $1 AND created_at < $2 AND debit_amount IS NOT NULL AND rate_amount IS NOT NULL
+         AND (debit_currency <> rate_currency OR abs(debit_amount - rate_amount * ${billed}) > 0.000001)
+       ORDER BY created_at, id LIMIT $3`,
+      [from, to, limit],
+    );
+    const rates: RateChange[] = await this.dataSource.query(
+      `SELECT country, currency, jsonb_agg(jsonb_build_object('rate', rate, 'calls', calls, 'firstAt', first_at, 'lastAt', last_at, 'callIds', call_ids)
+           ORDER BY first_at) AS rates
+       FROM (
+         SELECT trim(country) AS country, trim(rate_currency) AS currency, rate_amount::text AS rate, count(*)::int AS calls,
+           min(created_at) AS first_at, max(created_at) AS last_at, (array_agg(id ORDER BY created_at, id))[1:${RATE_CALL_IDS}] AS call_ids,
+           count(*) OVER (PARTITION BY trim(country), trim(rate_currency)) AS rate_count
+         FROM calls WHERE created_at >= $1 AND created_at < $2 AND rate_amount IS NOT NULL
+         GROUP BY 1, 2, 3
+       ) r WHERE rate_count > 1 GROUP BY 1, 2 ORDER BY 1, 2 LIMIT $3`,
+      [from, to, limit],
+    );
+    for (const d of debits) {
+      for (const k of ['rate', 'debit', 'expected'] as const) d[k] = trimDecimal(d[k]);
+    }
+    for (const r of rates) for (const rate of r.rates) rate.rate = trimDecimal(rate.rate);
+    return { debitMismatches: debits, rateChanges: rates };
   }
 
   // Campaign stats: finished calls from the roll-ups (one index range of the campaign's rows), calls in flight and

@@ -75,3 +75,13 @@ export class CostReportQueryDto extends PeriodQueryDto {
 }
 
 export class CallsCsvQueryDto extends PeriodQueryDto {}
+
+export class AnomaliesQueryDto extends PeriodQueryDto {
+  @ApiPropertyOptional({ minimum: 1, maximum: 1000, default: 100, description: 'At most this many calls and this many destinations' })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(1000)
+  limit?: number;
+}
