@@ -46,8 +46,8 @@ describe('jobs survive losing Redis data (e2e)', () => {
     const runtime = t.app.get(JobRuntime);
     await waitFor(async () => (await runtime.assertSchedules()) === 0, 10_000, () => 'schedules never all in place');
     await redis.flushdb();
-    // callouts sweep, reconcile, follow-ups sweep, dialer tick, dialer sweep.
-    expect(await runtime.assertSchedules()).toBe(5);
+    // callouts sweep, reconcile, follow-ups sweep, dialer tick, dialer sweep, numbers sync, roll-up check.
+    expect(await runtime.assertSchedules()).toBe(7);
     expect(await runtime.assertSchedules()).toBe(0);
   });
 
