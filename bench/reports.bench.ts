@@ -94,12 +94,16 @@ export async function run(): Promise<void> {
     const fill = await bench.app.get(RollupCheck).checkRecent(DAYS + 1);
     await db.query('VACUUM ANALYZE call_rollups');
     const [{ n: rollupRows }] = (await db.query('SELECT count(*)::int AS n FROM call_rollups')).rows;
-    log(`Roll-ups built by the drift check's repair: ${fill.keysRepaired} rows in ${((Date.now() - started) / 1000).toFixed(1)} s (${rollupRows} rows for ${CALLS} calls)`);
+    log(
+      `Roll-ups built by the drift check's repair: ${fill.keysRepaired} rows in ${((Date.now() - started) / 1000).toFixed(1)} s (${rollupRows} rows for ${CALLS} calls)`,
+    );
 
     const rollups = bench.app.get(CallRollups);
     const to = new Date(Math.ceil(Date.now() / 3_600_000) * 3_600_000);
     const from = new Date(to.getTime() - DAYS * 86_400_000);
-    log(`\nCost report over ${DAYS} days, Europe/Stockholm buckets (CallRollups.report, in process), ${ROLLUP_RUNS} runs from roll-ups, ${RAW_RUNS} from the raw call log`);
+    log(
+      `\nCost report over ${DAYS} days, Europe/Stockholm buckets (CallRollups.report, in process), ${ROLLUP_RUNS} runs from roll-ups, ${RAW_RUNS} from the raw call log`,
+    );
     log('| groupBy | roll-ups p50 | roll-ups p95 | raw GROUP BY p50 | raw p95 | raw p50 / roll-ups p50 |');
     log('|---|---|---|---|---|---|');
     for (const groupBy of GROUPINGS) {
@@ -112,7 +116,9 @@ export async function run(): Promise<void> {
     const stats = bench.app.get(CampaignStatsService);
     const figures = await rollups.campaignFigures(big.id);
     const statsTimes = await timeRuns(ROLLUP_RUNS, () => stats.forCampaign(big.id));
-    log(`\nCampaign stats (CampaignStatsService.forCampaign) for a ${figures.total}-call campaign in a ${CALLS}-call table: p50 ${ms(statsTimes.p50)}, p95 ${ms(statsTimes.p95)} (goal p95 < 50 ms)`);
+    log(
+      `\nCampaign stats (CampaignStatsService.forCampaign) for a ${figures.total}-call campaign in a ${CALLS}-call table: p50 ${ms(statsTimes.p50)}, p95 ${ms(statsTimes.p95)} (goal p95 < 50 ms)`,
+    );
 
     // The finalise statement on the big table: DiCE batches as the inbox writes them, roll-up upkeep included.
     await db.query(
@@ -131,7 +137,14 @@ export async function run(): Promise<void> {
       payload: {},
       via: 'webhook',
       needsFollowUp: false,
-      final: { state: 'completed', result: 'ANSWERED', reason: 'CALLEEHANGUP', durationS: 1 + (i % 300), debit: { amount: '0.0135', currency: i % 2 ? 'USD' : 'EUR' }, rate: { amount: '0.0135', currency: i % 2 ? 'USD' : 'EUR' } },
+      final: {
+        state: 'completed',
+        result: 'ANSWERED',
+        reason: 'CALLEEHANGUP',
+        durationS: 1 + (i % 300),
+        debit: { amount: '0.0135', currency: i % 2 ? 'USD' : 'EUR' },
+        rate: { amount: '0.0135', currency: i % 2 ? 'USD' : 'EUR' },
+      },
     });
     started = Date.now();
     const batches = Array.from({ length: DICE / DICE_BATCH }, (_, b) => Array.from({ length: DICE_BATCH }, (_, i) => entry(b * DICE_BATCH + i + 1)));
@@ -145,13 +158,18 @@ export async function run(): Promise<void> {
     const upkeep = await timeRuns(20, async () => {
       // The roll-up part alone, for one batch's calls, rolled back: its cost per DiCE.
       await db.query('BEGIN');
-      await db.query(`WITH n AS (SELECT ${CONTRIBUTION_COLUMNS} FROM calls WHERE sinch_call_id = ANY($1)), d AS (${contributionSelect('n', 1)} FROM n) ${rollupUpsertSql('d')}`, [
-        Array.from({ length: DICE_BATCH }, (_, i) => `bench-upkeep-${i + 1}`),
-      ]);
+      await db.query(
+        `WITH n AS (SELECT ${CONTRIBUTION_COLUMNS} FROM calls WHERE sinch_call_id = ANY($1)), d AS (${contributionSelect('n', 1)} FROM n) ${rollupUpsertSql('d')}`,
+        [Array.from({ length: DICE_BATCH }, (_, i) => `bench-upkeep-${i + 1}`)],
+      );
       await db.query('ROLLBACK');
     });
-    log(`\nFinalise statement (CallLedger.record, batches of ${DICE_BATCH}, 4 in parallel) with roll-up upkeep: ${(DICE / seconds).toFixed(0)} DiCE/s on the ${CALLS}-call table`);
-    log(`Roll-up upsert alone for a batch of ${DICE_BATCH}: p50 ${ms(upkeep.p50)} (${((upkeep.p50 * 1000) / DICE_BATCH).toFixed(0)} us per DiCE), p95 ${ms(upkeep.p95)}`);
+    log(
+      `\nFinalise statement (CallLedger.record, batches of ${DICE_BATCH}, 4 in parallel) with roll-up upkeep: ${(DICE / seconds).toFixed(0)} DiCE/s on the ${CALLS}-call table`,
+    );
+    log(
+      `Roll-up upsert alone for a batch of ${DICE_BATCH}: p50 ${ms(upkeep.p50)} (${((upkeep.p50 * 1000) / DICE_BATCH).toFixed(0)} us per DiCE), p95 ${ms(upkeep.p95)}`,
+    );
     const check = await bench.app.get(RollupCheck).checkRecent(1);
     log(`Drift check over the last day after the run: ${check.keysRepaired} rows to repair (0 expected)`);
 
@@ -164,7 +182,9 @@ export async function run(): Promise<void> {
       peak = Math.max(peak, process.memoryUsage().rss);
       if (lines >= 1_000_000) break;
     }
-    log(`Per-call CSV export (ReportsService.callsCsv lines, no HTTP): ${lines} rows in ${((Date.now() - csvStarted) / 1000).toFixed(1)} s, RSS ${(rssBefore / 1e6).toFixed(0)} MB -> peak ${(peak / 1e6).toFixed(0)} MB`);
+    log(
+      `Per-call CSV export (ReportsService.callsCsv lines, no HTTP): ${lines} rows in ${((Date.now() - csvStarted) / 1000).toFixed(1)} s, RSS ${(rssBefore / 1e6).toFixed(0)} MB -> peak ${(peak / 1e6).toFixed(0)} MB`,
+    );
   } finally {
     await db.end();
     await bench.close();

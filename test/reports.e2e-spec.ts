@@ -31,6 +31,9 @@ const DIMENSION_SQL: Record<string, (tz: string) => string> = {
 
 const trim = (amount: string): string => (amount.includes('.') ? amount.replace(/0+$/, '').replace(/\.$/, '') : amount);
 
+// A report's JSON as the tests read it.
+type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+
 interface Expected {
   calls: number;
   answered: number;
@@ -49,7 +52,16 @@ describe('cost reports (e2e)', () => {
 
   async function outbound(at: string, options: { from: string; to: string; country: string; campaignId?: string; queueId?: string; conferenceId?: string }) {
     const [call] = await t.app.get(CallsService).createOutbound([
-      { kind: 'tts', toNumber: options.to, fromNumber: options.from, country: options.country, request: { text: 'x' }, campaignId: options.campaignId, queueId: options.queueId, conferenceId: options.conferenceId },
+      {
+        kind: 'tts',
+        toNumber: options.to,
+        fromNumber: options.from,
+        country: options.country,
+        request: { text: 'x' },
+        campaignId: options.campaignId,
+        queueId: options.queueId,
+        conferenceId: options.conferenceId,
+      },
     ]);
     await sql(t, 'UPDATE calls SET created_at = $2 WHERE id = $1', [call.id, at]);
     const sinchCallId = uniqueSinchId();
@@ -59,7 +71,14 @@ describe('cost reports (e2e)', () => {
   }
 
   async function dice(call: { id: string; sinchCallId: string }, result: string, duration: number, currency: string, amount: number, rate = 0.02) {
-    const body = diceBody(call.sinchCallId, { custom: encodeCallCustom(call.id), result, reason: result === 'ANSWERED' ? 'CALLEEHANGUP' : 'N/A', duration, debit: { currencyId: currency, amount }, userRate: { currencyId: currency, amount: rate } });
+    const body = diceBody(call.sinchCallId, {
+      custom: encodeCallCustom(call.id),
+      result,
+      reason: result === 'ANSWERED' ? 'CALLEEHANGUP' : 'N/A',
+      duration,
+      debit: { currencyId: currency, amount },
+      userRate: { currencyId: currency, amount: rate },
+    });
     expect((await postCallback(t, body)).status).toBe(200);
   }
 
@@ -74,7 +93,14 @@ describe('cost reports (e2e)', () => {
         payload: {},
         via: 'reconciler',
         needsFollowUp: false,
-        final: { state: result === 'ANSWERED' ? 'completed' : 'no_answer', result, reason: 'N/A', durationS: duration, debit: { amount, currency }, rate: { amount: '0.02', currency } },
+        final: {
+          state: result === 'ANSWERED' ? 'completed' : 'no_answer',
+          result,
+          reason: 'N/A',
+          durationS: duration,
+          debit: { amount, currency },
+          rate: { amount: '0.02', currency },
+        },
       },
     ]);
     expect(outcome.finalised).toBe(true);
@@ -83,7 +109,16 @@ describe('cost reports (e2e)', () => {
   async function inbound(at: string, from: string, to: string, country: string) {
     const sinchCallId = uniqueSinchId();
     const [ice] = await t.app.get(CallLedger).record([
-      { dedupeKey: `ice:${sinchCallId}`, kind: 'ice', sinchCallId, receivedAt: new Date(), payload: {}, via: 'webhook', needsFollowUp: false, inbound: { from, to, country, domain: 'pstn' } },
+      {
+        dedupeKey: `ice:${sinchCallId}`,
+        kind: 'ice',
+        sinchCallId,
+        receivedAt: new Date(),
+        payload: {},
+        via: 'webhook',
+        needsFollowUp: false,
+        inbound: { from, to, country, domain: 'pstn' },
+      },
     ]);
     await sql(t, 'UPDATE calls SET created_at = $2 WHERE id = $1', [ice.callId, at]);
     created.push(ice.callId as string);
@@ -101,22 +136,28 @@ describe('cost reports (e2e)', () => {
        ${base} GROUP BY 1`,
       [FROM, TO],
     );
-    const money = await sql(t, `SELECT ${keyList} AS k, trim(debit_currency) AS currency, sum(debit_amount)::text AS amount ${base} AND debit_currency IS NOT NULL GROUP BY 1, 2 ORDER BY 2`, [FROM, TO]);
+    const money = await sql(
+      t,
+      `SELECT ${keyList} AS k, trim(debit_currency) AS currency, sum(debit_amount)::text AS amount ${base} AND debit_currency IS NOT NULL GROUP BY 1, 2 ORDER BY 2`,
+      [FROM, TO],
+    );
     const map = new Map<string, Expected>();
     for (const c of counts) map.set(JSON.stringify(c.k), { calls: c.calls, answered: c.answered, talkSeconds: c.talk, billedMinutes: c.billed, spend: [] });
     for (const m of money) map.get(JSON.stringify(m.k))?.spend.push({ currency: m.currency, amount: trim(m.amount) });
     return map;
   }
 
-  async function report(params: Record<string, string>): Promise<Record<string, any>> { // eslint-disable-line @typescript-eslint/no-explicit-any
-    const res = await t.request('GET', `/api/v1/reports/costs?${new URLSearchParams({ from: FROM, to: TO, limit: '1000', ...params })}`, { key: t.keys.reporting });
+  async function report(params: Record<string, string>): Promise<Json> {
+    const res = await t.request('GET', `/api/v1/reports/costs?${new URLSearchParams({ from: FROM, to: TO, limit: '1000', ...params })}`, {
+      key: t.keys.reporting,
+    });
     expect(res.status).toBe(200);
     return res.body;
   }
 
-  const actual = (body: Record<string, any>, groupBy: string[]): Map<string, Expected> => // eslint-disable-line @typescript-eslint/no-explicit-any
+  const actual = (body: Json, groupBy: string[]): Map<string, Expected> =>
     new Map(
-      body.items.map((i: Record<string, any>) => [ // eslint-disable-line @typescript-eslint/no-explicit-any
+      body.items.map((i: Json) => [
         JSON.stringify(groupBy.map((g) => i[g])),
         { calls: i.calls, answered: i.answered, talkSeconds: i.talkSeconds, billedMinutes: i.billedMinutes, spend: i.spend },
       ]),
@@ -172,15 +213,18 @@ describe('cost reports (e2e)', () => {
     ['country', 'direction', 'result'],
   ];
 
-  it.each(GROUPINGS.map((g) => [g.join(',') || '(none)', g]))('groupBy %s equals the call log, from the roll-ups and from ?source=raw', async (_name, groupBy) => {
-    const want = await expected(groupBy as string[], ZONE);
-    for (const source of ['rollups', 'raw']) {
-      const body = await report({ groupBy: (groupBy as string[]).join(','), timeZone: ZONE, source });
-      expect(body.source).toBe(source);
-      expect(actual(body, groupBy as string[])).toEqual(want);
-      expect(body.total).toBe(want.size);
-    }
-  });
+  it.each(GROUPINGS.map((g) => [g.join(',') || '(none)', g]))(
+    'groupBy %s equals the call log, from the roll-ups and from ?source=raw',
+    async (_name, groupBy) => {
+      const want = await expected(groupBy as string[], ZONE);
+      for (const source of ['rollups', 'raw']) {
+        const body = await report({ groupBy: (groupBy as string[]).join(','), timeZone: ZONE, source });
+        expect(body.source).toBe(source);
+        expect(actual(body, groupBy as string[])).toEqual(want);
+        expect(body.total).toBe(want.size);
+      }
+    },
+  );
 
   it('cuts days at the zone: 22:59:59Z and 23:00:00Z fall on different Stockholm days and the same UTC day', async () => {
     const stockholm = await report({ groupBy: 'day', timeZone: ZONE, campaign: campaignA });
@@ -227,7 +271,9 @@ describe('cost reports (e2e)', () => {
     expect(lines[0]).toBe('callerId,result,calls,answered,talk_seconds,billed_minutes,currency,spend,cost_per_answered_call');
     expect(lines).toContain("'=cmd(),ANSWERED,1,1,181,4,GBP,0.987654,0.987654");
     expect(lines).toContain("'+46850001000,ANSWERED,3,3,240,5,EUR,0.3456,0.1152");
-    const same = await t.request('GET', `/api/v1/reports/costs?${new URLSearchParams({ from: FROM, to: TO, groupBy: 'callerId,result', format: 'csv' })}`, { key: t.keys.reporting });
+    const same = await t.request('GET', `/api/v1/reports/costs?${new URLSearchParams({ from: FROM, to: TO, groupBy: 'callerId,result', format: 'csv' })}`, {
+      key: t.keys.reporting,
+    });
     expect(same.text).toBe(res.text);
 
     const calls = await t.request('GET', `/api/v1/reports/calls.csv?${new URLSearchParams({ from: FROM, to: TO })}`, { key: t.keys.reporting });

@@ -24,7 +24,9 @@ export class ReportsController {
   }
 
   @Get('anomalies')
-  @ApiOkResponse({ description: 'Calls whose debit is not rate x billed minutes, and destinations billed at more than one rate (period at most REPORTS_RAW_MAX_PERIOD_DAYS)' })
+  @ApiOkResponse({
+    description: 'Calls whose debit is not rate x billed minutes, and destinations billed at more than one rate (period at most REPORTS_RAW_MAX_PERIOD_DAYS)',
+  })
   anomalies(@Query() query: AnomaliesQueryDto): Promise<BillingAnomalies> {
     return this.reports.anomalies(query);
   }

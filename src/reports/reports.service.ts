@@ -47,8 +47,7 @@ export interface CostReport {
   totals: CostReportItem;
 }
 
-const invalid = (field: string, rule: string, message: string): AppError =>
-  new AppError('invalid', message, [{ field, rule, message } satisfies FieldProblem]);
+const invalid = (field: string, rule: string, message: string): AppError => new AppError('invalid', message, [{ field, rule, message } satisfies FieldProblem]);
 
 // An exact decimal divided by a whole number, rounded half up to 6 places (money never goes through a float).
 export function divideDecimal(amount: string, by: number): string {
@@ -73,7 +72,10 @@ export class ReportsService {
 
   async costs(dto: CostReportQueryDto): Promise<CostReport> {
     const query = await this.toQuery(dto);
-    const [{ rows, groups }, totals] = await Promise.all([this.rollups.report(query), this.rollups.report({ ...query, groupBy: [], sort: undefined, limit: 1, offset: 0 })]);
+    const [{ rows, groups }, totals] = await Promise.all([
+      this.rollups.report(query),
+      this.rollups.report({ ...query, groupBy: [], sort: undefined, limit: 1, offset: 0 }),
+    ]);
     const perContact = await this.completedContacts(query, rows);
     return {
       source: query.source,
@@ -108,8 +110,31 @@ export class ReportsService {
 
   callsCsv(dto: CallsCsvQueryDto): { header: string[]; batches: AsyncGenerator<string[]> } {
     const { from, to } = this.period(dto, this.config.reports.maxPeriodDays);
-    const header = ['id', 'created_at', 'direction', 'kind', 'state', 'result', 'reason', 'from_number', 'to_number', 'country', 'campaign_id', 'queue_id',
-      'conference_id', 'initiated_at', 'answered_at', 'ended_at', 'duration_s', 'billed_minutes', 'debit_amount', 'debit_currency', 'rate_amount', 'rate_currency', 'final_source'];
+    const header = [
+      'id',
+      'created_at',
+      'direction',
+      'kind',
+      'state',
+      'result',
+      'reason',
+      'from_number',
+      'to_number',
+      'country',
+      'campaign_id',
+      'queue_id',
+      'conference_id',
+      'initiated_at',
+      'answered_at',
+      'ended_at',
+      'duration_s',
+      'billed_minutes',
+      'debit_amount',
+      'debit_currency',
+      'rate_amount',
+      'rate_currency',
+      'final_source',
+    ];
     async function* batches(source: AsyncGenerator<Record<string, unknown>[]>): AsyncGenerator<string[]> {
       for await (const rows of source) yield rows.map((row) => csvLine(header.map((h) => row[h])));
     }
@@ -133,7 +158,8 @@ export class ReportsService {
     const source = dto.source ?? 'rollups';
     const { from, to } = this.period(dto, source === 'raw' ? this.config.reports.rawMaxPeriodDays : this.config.reports.maxPeriodDays);
     const timeZone = dto.timeZone ?? 'UTC';
-    if (!(await this.rollups.isKnownTimeZone(timeZone))) throw invalid('timeZone', 'iana_zone', `Unknown time zone ${timeZone} (an IANA name such as Europe/Stockholm)`);
+    if (!(await this.rollups.isKnownTimeZone(timeZone)))
+      throw invalid('timeZone', 'iana_zone', `Unknown time zone ${timeZone} (an IANA name such as Europe/Stockholm)`);
     const groupBy = split(dto.groupBy);
     for (const g of groupBy) {
       if (!(REPORT_DIMENSIONS as readonly string[]).includes(g)) throw invalid('groupBy', 'enum', `groupBy ${g} is not one of ${REPORT_DIMENSIONS.join(', ')}`);
@@ -144,7 +170,8 @@ export class ReportsService {
       const raw = dto[f];
       if (raw !== undefined) filters[f] = raw.split(',').map((v) => v.trim());
     }
-    for (const c of filters.currency ?? []) if (!CURRENCIES.has(c)) throw invalid('currency', 'iso4217', `Unknown currency ${c} (an ISO 4217 code such as USD)`);
+    for (const c of filters.currency ?? [])
+      if (!CURRENCIES.has(c)) throw invalid('currency', 'iso4217', `Unknown currency ${c} (an ISO 4217 code such as USD)`);
     let sort: CostReportQuery['sort'];
     if (dto.sort) {
       const desc = dto.sort.startsWith('-');
@@ -189,4 +216,10 @@ export class ReportsService {
   }
 }
 
-const split = (value: string | undefined): string[] => (value ? value.split(',').map((v) => v.trim()).filter((v) => v !== '') : []);
+const split = (value: string | undefined): string[] =>
+  value
+    ? value
+        .split(',')
+        .map((v) => v.trim())
+        .filter((v) => v !== '')
+    : [];

@@ -10,7 +10,18 @@ import { cursorRows } from 'src/calls/rollups/pg-cursor';
 
 // What a cost report groups and filters by (the reports feature validates them; the SQL lives here with the table).
 export const REPORT_TIME_DIMENSIONS = ['day', 'week', 'month'] as const;
-export const REPORT_DIMENSIONS = [...REPORT_TIME_DIMENSIONS, 'campaign', 'queue', 'conference', 'country', 'callerId', 'numberDialled', 'direction', 'result', 'agent'] as const;
+export const REPORT_DIMENSIONS = [
+  ...REPORT_TIME_DIMENSIONS,
+  'campaign',
+  'queue',
+  'conference',
+  'country',
+  'callerId',
+  'numberDialled',
+  'direction',
+  'result',
+  'agent',
+] as const;
 export type ReportDimension = (typeof REPORT_DIMENSIONS)[number];
 export const REPORT_FILTERS = ['campaign', 'queue', 'conference', 'country', 'callerId', 'numberDialled', 'direction', 'result', 'agent', 'currency'] as const;
 export type ReportFilter = (typeof REPORT_FILTERS)[number];
@@ -214,7 +225,12 @@ export class CallRollups {
     const final = new Set(SQL_FINAL_STATES.replace(/'/g, '').split(', '));
     const byState: Record<string, number> = {};
     const byResult: Record<string, number> = {};
-    let total = 0, placed = 0, inFlight = 0, answered = 0, placedFinal = 0, talked = 0;
+    let total = 0,
+      placed = 0,
+      inFlight = 0,
+      answered = 0,
+      placedFinal = 0,
+      talked = 0;
     let talkS = 0n;
     for (const r of rows) {
       const n = Number(r.calls);

@@ -37,7 +37,11 @@ export class CostReportQueryDto extends PeriodQueryDto {
   @ApiPropertyOptional({ description: list('caller ids shown on outbound calls (E.164)') }) @IsOptional() @IsString() @MaxLength(4000) callerId?: string;
   @ApiPropertyOptional({ description: list('our numbers inbound calls dialled (E.164)') }) @IsOptional() @IsString() @MaxLength(4000) numberDialled?: string;
   @ApiPropertyOptional({ description: list('directions (outbound, inbound)') }) @IsOptional() @IsString() @MaxLength(100) direction?: string;
-  @ApiPropertyOptional({ description: list("Sinch results (ANSWERED, BUSY, NOANSWER, FAILED, N/A; '' for none)") }) @IsOptional() @IsString() @MaxLength(200) result?: string;
+  @ApiPropertyOptional({ description: list("Sinch results (ANSWERED, BUSY, NOANSWER, FAILED, N/A; '' for none)") })
+  @IsOptional()
+  @IsString()
+  @MaxLength(200)
+  result?: string;
   @ApiPropertyOptional({ description: list('agent ids') }) @IsOptional() @IsString() @MaxLength(4000) agent?: string;
   @ApiPropertyOptional({ description: list('ISO 4217 codes: only calls billed in these') }) @IsOptional() @IsString() @MaxLength(200) currency?: string;
 
