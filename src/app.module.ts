@@ -24,6 +24,7 @@ import { EventsModule } from 'src/events/events.module';
 import { ConferencesModule } from 'src/conferences/conferences.module';
 import { QueuesModule } from 'src/queues/queues.module';
 import { RecordingsModule } from 'src/recordings/recordings.module';
+import { ReportsModule } from 'src/reports/reports.module';
 
 // Feature modules are listed here; each owns its entities, jobs, controllers and processors.
 @Module({})
@@ -51,6 +52,7 @@ export class AppModule {
         ConferencesModule,
         QueuesModule,
         RecordingsModule,
+        ReportsModule,
       ],
       providers: [
         { provide: APP_PIPE, useFactory: createValidationPipe },

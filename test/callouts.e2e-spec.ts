@@ -128,7 +128,7 @@ describe('callouts (e2e)', () => {
       // bull-board's own API path ("api/queues") under our prefix; every job queue of the app is listed.
       const api = await t.request('GET', '/admin/jobs/api/queues', { key: t.keys.admin });
       expect(api.status).toBe(200);
-      expect(api.body.queues.map((q: { name: string }) => q.name).sort()).toEqual(['callback-inbox', 'callouts', 'campaign-dialer', 'numbers', 'queues', 'reconciler', 'recordings']);
+      expect(api.body.queues.map((q: { name: string }) => q.name).sort()).toEqual(['callback-inbox', 'callouts', 'campaign-dialer', 'numbers', 'queues', 'reconciler', 'recordings', 'rollups']);
       // "Queue" is left to inbound call queues: the old path is gone.
       expect((await t.request('GET', '/admin/queues', { key: t.keys.admin })).status).toBe(404);
     });

@@ -29,6 +29,9 @@ const list = (values: readonly string[]) => values.map((v) => `'${v}'`).join(', 
 @Index('ix_calls_direction_created', ['direction', 'createdAt', 'id'])
 // The reconciler's candidates: calls Sinch knows of that have no final word from it yet.
 @Index('ix_calls_unreconciled', ['createdAt'], { where: '"final_source" IS NULL AND "sinch_call_id" IS NOT NULL' })
+// Campaign stats: a campaign's calls still in flight (finished ones are in call_rollups) and its placing rate.
+@Index('ix_calls_campaign_open', ['campaignId'], { where: `"campaign_id" IS NOT NULL AND "state" NOT IN (${list(FINAL_CALL_STATES)})` })
+@Index('ix_calls_campaign_initiated', ['campaignId', 'initiatedAt'], { where: '"campaign_id" IS NOT NULL AND "initiated_at" IS NOT NULL' })
 export class Call {
   @PrimaryGeneratedColumn('uuid', { primaryKeyConstraintName: 'pk_calls' })
   id: string;

@@ -96,44 +96,6 @@ export class CallsQueryService {
     return rows;
   }
 
-  // Counts by state and result, the answer rate's terms, talk time and the placing rate, in two queries.
-  async totals(scope: CallScope): Promise<CallTotals> {
-    const [row] = await this.calls.query<
-      { total: number; placed: number; in_flight: number; answered: number; placed_final: number; avg_talk: string | null; last_minute: number; first_at: Date | null; last_at: Date | null }[]
-    >(
-      `SELECT count(*)::int AS total,
-         count(*) FILTER (WHERE sinch_call_id IS NOT NULL)::int AS placed,
-         count(*) FILTER (WHERE state NOT IN (${SQL_FINAL_STATES}))::int AS in_flight,
-         count(*) FILTER (WHERE state = 'completed')::int AS answered,
-         count(*) FILTER (WHERE sinch_call_id IS NOT NULL AND state IN (${SQL_FINAL_STATES}))::int AS placed_final,
-         avg(duration_s) FILTER (WHERE state = 'completed' AND duration_s > 0)::text AS avg_talk,
-         count(*) FILTER (WHERE initiated_at > now() - interval '60 seconds')::int AS last_minute,
-         min(initiated_at) AS first_at, max(initiated_at) AS last_at
-       FROM calls WHERE campaign_id = $1`,
-      [scope.campaignId],
-    );
-    const groups: { g: 'state' | 'result'; k: string; n: number }[] = await this.calls.query(
-      `SELECT CASE WHEN GROUPING(state) = 0 THEN 'state' ELSE 'result' END AS g,
-         CASE WHEN GROUPING(state) = 0 THEN state ELSE coalesce(result, 'none') END AS k, count(*)::int AS n
-       FROM calls WHERE campaign_id = $1 GROUP BY GROUPING SETS ((state), (coalesce(result, 'none')))`,
-      [scope.campaignId],
-    );
-    const by = (g: 'state' | 'result') => Object.fromEntries(groups.filter((r) => r.g === g).map((r) => [r.k, r.n]));
-    return {
-      total: row.total,
-      placed: row.placed,
-      inFlight: row.in_flight,
-      answered: row.answered,
-      placedFinal: row.placed_final,
-      averageTalkS: row.avg_talk,
-      initiatedLastMinute: row.last_minute,
-      firstInitiatedAt: row.first_at,
-      lastInitiatedAt: row.last_at,
-      byState: by('state'),
-      byResult: by('result'),
-    };
-  }
-
   // The recorded callbacks of one call of the given kinds, in the order they arrived (e.g. ACE and PIE: what AMD
   // and the menu reported). Events stored before the row knew its Sinch id belong to it too.
   async eventsOf(callId: string, kinds: readonly CallEventKind[]): Promise<CallEvent[]> {

@@ -13,6 +13,11 @@ import { CallsQueryService } from 'src/calls/calls-query.service';
 import { CallsService } from 'src/calls/calls.service';
 import { CallbackHandlers } from 'src/calls/handlers/callback-handlers.service';
 import { RECONCILER_JOBS } from 'src/calls/reconciler/reconciler.jobs';
+import { CallRollup } from 'src/calls/rollups/call-rollup.entity';
+import { CallRollups } from 'src/calls/rollups/call-rollups.service';
+import { RollupCheck } from 'src/calls/rollups/rollup-check.service';
+import { ROLLUP_JOBS } from 'src/calls/rollups/rollups.jobs';
+import { RollupsProcessor } from 'src/calls/rollups/rollups.processor';
 import { ReconcilerProcessor } from 'src/calls/reconciler/reconciler.processor';
 
 // The calls layer's contract beyond the providers below (src/architecture.spec.ts counts these files as public):
@@ -20,6 +25,7 @@ import { ReconcilerProcessor } from 'src/calls/reconciler/reconciler.processor';
 export type { Call, CallState } from 'src/calls/call.entity';
 export { finalStateFor, isFinalState } from 'src/calls/call-state';
 export { CallCustomError, decodeCallCustom, encodeCallCustom, type CallCustom, type CallCustomExtra } from 'src/calls/call-custom';
+export type { CallTotals, MoneyTotal } from 'src/calls/calls-query.service';
 
 // The call log and billing record: call rows, their event timeline, the admin API, the reconciler and the callback
 // handler registry. Other features use CallsService and CallsQueryService (a call's timeline: the campaign dialer
@@ -28,7 +34,11 @@ export { CallCustomError, decodeCallCustom, encodeCallCustom, type CallCustom, t
 // CallsQueryService's specific questions (spend, totals, a call's events, recent calls to a number); CallFollowUps /
 // CallLedger are the webhook's and the reconciler's.
 @Module({
-  imports: [TypeOrmModule.forFeature([Call, CallEvent]), BullModule.registerQueue({ name: RECONCILER_JOBS.queue })],
+  imports: [
+    TypeOrmModule.forFeature([Call, CallEvent, CallRollup]),
+    BullModule.registerQueue({ name: RECONCILER_JOBS.queue }),
+    BullModule.registerQueue({ name: ROLLUP_JOBS.queue }),
+  ],
   controllers: [CallsController],
   providers: [
     CallbackHandlers,
@@ -40,7 +50,10 @@ export { CallCustomError, decodeCallCustom, encodeCallCustom, type CallCustom, t
     CallControlService,
     CallReconciler,
     ReconcilerProcessor,
+    CallRollups,
+    RollupCheck,
+    RollupsProcessor,
   ],
-  exports: [TypeOrmModule, CallbackHandlers, CallsService, CallsQueryService, CallLedger, CallFollowUps, CallMetrics],
+  exports: [TypeOrmModule, CallbackHandlers, CallsService, CallsQueryService, CallLedger, CallFollowUps, CallMetrics, CallRollups, RollupCheck],
 })
 export class CallsModule {}

@@ -14,6 +14,7 @@ import { DataSource, EntityManager, Repository } from 'typeorm';
 import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity';
 import { Call, CALL_KINDS } from 'src/calls/call.entity';
 import { sqlProgress, SQL_FINAL_STATES } from 'src/calls/call-state';
+import { CONTRIBUTION_COLUMNS, contributionSelect, rollupUpsertSql } from 'src/calls/rollups/call-rollup-sql';
 import { normalizePhoneNumber } from 'src/common/phone-number';
 
 export interface CreateOutboundCall {
@@ -129,10 +130,15 @@ export class CallsService {
 
   async markFailed(id: string, error: CallError): Promise<boolean> {
     const rows: unknown[] = await this.dataSource.query(
-      `UPDATE calls SET state = 'failed', final_source = NULL, error_code = $2, error_message = $3,
-         ended_at = coalesce(ended_at, now()), updated_at = now()
-       WHERE id = $1 AND state NOT IN (${SQL_FINAL_STATES})
-       RETURNING id`,
+      `WITH failed AS (
+         UPDATE calls SET state = 'failed', final_source = NULL, error_code = $2, error_message = $3,
+           ended_at = coalesce(ended_at, now()), updated_at = now()
+         WHERE id = $1 AND state NOT IN (${SQL_FINAL_STATES})
+         RETURNING ${CONTRIBUTION_COLUMNS}
+       ),
+       delta AS (${contributionSelect('failed', 1)} FROM failed),
+       rollup AS (${rollupUpsertSql('delta')})
+       SELECT id FROM failed`,
       [id, error.errorCode ?? null, error.errorMessage],
     );
     return affectedRows(rows) > 0;

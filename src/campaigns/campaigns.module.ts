@@ -61,7 +61,7 @@ import { CampaignStatsService } from './stats/campaign-stats.service';
     DialerProcessor,
     CampaignCallHandler,
   ],
-  exports: [CampaignsService],
+  exports: [CampaignsService, CampaignStatsService],
 })
 export class CampaignsModule implements OnModuleInit {
   constructor(

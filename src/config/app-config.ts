@@ -78,6 +78,14 @@ export class AppConfig {
     // Callers who hang up within this many seconds of waiting are counted apart from abandons.
     shortAbandonS: number;
   };
+  readonly reports: {
+    // The longest period one cost report covers from the roll-ups, and from the call log (?source=raw).
+    maxPeriodDays: number;
+    rawMaxPeriodDays: number;
+    // The roll-up check compares this many recent days with the call log, this often.
+    checkDays: number;
+    checkIntervalS: number;
+  };
   readonly publicBaseUrl?: string;
   readonly simulator: { port: number; timeScale: number };
   // Pace of conference participant commands to Sinch (per process): Sinch documents no limit, 429 is back-pressure.

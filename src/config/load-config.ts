@@ -102,6 +102,12 @@ export function loadConfig(env: Record<string, string | undefined>): AppConfig {
       importMaxBytes: (vars.CAMPAIGN_IMPORT_MAX_MB ?? 256) * 1024 * 1024,
       frequencyCap: { calls: vars.FREQUENCY_CAP_CALLS ?? 3, windowH: vars.FREQUENCY_CAP_WINDOW_H ?? 24 },
     },
+    reports: {
+      maxPeriodDays: vars.REPORTS_MAX_PERIOD_DAYS ?? 400,
+      rawMaxPeriodDays: vars.REPORTS_RAW_MAX_PERIOD_DAYS ?? 31,
+      checkDays: vars.REPORTS_CHECK_DAYS ?? 2,
+      checkIntervalS: vars.REPORTS_CHECK_INTERVAL_S ?? 3600,
+    },
     numbers: {
       syncIntervalS: vars.NUMBERS_SYNC_INTERVAL_S ?? 300,
       routesRefreshMs: vars.NUMBERS_ROUTES_REFRESH_MS ?? 2000,

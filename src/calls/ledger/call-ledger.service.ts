@@ -5,6 +5,7 @@ import { DataSource } from 'typeorm';
 import type { PostgresDriver } from 'typeorm/driver/postgres/PostgresDriver';
 import { SQL_FINAL_STATES, sqlProgress, type FinalCallState } from 'src/calls/call-state';
 import type { CallEventKind, CallEventVia } from 'src/calls/call-event.entity';
+import { contributionColumns, contributionSelect, isCountedSql, rollupUpsertSql } from 'src/calls/rollups/call-rollup-sql';
 import type { Money } from 'src/sinch/sinch-money';
 
 // One accepted callback (or the reconciler's answer from Sinch), as the ledger stores it and applies it to its row.
@@ -82,6 +83,13 @@ progressed AS (
   FROM fresh f WHERE f.found = c.id AND f.e IN ('ice', 'ace') AND c.state NOT IN (${SQL_FINAL_STATES})
   RETURNING c.id
 ),
+-- The rows a DiCE or the reconciler finalises, as they were, locked before the update so the roll-ups take out
+-- exactly what counted before (a call we marked failed ourselves) even when another statement changed it meanwhile.
+prior AS (
+  SELECT ${contributionColumns('c')}, f.k AS fk FROM calls c JOIN fresh f ON f.found = c.id
+  WHERE f.e IN ('dice', 'reconciled') AND c.final_source IS NULL
+  FOR UPDATE OF c
+),
 finalised AS (
   UPDATE calls c SET
     sinch_call_id = coalesce(c.sinch_call_id, f.s),
@@ -90,9 +98,16 @@ finalised AS (
     -- Sinch's timestamps have whole seconds: never place the answer before we placed the call.
     answered_at = coalesce(c.answered_at, CASE WHEN f.dur > 0 AND f.en IS NOT NULL THEN greatest(c.initiated_at, f.en - make_interval(secs => f.dur)) END),
     ended_at = coalesce(f.en, c.ended_at, f.r), final_source = f.e, updated_at = now()
-  FROM fresh f WHERE f.found = c.id AND f.e IN ('dice', 'reconciled') AND c.final_source IS NULL
-  RETURNING c.id, f.k
-)
+  FROM prior p JOIN fresh f ON f.k = p.fk WHERE c.id = p.id AND c.final_source IS NULL
+  RETURNING ${contributionColumns('c')}, f.k
+),
+-- Roll-ups (src/calls/rollups) in the same statement: the finalised calls in, their earlier final state out.
+rollup_delta AS (
+  ${contributionSelect('n', 1)} FROM finalised n
+  UNION ALL
+  ${contributionSelect('o', -1)} FROM prior o JOIN finalised n ON n.id = o.id WHERE ${isCountedSql('o')}
+),
+rollup AS (${rollupUpsertSql('rollup_delta')})
 SELECT f.ord, f.event_id, coalesce(f.found, f.new_id) AS call_id, EXISTS (SELECT 1 FROM finalised x WHERE x.k = f.k) AS finalised
 FROM fresh f`;
 
