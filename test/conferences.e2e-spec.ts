@@ -192,6 +192,8 @@ describe('Conferences (e2e)', () => {
       const m = await joinedAs(room.id, legs.moderator);
       expect(p).toMatchObject({ role: 'participant', direction: 'in', number: CALLERS[0], muted: false, onHold: false });
       expect(p.callId).toMatch(/^[0-9a-f-]{36}$/);
+      // The dial-in leg's call row names the room, as a dial-out leg's does (its recordings and costs find it).
+      expect(await sql(t, 'SELECT conference_id FROM calls WHERE id = $1', [p.callId])).toEqual([{ conference_id: room.sinchConferenceId }]);
       expect(m).toMatchObject({ role: 'moderator', number: CALLERS[1] });
       expect((await simParticipants(room.sinchConferenceId)).map((x) => x.callId).sort()).toEqual([legs.participant, legs.moderator].sort());
       const v = await view(room.id);

@@ -39,7 +39,7 @@ describe('foundation (e2e)', () => {
       const paths = (await t.request('GET', '/docs-json', { key: null })).body.paths as Record<string, Record<string, { description?: string; parameters?: unknown[]; requestBody?: unknown; responses: object }>>;
       const operations = Object.entries(paths).flatMap(([path, ops]) => Object.entries(ops).map(([method, op]) => ({ route: `${method.toUpperCase()} ${path}`, ...op })));
       for (const op of operations.filter((o) => o.route.includes(' /api/v1/'))) {
-        expect([op.route, op.description]).toEqual([op.route, expect.stringMatching(/^Roles: admin(, (supervisor|agent|reporting))*(\. |$)/)]);
+        expect([op.route, op.description]).toEqual([op.route, expect.stringMatching(/^Roles: (admin(, (supervisor|agent|reporting))*|agent \(a key bound to an agent\))(\. |$)/)]);
       }
       for (const op of operations.filter((o) => o.parameters?.length || o.requestBody || o.route.includes('{'))) {
         expect([op.route, Object.keys(op.responses)]).toEqual([op.route, expect.arrayContaining(['400'])]);

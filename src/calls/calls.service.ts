@@ -10,7 +10,7 @@
 //   findDialsInDoubt(olderThanS, limit): Promise<string[]>   dials started long ago that nothing resolved
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
-import { DataSource, EntityManager, Repository } from 'typeorm';
+import { DataSource, EntityManager, IsNull, Repository } from 'typeorm';
 import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity';
 import { Call, CALL_KINDS } from 'src/calls/call.entity';
 import { sqlProgress, SQL_FINAL_STATES } from 'src/calls/call-state';
@@ -80,6 +80,12 @@ export class CallsService {
       .execute();
     const rows = result.raw as { id: string; created_at: Date }[];
     return rows.map((r) => ({ id: r.id, createdAt: r.created_at }));
+  }
+
+  // A dial-in leg that joins a room: its row names the conference, as a dial-out leg's does from the start, so the
+  // room's recordings and cost reports find it.
+  async linkConference(sinchCallId: string, conferenceId: string): Promise<void> {
+    await this.calls.update({ sinchCallId, conferenceId: IsNull() }, { conferenceId });
   }
 
   findById(id: string): Promise<Call | null> {

@@ -2,6 +2,7 @@ import { Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager, IsNull, Not } from 'typeorm';
 import { CallsQueryService } from 'src/calls/calls-query.service';
+import { CallsService } from 'src/calls/calls.service';
 import type { DiceEvent } from 'src/sinch/callback-events';
 import { ConferenceCommands, NotInSinchRoom } from './conference-commands.service';
 import { ConferenceDirectory } from './conference-directory.service';
@@ -43,6 +44,7 @@ export class ConferenceSessions {
     private readonly commands: ConferenceCommands,
     private readonly timeline: ConferenceTimeline,
     private readonly calls: CallsQueryService,
+    private readonly callLog: CallsService,
   ) {}
 
   // From an answer: counted at once (the next joiner's "full" check sees it), written in the room's chain.
@@ -102,6 +104,7 @@ export class ConferenceSessions {
   private async recordJoin(roomId: string, leg: JoiningLeg): Promise<void> {
     const room = await this.dataSource.getRepository(ConferenceRoom).findOneBy({ id: roomId });
     if (!room) return;
+    if (leg.direction === 'in') await this.callLog.linkConference(leg.sinchCallId, room.sinchConferenceId);
     const known = leg.callId ? undefined : await this.calls.legForSinchCall(leg.sinchCallId);
     const callId = leg.callId ?? known?.id;
     leg = { ...leg, number: leg.number ?? known?.fromNumber ?? undefined };
