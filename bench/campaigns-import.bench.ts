@@ -48,7 +48,10 @@ interface CompiledService {
 function startCompiledService(env: Record<string, string>): CompiledService {
   const root = join(__dirname, '..');
   const outDir = mkdtempSync(join(tmpdir(), 'cc-bench-build-'));
-  execFileSync(process.execPath, [require.resolve('typescript/bin/tsc'), '-p', join(root, 'tsconfig.build.json'), '--outDir', outDir], { cwd: root, stdio: 'ignore' });
+  execFileSync(process.execPath, [require.resolve('typescript/bin/tsc'), '-p', join(root, 'tsconfig.build.json'), '--outDir', outDir], {
+    cwd: root,
+    stdio: 'ignore',
+  });
   const child = spawn(process.execPath, [...startNodeArgs(root), '-r', 'tsconfig-paths/register', join(outDir, 'src', 'main.js')], {
     cwd: root,
     // tsconfig-paths maps `src/...` onto the build; node_modules are the repository's.

@@ -73,12 +73,14 @@ export async function run(): Promise<void> {
       });
       const phones = answeredNumbers(600 + index, contacts);
       await api('POST', `/api/v1/campaigns/${campaign.id}/contacts`, { contacts: phones.map((phone) => ({ phone })) });
-      const sinceSeq = (await (await request(`${simulator.url}/_sim/events?kind=control`)).body.json() as { lastSeq: number }).lastSeq;
+      const sinceSeq = ((await (await request(`${simulator.url}/_sim/events?kind=control`)).body.json()) as { lastSeq: number }).lastSeq;
       await api('POST', `/api/v1/campaigns/${campaign.id}/start`);
 
       const deadline = Date.now() + (SECONDS * 3 + 30) * 1000;
       for (;;) {
-        const { rows } = await db.query<{ n: number }>(`SELECT count(*)::int AS n FROM calls WHERE campaign_id = $1 AND sinch_call_id IS NOT NULL`, [campaign.id]);
+        const { rows } = await db.query<{ n: number }>(`SELECT count(*)::int AS n FROM calls WHERE campaign_id = $1 AND sinch_call_id IS NOT NULL`, [
+          campaign.id,
+        ]);
         if (rows[0].n >= contacts || Date.now() > deadline) break;
         await new Promise((resolve) => setTimeout(resolve, 250));
       }

@@ -23,7 +23,11 @@ async function until(probe: () => Promise<boolean>, timeoutMs: number): Promise<
 // A 100-participant room against the embedded simulator: mute-everyone's duration against what the command pace
 // allows (ceil(n / perSecond) s), and the admin API's latency per single moderation action (p50 / p95).
 export async function run(): Promise<void> {
-  const bench = await startBenchApp({ SIMULATOR_TIME_SCALE: '50', SINCH_CALLOUTS_PER_SECOND: '50', CONFERENCE_COMMANDS_PER_SECOND: String(COMMANDS_PER_SECOND) });
+  const bench = await startBenchApp({
+    SIMULATOR_TIME_SCALE: '50',
+    SINCH_CALLOUTS_PER_SECOND: '50',
+    CONFERENCE_COMMANDS_PER_SECOND: String(COMMANDS_PER_SECOND),
+  });
   try {
     await bench.app.get(SinchWebhook).onListening(bench.url);
     const sim = bench.app.get<SinchSimulator | null>(EMBEDDED_SIMULATOR)!;
@@ -39,7 +43,9 @@ export async function run(): Promise<void> {
       return { status: res.status, body: text ? JSON.parse(text) : {}, ms: performance.now() - started };
     };
     const simJson = async (path: string, method = 'GET', body?: unknown) =>
-      (await fetch(sim.url + path, { method, headers: body ? { 'content-type': 'application/json' } : {}, body: body ? JSON.stringify(body) : undefined })).json() as Promise<Body>;
+      (
+        await fetch(sim.url + path, { method, headers: body ? { 'content-type': 'application/json' } : {}, body: body ? JSON.stringify(body) : undefined })
+      ).json() as Promise<Body>;
     await simJson('/_sim/rules', 'PUT', { rules: [{ match: '*', outcome: 'answered', talkTimeS: 86_400 }] });
 
     const room = (await call('POST', '', { name: 'Bench', sinchConferenceId: 'bench-room', maxParticipants: 500 })).body;
@@ -47,7 +53,10 @@ export async function run(): Promise<void> {
     const placedAt = performance.now();
     const dialled = await call('POST', `/${room.id}/participants`, { destinations });
     if (dialled.status !== 202) throw new Error(`dial-out answered ${dialled.status}: ${JSON.stringify(dialled.body)}`);
-    await until(async () => ((await call('GET', `/${room.id}`)).body.participants as Body[]).filter((p) => p.state === 'joined').length === PARTICIPANTS, 120_000);
+    await until(
+      async () => ((await call('GET', `/${room.id}`)).body.participants as Body[]).filter((p) => p.state === 'joined').length === PARTICIPANTS,
+      120_000,
+    );
     const joinedS = (performance.now() - placedAt) / 1000;
 
     const muteAll = await call('POST', `/${room.id}/mute-all`);

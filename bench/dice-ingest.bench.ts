@@ -78,7 +78,9 @@ export async function run(): Promise<void> {
     const httpRows = await countRows(bench.databaseUrl, "SELECT count(*) AS n FROM call_events WHERE sinch_call_id LIKE 'bench-dice-%'");
     process.stdout.write(`  webhook    ${fmt(http)}\n`);
     const sentDistinct = new Set(httpEvents.slice(0, http.requests).map((e) => e.body)).size;
-    process.stdout.write(`             rows ${httpRows - rows} = distinct events sent ${sentDistinct}: ${httpRows - rows === sentDistinct} (0 lost, 0 duplicated)\n`);
+    process.stdout.write(
+      `             rows ${httpRows - rows} = distinct events sent ${sentDistinct}: ${httpRows - rows === sentDistinct} (0 lost, 0 duplicated)\n`,
+    );
 
     // 3. The anchor, same run: a naive Fastify handler doing one INSERT per event, the same deliveries.
     const naive = await startNaiveInsertServer(undefined);

@@ -3,7 +3,19 @@ import { Client } from 'pg';
 import { RouteCache } from 'src/numbers/routing/route-cache.service';
 import { WEBHOOK_PATH } from 'src/sinch/sinch.module';
 import { iceAnswer } from 'src/numbers/routing/route-svaml';
-import { BENCH_HOST, countRows, fmt, load, ratio, SHORT, signedCallback, startBenchApp, startNaiveInsertServer, type LoadResult, type SignedRequest } from './bench-kit';
+import {
+  BENCH_HOST,
+  countRows,
+  fmt,
+  load,
+  ratio,
+  SHORT,
+  signedCallback,
+  startBenchApp,
+  startNaiveInsertServer,
+  type LoadResult,
+  type SignedRequest,
+} from './bench-kit';
 
 const CONNECTIONS = 32;
 const COUNT = SHORT ? 8_000 : 30_000;
@@ -77,7 +89,14 @@ export async function run(): Promise<void> {
     for (let round = 0; round < ROUNDS; round += 1) {
       routedRuns.push(await load(bench.url, WEBHOOK_PATH, ices(COUNT, routedNumber), { connections: CONNECTIONS, count: COUNT, maxSeconds: MAX_SECONDS }));
       naiveRuns.push(await load(naive.url, WEBHOOK_PATH, ices(COUNT, routedNumber), { connections: CONNECTIONS, count: COUNT, maxSeconds: MAX_SECONDS }));
-      unroutedRuns.push(await load(bench.url, WEBHOOK_PATH, ices(COUNT, () => '+15550100001'), { connections: CONNECTIONS, count: COUNT, maxSeconds: MAX_SECONDS }));
+      unroutedRuns.push(
+        await load(
+          bench.url,
+          WEBHOOK_PATH,
+          ices(COUNT, () => '+15550100001'),
+          { connections: CONNECTIONS, count: COUNT, maxSeconds: MAX_SECONDS },
+        ),
+      );
     }
     const service = best(routedRuns);
     const unrouted = best(unroutedRuns);
@@ -103,9 +122,13 @@ export async function run(): Promise<void> {
     process.stdout.write(`  stored    ${stored} inbound call rows = ${answered} ICEs answered 200: ${stored === answered} (0 lost, 0 duplicated)\n`);
     process.stdout.write(`  bare      ${fmt(baseline)}\n`);
     process.stdout.write(`  no route  ${fmt(unrouted)}\n`);
-    process.stdout.write(`  routed / no route ${(service.perSecond / unrouted.perSecond).toFixed(2)} (best of ${ROUNDS} alternating runs each); route lookup + SVAML ${lookupNs.toFixed(0)} ns per ICE\n`);
+    process.stdout.write(
+      `  routed / no route ${(service.perSecond / unrouted.perSecond).toFixed(2)} (best of ${ROUNDS} alternating runs each); route lookup + SVAML ${lookupNs.toFixed(0)} ns per ICE\n`,
+    );
     process.stdout.write(`  nest 404  ${fmt({ ...floor, errors: 0 })}\n`);
-    process.stdout.write(`  service / bare ${ratio(service.perSecond, baseline.perSecond)}; Nest's own 404 reaches ${ratio(floor.perSecond, baseline.perSecond)}\n`);
+    process.stdout.write(
+      `  service / bare ${ratio(service.perSecond, baseline.perSecond)}; Nest's own 404 reaches ${ratio(floor.perSecond, baseline.perSecond)}\n`,
+    );
   } finally {
     await bare.close();
     await naive.close();

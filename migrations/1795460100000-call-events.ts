@@ -28,9 +28,7 @@ export class CallEvents1795460100000 implements MigrationInterface {
 
     await queryRunner.query('ALTER TABLE "calls" ADD "reconcile_checked_at" TIMESTAMP WITH TIME ZONE');
     await queryRunner.query('CREATE INDEX "ix_calls_from_number" ON "calls" ("from_number", "created_at")');
-    await queryRunner.query(
-      'CREATE INDEX "ix_calls_unreconciled" ON "calls" ("created_at") WHERE "final_source" IS NULL AND "sinch_call_id" IS NOT NULL',
-    );
+    await queryRunner.query('CREATE INDEX "ix_calls_unreconciled" ON "calls" ("created_at") WHERE "final_source" IS NULL AND "sinch_call_id" IS NOT NULL');
   }
 
   public async down(queryRunner: QueryRunner): Promise<void> {

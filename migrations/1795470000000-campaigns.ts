@@ -69,9 +69,7 @@ export class Campaigns1795470000000 implements MigrationInterface {
     await queryRunner.query(
       `CREATE INDEX "ix_campaign_contacts_due" ON "campaign_contacts" ("campaign_id", "time_zone", "next_attempt_at") WHERE "status" = 'pending'`,
     );
-    await queryRunner.query(
-      `CREATE INDEX "ix_campaign_contacts_in_progress" ON "campaign_contacts" ("campaign_id") WHERE "status" = 'in_progress'`,
-    );
+    await queryRunner.query(`CREATE INDEX "ix_campaign_contacts_in_progress" ON "campaign_contacts" ("campaign_id") WHERE "status" = 'in_progress'`);
 
     await queryRunner.query(`
       CREATE TABLE "campaign_attempts" (
@@ -103,9 +101,7 @@ export class Campaigns1795470000000 implements MigrationInterface {
         CONSTRAINT "fk_dnc_entries_campaign" FOREIGN KEY ("campaign_id") REFERENCES "campaigns"("id") ON DELETE CASCADE
       )`);
     await queryRunner.query('CREATE UNIQUE INDEX "uq_dnc_entries_global_phone" ON "dnc_entries" ("phone") WHERE "campaign_id" IS NULL');
-    await queryRunner.query(
-      'CREATE UNIQUE INDEX "uq_dnc_entries_campaign_phone" ON "dnc_entries" ("campaign_id", "phone") WHERE "campaign_id" IS NOT NULL',
-    );
+    await queryRunner.query('CREATE UNIQUE INDEX "uq_dnc_entries_campaign_phone" ON "dnc_entries" ("campaign_id", "phone") WHERE "campaign_id" IS NOT NULL');
     await queryRunner.query('CREATE INDEX "ix_dnc_entries_created" ON "dnc_entries" ("created_at", "id")');
 
     await queryRunner.query(`

@@ -64,10 +64,7 @@ export async function createApp(config: AppConfig): Promise<NestFastifyApplicati
   const metrics = app.get(Metrics);
   fastify.addHook('onResponse', (request, reply, done) => {
     const route = request.routeOptions.url ?? 'unmatched';
-    metrics.httpDuration.observe(
-      { method: request.method, route, status: String(reply.statusCode) },
-      reply.elapsedTime / 1000,
-    );
+    metrics.httpDuration.observe({ method: request.method, route, status: String(reply.statusCode) }, reply.elapsedTime / 1000);
     done();
   });
   fastify.addHook('onSend', (request, reply, payload, done) => {

@@ -90,12 +90,7 @@ function publicSurfaces(sources: Sources): Map<string, Set<string>> {
       } else if (ts.isExportDeclaration(node) && node.moduleSpecifier && ts.isStringLiteral(node.moduleSpecifier)) {
         const target = resolveImport(path, node.moduleSpecifier.text, sources);
         if (target && folderOf(target) === folder) surface.add(target);
-      } else if (
-        ts.isPropertyAssignment(node) &&
-        ts.isIdentifier(node.name) &&
-        node.name.text === 'exports' &&
-        ts.isArrayLiteralExpression(node.initializer)
-      ) {
+      } else if (ts.isPropertyAssignment(node) && ts.isIdentifier(node.name) && node.name.text === 'exports' && ts.isArrayLiteralExpression(node.initializer)) {
         for (const el of node.initializer.elements) if (ts.isIdentifier(el)) exported.push(el.text);
       }
       ts.forEachChild(node, visit);
@@ -200,7 +195,12 @@ describe('layers (docs/layers.md)', () => {
     it('flags an import up a layer, naming the file, the import and the rule', () => {
       const found = violations(tree({ 'src/sinch/x.ts': "import { CallsService } from 'src/calls/calls.service';", 'src/calls/calls.service.ts': '' }));
       expect(found).toEqual([
-        { importer: 'src/sinch/x.ts', specifier: 'src/calls/calls.service', imported: 'src/calls/calls.service.ts', rule: expect.stringContaining('runs up a layer') },
+        {
+          importer: 'src/sinch/x.ts',
+          specifier: 'src/calls/calls.service',
+          imported: 'src/calls/calls.service.ts',
+          rule: expect.stringContaining('runs up a layer'),
+        },
       ]);
     });
 

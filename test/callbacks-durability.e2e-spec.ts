@@ -24,8 +24,13 @@ describe('callbacks accepted while Postgres is down (e2e)', () => {
     let restored = false;
     try {
       const ice = await postCallback(t, {
-        event: 'ice', callid: inbound, timestamp: bodyTimestamp(), version: 1,
-        cli: '+46701234567', to: { type: 'did', endpoint: '+15550100001' }, domain: 'pstn',
+        event: 'ice',
+        callid: inbound,
+        timestamp: bodyTimestamp(),
+        version: 1,
+        cli: '+46701234567',
+        to: { type: 'did', endpoint: '+15550100001' },
+        domain: 'pstn',
       });
       expect(ice.status).toBe(200);
       expect(ice.body.action).toEqual({ name: 'hangup' });

@@ -43,7 +43,8 @@ export function simUrl(t: TestApp): string {
   return sim.url;
 }
 
-export async function sim<T = any>(t: TestApp, method: string, path: string, body?: unknown): Promise<T> { // eslint-disable-line @typescript-eslint/no-explicit-any
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export async function sim<T = any>(t: TestApp, method: string, path: string, body?: unknown): Promise<T> {
   const response = await fetch(simUrl(t) + path, {
     method,
     headers: body === undefined ? {} : { 'content-type': 'application/json' },
@@ -69,7 +70,8 @@ export async function createOutboundRow(t: TestApp, to = '+46701234500'): Promis
   return call.id;
 }
 
-export async function sql<T = Record<string, any>>(t: TestApp, text: string, values: unknown[] = []): Promise<T[]> { // eslint-disable-line @typescript-eslint/no-explicit-any
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export async function sql<T = Record<string, any>>(t: TestApp, text: string, values: unknown[] = []): Promise<T[]> {
   const client = new Client({ connectionString: t.config.database.url });
   await client.connect();
   try {

@@ -32,20 +32,24 @@ describe('poisoned callbacks among good ones (e2e)', () => {
     const refused = await outboundCall();
 
     const ts = bodyTimestamp();
-    const nulIce = JSON.stringify({ event: 'ice', callid: nulCaller, timestamp: ts, version: 1, cli: '+4670\u00001234567', to: { type: 'did', endpoint: '+15550100001' }, domain: 'pstn' });
+    const nulIce = JSON.stringify({
+      event: 'ice',
+      callid: nulCaller,
+      timestamp: ts,
+      version: 1,
+      cli: '+4670\u00001234567',
+      to: { type: 'did', endpoint: '+15550100001' },
+      domain: 'pstn',
+    });
     expect(nulIce).toContain('\\u0000');
     // The lone surrogate exactly as a client would write it: a JSON escape in the raw bytes.
     const surrogateAce = `{"event":"ace","callid":"${surrogate.sinchId}","timestamp":"${ts}","version":1,"custom":"x\\ud800y"}`;
     const hugeDebit = JSON.stringify(diceBody(billed.sinchId, { debit: { currencyId: 'EUR', amount: 1e30 } }));
     const refusedDice = JSON.stringify(diceBody(refused.sinchId, { e2eRefuse: 'yes' }));
 
-    const burst = [
-      ...good.map((c) => JSON.stringify(diceBody(c.sinchId, { duration: 7 }))),
-      nulIce,
-      surrogateAce,
-      hugeDebit,
-      refusedDice,
-    ].sort(() => Math.random() - 0.5);
+    const burst = [...good.map((c) => JSON.stringify(diceBody(c.sinchId, { duration: 7 }))), nulIce, surrogateAce, hugeDebit, refusedDice].sort(
+      () => Math.random() - 0.5,
+    );
     const answers = await Promise.all(burst.map((body) => postCallback(t, body)));
     expect(answers.map((a) => a.status)).toEqual(burst.map(() => 200));
 
@@ -63,13 +67,17 @@ describe('poisoned callbacks among good ones (e2e)', () => {
     expect(bySinchId(nulCaller)).toEqual([expect.objectContaining({ kind: 'ice', field: 'cli', reason: expect.stringMatching(/NUL/) })]);
     expect(bySinchId(nulCaller)[0].body).toContain('+4670\\u00001234567');
     expect(bySinchId(surrogate.sinchId)).toEqual([expect.objectContaining({ kind: 'ace', field: 'custom', reason: expect.stringMatching(/surrogate/) })]);
-    expect(bySinchId(refused.sinchId)).toEqual([expect.objectContaining({ kind: 'dice', field: null, reason: expect.stringMatching(/^23514: .*ck_e2e_refuse/) })]);
+    expect(bySinchId(refused.sinchId)).toEqual([
+      expect.objectContaining({ kind: 'dice', field: null, reason: expect.stringMatching(/^23514: .*ck_e2e_refuse/) }),
+    ]);
     expect(await sql(t, 'SELECT 1 FROM call_events WHERE sinch_call_id = ANY($1)', [[nulCaller, surrogate.sinchId, refused.sinchId]])).toEqual([]);
 
     // Money out of range: the call is final, its debit is not recorded, and the call says why.
     const [billedRow] = await sql(t, 'SELECT state, final_source, debit_amount, error_message FROM calls WHERE id = $1', [billed.id]);
     expect(billedRow).toMatchObject({ state: 'completed', final_source: 'dice', debit_amount: null });
-    expect(billedRow.error_message).toMatch(/^Billing not recorded: debit\.amount 1000000000000000000000000000000 EUR does not fit numeric\(18,6\) \(dead letter [0-9a-f-]{36}\)$/);
+    expect(billedRow.error_message).toMatch(
+      /^Billing not recorded: debit\.amount 1000000000000000000000000000000 EUR does not fit numeric\(18,6\) \(dead letter [0-9a-f-]{36}\)$/,
+    );
     expect(bySinchId(billed.sinchId)).toEqual([expect.objectContaining({ kind: 'dice', field: 'debit.amount' })]);
 
     const metrics = (await t.request('GET', '/metrics', { key: null })).text;
@@ -86,7 +94,7 @@ describe('poisoned callbacks among good ones (e2e)', () => {
     expect(await sql(t, 'SELECT 1 FROM callback_dead_letters WHERE sinch_call_id = $1', [nulCaller])).toHaveLength(1);
     const after = await outboundCall();
     expect((await postCallback(t, diceBody(after.sinchId))).status).toBe(200);
-    expect(await sql(t, "SELECT via FROM call_events WHERE sinch_call_id = $1", [after.sinchId])).toEqual([{ via: 'webhook' }]);
+    expect(await sql(t, 'SELECT via FROM call_events WHERE sinch_call_id = $1', [after.sinchId])).toEqual([{ via: 'webhook' }]);
   });
 
   it('checks a callback deferred to Redis during an outage again when the worker replays it: dead-lettered, the good one stored', async () => {
@@ -96,7 +104,14 @@ describe('poisoned callbacks among good ones (e2e)', () => {
     await setDatabaseAccepting(url, false);
     let restored = false;
     try {
-      const badIce = JSON.stringify({ event: 'ice', callid: bad, timestamp: bodyTimestamp(), version: 1, cli: 'x\u0000', to: { type: 'did', endpoint: '+15550100001' } });
+      const badIce = JSON.stringify({
+        event: 'ice',
+        callid: bad,
+        timestamp: bodyTimestamp(),
+        version: 1,
+        cli: 'x\u0000',
+        to: { type: 'did', endpoint: '+15550100001' },
+      });
       // While Postgres is unreachable the dead letter cannot be written either: the event waits in Redis like any other.
       expect((await postCallback(t, badIce)).status).toBe(200);
       expect((await postCallback(t, diceBody(good.sinchId))).status).toBe(200);

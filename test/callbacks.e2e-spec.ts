@@ -2,16 +2,7 @@ import { CallbackHandlers } from 'src/calls/handlers/callback-handlers.service';
 import { encodeCallCustom } from 'src/calls/call-custom';
 import { SinchCredentials } from 'src/sinch/sinch.module';
 import { buildSvaml, svaml } from 'src/sinch/svaml/svaml.builders';
-import {
-  bodyTimestamp,
-  createOutboundRow,
-  diceBody,
-  placeTtsCallout,
-  postCallback,
-  type SignOptions,
-  sim,
-  sql,
-  uniqueSinchId, until } from './callbacks-kit';
+import { bodyTimestamp, createOutboundRow, diceBody, placeTtsCallout, postCallback, type SignOptions, sim, sql, uniqueSinchId, until } from './callbacks-kit';
 import { createTestApp, type TestApp } from './test-app';
 
 const eventsOf = (t: TestApp, sinchCallId: string) =>
@@ -110,7 +101,10 @@ describe('Sinch callbacks (e2e)', () => {
     const id = await createOutboundRow(t);
     const sinchCallId = uniqueSinchId();
     await sql(t, "UPDATE calls SET sinch_call_id = $2, state = 'initiated' WHERE id = $1", [id, sinchCallId]);
-    expect((await postCallback(t, diceBody(sinchCallId, { result: 'NOANSWER', reason: 'TIMEOUT', duration: undefined, debit: { currencyId: 'EUR', amount: 0 } }))).status).toBe(200);
+    expect(
+      (await postCallback(t, diceBody(sinchCallId, { result: 'NOANSWER', reason: 'TIMEOUT', duration: undefined, debit: { currencyId: 'EUR', amount: 0 } })))
+        .status,
+    ).toBe(200);
     const ace = await postCallback(t, { event: 'ace', callid: sinchCallId, timestamp: bodyTimestamp(), version: 1 });
     expect(ace.status).toBe(200);
     expect(ace.body).toEqual({ action: { name: 'continue' } });
@@ -128,7 +122,14 @@ describe('Sinch callbacks (e2e)', () => {
   it('an inbound call nobody claims: inbound row, polite default answer, finalised by its DiCE', async () => {
     const { callId } = await sim(t, 'POST', '/_sim/inbound', { from: '+447400123456', to: '+15550100002' });
     const row = await until(async () => (await sql(t, 'SELECT * FROM calls WHERE sinch_call_id = $1 AND final_source IS NOT NULL', [callId]))[0], 15_000);
-    expect(row).toMatchObject({ direction: 'inbound', kind: 'inbound', from_number: '+447400123456', to_number: '+15550100002', country: 'GB', state: 'completed' });
+    expect(row).toMatchObject({
+      direction: 'inbound',
+      kind: 'inbound',
+      from_number: '+447400123456',
+      to_number: '+15550100002',
+      country: 'GB',
+      state: 'completed',
+    });
     const ice = (await sim(t, 'GET', `/_sim/events?kind=callback&callId=${callId}&event=ice`)).events[0];
     expect(ice.response).toEqual({ instructions: [{ name: 'say', text: t.config.callbacks.defaultIceMessage }], action: { name: 'hangup' } });
   });
@@ -142,11 +143,22 @@ describe('Sinch callbacks (e2e)', () => {
     });
     try {
       const sinchCallId = uniqueSinchId();
-      const ice = { event: 'ice', callid: sinchCallId, timestamp: bodyTimestamp(), version: 1, cli: '+46701234599', to: { type: 'did', endpoint: '+15550100003' }, domain: 'pstn' };
+      const ice = {
+        event: 'ice',
+        callid: sinchCallId,
+        timestamp: bodyTimestamp(),
+        version: 1,
+        cli: '+46701234599',
+        to: { type: 'did', endpoint: '+15550100003' },
+        domain: 'pstn',
+      };
       const res = await postCallback(t, ice);
       expect(res.status).toBe(200);
       expect(res.body).toEqual({ action: { name: 'park', maxDuration: 60, holdPrompt: '#tts[Please hold]' } });
-      expect((await sql(t, 'SELECT direction, state FROM calls WHERE sinch_call_id = $1', [sinchCallId]))[0]).toEqual({ direction: 'inbound', state: 'ringing' });
+      expect((await sql(t, 'SELECT direction, state FROM calls WHERE sinch_call_id = $1', [sinchCallId]))[0]).toEqual({
+        direction: 'inbound',
+        state: 'ringing',
+      });
     } finally {
       broken();
       parking();

@@ -59,7 +59,9 @@ describe('callouts: a worker killed mid-dial (e2e)', () => {
     await first.listening();
 
     const answers = await Promise.all(
-      Array.from({ length: CALLS }, (_, i) => api.request('POST', '/api/v1/callouts', { body: { type: 'tts', destination: `+1415555${2000 + i}`, text: 'Hi' } })),
+      Array.from({ length: CALLS }, (_, i) =>
+        api.request('POST', '/api/v1/callouts', { body: { type: 'tts', destination: `+1415555${2000 + i}`, text: 'Hi' } }),
+      ),
     );
     expect(answers.map((a) => a.status)).toEqual(Array(CALLS).fill(202));
     const ids = answers.map((a) => a.body.id as string);
@@ -80,15 +82,19 @@ describe('callouts: a worker killed mid-dial (e2e)', () => {
     // Every call ends up finalised by its DiCE, or in doubt (marked in flight, never reached Sinch) and left
     // alone: the worker cannot tell that from a request Sinch got, so it does not dial blindly either.
     let last = '';
-    const settled = await waitForValue(async () => {
-      const current = await rows(ids);
-      last = JSON.stringify(current.map((r) => [r.state, r.final_source, r.dial_started_at !== null]));
-      const reached = calloutsPerCall(await sim.callouts());
-      const done = current.every((r) => r.final_source !== null || (r.state === 'queued' && r.dial_started_at !== null && !reached.has(r.id)));
-      const jobStates = await Promise.all(ids.map(async (id) => (await queue.getJob(id))?.getState()));
-      last += JSON.stringify(jobStates);
-      return done && jobStates.every((s) => s === 'completed') ? current : undefined;
-    }, 30_000, () => `${last} ${second.output.stderr}`);
+    const settled = await waitForValue(
+      async () => {
+        const current = await rows(ids);
+        last = JSON.stringify(current.map((r) => [r.state, r.final_source, r.dial_started_at !== null]));
+        const reached = calloutsPerCall(await sim.callouts());
+        const done = current.every((r) => r.final_source !== null || (r.state === 'queued' && r.dial_started_at !== null && !reached.has(r.id)));
+        const jobStates = await Promise.all(ids.map(async (id) => (await queue.getJob(id))?.getState()));
+        last += JSON.stringify(jobStates);
+        return done && jobStates.every((s) => s === 'completed') ? current : undefined;
+      },
+      30_000,
+      () => `${last} ${second.output.stderr}`,
+    );
 
     const perCall = calloutsPerCall(await sim.callouts());
     const counts = ids.map((id) => perCall.get(id)?.length ?? 0);

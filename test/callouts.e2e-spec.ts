@@ -40,10 +40,14 @@ describe('callouts (e2e)', () => {
     t.request('POST', '/api/v1/callouts', { body, ...options });
   const tts = (o: Record<string, unknown> = {}) => ({ type: 'tts', destination: '+46701234560', text: 'Your order has shipped', ...o });
   const waitFinal = (id: string, timeoutMs = 15_000) =>
-    waitForValue(async () => {
-      const row = await callRow(id);
-      return FINAL.includes(row.state) && row.final_source !== null ? row : undefined;
-    }, timeoutMs, () => `call ${id} not finalised by a DiCE`);
+    waitForValue(
+      async () => {
+        const row = await callRow(id);
+        return FINAL.includes(row.state) && row.final_source !== null ? row : undefined;
+      },
+      timeoutMs,
+      () => `call ${id} not finalised by a DiCE`,
+    );
 
   beforeAll(async () => {
     // A 1 s sweep so a call left without a job is picked up within the test. These tests call the same numbers
@@ -82,14 +86,24 @@ describe('callouts (e2e)', () => {
       ['maxDuration over 14400 s', { type: 'conference', destination: '+46701234567', conferenceId: 'r', maxDuration: 14_401 }, 'maxDuration', 'max'],
       ['custom data too large for Sinch', tts({ custom: { note: 'x'.repeat(1010) } }), 'custom', 'max_bytes'],
       ['custom data under a reserved key', tts({ custom: { _rec: 'x' } }), 'custom', 'reserved_key'],
-      ['an ICE action that does not dial', { type: 'custom', destination: '+46701234567', ice: { action: { name: 'park' } } }, 'ice.action.name', 'connect_pstn_only'],
+      [
+        'an ICE action that does not dial',
+        { type: 'custom', destination: '+46701234567', ice: { action: { name: 'park' } } },
+        'ice.action.name',
+        'connect_pstn_only',
+      ],
       [
         'an ICE say over 600 characters',
         { type: 'custom', destination: '+46701234567', ice: { instructions: [{ name: 'say', text: 'x'.repeat(601) }] } },
         'ice.instructions[0].text',
         'max_length',
       ],
-      ['an ACE action not allowed there', { type: 'custom', destination: '+46701234567', ace: { action: { name: 'park' } } }, 'ace.action.name', 'not_allowed_in_context'],
+      [
+        'an ACE action not allowed there',
+        { type: 'custom', destination: '+46701234567', ace: { action: { name: 'park' } } },
+        'ace.action.name',
+        'not_allowed_in_context',
+      ],
     ])('%s → 400 naming the field and rule', async (_what, body, field, rule) => {
       const before = await countCalls();
       const res = await post(body);
@@ -128,7 +142,16 @@ describe('callouts (e2e)', () => {
       // bull-board's own API path ("api/queues") under our prefix; every job queue of the app is listed.
       const api = await t.request('GET', '/admin/jobs/api/queues', { key: t.keys.admin });
       expect(api.status).toBe(200);
-      expect(api.body.queues.map((q: { name: string }) => q.name).sort()).toEqual(['callback-inbox', 'callouts', 'campaign-dialer', 'numbers', 'queues', 'reconciler', 'recordings', 'rollups']);
+      expect(api.body.queues.map((q: { name: string }) => q.name).sort()).toEqual([
+        'callback-inbox',
+        'callouts',
+        'campaign-dialer',
+        'numbers',
+        'queues',
+        'reconciler',
+        'recordings',
+        'rollups',
+      ]);
       // "Queue" is left to inbound call queues: the old path is gone.
       expect((await t.request('GET', '/admin/queues', { key: t.keys.admin })).status).toBe(404);
     });
@@ -278,7 +301,7 @@ describe('callouts (e2e)', () => {
       toNumber: to,
     });
 
-    it('writes the rows in the caller\'s transaction and queues them only once it commits', async () => {
+    it("writes the rows in the caller's transaction and queues them only once it commits", async () => {
       const since = await sim.lastSeq();
       const queue = t.app.get(CalloutJobs).queue;
       const ids = await db.transaction(async (m) => {
@@ -293,7 +316,7 @@ describe('callouts (e2e)', () => {
       expect(ids.map((id) => sent.get(id)?.length)).toEqual([1, 1]);
     });
 
-    it('queues nothing when the caller\'s transaction rolls back', async () => {
+    it("queues nothing when the caller's transaction rolls back", async () => {
       const before = await countCalls();
       let placedId = '';
       await expect(
@@ -308,7 +331,10 @@ describe('callouts (e2e)', () => {
 
     it('refuses a request Sinch would refuse, naming it and the field, and stores none of the batch', async () => {
       const before = await countCalls();
-      const bad: PlaceCall = { ...placeable('+14155550144'), callout: { method: 'customCallout', request: { ice: { action: { name: 'connectPstn', number: '0701234567' } } } } };
+      const bad: PlaceCall = {
+        ...placeable('+14155550144'),
+        callout: { method: 'customCallout', request: { ice: { action: { name: 'connectPstn', number: '0701234567' } } } },
+      };
       const error = await db.transaction((m) => t.app.get(CalloutsService).place(m, [placeable('+14155550145'), bad])).catch((e: unknown) => e);
       expect(error).toMatchObject({
         kind: 'invalid',
@@ -319,7 +345,7 @@ describe('callouts (e2e)', () => {
       expect(await countCalls()).toBe(before);
     });
 
-    it('needs the caller\'s transaction', async () => {
+    it("needs the caller's transaction", async () => {
       await expect(t.app.get(CalloutsService).place(db.manager, [placeable('+14155550146')])).rejects.toThrow(/inside the caller's transaction/);
     });
   });
@@ -354,7 +380,10 @@ describe('callouts (e2e)', () => {
         {
           kind: 'tts',
           toNumber: '+14155550130',
-          request: toStoredCallout({ method: 'ttsCallout', request: { destination: { type: 'number', endpoint: '+14155550130' }, text: 'Hello again', enableDice: true } }),
+          request: toStoredCallout({
+            method: 'ttsCallout',
+            request: { destination: { type: 'number', endpoint: '+14155550130' }, text: 'Hello again', enableDice: true },
+          }),
         },
       ]);
       expect(await t.app.get(CalloutJobs).queue.getJob(call.id)).toBeUndefined();

@@ -32,7 +32,10 @@ describe('reconciler (e2e)', () => {
       expect(row.debit_amount).toBe(Number(simCall.debit).toFixed(6));
       expect(row.rate_amount).toBe(Number(simCall.perMinute).toFixed(6));
       const events = await sql(t, 'SELECT kind, via FROM call_events WHERE call_id = $1 ORDER BY received_at', [id]);
-      expect(events).toEqual([{ kind: 'ace', via: 'webhook' }, { kind: 'reconciled', via: 'reconciler' }]);
+      expect(events).toEqual([
+        { kind: 'ace', via: 'webhook' },
+        { kind: 'reconciled', via: 'reconciler' },
+      ]);
       const metrics = await t.request('GET', '/metrics', { key: null });
       expect(metrics.text).toMatch(/calls_reconcile_checks_total\{outcome="finalised"\} [1-9]/);
       expect(metrics.text).toMatch(/calls_finalised_total\{state="completed",source="reconciled"\} [1-9]/);

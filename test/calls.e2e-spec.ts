@@ -52,7 +52,16 @@ describe('call log admin API (e2e)', () => {
           t,
           `INSERT INTO calls (direction, kind, state, result, from_number, to_number, campaign_id, created_at)
            VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id`,
-          [direction, direction === 'inbound' ? 'inbound' : 'tts', state, result, side === 'from' ? number : '+15550100001', side === 'to' ? number : '+15550100001', campaignId, new Date(base + i * 60_000)],
+          [
+            direction,
+            direction === 'inbound' ? 'inbound' : 'tts',
+            state,
+            result,
+            side === 'from' ? number : '+15550100001',
+            side === 'to' ? number : '+15550100001',
+            campaignId,
+            new Date(base + i * 60_000),
+          ],
         );
         ids.push(row.id);
       }

@@ -27,6 +27,7 @@ export async function importContacts(t: TestApp, campaignId: string, contacts: R
   return res.body;
 }
 
-export async function importCsv(t: TestApp, campaignId: string, csv: string, query = ''): Promise<{ status: number; body: any }> { // eslint-disable-line @typescript-eslint/no-explicit-any
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export async function importCsv(t: TestApp, campaignId: string, csv: string, query = ''): Promise<{ status: number; body: any }> {
   return t.request('POST', `/api/v1/campaigns/${campaignId}/contacts${query}`, { body: csv, headers: { 'content-type': 'text/csv' } });
 }

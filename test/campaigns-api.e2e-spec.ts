@@ -140,7 +140,11 @@ describe('campaigns API: auth, validation, lifecycle, import, do-not-call (e2e)'
       expect(c).toMatchObject({ status: 'draft', spendCap: { amount: '25.5', currency: 'USD' }, spent: '0' });
       const patched = await t.request('PATCH', `/api/v1/campaigns/${c.id}`, { body: { pacing: { callsPerSecond: 2, maxConcurrent: 4 } } });
       expect(patched.status).toBe(200);
-      expect(patched.body).toMatchObject({ pacing: { callsPerSecond: 2, maxConcurrent: 4 }, spendCap: { amount: '25.5', currency: 'USD' }, endAt: '2099-01-01T00:00:00.000Z' });
+      expect(patched.body).toMatchObject({
+        pacing: { callsPerSecond: 2, maxConcurrent: 4 },
+        spendCap: { amount: '25.5', currency: 'USD' },
+        endAt: '2099-01-01T00:00:00.000Z',
+      });
       const cleared = await t.request('PATCH', `/api/v1/campaigns/${c.id}`, { body: { spendCap: null, endAt: null } });
       expect(cleared.body).toMatchObject({ spendCap: null, endAt: null });
       const invalid = await t.request('PATCH', `/api/v1/campaigns/${c.id}`, { body: { callingWindow: { days: [1], start: '18:00', end: '08:00' } } });
@@ -192,7 +196,12 @@ describe('campaigns API: auth, validation, lifecycle, import, do-not-call (e2e)'
           attributes: { firstName: 'Ann', plan: 'silver' },
           status: 'pending',
         }),
-        expect.objectContaining({ phone: '+14045005002', timeZone: 'America/New_York', timeZoneSource: 'campaign_default', attributes: { firstName: 'Bobby', plan: 'gold' } }),
+        expect.objectContaining({
+          phone: '+14045005002',
+          timeZone: 'America/New_York',
+          timeZoneSource: 'campaign_default',
+          attributes: { firstName: 'Bobby', plan: 'gold' },
+        }),
       ]);
       const page = await t.request('GET', `/api/v1/campaigns/${c.id}/contacts?limit=1`);
       const next = await t.request('GET', `/api/v1/campaigns/${c.id}/contacts?limit=1&cursor=${page.body.nextCursor}`);

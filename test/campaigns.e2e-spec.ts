@@ -67,7 +67,8 @@ describe('campaigns dialling (e2e)', () => {
   // Our call's Sinch id once the callee has answered (its ACE is recorded).
   const answeredCall = async (phone: string): Promise<string> =>
     (await waitFor(
-      async () => (await db.query(`SELECT sinch_call_id FROM calls WHERE to_number = $1 AND state = 'answered'`, [phone]))[0]?.sinch_call_id as string | undefined,
+      async () =>
+        (await db.query(`SELECT sinch_call_id FROM calls WHERE to_number = $1 AND state = 'answered'`, [phone]))[0]?.sinch_call_id as string | undefined,
       15_000,
       () => `no answered call to ${phone}`,
       20,
@@ -101,7 +102,11 @@ describe('campaigns dialling (e2e)', () => {
       spendCap: { amount: '1000', currency: 'USD' },
     });
     const all = [...answered, ...busy, ...noAnswer, ...failed, ...machine, ...listedBefore];
-    const imported = await importContacts(t, c.id, all.map((phone, i) => ({ phone, attributes: { firstName: `Name${i}` } })));
+    const imported = await importContacts(
+      t,
+      c.id,
+      all.map((phone, i) => ({ phone, attributes: { firstName: `Name${i}` } })),
+    );
     expect(imported).toMatchObject({ inserted: all.length, dnc: 2, rejected: 0 });
     await start(c.id);
 
@@ -132,7 +137,10 @@ describe('campaigns dialling (e2e)', () => {
     // Stats agree with the call log and the contacts.
     const stats = (await t.request('GET', `/api/v1/campaigns/${c.id}/stats`, { key: t.keys.reporting })).body;
     const byState = Object.fromEntries(
-      (await db.query('SELECT state, count(*)::int AS n FROM calls WHERE campaign_id = $1 GROUP BY state', [c.id])).map((r: { state: string; n: number }) => [r.state, r.n]),
+      (await db.query('SELECT state, count(*)::int AS n FROM calls WHERE campaign_id = $1 GROUP BY state', [c.id])).map((r: { state: string; n: number }) => [
+        r.state,
+        r.n,
+      ]),
     );
     const [spend] = await db.query(`SELECT sum(debit_amount)::text AS amount FROM calls WHERE campaign_id = $1`, [c.id]);
     const [talk] = await db.query(`SELECT avg(duration_s) AS avg FROM calls WHERE campaign_id = $1 AND state = 'completed' AND duration_s > 0`, [c.id]);
@@ -170,7 +178,25 @@ describe('campaigns dialling (e2e)', () => {
 
   it('calls a contact only inside its local calling window, and once it opens', async () => {
     // Zones where it is now morning (open 00:00-12:00) and evening (closed), with an hour to spare either way.
-    const zones = ['Pacific/Pago_Pago', 'Pacific/Honolulu', 'America/Los_Angeles', 'America/Chicago', 'America/New_York', 'America/Sao_Paulo', 'Atlantic/Azores', 'Europe/London', 'Europe/Stockholm', 'Europe/Moscow', 'Asia/Dubai', 'Asia/Dhaka', 'Asia/Bangkok', 'Asia/Tokyo', 'Australia/Sydney', 'Pacific/Auckland', 'Pacific/Kiritimati'];
+    const zones = [
+      'Pacific/Pago_Pago',
+      'Pacific/Honolulu',
+      'America/Los_Angeles',
+      'America/Chicago',
+      'America/New_York',
+      'America/Sao_Paulo',
+      'Atlantic/Azores',
+      'Europe/London',
+      'Europe/Stockholm',
+      'Europe/Moscow',
+      'Asia/Dubai',
+      'Asia/Dhaka',
+      'Asia/Bangkok',
+      'Asia/Tokyo',
+      'Australia/Sydney',
+      'Pacific/Auckland',
+      'Pacific/Kiritimati',
+    ];
     const hour = (zone: string) => localTime(zone, new Date()).minuteOfDay / 60;
     const openZone = zones.find((z) => hour(z) >= 1 && hour(z) < 11);
     const closedZone = zones.find((z) => hour(z) >= 13 && hour(z) < 23);
@@ -195,7 +221,10 @@ describe('campaigns dialling (e2e)', () => {
 
     // The window opens (here: is widened to the whole day) and the contact is called.
     await t.request('POST', `/api/v1/campaigns/${c.id}/pause`);
-    expect((await t.request('PATCH', `/api/v1/campaigns/${c.id}`, { body: { callingWindow: { days: [1, 2, 3, 4, 5, 6, 7], start: '00:00', end: '24:00' } } })).status).toBe(200);
+    expect(
+      (await t.request('PATCH', `/api/v1/campaigns/${c.id}`, { body: { callingWindow: { days: [1, 2, 3, 4, 5, 6, 7], start: '00:00', end: '24:00' } } }))
+        .status,
+    ).toBe(200);
     await t.request('POST', `/api/v1/campaigns/${c.id}/resume`);
     await waitFor(async () => (await byPhone(c.id)).get(outside)?.status === 'completed', 15_000);
   });
@@ -215,14 +244,24 @@ describe('campaigns dialling (e2e)', () => {
         transferNumber: transfer,
       },
     });
-    await importContacts(t, c.id, [optOut, confirm, agent, silent].map((phone) => ({ phone, attributes: { firstName: 'Sam' } })));
+    await importContacts(
+      t,
+      c.id,
+      [optOut, confirm, agent, silent].map((phone) => ({ phone, attributes: { firstName: 'Sam' } })),
+    );
     await start(c.id);
-    const keys: [string, string][] = [[optOut, '9'], [confirm, '1'], [agent, '0']];
-    const pressed = await Promise.all(keys.map(async ([phone, key]) => {
-      const sinchCallId = await answeredCall(phone);
-      await sim.pressKeys(sinchCallId, key);
-      return sinchCallId;
-    }));
+    const keys: [string, string][] = [
+      [optOut, '9'],
+      [confirm, '1'],
+      [agent, '0'],
+    ];
+    const pressed = await Promise.all(
+      keys.map(async ([phone, key]) => {
+        const sinchCallId = await answeredCall(phone);
+        await sim.pressKeys(sinchCallId, key);
+        return sinchCallId;
+      }),
+    );
     await allFinal(c.id, 20_000);
 
     const rows = await byPhone(c.id);
@@ -242,7 +281,11 @@ describe('campaigns dialling (e2e)', () => {
 
   it('stops new dials within a couple of seconds of a pause; calls already out finish', async () => {
     const c = await createCampaign(t, { pacing: { callsPerSecond: 3, maxConcurrent: 3 } });
-    await importContacts(t, c.id, numbers(504, 30, '1').map((phone) => ({ phone })));
+    await importContacts(
+      t,
+      c.id,
+      numbers(504, 30, '1').map((phone) => ({ phone })),
+    );
     await start(c.id);
     await waitFor(async () => (await db.query('SELECT 1 FROM calls WHERE campaign_id = $1', [c.id])).length >= 4, 15_000);
     expect((await t.request('POST', `/api/v1/campaigns/${c.id}/pause`)).body.status).toBe('paused');
@@ -252,10 +295,11 @@ describe('campaigns dialling (e2e)', () => {
     // claims nothing for the paused campaign.
     await waitFor(async () => (await db.query(`SELECT 1 FROM calls WHERE campaign_id = $1 AND state = 'queued'`, [c.id])).length === 0, 15_000);
     expect((await t.app.get(DialerService).tickCampaign(c.id)).outcome).not.toBe('dialled');
-    const late: unknown[] = await db.query(
-      `SELECT id FROM calls WHERE campaign_id = $1 AND (created_at > $2 OR initiated_at > $3)`,
-      [c.id, new Date(pausedAt), new Date(pausedAt + 1000)],
-    );
+    const late: unknown[] = await db.query(`SELECT id FROM calls WHERE campaign_id = $1 AND (created_at > $2 OR initiated_at > $3)`, [
+      c.id,
+      new Date(pausedAt),
+      new Date(pausedAt + 1000),
+    ]);
     expect(late).toEqual([]);
     const rows = await contacts(c.id);
     expect(rows.filter((r) => r.status === 'pending').length).toBeGreaterThan(10);
@@ -268,7 +312,11 @@ describe('campaigns dialling (e2e)', () => {
   it('pauses itself when its calls have cost the spend cap', async () => {
     // +1 numbers cost 0.0135 USD per started minute in the simulator: the second answered call passes 0.02.
     const c = await createCampaign(t, { pacing: { callsPerSecond: 1, maxConcurrent: 1 }, spendCap: { amount: '0.02', currency: 'USD' } });
-    await importContacts(t, c.id, numbers(505, 10, '1').map((phone) => ({ phone })));
+    await importContacts(
+      t,
+      c.id,
+      numbers(505, 10, '1').map((phone) => ({ phone })),
+    );
     await start(c.id);
     await waitFor(async () => (await campaign(c.id)).status === 'paused', 20_000);
     const paused = await campaign(c.id);
@@ -296,7 +344,7 @@ describe('campaigns dialling (e2e)', () => {
     await t.request('POST', `/api/v1/campaigns/${c.id}/cancel`);
   });
 
-  it('settles a call whose DiCE never came, from the reconciler\'s answer', async () => {
+  it("settles a call whose DiCE never came, from the reconciler's answer", async () => {
     const [answered, busy] = ['+14045060001', '+14045060017'];
     const c = await createCampaign(t, { retryPolicy: { busy: { delayS: 1, maxAttempts: 2 } } });
     await importContacts(t, c.id, [{ phone: answered }, { phone: busy }]);
@@ -321,7 +369,11 @@ describe('campaigns dialling (e2e)', () => {
     try {
       const phones = numbers(507, 80, '1');
       const c = await createCampaign(t, { pacing: { callsPerSecond: 40, maxConcurrent: 80 } });
-      await importContacts(t, c.id, phones.map((phone) => ({ phone })));
+      await importContacts(
+        t,
+        c.id,
+        phones.map((phone) => ({ phone })),
+      );
       const since = await sim.lastSeq();
       await start(c.id);
       // Besides the scheduled ticks, every process claims for this campaign at the same moments.

@@ -26,10 +26,8 @@ describe('compliance for callouts (e2e)', () => {
 
   const tts = (destination: string) => ({ type: 'tts', destination, text: 'Your order has shipped' });
   const post = (body: unknown, headers?: Record<string, string>) => t.request('POST', '/api/v1/callouts', { body, headers });
-  const callsTo = async (phone: string): Promise<number> =>
-    Number((await db.query('SELECT count(*)::int AS n FROM calls WHERE to_number = $1', [phone]))[0].n);
-  const callRow = async (id: string): Promise<CallRow> =>
-    (await db.query('SELECT id, state, dial_attempts, error_message FROM calls WHERE id = $1', [id]))[0];
+  const callsTo = async (phone: string): Promise<number> => Number((await db.query('SELECT count(*)::int AS n FROM calls WHERE to_number = $1', [phone]))[0].n);
+  const callRow = async (id: string): Promise<CallRow> => (await db.query('SELECT id, state, dial_attempts, error_message FROM calls WHERE id = $1', [id]))[0];
   const addDnc = async (phone: string, campaignId?: string) => {
     const res = await t.request('POST', '/api/v1/dnc', { body: { phone, campaignId } });
     expect(res.status).toBe(201);
@@ -56,7 +54,12 @@ describe('compliance for callouts (e2e)', () => {
     // The calls placed here (all to +141555570xx) end first, so nothing is in flight when the app closes.
     const inFlight = async () =>
       Number((await db.query(`SELECT count(*)::int AS n FROM calls WHERE to_number LIKE '+141555570%' AND state NOT IN (${SQL_FINAL_STATES})`))[0].n);
-    if (db) await waitFor(async () => (await inFlight()) === 0, 30_000, () => 'calls still in flight');
+    if (db)
+      await waitFor(
+        async () => (await inFlight()) === 0,
+        30_000,
+        () => 'calls still in flight',
+      );
     await t?.close();
   });
 
@@ -100,7 +103,11 @@ describe('compliance for callouts (e2e)', () => {
       const res = await post(tts(phone));
       expect(res.status).toBe(400);
       expect(res.body.details).toEqual([
-        { field: 'destination', rule: 'frequency_cap', message: 'destination may not be called: the number was called 2 times in the last 24 h; the frequency cap allows 2' },
+        {
+          field: 'destination',
+          rule: 'frequency_cap',
+          message: 'destination may not be called: the number was called 2 times in the last 24 h; the frequency cap allows 2',
+        },
       ]);
       expect(await callsTo(phone)).toBe(2);
     });
@@ -116,10 +123,14 @@ describe('compliance for callouts (e2e)', () => {
         id = res.body.id;
         await addDnc('+14155557010');
       });
-      const row = (await waitFor(async () => {
-        const r = await callRow(id);
-        return r.state === 'failed' ? r : undefined;
-      }, 10_000, () => `call ${id} not failed`)) as CallRow;
+      const row = (await waitFor(
+        async () => {
+          const r = await callRow(id);
+          return r.state === 'failed' ? r : undefined;
+        },
+        10_000,
+        () => `call ${id} not failed`,
+      )) as CallRow;
       expect(row.error_message).toBe('Not dialled (do_not_call): the number is on the global do-not-call list');
       expect(row.dial_attempts).toBe(0);
       expect(calloutsPerCall(await sim.callouts(since)).get(id)).toBeUndefined();
@@ -146,10 +157,14 @@ describe('compliance for callouts (e2e)', () => {
         await t.app.get(CalloutJobs).enqueue(racing.id);
         ids.push(racing.id);
       });
-      const rows = (await waitFor(async () => {
-        const all = await Promise.all(ids.map(callRow));
-        return all.every((r) => r.state !== 'queued') ? all : undefined;
-      }, 15_000, () => 'calls still queued')) as CallRow[];
+      const rows = (await waitFor(
+        async () => {
+          const all = await Promise.all(ids.map(callRow));
+          return all.every((r) => r.state !== 'queued') ? all : undefined;
+        },
+        15_000,
+        () => 'calls still queued',
+      )) as CallRow[];
       expect(rows[2]).toMatchObject({ state: 'failed', error_message: expect.stringMatching(/^Not dialled \(frequency_cap\)/) });
       const placed = calloutsPerCall(await sim.callouts(since));
       expect(placed.get(ids[0])).toHaveLength(1);

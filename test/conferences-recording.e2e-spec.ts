@@ -16,9 +16,12 @@ const DIAL_OUT = ['+46701239021', '+46701239022', '+46701239023', '+46701239024'
 describe('Conferences recording (e2e)', () => {
   let t: TestApp;
   let dir: string;
-  const policy = (conferenceId: string, mode: string) => t.request('PUT', `/api/v1/recordings/policies/conference/${encodeURIComponent(conferenceId)}`, { body: { mode } });
+  const policy = (conferenceId: string, mode: string) =>
+    t.request('PUT', `/api/v1/recordings/policies/conference/${encodeURIComponent(conferenceId)}`, { body: { mode } });
   const createRoom = async (): Promise<Body> => {
-    const res = await t.request('POST', '/api/v1/conferences', { body: { name: 'Recorded', sinchConferenceId: `rec-${Date.now()}-${Math.floor(Math.random() * 1e6)}` } });
+    const res = await t.request('POST', '/api/v1/conferences', {
+      body: { name: 'Recorded', sinchConferenceId: `rec-${Date.now()}-${Math.floor(Math.random() * 1e6)}` },
+    });
     expect(res.status).toBe(201);
     return res.body;
   };
@@ -31,7 +34,9 @@ describe('Conferences recording (e2e)', () => {
     }, 20_000);
     for (const p of joined) await sim(t, 'POST', `/_sim/calls/${p.sinchCallId}/hangup`);
     return until(async () => {
-      const rows = await sql<{ id: string; sinch_call_id: string }>(t, `SELECT id, sinch_call_id FROM calls WHERE conference_id = $1 AND state = 'completed'`, [room.sinchConferenceId]);
+      const rows = await sql<{ id: string; sinch_call_id: string }>(t, `SELECT id, sinch_call_id FROM calls WHERE conference_id = $1 AND state = 'completed'`, [
+        room.sinchConferenceId,
+      ]);
       return rows.length === 2 ? rows : undefined;
     }, 20_000);
   };
@@ -80,7 +85,10 @@ describe('Conferences recording (e2e)', () => {
       expect(JSON.stringify(ace?.response ?? {})).not.toContain('startRecording');
     }
     // The legs' DiCE have been followed up (the call rows are final): a recording would have been expected by now.
-    await until(async () => (await sql(t, `SELECT 1 FROM calls WHERE conference_id = $1 AND final_source IS NOT NULL`, [room.sinchConferenceId])).length === 2, 20_000);
+    await until(
+      async () => (await sql(t, `SELECT 1 FROM calls WHERE conference_id = $1 AND final_source IS NOT NULL`, [room.sinchConferenceId])).length === 2,
+      20_000,
+    );
     expect((await t.request('GET', `/api/v1/recordings?conferenceId=${encodeURIComponent(room.sinchConferenceId)}`)).body.items).toEqual([]);
     expect(await sql(t, 'SELECT 1 FROM recordings WHERE conference_id = $1', [room.sinchConferenceId])).toEqual([]);
   });

@@ -58,10 +58,11 @@ describe('Conferences (e2e)', () => {
   };
   const pieAnswers = async (callId: string): Promise<Body[]> => (await simEvents(`kind=callback&callId=${callId}&event=pie`)).map((e) => e.response);
   const ended = (callId: string) => until(async () => (await simCall(callId)).phase === 'ended', 15_000);
-  const joinedAs = async (roomId: string, callId: string) => until(async () => {
-    const p = await participantOf(roomId, callId);
-    return p?.state === 'joined' ? p : undefined;
-  });
+  const joinedAs = async (roomId: string, callId: string) =>
+    until(async () => {
+      const p = await participantOf(roomId, callId);
+      return p?.state === 'joined' ? p : undefined;
+    });
 
   beforeAll(async () => {
     // A slower clock than the default, so the PIN menu's 10 s timeout leaves the test time to key the digits.
@@ -79,8 +80,23 @@ describe('Conferences (e2e)', () => {
 
   describe('rooms', () => {
     it('creates, reads, updates and deletes a room; PINs are never shown', async () => {
-      const room = await createRoom({ name: 'All hands', participantPin: '1234', moderatorPin: '98765', musicOnHold: 'music3', maxParticipants: 10, joinMuted: true });
-      expect(room).toMatchObject({ name: 'All hands', participantPinSet: true, moderatorPinSet: true, musicOnHold: 'music3', maxParticipants: 10, joinMuted: true, locked: false });
+      const room = await createRoom({
+        name: 'All hands',
+        participantPin: '1234',
+        moderatorPin: '98765',
+        musicOnHold: 'music3',
+        maxParticipants: 10,
+        joinMuted: true,
+      });
+      expect(room).toMatchObject({
+        name: 'All hands',
+        participantPinSet: true,
+        moderatorPinSet: true,
+        musicOnHold: 'music3',
+        maxParticipants: 10,
+        joinMuted: true,
+        locked: false,
+      });
       expect(JSON.stringify(room)).not.toContain('98765');
       const read = await api('GET', `/${room.id}`, undefined, t.keys.reporting);
       expect(read.status).toBe(200);
@@ -161,7 +177,8 @@ describe('Conferences (e2e)', () => {
       ];
       for (const [method, path, body, forbidden] of routes) {
         expect([method, path, (await api(method, path, body, null)).status]).toEqual([method, path, 401]);
-        for (const role of forbidden) expect([method, path, role, (await api(method, path, body, t.keys[role as 'agent'])).status]).toEqual([method, path, role, 403]);
+        for (const role of forbidden)
+          expect([method, path, role, (await api(method, path, body, t.keys[role as 'agent'])).status]).toEqual([method, path, role, 403]);
       }
       // Reporting reads; supervisor manages (a room of its own, and the 404s of the unknown ids).
       expect((await api('GET', `/${room.id}/sessions`, undefined, t.keys.reporting)).status).toBe(200);
@@ -254,7 +271,10 @@ describe('Conferences (e2e)', () => {
       const refused = await dialIn(CALLERS[3]);
       await enterPin(refused, room.id, 1, PARTICIPANT_PIN);
       await ended(refused);
-      expect((await pieAnswers(refused))[0]).toEqual({ instructions: [{ name: 'say', text: 'This conference is locked. Please contact the organiser. Goodbye.' }], action: { name: 'hangup' } });
+      expect((await pieAnswers(refused))[0]).toEqual({
+        instructions: [{ name: 'say', text: 'This conference is locked. Please contact the organiser. Goodbye.' }],
+        action: { name: 'hangup' },
+      });
       expect(await sql(t, 'SELECT 1 FROM conference_participants WHERE sinch_call_id = $1', [refused])).toEqual([]);
       expect((await api('POST', `/${room.id}/unlock`)).body).toMatchObject({ locked: false });
       legs.late = await dialIn(CALLERS[3]);
@@ -324,7 +344,12 @@ describe('Conferences (e2e)', () => {
       expect(detail.timeline.find((e: Body) => e.type === 'mute')).toMatchObject({ apiKeyId: supervisor });
       expect(detail.timeline.find((e: Body) => e.type === 'hold')).toMatchObject({ apiKeyId: admin, music: 'music2' });
       expect(detail.timeline.find((e: Body) => e.type === 'end')).toMatchObject({ apiKeyId: supervisor, reason: 'ended' });
-      expect(detail.timeline.filter((e: Body) => e.type === 'left').map((e: Body) => e.reason).sort()).toEqual(['ended', 'ended', 'kicked', 'left']);
+      expect(
+        detail.timeline
+          .filter((e: Body) => e.type === 'left')
+          .map((e: Body) => e.reason)
+          .sort(),
+      ).toEqual(['ended', 'ended', 'kicked', 'left']);
       expect(detail).toMatchObject({ peakParticipants: 3, endedAt: expect.any(String) });
     });
   });
@@ -374,9 +399,15 @@ describe('Conferences (e2e)', () => {
       });
       const summary = ((await api('GET', `/${room.id}/sessions`)).body.items as Body[]).find((x) => x.id === sessionId)!;
       expect(summary.endedAt).toEqual(expect.any(String));
-      const reasons = (await sql(t, 'SELECT role, leave_reason FROM conference_participants WHERE session_id = $1 ORDER BY role', [sessionId])).map((r) => `${r.role}:${r.leave_reason}`);
+      const reasons = (await sql(t, 'SELECT role, leave_reason FROM conference_participants WHERE session_id = $1 ORDER BY role', [sessionId])).map(
+        (r) => `${r.role}:${r.leave_reason}`,
+      );
       expect(reasons).toEqual(['moderator:hung_up', 'participant:moderator_left', 'participant:moderator_left']);
-      const ledger = await sql(t, `SELECT trim(debit_currency) AS currency, sum(debit_amount)::text AS amount, sum(duration_s)::int AS seconds FROM calls WHERE id = ANY($1) GROUP BY 1`, [[...callIds, modCallId]]);
+      const ledger = await sql(
+        t,
+        `SELECT trim(debit_currency) AS currency, sum(debit_amount)::text AS amount, sum(duration_s)::int AS seconds FROM calls WHERE id = ANY($1) GROUP BY 1`,
+        [[...callIds, modCallId]],
+      );
       expect(summary.totalCost).toEqual(ledger.map((l) => ({ currency: l.currency, amount: l.amount })));
       expect(summary).toMatchObject({ peakParticipants: 3, participantCount: 3, totalSeconds: ledger[0].seconds });
 
@@ -391,7 +422,12 @@ describe('Conferences (e2e)', () => {
         expect.objectContaining({ by: 'wait_for_moderator', music: 'music3', sessionId, apiKeyId: null }),
       ]);
       expect(published.filter((e) => e.type === 'resume')).toHaveLength(2);
-      expect(published.filter((e) => e.type === 'left').map((e) => e.data.reason).sort()).toEqual(['hung_up', 'moderator_left', 'moderator_left']);
+      expect(
+        published
+          .filter((e) => e.type === 'left')
+          .map((e) => e.data.reason)
+          .sort(),
+      ).toEqual(['hung_up', 'moderator_left', 'moderator_left']);
     });
   });
 });

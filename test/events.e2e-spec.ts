@@ -33,7 +33,11 @@ async function connect(t: TestApp, path: string, key: string, headers: Record<st
     comments: [],
     closed: false,
     next: (predicate, timeoutMs = 10_000) =>
-      waitFor(() => client.events.find(predicate), timeoutMs, () => `events so far: ${JSON.stringify(client.events)}`) as Promise<SseEvent>,
+      waitFor(
+        () => client.events.find(predicate),
+        timeoutMs,
+        () => `events so far: ${JSON.stringify(client.events)}`,
+      ) as Promise<SseEvent>,
     close: () => abort.abort(),
   };
   if (!response.body || !response.headers.get('content-type')?.startsWith('text/event-stream')) return client;
@@ -316,10 +320,15 @@ describe('admin event stream while Redis hangs (e2e)', () => {
     redis.kill('SIGCONT');
     frozen = false;
     // The reader's blocked read answers (or is re-made after its deadline); events flow again on the same stream.
-    await waitFor(async () => {
-      await publisher.publish('agents', 'back', { n: 2 });
-      return client.events.some((e) => e.event === 'agents.back');
-    }, 30_000, () => JSON.stringify(client.events), 1_000);
+    await waitFor(
+      async () => {
+        await publisher.publish('agents', 'back', { n: 2 });
+        return client.events.some((e) => e.event === 'agents.back');
+      },
+      30_000,
+      () => JSON.stringify(client.events),
+      1_000,
+    );
     expect(client.closed).toBe(false);
     client.close();
   });

@@ -35,11 +35,19 @@ describe('foundation (e2e)', () => {
       expect(Object.keys(doc.body.components.schemas.ErrorResponse.properties)).toEqual(['statusCode', 'error', 'code', 'message', 'details', 'requestId']);
     });
 
-    it('states every admin route\'s roles (as the guard enforces them), the 400 of every route that takes input, the 404 of every id', async () => {
-      const paths = (await t.request('GET', '/docs-json', { key: null })).body.paths as Record<string, Record<string, { description?: string; parameters?: unknown[]; requestBody?: unknown; responses: object }>>;
-      const operations = Object.entries(paths).flatMap(([path, ops]) => Object.entries(ops).map(([method, op]) => ({ route: `${method.toUpperCase()} ${path}`, ...op })));
+    it("states every admin route's roles (as the guard enforces them), the 400 of every route that takes input, the 404 of every id", async () => {
+      const paths = (await t.request('GET', '/docs-json', { key: null })).body.paths as Record<
+        string,
+        Record<string, { description?: string; parameters?: unknown[]; requestBody?: unknown; responses: object }>
+      >;
+      const operations = Object.entries(paths).flatMap(([path, ops]) =>
+        Object.entries(ops).map(([method, op]) => ({ route: `${method.toUpperCase()} ${path}`, ...op })),
+      );
       for (const op of operations.filter((o) => o.route.includes(' /api/v1/'))) {
-        expect([op.route, op.description]).toEqual([op.route, expect.stringMatching(/^Roles: (admin(, (supervisor|agent|reporting))*|agent \(a key bound to an agent\))(\. |$)/)]);
+        expect([op.route, op.description]).toEqual([
+          op.route,
+          expect.stringMatching(/^Roles: (admin(, (supervisor|agent|reporting))*|agent \(a key bound to an agent\))(\. |$)/),
+        ]);
       }
       for (const op of operations.filter((o) => o.parameters?.length || o.requestBody || o.route.includes('{'))) {
         expect([op.route, Object.keys(op.responses)]).toEqual([op.route, expect.arrayContaining(['400'])]);
@@ -168,10 +176,7 @@ describe('foundation (e2e)', () => {
       const res = await t.request('POST', '/api/v1/api-keys', { body: { name: '', role: 'boss' } });
       expect(res.status).toBe(400);
       expect(res.body.details).toEqual(
-        expect.arrayContaining([
-          expect.objectContaining({ field: 'name', rule: 'isLength' }),
-          expect.objectContaining({ field: 'role', rule: 'isIn' }),
-        ]),
+        expect.arrayContaining([expect.objectContaining({ field: 'name', rule: 'isLength' }), expect.objectContaining({ field: 'role', rule: 'isIn' })]),
       );
     });
 

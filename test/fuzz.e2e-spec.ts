@@ -32,9 +32,7 @@ interface FuzzRequest {
 
 // Strings that break the policy wherever a string is read: control characters and unpaired surrogates.
 const BAD_CHARACTERS = ['\u0000', '\u0001', '\u0007', '\u000b', '\u001b', '\u007f', '\u0085', '\u009f', '\ud800', '\udbff', '\udc00', '\udfff'];
-const poisonString = fc
-  .tuple(fc.string({ maxLength: 6 }), fc.constantFrom(...BAD_CHARACTERS), fc.string({ maxLength: 6 }))
-  .map(([a, bad, b]) => a + bad + b);
+const poisonString = fc.tuple(fc.string({ maxLength: 6 }), fc.constantFrom(...BAD_CHARACTERS), fc.string({ maxLength: 6 })).map(([a, bad, b]) => a + bad + b);
 
 const forgedCursor = fc.oneof(
   fc.string({ maxLength: 40 }),
@@ -64,7 +62,12 @@ function junkJson(keys: string[]): fc.Arbitrary<unknown> {
     fc.constantFrom(1e308, -1e308, Number.MAX_SAFE_INTEGER + 2, 0.1, -0, null, true, false, '', '1e309', '+14045005001', '09:00'),
   );
   const { value } = fc.letrec<{ value: unknown }>((tie) => ({
-    value: fc.oneof({ depthSize: 'small', withCrossShrink: true }, leaf, fc.array(tie('value'), { maxLength: 4 }), fc.dictionary(key, tie('value'), { maxKeys: 5 })),
+    value: fc.oneof(
+      { depthSize: 'small', withCrossShrink: true },
+      leaf,
+      fc.array(tie('value'), { maxLength: 4 }),
+      fc.dictionary(key, tie('value'), { maxKeys: 5 }),
+    ),
   }));
   return value;
 }
@@ -83,9 +86,9 @@ function plant(value: unknown, poison: unknown, where: number[]): unknown {
   return { ...value, [key]: plant((value as Record<string, unknown>)[key], poison, rest) };
 }
 
-const deepJson = fc.integer({ min: 33, max: 20_000 }).chain((depth) =>
-  fc.constantFrom('[', '{"a":').map((open) => `{"name":${open.repeat(depth)}1${(open === '[' ? ']' : '}').repeat(depth)}}`),
-);
+const deepJson = fc
+  .integer({ min: 33, max: 20_000 })
+  .chain((depth) => fc.constantFrom('[', '{"a":').map((open) => `{"name":${open.repeat(depth)}1${(open === '[' ? ']' : '}').repeat(depth)}}`));
 
 // A body with at least one defect that every route with a body refuses.
 function badBody(keys: string[]): fc.Arbitrary<{ text: string; contentType?: string }> {
@@ -102,9 +105,20 @@ function badBody(keys: string[]): fc.Arbitrary<{ text: string; contentType?: str
       text,
       contentType: 'application/json',
     })),
-    fc.tuple(junk, fc.constantFrom('text/csv', 'text/plain', 'application/xml', 'application/x-www-form-urlencoded', 'multipart/form-data; boundary=x', 'application/json; charset=latin1', undefined)).map(
-      ([v, contentType]) => ({ text: contentType === 'text/csv' ? 'phone,name\n+14045005001,x\n' : JSON.stringify(v), contentType }),
-    ),
+    fc
+      .tuple(
+        junk,
+        fc.constantFrom(
+          'text/csv',
+          'text/plain',
+          'application/xml',
+          'application/x-www-form-urlencoded',
+          'multipart/form-data; boundary=x',
+          'application/json; charset=latin1',
+          undefined,
+        ),
+      )
+      .map(([v, contentType]) => ({ text: contentType === 'text/csv' ? 'phone,name\n+14045005001,x\n' : JSON.stringify(v), contentType })),
   );
 }
 
@@ -142,7 +156,9 @@ function mutatedBody(valid: unknown): fc.Arbitrary<{ text: string; contentType?:
     fc.constantFrom(1e308, -1e308, 2 ** 64, -0.5).map((n) => () => n),
     fc.integer({ min: 33, max: 200 }).map((depth) => () => JSON.parse('['.repeat(depth) + ']'.repeat(depth)) as unknown),
   );
-  return fc.tuple(fc.constantFrom(...spots), defect).map(([at, make]) => ({ text: JSON.stringify(replaceAt(valid, at, make)), contentType: 'application/json' }));
+  return fc
+    .tuple(fc.constantFrom(...spots), defect)
+    .map(([at, make]) => ({ text: JSON.stringify(replaceAt(valid, at, make)), contentType: 'application/json' }));
 }
 
 // Percent-encodes anything, lone surrogates included (as the invalid UTF-8 a hostile client would send).
@@ -170,7 +186,9 @@ function requestFor(op: Operation, bodyKeys: string[]): fc.Arbitrary<FuzzRequest
   return fc.tuple(params, query, body).map(([values, q, b]) => {
     let path = op.path;
     op.pathParams.forEach((name, i) => (path = path.replace(`{${name}}`, values[i])));
-    const search = Object.entries(q).map(([k, v]) => `${encodeLoose(k)}=${encodeLoose(String(v))}`).join('&');
+    const search = Object.entries(q)
+      .map(([k, v]) => `${encodeLoose(k)}=${encodeLoose(String(v))}`)
+      .join('&');
     const headers: Record<string, string> = {};
     if (b?.contentType) headers['content-type'] = b.contentType;
     return { method: op.method.toUpperCase(), path: search ? `${path}?${search}` : path, headers, body: b?.text };
@@ -178,7 +196,15 @@ function requestFor(op: Operation, bodyKeys: string[]): fc.Arbitrary<FuzzRequest
 }
 
 function expectErrorShape(res: TestResponse, label: string): void {
-  if (typeof res.body !== 'object' || res.body === null || res.body.statusCode !== res.status || typeof res.body.error !== 'string' || typeof res.body.message !== 'string' || typeof res.body.code !== 'string' || !Object.keys(res.body).every((k) => ERROR_KEYS.includes(k))) {
+  if (
+    typeof res.body !== 'object' ||
+    res.body === null ||
+    res.body.statusCode !== res.status ||
+    typeof res.body.error !== 'string' ||
+    typeof res.body.message !== 'string' ||
+    typeof res.body.code !== 'string' ||
+    !Object.keys(res.body).every((k) => ERROR_KEYS.includes(k))
+  ) {
     throw new Error(`${label}: ${res.status} without the documented error shape: ${res.text.slice(0, 300)}`);
   }
 }
@@ -204,7 +230,13 @@ describe('fuzz: malformed input on every documented route (e2e)', () => {
     // A database of its own: the seed bodies add rows (a global do-not-call entry) that other suites must not see.
     t = await createTestAppWithOwnDatabase('fuzz', { ADMIN_RATE_LIMIT_PER_MINUTE: '100000' });
     const doc = (await (await fetch(`${t.url}/docs-json`)).json()) as {
-      paths: Record<string, Record<string, { parameters?: { in: string; name: string }[]; requestBody?: unknown; responses?: Record<string, { content?: Record<string, unknown> }> }>>;
+      paths: Record<
+        string,
+        Record<
+          string,
+          { parameters?: { in: string; name: string }[]; requestBody?: unknown; responses?: Record<string, { content?: Record<string, unknown> }> }
+        >
+      >;
       components?: { schemas?: Record<string, { properties?: Record<string, unknown> }> };
     };
     // The webhook has a property of its own (signed bodies).
@@ -266,7 +298,22 @@ describe('fuzz: malformed input on every documented route (e2e)', () => {
   });
 
   it('answers malformed webhook bodies, signed or not, without a 5xx and in the documented shape', async () => {
-    const keys = ['event', 'callid', 'timestamp', 'version', 'custom', 'applicationKey', 'result', 'reason', 'debit', 'userRate', 'to', 'cli', 'duration', 'menuResult'];
+    const keys = [
+      'event',
+      'callid',
+      'timestamp',
+      'version',
+      'custom',
+      'applicationKey',
+      'result',
+      'reason',
+      'debit',
+      'userRate',
+      'to',
+      'cli',
+      'duration',
+      'menuResult',
+    ];
     const before = await rowCounts(t);
     await fc.assert(
       fc.asyncProperty(badBody(keys), fc.boolean(), async (body, signed) => {

@@ -50,7 +50,7 @@ describe('input policy (e2e)', () => {
 
     it('invalid JSON is a 400, an empty JSON body a 400, a body over the limit a 413', async () => {
       expectErrorShape(await t.request('POST', '/api/v1/campaigns', { body: '{"name":' }), 400);
-      expectErrorShape(await t.request('POST', '/api/v1/campaigns', { body: '' , headers: { 'content-type': 'application/json' } }), 400);
+      expectErrorShape(await t.request('POST', '/api/v1/campaigns', { body: '', headers: { 'content-type': 'application/json' } }), 400);
       expectErrorShape(await t.request('POST', '/api/v1/campaigns', { body: JSON.stringify({ name: 'x'.repeat(1_100_000) }) }), 413);
     });
 
@@ -125,7 +125,14 @@ describe('input policy (e2e)', () => {
       ['a third part', forge(`2025-01-01T00:00:00.000Z|${ZERO}|x`)],
       ['characters outside base64url', 'abc$def'],
     ])('refuses %s with a 400 naming cursor', async (_name, cursor) => {
-      for (const path of ['/api/v1/campaigns', `/api/v1/campaigns/${campaignId}/contacts`, '/api/v1/dnc', '/api/v1/dnc/audit', '/api/v1/calls', '/api/v1/api-keys']) {
+      for (const path of [
+        '/api/v1/campaigns',
+        `/api/v1/campaigns/${campaignId}/contacts`,
+        '/api/v1/dnc',
+        '/api/v1/dnc/audit',
+        '/api/v1/calls',
+        '/api/v1/api-keys',
+      ]) {
         expectField(await t.request('GET', `${path}?cursor=${encodeURIComponent(cursor)}`), 'cursor');
       }
     });
@@ -215,13 +222,21 @@ describe('input policy (e2e)', () => {
         'message.text',
         'noControlCharacters',
       );
-      expectField(await t.request('POST', '/api/v1/campaigns', { body: campaignBody({ callerIds: ['+14045001000', bad] }) }), 'callerIds[1]', 'noControlCharacters');
+      expectField(
+        await t.request('POST', '/api/v1/campaigns', { body: campaignBody({ callerIds: ['+14045001000', bad] }) }),
+        'callerIds[1]',
+        'noControlCharacters',
+      );
       expectField(
         await t.request('POST', `/api/v1/campaigns/${campaignId}/contacts`, { body: { contacts: [{ phone: '+14045005003', attributes: { [bad]: 'x' } }] } }),
         'contacts[0].attributes',
         'noControlCharacters',
       );
-      expectField(await t.request('POST', '/api/v1/callouts', { body: { type: 'tts', destination: '+14045005004', text: bad } }), 'text', 'noControlCharacters');
+      expectField(
+        await t.request('POST', '/api/v1/callouts', { body: { type: 'tts', destination: '+14045005004', text: bad } }),
+        'text',
+        'noControlCharacters',
+      );
       // A lone surrogate cannot be percent-encoded as UTF-8; control characters can.
       if (!/[\ud800-\udfff]/.test(bad)) {
         expectField(await t.request('GET', `/api/v1/dnc/check?phone=${encodeURIComponent(bad)}`), 'phone', 'noControlCharacters');

@@ -44,7 +44,11 @@ describe('jobs survive losing Redis data (e2e)', () => {
 
   it('restores every declared schedule that Redis lost', async () => {
     const runtime = t.app.get(JobRuntime);
-    await waitFor(async () => (await runtime.assertSchedules()) === 0, 10_000, () => 'schedules never all in place');
+    await waitFor(
+      async () => (await runtime.assertSchedules()) === 0,
+      10_000,
+      () => 'schedules never all in place',
+    );
     await redis.flushdb();
     // callouts sweep, reconcile, follow-ups sweep, dialer tick, dialer sweep, numbers sync, queues sweep, recordings
     // missing and retention, roll-up check.
@@ -55,12 +59,21 @@ describe('jobs survive losing Redis data (e2e)', () => {
   it('a campaign whose Redis is flushed mid-way dials every contact exactly once', async () => {
     const phones = Array.from({ length: 30 }, (_, i) => `+1404508${String(i * 10 + 1).padStart(4, '0')}`);
     const c = await createCampaign(t, { pacing: { callsPerSecond: 5, maxConcurrent: 10 } });
-    await importContacts(t, c.id, phones.map((phone) => ({ phone })));
+    await importContacts(
+      t,
+      c.id,
+      phones.map((phone) => ({ phone })),
+    );
     const since = await sim.lastSeq();
     expect((await t.request('POST', `/api/v1/campaigns/${c.id}/start`)).status).toBe(200);
 
     const callCount = async (): Promise<number> => (await db.query('SELECT count(*)::int AS n FROM calls WHERE campaign_id = $1', [c.id]))[0].n;
-    await waitFor(async () => (await callCount()) >= 5, 15_000, () => 'the campaign never started dialling', 20);
+    await waitFor(
+      async () => (await callCount()) >= 5,
+      15_000,
+      () => 'the campaign never started dialling',
+      20,
+    );
     const before = await callCount();
     await redis.flushdb();
     expect(before).toBeLessThan(phones.length);
@@ -99,7 +112,11 @@ describe('jobs survive losing Redis data (e2e)', () => {
     const before = await completedDials();
     expect(before).toBeGreaterThan(10);
     const sweep = await CALLOUT_JOBS.add(queue, 'sweep', {});
-    await waitFor(async () => (await queue.getJob(sweep.id!)) === undefined, 10_000, () => 'the sweep never completed');
+    await waitFor(
+      async () => (await queue.getJob(sweep.id!)) === undefined,
+      10_000,
+      () => 'the sweep never completed',
+    );
     expect(await completedDials()).toBe(before);
     expect((await queue.getJobs(['completed'])).filter((j) => j.name === 'sweep')).toEqual([]);
   });

@@ -36,7 +36,8 @@ describe('Numbers and inbound routing (e2e)', () => {
   const idOf = (number: string) => ids[number];
   const setRoute = (number: string, body: unknown) => api('PUT', `/${idOf(number)}/route`, body);
   const simEvents = async (query: string): Promise<Body[]> => (await sim(t, 'GET', `/_sim/events?${query}`)).events;
-  const iceAnswer = async (callId: string) => (await until(async () => (await simEvents(`kind=callback&callId=${callId}&event=ice`))[0]?.response, 10_000)) as Body;
+  const iceAnswer = async (callId: string) =>
+    (await until(async () => (await simEvents(`kind=callback&callId=${callId}&event=ice`))[0]?.response, 10_000)) as Body;
   const finalRow = (callId: string) =>
     until(async () => (await sql(t, 'SELECT * FROM calls WHERE sinch_call_id = $1 AND final_source IS NOT NULL', [callId]))[0], 20_000);
   const inbound = async (to: string, from = CALLER): Promise<string> => (await sim(t, 'POST', '/_sim/inbound', { from, to })).callId;
@@ -76,12 +77,22 @@ describe('Numbers and inbound routing (e2e)', () => {
       for (const n of page.body.items) ids[n.number] = n.id;
       const key = t.app.get(SinchCredentials).current.applicationKey;
       expect(page.body.items.find((n: Body) => n.number === SE_MAIN)).toMatchObject({
-        country: 'SE', numberType: 'Fixed', capability: 'voice', applicationKey: key, assignedHere: true, status: 'active', routing: null, pools: [],
+        country: 'SE',
+        numberType: 'Fixed',
+        capability: 'voice',
+        applicationKey: key,
+        assignedHere: true,
+        status: 'active',
+        routing: null,
+        pools: [],
       });
       expect(page.body.items.find((n: Body) => n.number === SE_FREE)).toMatchObject({ applicationKey: null, assignedHere: false });
       expect(page.body.items.find((n: Body) => n.number === US_415)).toMatchObject({ country: 'US', numberType: 'Mobile' });
       // The rate of each new number was cached on the way.
-      expect((await sql(t, 'SELECT rate_amount, rate_currency FROM number_rates WHERE number = $1', [SE_MAIN]))[0]).toEqual({ rate_amount: '0.020000', rate_currency: 'USD' });
+      expect((await sql(t, 'SELECT rate_amount, rate_currency FROM number_rates WHERE number = $1', [SE_MAIN]))[0]).toEqual({
+        rate_amount: '0.020000',
+        rate_currency: 'USD',
+      });
 
       const again = await api('POST', '/sync');
       expect(again.body).toMatchObject({ added: [], released: [], returned: [], reassigned: [] });
@@ -100,7 +111,7 @@ describe('Numbers and inbound routing (e2e)', () => {
       expect((await api('GET', '?status=released')).body.items).toEqual([]);
     });
 
-    it('assigns and unassigns numbers in Sinch; Sinch\'s refusals and failures are clear 4xx / 502 answers', async () => {
+    it("assigns and unassigns numbers in Sinch; Sinch's refusals and failures are clear 4xx / 502 answers", async () => {
       const key = t.app.get(SinchCredentials).current.applicationKey;
       const assigned = await api('POST', '/assign', { numbers: [SE_FREE] });
       expect(assigned.status).toBe(200);
@@ -144,7 +155,7 @@ describe('Numbers and inbound routing (e2e)', () => {
   });
 
   describe('callback URL', () => {
-    it('shows Sinch\'s URL next to ours, and sets Sinch\'s to ours', async () => {
+    it("shows Sinch's URL next to ours, and sets Sinch's to ours", async () => {
       const expected = `${t.url}/webhooks/sinch/voice`;
       expect((await api('GET', '/callback-url', undefined, t.keys.reporting)).body).toEqual({ sinch: { primary: expected }, expected, matches: true });
       await t.app.get(SinchVoiceClient).updateCallbackUrls({ primary: 'https://old.example.com/sinch' });
@@ -190,7 +201,14 @@ describe('Numbers and inbound routing (e2e)', () => {
       // The simulator sent the caller as Sinch does ("46701112233"): stored as E.164, with its country.
       const ice = (await simEvents(`kind=callback&callId=${callId}&event=ice`))[0];
       expect(ice.request).toMatchObject({ cli: '46701112233', to: { type: 'did', endpoint: SE_MAIN }, rdnis: '' });
-      expect(await finalRow(callId)).toMatchObject({ direction: 'inbound', from_number: CALLER, to_number: SE_MAIN, country: 'SE', inbound_route: 'message', state: 'completed' });
+      expect(await finalRow(callId)).toMatchObject({
+        direction: 'inbound',
+        from_number: CALLER,
+        to_number: SE_MAIN,
+        country: 'SE',
+        inbound_route: 'message',
+        state: 'completed',
+      });
       const listed = await t.request('GET', `/api/v1/calls?number=${encodeURIComponent(CALLER)}&direction=inbound`);
       expect(listed.body.items.find((c: Body) => c.sinchCallId === callId)).toMatchObject({ fromNumber: CALLER, toNumber: SE_MAIN, inboundRoute: 'message' });
     });
@@ -199,7 +217,10 @@ describe('Numbers and inbound routing (e2e)', () => {
       await setRoute(SE_MAIN, { route: { type: 'reject' } });
       expect(await iceAnswer(await inbound(SE_MAIN))).toEqual({ action: { name: 'hangup' } });
       await setRoute(SE_MAIN, { route: { type: 'reject', message: 'This number is no longer in use' } });
-      expect(await iceAnswer(await inbound(SE_MAIN))).toEqual({ instructions: [{ name: 'say', text: 'This number is no longer in use' }], action: { name: 'hangup' } });
+      expect(await iceAnswer(await inbound(SE_MAIN))).toEqual({
+        instructions: [{ name: 'say', text: 'This number is no longer in use' }],
+        action: { name: 'hangup' },
+      });
     });
 
     it('forward: connectPstn with the ring timeout and our number as caller id; a busy callee ends the call BUSY', async () => {
@@ -209,7 +230,10 @@ describe('Numbers and inbound routing (e2e)', () => {
       expect(await finalRow(callId)).toMatchObject({ to_number: SE_FORWARD, inbound_route: 'forward', state: 'busy', result: 'BUSY' });
       // A caller who is the forward target hears the fallback instead of being rung back on their own line.
       await setRoute(SE_FORWARD, { route: { type: 'forward', to: CALLER, fallbackMessage: 'Please call again later' } });
-      expect(await iceAnswer(await inbound(SE_FORWARD))).toEqual({ instructions: [{ name: 'say', text: 'Please call again later' }], action: { name: 'hangup' } });
+      expect(await iceAnswer(await inbound(SE_FORWARD))).toEqual({
+        instructions: [{ name: 'say', text: 'Please call again later' }],
+        action: { name: 'hangup' },
+      });
     });
 
     it('menu: a two-level IVR; the key pressed in the sub-menu leads to its route through the PIE', async () => {
@@ -217,8 +241,22 @@ describe('Numbers and inbound routing (e2e)', () => {
         route: {
           type: 'menu',
           menus: [
-            { id: 'main', prompt: 'Sales press 1, support press 2', options: [{ dtmf: '1', route: { type: 'forward', to: '+46701234567' } }, { dtmf: '2', menu: 'support' }] },
-            { id: 'support', prompt: 'Billing press 1', options: [{ dtmf: '1', route: { type: 'message', text: 'Billing is open on weekdays' } }, { dtmf: '9', menu: 'main' }] },
+            {
+              id: 'main',
+              prompt: 'Sales press 1, support press 2',
+              options: [
+                { dtmf: '1', route: { type: 'forward', to: '+46701234567' } },
+                { dtmf: '2', menu: 'support' },
+              ],
+            },
+            {
+              id: 'support',
+              prompt: 'Billing press 1',
+              options: [
+                { dtmf: '1', route: { type: 'message', text: 'Billing is open on weekdays' } },
+                { dtmf: '9', menu: 'main' },
+              ],
+            },
           ],
         },
       });
@@ -263,7 +301,11 @@ describe('Numbers and inbound routing (e2e)', () => {
     it('business hours: the main route inside them, the after-hours route outside and on holidays (injected clock)', async () => {
       const res = await setRoute(SE_HOURS, {
         route: { type: 'message', text: 'Welcome, we are open' },
-        businessHours: { timeZone: 'Europe/Stockholm', weekly: [{ days: ['mon', 'tue', 'wed', 'thu', 'fri'], open: '08:00', close: '17:00' }], holidays: ['2026-12-24'] },
+        businessHours: {
+          timeZone: 'Europe/Stockholm',
+          weekly: [{ days: ['mon', 'tue', 'wed', 'thu', 'fri'], open: '08:00', close: '17:00' }],
+          holidays: ['2026-12-24'],
+        },
         afterHours: { type: 'message', text: 'We are closed' },
       });
       expect(res.status).toBe(200);
@@ -288,9 +330,21 @@ describe('Numbers and inbound routing (e2e)', () => {
       expect(cleared.body.routing).toBeNull();
       const trail = await api('GET', `/${idOf(SE_MAIN)}/route-audit`, undefined, t.keys.reporting);
       expect(trail.status).toBe(200);
-      expect(trail.body[0]).toMatchObject({ change: 'route_cleared', actor: expect.stringMatching(/^api-key:.*\(test admin\)$/), after: null, before: { route: { type: 'reject', message: 'This number is no longer in use' } } });
-      expect(trail.body.at(-1)).toMatchObject({ change: 'route_set', before: null, after: { route: { type: 'message', text: 'Welcome to Acme', locale: 'en-GB' } } });
-      expect(await iceAnswer(await inbound(SE_MAIN))).toEqual({ instructions: [{ name: 'say', text: t.config.callbacks.defaultIceMessage }], action: { name: 'hangup' } });
+      expect(trail.body[0]).toMatchObject({
+        change: 'route_cleared',
+        actor: expect.stringMatching(/^api-key:.*\(test admin\)$/),
+        after: null,
+        before: { route: { type: 'reject', message: 'This number is no longer in use' } },
+      });
+      expect(trail.body.at(-1)).toMatchObject({
+        change: 'route_set',
+        before: null,
+        after: { route: { type: 'message', text: 'Welcome to Acme', locale: 'en-GB' } },
+      });
+      expect(await iceAnswer(await inbound(SE_MAIN))).toEqual({
+        instructions: [{ name: 'say', text: t.config.callbacks.defaultIceMessage }],
+        action: { name: 'hangup' },
+      });
       expect((await api('GET', '?route=menu')).body.items.map((n: Body) => n.number)).toEqual([SE_MENU]);
     });
 
@@ -309,23 +363,43 @@ describe('Numbers and inbound routing (e2e)', () => {
     it.each([
       ['an unknown route type', { route: { type: 'voicemail' } }, 'route.type'],
       ['a forward to an invalid number', { route: { type: 'forward', to: '+1555' } }, 'route.to'],
-      ['a menu without main', { route: { type: 'menu', menus: [{ id: 'start', prompt: 'Hi', options: [{ dtmf: '1', route: { type: 'reject' } }] }] } }, 'route.menus'],
+      [
+        'a menu without main',
+        { route: { type: 'menu', menus: [{ id: 'start', prompt: 'Hi', options: [{ dtmf: '1', route: { type: 'reject' } }] }] } },
+        'route.menus',
+      ],
       [
         'a menu deeper than allowed',
         {
           route: {
             type: 'menu',
-            menus: ['main', 'a', 'b', 'c'].map((id, i, all) => ({ id, prompt: id, options: [i < 3 ? { dtmf: '1', menu: all[i + 1] } : { dtmf: '1', route: { type: 'reject' } }] })),
+            menus: ['main', 'a', 'b', 'c'].map((id, i, all) => ({
+              id,
+              prompt: id,
+              options: [i < 3 ? { dtmf: '1', menu: all[i + 1] } : { dtmf: '1', route: { type: 'reject' } }],
+            })),
           },
         },
         'route.menus[3].id',
       ],
       [
         'opening hours that end before they start',
-        { route: { type: 'reject' }, businessHours: { timeZone: 'Europe/Stockholm', weekly: [{ days: ['mon'], open: '17:00', close: '09:00' }] }, afterHours: { type: 'reject' } },
+        {
+          route: { type: 'reject' },
+          businessHours: { timeZone: 'Europe/Stockholm', weekly: [{ days: ['mon'], open: '17:00', close: '09:00' }] },
+          afterHours: { type: 'reject' },
+        },
         'businessHours.weekly[0].close',
       ],
-      ['an unknown zone', { route: { type: 'reject' }, businessHours: { timeZone: 'Europe/Atlantis', weekly: [{ days: ['mon'], open: '09:00', close: '17:00' }] }, afterHours: { type: 'reject' } }, 'businessHours.timeZone'],
+      [
+        'an unknown zone',
+        {
+          route: { type: 'reject' },
+          businessHours: { timeZone: 'Europe/Atlantis', weekly: [{ days: ['mon'], open: '09:00', close: '17:00' }] },
+          afterHours: { type: 'reject' },
+        },
+        'businessHours.timeZone',
+      ],
       ['a queue route to a queue that does not exist', { route: { type: 'queue', target: 'support' } }, 'route.target'],
       ['a route that is not an object', { route: 'message' }, 'route'],
     ])('%s', async (_name, body, field) => {
@@ -353,15 +427,18 @@ describe('Numbers and inbound routing (e2e)', () => {
     const answered = async (number: string, calls: number, ok: number) => {
       for (let i = 0; i < calls; i += 1) {
         await sql(t, `INSERT INTO calls (direction, kind, state, result, from_number, to_number) VALUES ('outbound', 'tts', $1, $2, $3, '+14045559999')`, [
-          i < ok ? 'completed' : 'no_answer', i < ok ? 'ANSWERED' : 'NOANSWER', number,
+          i < ok ? 'completed' : 'no_answer',
+          i < ok ? 'ANSWERED' : 'NOANSWER',
+          number,
         ]);
       }
     };
 
-    it('picks a number of the callee\'s area code, else country, else any; round-robin', async () => {
+    it("picks a number of the callee's area code, else country, else any; round-robin", async () => {
       const put = await api('PUT', '/pools/sales', { numbers: [US_404_A, US_404_B, US_415, SE_MAIN] });
       expect(put.status).toBe(200);
-      const pick = async (destination: string) => (await api('GET', `/pools/sales/pick?destination=${encodeURIComponent(destination)}`, undefined, t.keys.supervisor)).body;
+      const pick = async (destination: string) =>
+        (await api('GET', `/pools/sales/pick?destination=${encodeURIComponent(destination)}`, undefined, t.keys.supervisor)).body;
       const atlanta = [await pick('+14045551234'), await pick('+14045551234')];
       expect(atlanta.map((p) => p.match)).toEqual(['area_code', 'area_code']);
       expect(atlanta.map((p) => p.cli).sort()).toEqual([US_404_A, US_404_B]);
@@ -371,7 +448,7 @@ describe('Numbers and inbound routing (e2e)', () => {
       expect((await api('GET', '?pool=sales')).body.items.map((n: Body) => n.number).sort()).toEqual([SE_MAIN, US_404_A, US_404_B, US_415].sort());
     });
 
-    it('flags a number whose answer rate falls far below the pool\'s median, and leaves it out when asked', async () => {
+    it("flags a number whose answer rate falls far below the pool's median, and leaves it out when asked", async () => {
       await answered(US_404_A, 20, 12);
       await answered(US_404_B, 20, 1);
       await answered(US_415, 20, 10);
@@ -386,22 +463,31 @@ describe('Numbers and inbound routing (e2e)', () => {
     });
 
     it('callouts take cli { pool } and show a local number of it', async () => {
-      const res = await t.request('POST', '/api/v1/callouts', { body: { type: 'tts', destination: '+14045551234', cli: { pool: 'sales' }, text: 'Hello' }, key: t.keys.supervisor });
+      const res = await t.request('POST', '/api/v1/callouts', {
+        body: { type: 'tts', destination: '+14045551234', cli: { pool: 'sales' }, text: 'Hello' },
+        key: t.keys.supervisor,
+      });
       expect(res.status).toBe(202);
       const [row] = await sql(t, 'SELECT from_number FROM calls WHERE id = $1', [res.body.id]);
       expect(row.from_number).toBe(US_404_A);
-      const unknown = await t.request('POST', '/api/v1/callouts', { body: { type: 'tts', destination: '+14045551234', cli: { pool: 'nobody' }, text: 'Hello' } });
+      const unknown = await t.request('POST', '/api/v1/callouts', {
+        body: { type: 'tts', destination: '+14045551234', cli: { pool: 'nobody' }, text: 'Hello' },
+      });
       expect(unknown.status).toBe(400);
       expect(unknown.body.details[0]).toMatchObject({ field: 'cli.pool', rule: 'pool_unknown' });
-      const malformed = await t.request('POST', '/api/v1/callouts', { body: { type: 'tts', destination: '+14045551234', cli: { pool: 'Sales Team' }, text: 'Hello' } });
+      const malformed = await t.request('POST', '/api/v1/callouts', {
+        body: { type: 'tts', destination: '+14045551234', cli: { pool: 'Sales Team' }, text: 'Hello' },
+      });
       expect(malformed.body.details[0].field).toBe('cli');
     });
 
-    it('takes the simulated account\'s own numbers, although the numbering plan calls 555-01xx fictional', async () => {
+    it("takes the simulated account's own numbers, although the numbering plan calls 555-01xx fictional", async () => {
       const res = await api('PUT', '/pools/fictional', { numbers: ['+15550100001'] });
       expect([res.status, res.body.numbers?.map((n: Body) => n.number)]).toEqual([200, ['+15550100001']]);
       expect((await api('GET', '/pools/fictional/pick?destination=%2B14045551234')).body).toEqual({ cli: '+15550100001', match: 'country' });
-      expect((await api('PUT', '/pools/fictional', { numbers: ['+15550109999'] })).body.details).toEqual([expect.objectContaining({ field: 'numbers[0]', rule: 'not_owned' })]);
+      expect((await api('PUT', '/pools/fictional', { numbers: ['+15550109999'] })).body.details).toEqual([
+        expect.objectContaining({ field: 'numbers[0]', rule: 'not_owned' }),
+      ]);
       expect((await api('DELETE', '/pools/fictional')).status).toBe(204);
     });
 
@@ -431,11 +517,19 @@ describe('Numbers and inbound routing (e2e)', () => {
       const res = await api('POST', '/sync');
       expect(res.body.released).toEqual([SE_DRIFT]);
       const number = (await api('GET', `/${idOf(SE_DRIFT)}`)).body;
-      expect(number).toMatchObject({ status: 'released', routeDisabledReason: 'released', routing: { route: { type: 'message', text: 'Drift line' } }, pools: [] });
+      expect(number).toMatchObject({
+        status: 'released',
+        routeDisabledReason: 'released',
+        routing: { route: { type: 'message', text: 'Drift line' } },
+        pools: [],
+      });
       expect(number.releasedAt).toEqual(expect.any(String));
       expect((await api('GET', '/pools/drift')).body.numbers.map((n: Body) => n.number)).toEqual([US_415]);
       expect((await api('GET', `/${idOf(SE_DRIFT)}/route-audit`)).body[0]).toMatchObject({ actor: 'sync', change: 'route_disabled_released' });
-      expect(await iceAnswer(await inbound(SE_DRIFT))).toEqual({ instructions: [{ name: 'say', text: t.config.callbacks.defaultIceMessage }], action: { name: 'hangup' } });
+      expect(await iceAnswer(await inbound(SE_DRIFT))).toEqual({
+        instructions: [{ name: 'say', text: t.config.callbacks.defaultIceMessage }],
+        action: { name: 'hangup' },
+      });
       expect((await setRoute(SE_DRIFT, { route: { type: 'reject' } })).status).toBe(409);
 
       // Back in the account: active again, the route stays off until an admin saves it again.
@@ -447,10 +541,17 @@ describe('Numbers and inbound routing (e2e)', () => {
 
   describe('rates', () => {
     it('are cached per number and refreshed after their TTL', async () => {
-      const queries = async () => (await simEvents('kind=rest')).filter((e) => /\/v1\/calling\/query\/number\/(%2B|\+)?447400123456$/.test(String(e.path))).length;
+      const queries = async () =>
+        (await simEvents('kind=rest')).filter((e) => /\/v1\/calling\/query\/number\/(%2B|\+)?447400123456$/.test(String(e.path))).length;
       const first = await api('GET', '/rates?number=%2B447400123456', undefined, t.keys.reporting);
       expect(first.status).toBe(200);
-      expect(first.body).toMatchObject({ number: '+447400123456', country: 'GB', numberType: 'Mobile', rate: { amount: '0.015000', currency: 'USD' }, cached: false });
+      expect(first.body).toMatchObject({
+        number: '+447400123456',
+        country: 'GB',
+        numberType: 'Mobile',
+        rate: { amount: '0.015000', currency: 'USD' },
+        cached: false,
+      });
       const second = await api('GET', '/rates?number=%2B44%207400%20123456');
       expect(second.body).toMatchObject({ cached: true, rate: { amount: '0.015000', currency: 'USD' }, fetchedAt: first.body.fetchedAt });
       expect(await queries()).toBe(1);
@@ -503,12 +604,34 @@ describe('Numbers and inbound routing (e2e)', () => {
 
     it('every numbers route is in the OpenAPI document', async () => {
       const doc = (await t.request('GET', '/docs-json', { key: null })).body;
-      for (const path of ['', '/sync', '/assign', '/unassign', '/callback-url', '/rates', '/pools', '/pools/{name}', '/pools/{name}/pick', '/{id}', '/{id}/route', '/{id}/route-audit']) {
+      for (const path of [
+        '',
+        '/sync',
+        '/assign',
+        '/unassign',
+        '/callback-url',
+        '/rates',
+        '/pools',
+        '/pools/{name}',
+        '/pools/{name}/pick',
+        '/{id}',
+        '/{id}/route',
+        '/{id}/route-audit',
+      ]) {
         expect(doc.paths).toHaveProperty([`/api/v1/numbers${path}`]);
       }
       expect(doc.paths['/api/v1/numbers/{id}/route'].put.responses).toHaveProperty(['400']);
-      for (const [path, method] of [['/{id}', 'get'], ['/{id}/route', 'put'], ['/{id}/route', 'delete'], ['/{id}/route-audit', 'get']]) {
-        expect([path, method, Object.keys(doc.paths[`/api/v1/numbers${path}`][method].responses)]).toEqual([path, method, expect.arrayContaining(['400', '404'])]);
+      for (const [path, method] of [
+        ['/{id}', 'get'],
+        ['/{id}/route', 'put'],
+        ['/{id}/route', 'delete'],
+        ['/{id}/route-audit', 'get'],
+      ]) {
+        expect([path, method, Object.keys(doc.paths[`/api/v1/numbers${path}`][method].responses)]).toEqual([
+          path,
+          method,
+          expect.arrayContaining(['400', '404']),
+        ]);
       }
       expect(doc.paths['/api/v1/numbers/{id}/route'].put.description).toBe('Roles: admin');
       expect(doc.paths['/api/v1/numbers'].get.description).toBe('Roles: admin, supervisor, reporting');

@@ -63,7 +63,11 @@ describe('operations: logs, bootstrap key rotation, shutdown drain (e2e)', () =>
     expect((await get(base, `/api/v1/calls?number=${encodeURIComponent(phone)}`, 'cck_wrong-key')).status).toBe(401);
 
     // The failures and requests were logged...
-    await waitFor(() => run.output.stdout.includes('ck_e2e_refuse_name') && run.output.stdout.includes('"statusCode":401'), 5_000, () => run.output.stdout);
+    await waitFor(
+      () => run.output.stdout.includes('ck_e2e_refuse_name') && run.output.stdout.includes('"statusCode":401'),
+      5_000,
+      () => run.output.stdout,
+    );
     expect(run.output.stdout).toContain('ck_e2e_refuse_number');
     expect(run.output.stdout).toMatch(/"url":"\/api\/v1\/calls"/);
     expect(await stop(run)).toBe(0);
@@ -120,10 +124,18 @@ describe('operations: logs, bootstrap key rotation, shutdown drain (e2e)', () =>
 
     run.child.kill('SIGTERM');
     // Draining: idle connections are closed by the server (a clean close, no reset).
-    await waitFor(() => idle.every((c) => c.closed), 5_000, () => idle.map((c) => c.data).join('\n'));
+    await waitFor(
+      () => idle.every((c) => c.closed),
+      5_000,
+      () => idle.map((c) => c.data).join('\n'),
+    );
     // The in-flight requests finish, and a request arriving behind each on its connection gets 503 + close.
     for (const c of inFlight) c.socket.write(`${body.slice(10)}GET /api/v1/calls HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer ${keyB}\r\n\r\n`);
-    await waitFor(() => inFlight.every((c) => c.closed), 10_000, () => inFlight.map((c) => c.data).join('\n'));
+    await waitFor(
+      () => inFlight.every((c) => c.closed),
+      10_000,
+      () => inFlight.map((c) => c.data).join('\n'),
+    );
 
     for (const c of inFlight) {
       const responses = c.data.split(/(?=HTTP\/1\.1 )/);

@@ -15,7 +15,12 @@ const SCALE = 200;
 describe('Inbound queues (e2e)', () => {
   let t: TestApp;
   const api = (method: string, path: string, body?: unknown, key?: string | null) => t.request(method, `/api/v1/queues${path}`, { body, key });
-  const settings = (overrides: Body = {}) => ({ name: `q-${Date.now()}-${Math.random().toString(36).slice(2, 7)}`, greeting: 'Welcome to support', holdPrompt: 'Please hold', ...overrides });
+  const settings = (overrides: Body = {}) => ({
+    name: `q-${Date.now()}-${Math.random().toString(36).slice(2, 7)}`,
+    greeting: 'Welcome to support',
+    holdPrompt: 'Please hold',
+    ...overrides,
+  });
   const simEvents = async (query: string): Promise<Body[]> => (await sim(t, 'GET', `/_sim/events?${query}`)).events;
   const numberId = async (number: string): Promise<string> => (await sql(t, 'SELECT id FROM phone_numbers WHERE number = $1', [number]))[0].id;
   const routeTo = async (number: string, queueId: string) => {
@@ -26,7 +31,13 @@ describe('Inbound queues (e2e)', () => {
   const entryOf = (sinchCallId: string) => until(async () => (await sql(t, 'SELECT * FROM queue_entries WHERE sinch_call_id = $1', [sinchCallId]))[0], 10_000);
 
   beforeAll(async () => {
-    t = await createTestApp({ SIMULATOR_TIME_SCALE: String(SCALE), QUEUE_PARK_S: '600', QUEUE_REPARK_AFTER_MS: '1500', QUEUE_SWEEP_MS: '200', QUEUE_REFRESH_MS: '500' });
+    t = await createTestApp({
+      SIMULATOR_TIME_SCALE: String(SCALE),
+      QUEUE_PARK_S: '600',
+      QUEUE_REPARK_AFTER_MS: '1500',
+      QUEUE_SWEEP_MS: '200',
+      QUEUE_REFRESH_MS: '500',
+    });
     for (const number of [QUEUE_NUMBER, SHORT_NUMBER]) await sim(t, 'POST', '/_sim/numbers', { number, countryId: 'SE', numberType: 'Fixed', assigned: true });
     expect((await t.request('POST', '/api/v1/numbers/sync')).status).toBe(200);
   });
@@ -34,7 +45,10 @@ describe('Inbound queues (e2e)', () => {
   afterAll(async () => {
     // Closing while a DiCE is still on its way would leave the embedded simulator and the app waiting on each other.
     await until(async () => (await sim(t, 'GET', '/_sim/calls')).calls.every((c: Body) => c.phase === 'ended'), 30_000);
-    await until(async () => (await sql(t, `SELECT count(*)::int AS n FROM queue_entries WHERE state IN ('waiting', 'offered', 'connected')`))[0].n === 0, 30_000);
+    await until(
+      async () => (await sql(t, `SELECT count(*)::int AS n FROM queue_entries WHERE state IN ('waiting', 'offered', 'connected')`))[0].n === 0,
+      30_000,
+    );
     // The run's database is shared: the numbers suite syncs the account and must not find ours.
     await sql(t, 'DELETE FROM number_route_audits WHERE number = ANY($1)', [[QUEUE_NUMBER, SHORT_NUMBER]]);
     await sql(t, 'DELETE FROM phone_numbers WHERE number = ANY($1)', [[QUEUE_NUMBER, SHORT_NUMBER]]);
@@ -43,9 +57,23 @@ describe('Inbound queues (e2e)', () => {
 
   describe('the queues API', () => {
     it('creates, reads, replaces and deletes a queue (admin and supervisor manage, reporting reads)', async () => {
-      const created = await api('POST', '', settings({ announcePosition: true, announceEveryS: 60, maxWaitS: 3600, overflowAfterWait: { type: 'message', text: 'Sorry' } }), t.keys.supervisor);
+      const created = await api(
+        'POST',
+        '',
+        settings({ announcePosition: true, announceEveryS: 60, maxWaitS: 3600, overflowAfterWait: { type: 'message', text: 'Sorry' } }),
+        t.keys.supervisor,
+      );
       expect(created.status).toBe(201);
-      expect(created.body).toMatchObject({ announcePosition: true, announceEveryS: 60, maxWaitS: 3600, overflowAfterWait: { type: 'message', text: 'Sorry' }, serviceLevelS: 20, serviceLevelPercent: 80, agentAnswerTimeoutS: 20, noAnswerStatus: 'away' });
+      expect(created.body).toMatchObject({
+        announcePosition: true,
+        announceEveryS: 60,
+        maxWaitS: 3600,
+        overflowAfterWait: { type: 'message', text: 'Sorry' },
+        serviceLevelS: 20,
+        serviceLevelPercent: 80,
+        agentAnswerTimeoutS: 20,
+        noAnswerStatus: 'away',
+      });
       const id = created.body.id;
       expect((await api('GET', `/${id}`, undefined, t.keys.reporting)).body.name).toBe(created.body.name);
       expect((await api('GET', '', undefined, t.keys.reporting)).body.items.map((q: Body) => q.id)).toContain(id);
@@ -73,7 +101,11 @@ describe('Inbound queues (e2e)', () => {
       ['a park-time announcement too often', { announceEveryS: 5 }, 'announceEveryS'],
       ['an unknown overflow action', { maxWaitS: 60, overflowAfterWait: { type: 'voicemail' } }, 'overflowAfterWait.type'],
       ['a message overflow without its text', { maxWaitS: 60, overflowAfterWait: { type: 'message' } }, 'overflowAfterWait.text'],
-      ['an overflow to a queue that does not exist', { maxWaitS: 60, overflowAfterWait: { type: 'queue', queueId: '00000000-0000-4000-8000-000000000000' } }, 'overflowAfterWait.queueId'],
+      [
+        'an overflow to a queue that does not exist',
+        { maxWaitS: 60, overflowAfterWait: { type: 'queue', queueId: '00000000-0000-4000-8000-000000000000' } },
+        'overflowAfterWait.queueId',
+      ],
       ['an overflow without its limit', { overflowWhenFull: { type: 'message', text: 'Full' } }, 'overflowWhenFull'],
       ['a missing hold prompt', { holdPrompt: undefined }, 'holdPrompt'],
       ['an unknown field', { colour: 'blue' }, 'colour'],
@@ -96,7 +128,9 @@ describe('Inbound queues (e2e)', () => {
     });
 
     it('routes a number to a queue only when the queue exists', async () => {
-      const res = await t.request('PUT', `/api/v1/numbers/${await numberId(SHORT_NUMBER)}/route`, { body: { route: { type: 'queue', target: '00000000-0000-4000-8000-000000000000' } } });
+      const res = await t.request('PUT', `/api/v1/numbers/${await numberId(SHORT_NUMBER)}/route`, {
+        body: { route: { type: 'queue', target: '00000000-0000-4000-8000-000000000000' } },
+      });
       expect(res.status).toBe(400);
       expect(res.body.details.map((d: Body) => d.field)).toContain('route.target');
     });
@@ -144,9 +178,14 @@ describe('Inbound queues (e2e)', () => {
       expect(entry.parks).toBeGreaterThanOrEqual(5);
       const patches = (await simEvents(`kind=rest&callId=${callId}`)).filter((e) => e.method === 'PATCH');
       expect(patches.length).toBeGreaterThanOrEqual(4);
-      expect(patches[0].request).toMatchObject({ action: { name: 'park', introPrompt: '#tts[You are next in line.]', holdPrompt: '#tts[Please hold]', maxDuration: 600 } });
+      expect(patches[0].request).toMatchObject({
+        action: { name: 'park', introPrompt: '#tts[You are next in line.]', holdPrompt: '#tts[Please hold]', maxDuration: 600 },
+      });
       await sim(t, 'POST', `/_sim/calls/${callId}/hangup`, {});
-      const ended = await until(async () => (await sql(t, `SELECT * FROM queue_entries WHERE sinch_call_id = $1 AND state = 'abandoned'`, [callId]))[0], 10_000);
+      const ended = await until(
+        async () => (await sql(t, `SELECT * FROM queue_entries WHERE sinch_call_id = $1 AND state = 'abandoned'`, [callId]))[0],
+        10_000,
+      );
       expect(ended.wait_ms).toBeGreaterThanOrEqual(waitMs - 1000);
     });
 
@@ -154,7 +193,10 @@ describe('Inbound queues (e2e)', () => {
       const queue = (await api('POST', '', settings())).body;
       await routeTo(SHORT_NUMBER, queue.id);
       const callId = (await sim(t, 'POST', '/_sim/inbound', { from: CALLER, to: SHORT_NUMBER, abandonAfterS: 900 })).callId;
-      const ended = await until(async () => (await sql(t, `SELECT * FROM queue_entries WHERE sinch_call_id = $1 AND state = 'abandoned'`, [callId]))[0], 20_000);
+      const ended = await until(
+        async () => (await sql(t, `SELECT * FROM queue_entries WHERE sinch_call_id = $1 AND state = 'abandoned'`, [callId]))[0],
+        20_000,
+      );
       expect(ended.parks).toBeGreaterThanOrEqual(2);
       // 900 simulated seconds are 4.5 real ones at this scale (the DiCE timestamp has whole seconds).
       expect(ended.wait_ms).toBeGreaterThanOrEqual((900 * 1000) / SCALE - 1000);
@@ -162,13 +204,16 @@ describe('Inbound queues (e2e)', () => {
       expect(dice.request).toMatchObject({ reason: 'CALLERHANGUP' });
     });
 
-    it('ends a wait past the queue\'s maximum with its overflow message', async () => {
+    it("ends a wait past the queue's maximum with its overflow message", async () => {
       const queue = (await api('POST', '', settings({ maxWaitS: 10, overflowAfterWait: { type: 'message', text: 'All agents are busy, goodbye' } }))).body;
       await routeTo(SHORT_NUMBER, queue.id);
       // maxWaitS is real time: 10 s would be 2,000 simulated seconds; lower it in the row to keep the test short.
       await sql(t, 'UPDATE queues SET max_wait_s = 1 WHERE id = $1', [queue.id]);
       const callId = await inbound(SHORT_NUMBER);
-      const ended = await until(async () => (await sql(t, `SELECT * FROM queue_entries WHERE sinch_call_id = $1 AND state = 'overflowed'`, [callId]))[0], 15_000);
+      const ended = await until(
+        async () => (await sql(t, `SELECT * FROM queue_entries WHERE sinch_call_id = $1 AND state = 'overflowed'`, [callId]))[0],
+        15_000,
+      );
       expect(ended).toMatchObject({ end_reason: 'max_wait' });
       expect(ended.wait_ms).toBeGreaterThanOrEqual(1000);
       const patch = await until(async () => (await simEvents(`kind=rest&callId=${callId}`)).find((e) => e.method === 'PATCH'), 10_000);
@@ -207,7 +252,10 @@ describe('Inbound queues (e2e)', () => {
       await routeTo(SHORT_NUMBER, slow.id);
       const callId = await inbound(SHORT_NUMBER);
       const before = await entryOf(callId);
-      const moved = await until(async () => (await sql(t, `SELECT * FROM queue_entries WHERE sinch_call_id = $1 AND queue_id = $2`, [callId, spill.id]))[0], 15_000);
+      const moved = await until(
+        async () => (await sql(t, `SELECT * FROM queue_entries WHERE sinch_call_id = $1 AND queue_id = $2`, [callId, spill.id]))[0],
+        15_000,
+      );
       expect(moved).toMatchObject({ state: 'waiting', overflowed_from: slow.id, entry_route: 'overflow' });
       expect(moved.enqueued_at).toEqual(before.enqueued_at);
       const patch = await until(async () => (await simEvents(`kind=rest&callId=${callId}`)).find((e) => e.method === 'PATCH'), 10_000);

@@ -24,7 +24,11 @@ export async function placeCallout(t: TestApp, body: Record<string, unknown>): P
 export async function waitCallState(db: DataSource, id: string, states: string[], timeoutMs = 20_000): Promise<{ state: string; sinch_call_id: string }> {
   return (await waitFor(
     async () => {
-      const [row] = (await db.query('SELECT state, sinch_call_id, final_source FROM calls WHERE id = $1', [id])) as { state: string; sinch_call_id: string; final_source: string | null }[];
+      const [row] = (await db.query('SELECT state, sinch_call_id, final_source FROM calls WHERE id = $1', [id])) as {
+        state: string;
+        sinch_call_id: string;
+        final_source: string | null;
+      }[];
       return row && states.includes(row.state) && (FINAL.includes(row.state) ? row.final_source : row.sinch_call_id) ? row : undefined;
     },
     timeoutMs,
@@ -49,7 +53,12 @@ export async function waitRecordings(t: TestApp, callId: string, statuses: strin
   )) as RecordingRow[];
 }
 
-export async function getBytes(t: TestApp, path: string, headers: Record<string, string> = {}, key = t.keys.admin): Promise<{ status: number; headers: Headers; bytes: Buffer }> {
+export async function getBytes(
+  t: TestApp,
+  path: string,
+  headers: Record<string, string> = {},
+  key = t.keys.admin,
+): Promise<{ status: number; headers: Headers; bytes: Buffer }> {
   const res = await fetch(t.url + path, { headers: { authorization: `Bearer ${key}`, ...headers } });
   return { status: res.status, headers: res.headers, bytes: Buffer.from(await res.arrayBuffer()) };
 }

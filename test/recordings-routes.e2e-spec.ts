@@ -35,7 +35,9 @@ describe('recordings (e2e, inbound route policy)', () => {
   it('an inbound route with a consent policy: the caller hears the notice, then the call is recorded', async () => {
     const number = '+46101234599';
     const simSend = (method: string, path: string, body?: unknown) =>
-      fetch(sim.url + path, { method, headers: { 'content-type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body) }).then((r) => r.json());
+      fetch(sim.url + path, { method, headers: { 'content-type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body) }).then(
+        (r) => r.json(),
+      );
     await simSend('POST', '/_sim/numbers', { number, countryId: 'SE', numberType: 'Fixed', assigned: true });
     expect((await t.request('POST', '/api/v1/numbers/sync')).status).toBe(200);
     const page = await t.request('GET', '/api/v1/numbers?limit=200');
@@ -44,10 +46,16 @@ describe('recordings (e2e, inbound route policy)', () => {
     // No route on the number yet: not a policy target.
     expect((await t.request('PUT', `/api/v1/recordings/policies/route/${encoded}`, { body: { mode: 'on' } })).status).toBe(404);
     expect((await t.request('PUT', `/api/v1/numbers/${id}/route`, { body: { route: { type: 'message', text: 'Welcome to Acme' } } })).status).toBe(200);
-    await waitFor(async () => (await t.request('PUT', `/api/v1/recordings/policies/route/${encoded}`, { body: { mode: 'consent', notice: 'We record calls.' } })).status === 200, 10_000);
+    await waitFor(
+      async () =>
+        (await t.request('PUT', `/api/v1/recordings/policies/route/${encoded}`, { body: { mode: 'consent', notice: 'We record calls.' } })).status === 200,
+      10_000,
+    );
 
     const sinchCallId = ((await simSend('POST', '/_sim/inbound', { from: '+46701112233', to: number })) as { callId: string }).callId;
-    const ice = (await waitFor(async () => (await sim.events(`?kind=callback&callId=${sinchCallId}&event=ice`)).events[0]?.response, 10_000)) as { instructions: { name: string; text?: string; options?: Record<string, unknown> }[] };
+    const ice = (await waitFor(async () => (await sim.events(`?kind=callback&callId=${sinchCallId}&event=ice`)).events[0]?.response, 10_000)) as {
+      instructions: { name: string; text?: string; options?: Record<string, unknown> }[];
+    };
     expect(ice.instructions.map((i) => i.name)).toEqual(['say', 'startRecording', 'say']);
     expect(ice.instructions[0].text).toBe('We record calls.');
     expect(ice.instructions[1].options).toMatchObject({ destinationUrl: expect.stringMatching(/^file:\/\/\//), notificationEvents: true, format: 'wav' });

@@ -42,8 +42,18 @@ describe('recordings (e2e, local directory)', () => {
     // hang with calls in flight).
     // Only this suite's calls: the run's database is shared with suites that leave calls queued on purpose.
     const inFlight = async () =>
-      Number((await db.query(`SELECT count(*)::int AS n FROM calls WHERE created_at >= $1 AND state NOT IN (${FINAL.map((f) => `'${f}'`).join(', ')})`, [suiteStart]))[0].n);
-    await waitFor(async () => (await inFlight()) === 0, 30_000, () => 'calls still in flight');
+      Number(
+        (
+          await db.query(`SELECT count(*)::int AS n FROM calls WHERE created_at >= $1 AND state NOT IN (${FINAL.map((f) => `'${f}'`).join(', ')})`, [
+            suiteStart,
+          ])
+        )[0].n,
+      );
+    await waitFor(
+      async () => (await inFlight()) === 0,
+      30_000,
+      () => 'calls still in flight',
+    );
     await sim.clearFaults();
     await sim.setRules([]);
   });
@@ -170,7 +180,10 @@ describe('recordings (e2e, local directory)', () => {
     await sim.setFaults({ failRecordingUpload: true });
     const failedCall = await placeCallout(t, tts({ record: true }));
     const [failed] = await waitRecordings(t, failedCall, ['failed']);
-    expect((await t.request('GET', `/api/v1/recordings/${failed.id}`)).body.timeline.at(-1)).toMatchObject({ what: 'failed', reason: expect.stringContaining('no file') });
+    expect((await t.request('GET', `/api/v1/recordings/${failed.id}`)).body.timeline.at(-1)).toMatchObject({
+      what: 'failed',
+      reason: expect.stringContaining('no file'),
+    });
     expect((await getBytes(t, `/api/v1/recordings/${failed.id}/media`)).status).toBe(409);
   });
 
@@ -206,7 +219,11 @@ describe('recordings (e2e, local directory)', () => {
     expect(stillHeld).toMatchObject({ erased: null, legalHold: true, location: held.location });
     expect(existsSync(fileURLToPath(held.location as string))).toBe(true);
 
-    const log = (await t.request('GET', '/api/v1/recordings/access-log?limit=200')).body.items as { recordingId: string; action: string; keyName: string | null }[];
+    const log = (await t.request('GET', '/api/v1/recordings/access-log?limit=200')).body.items as {
+      recordingId: string;
+      action: string;
+      keyName: string | null;
+    }[];
     expect(log).toEqual(
       expect.arrayContaining([
         expect.objectContaining({ recordingId: a.id, action: 'erase', keyName: 'test admin' }),
@@ -232,18 +249,17 @@ describe('recordings (e2e, local directory)', () => {
     // Other suites of the run (conference rooms) keep policies of their own in the shared database.
     expect(await policies()).toBe(before);
 
-    const put = await t.request('PUT', `/api/v1/recordings/policies/campaign/${campaign.id}`, { body: { mode: 'consent', notice: 'This call is recorded.', retentionDays: 30 } });
+    const put = await t.request('PUT', `/api/v1/recordings/policies/campaign/${campaign.id}`, {
+      body: { mode: 'consent', notice: 'This call is recorded.', retentionDays: 30 },
+    });
     expect(put.status).toBe(200);
     const phone = '+14045551234';
     await importContacts(t, campaign.id, [{ phone, attributes: { firstName: 'Ada' } }]);
     expect((await t.request('POST', `/api/v1/campaigns/${campaign.id}/start`)).status).toBe(200);
-    const rows = (await waitFor(
-      async () => {
-        const page = await t.request('GET', `/api/v1/recordings?campaignId=${campaign.id}&status=available`);
-        return page.body.items.length === 1 ? page.body.items : undefined;
-      },
-      30_000,
-    )) as { id: string; callId: string; retainUntil: string; availableAt: string }[];
+    const rows = (await waitFor(async () => {
+      const page = await t.request('GET', `/api/v1/recordings?campaignId=${campaign.id}&status=available`);
+      return page.body.items.length === 1 ? page.body.items : undefined;
+    }, 30_000)) as { id: string; callId: string; retainUntil: string; availableAt: string }[];
     const days = (Date.parse(rows[0].retainUntil) - Date.parse(rows[0].availableAt)) / 86_400_000;
     expect(days).toBeCloseTo(30, 1);
     const [call] = (await db.query('SELECT sinch_call_id FROM calls WHERE id = $1', [rows[0].callId])) as { sinch_call_id: string }[];

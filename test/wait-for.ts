@@ -1,10 +1,5 @@
 // Polls a condition until it holds or the deadline passes: tests wait for facts, never for a fixed time.
-export async function waitFor<T>(
-  condition: () => T | Promise<T>,
-  timeoutMs = 10_000,
-  describe: () => string = () => '',
-  intervalMs = 50,
-): Promise<T> {
+export async function waitFor<T>(condition: () => T | Promise<T>, timeoutMs = 10_000, describe: () => string = () => '', intervalMs = 50): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   let last: unknown;
   for (;;) {

@@ -42,7 +42,10 @@ export class ApiKeyGuard implements CanActivate {
 
     const allowed = this.reflector.getAllAndOverride<Role[] | undefined>(ROLES_KEY, targets) ?? ['admin'];
     if (key.role !== 'admin' && !allowed.includes(key.role)) {
-      throw new AuthError(AuthErrorCode.RoleForbidden, `Role ${key.role} may not call this endpoint (allowed: ${['admin', ...allowed.filter((r) => r !== 'admin')].join(', ')})`);
+      throw new AuthError(
+        AuthErrorCode.RoleForbidden,
+        `Role ${key.role} may not call this endpoint (allowed: ${['admin', ...allowed.filter((r) => r !== 'admin')].join(', ')})`,
+      );
     }
     return true;
   }

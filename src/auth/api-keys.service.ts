@@ -75,7 +75,11 @@ export class ApiKeysService {
 
   async list(limit: number, cursor?: string): Promise<Page<ApiKeyResponse>> {
     const after = decodeCursor(cursor);
-    const query = this.repository.createQueryBuilder('k').orderBy('k.created_at', 'DESC').addOrderBy('k.id', 'DESC').take(limit + 1);
+    const query = this.repository
+      .createQueryBuilder('k')
+      .orderBy('k.created_at', 'DESC')
+      .addOrderBy('k.id', 'DESC')
+      .take(limit + 1);
     if (after) query.where('(k.created_at, k.id) < (:createdAt, :id)', after);
     return toPage(await query.getMany(), limit, toResponse);
   }

@@ -21,7 +21,7 @@ export function AdminController(path: string, tag: string) {
     ApiTags(tag),
     ApiBearerAuth(),
     ApiUnauthorizedResponse({ description: 'Missing, unknown or revoked API key' }),
-    ApiForbiddenResponse({ description: 'The key\'s role may not call this endpoint' }),
+    ApiForbiddenResponse({ description: "The key's role may not call this endpoint" }),
     ApiTooManyRequestsResponse({ description: 'Rate limit exceeded' }),
   );
 }

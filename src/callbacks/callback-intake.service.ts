@@ -121,7 +121,9 @@ export class CallbackIntake {
   private parse(body: unknown): CallbackEvent {
     if (body === undefined || body === null) {
       this.metrics.count('unknown', 'invalid');
-      throw new CallbacksError(CallbacksErrorCode.InvalidCallback, 'Callback body must be a JSON object', [{ field: 'body', rule: 'json', message: 'Callback body must be a JSON object' }]);
+      throw new CallbacksError(CallbacksErrorCode.InvalidCallback, 'Callback body must be a JSON object', [
+        { field: 'body', rule: 'json', message: 'Callback body must be a JSON object' },
+      ]);
     }
     try {
       return parseCallbackEvent(body);

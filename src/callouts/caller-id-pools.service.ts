@@ -30,7 +30,10 @@ export class CallerIdPoolResolver {
   // A pool's number for this destination, or the cli as given.
   async resolve<T extends { cli?: string | PoolCli; destination: string }>(dto: T): Promise<T & { cli?: string }> {
     if (!isPoolCli(dto.cli)) return dto as T & { cli?: string };
-    if (!this.pick) throw new CalloutsError(CalloutsErrorCode.CallerIdPoolsUnavailable, 'cli.pool: caller-id pools are not available', [{ field: 'cli.pool', rule: 'pools_unavailable', message: 'cli.pool: caller-id pools are not available' }]);
+    if (!this.pick)
+      throw new CalloutsError(CalloutsErrorCode.CallerIdPoolsUnavailable, 'cli.pool: caller-id pools are not available', [
+        { field: 'cli.pool', rule: 'pools_unavailable', message: 'cli.pool: caller-id pools are not available' },
+      ]);
     return { ...dto, cli: await this.pick(dto.cli.pool, dto.destination) };
   }
 }

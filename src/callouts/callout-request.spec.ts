@@ -34,7 +34,7 @@ describe('planCallout', () => {
     });
   });
 
-  it('builds a conference callout in Sinch\'s spelling', () => {
+  it("builds a conference callout in Sinch's spelling", () => {
     const result = planCallout(conf({ moh: 'music2', greeting: 'Welcome', dtmfOptions: { mode: 'detect', maxDigits: 2 }, maxDuration: 600 }));
     expect(result.ok && result.plan).toMatchObject({
       kind: 'conference',
@@ -48,11 +48,19 @@ describe('planCallout', () => {
 
   it('builds a custom callout: instructions, then connectPstn to the destination; ACE continues inline', () => {
     const result = planCallout(
-      custom({ cli: '+14155550101', maxDuration: 60, record: true, ice: { instructions: [{ name: 'say', text: 'Hi' }], action: { name: 'connectPstn', dialTimeout: 20 } as never } }),
+      custom({
+        cli: '+14155550101',
+        maxDuration: 60,
+        record: true,
+        ice: { instructions: [{ name: 'say', text: 'Hi' }], action: { name: 'connectPstn', dialTimeout: 20 } as never },
+      }),
     );
     expect(result.ok && result.plan.callout.request).toEqual({
       ice: {
-        instructions: [{ name: 'say', text: 'Hi' }, { name: 'startRecording', options: { notificationEvents: true } }],
+        instructions: [
+          { name: 'say', text: 'Hi' },
+          { name: 'startRecording', options: { notificationEvents: true } },
+        ],
         action: { name: 'connectPstn', number: '+14155550100', dialTimeout: 20, cli: '+14155550101', maxDuration: 60 },
       },
       ace: { action: { name: 'continue' } },
@@ -77,7 +85,7 @@ describe('planCallout', () => {
     expect(fields).toEqual(expect.arrayContaining(['ice.instructions[0].text:max_length', 'ace.action.name:not_allowed_in_context']));
   });
 
-  it('refuses custom data that would make Sinch\'s custom exceed 1024 bytes', () => {
+  it("refuses custom data that would make Sinch's custom exceed 1024 bytes", () => {
     expect(planCallout(tts({ custom: { note: 'x'.repeat(1000) } }))).toMatchObject({ ok: false, problems: [{ field: 'custom', rule: 'max_bytes' }] });
     expect(planCallout(tts({ custom: { note: 'x'.repeat(900) } })).ok).toBe(true);
   });
@@ -93,12 +101,13 @@ describe('planCallout', () => {
 
   it('calloutViolations checks any placed request, custom included, under Sinch paths', () => {
     const request = { ice: { action: { name: 'connectPstn', number: '0701234567' } } } as never;
-    expect(calloutViolations({ method: 'customCallout', request })).toEqual([
-      expect.objectContaining({ path: 'customCallout.ice.action.number' }),
-    ]);
-    expect(calloutViolations({ method: 'customCallout', request: { ice: { action: { name: 'connectPstn', number: '+14155550100' } } } as never }, { note: 'x'.repeat(1000) })).toEqual([
-      expect.objectContaining({ path: 'customCallout.custom', rule: 'max_bytes' }),
-    ]);
+    expect(calloutViolations({ method: 'customCallout', request })).toEqual([expect.objectContaining({ path: 'customCallout.ice.action.number' })]);
+    expect(
+      calloutViolations(
+        { method: 'customCallout', request: { ice: { action: { name: 'connectPstn', number: '+14155550100' } } } as never },
+        { note: 'x'.repeat(1000) },
+      ),
+    ).toEqual([expect.objectContaining({ path: 'customCallout.custom', rule: 'max_bytes' })]);
     expect(calloutViolations({ method: 'ttsCallout', request: { destination: { type: 'number', endpoint: '+14155550100' }, text: 'Hi' } })).toEqual([]);
   });
 });

@@ -32,8 +32,7 @@ export type PlanResult = { ok: true; plan: PlannedCallout } | { ok: false; probl
 // Any valid UUID gives the encoded custom its final size: ours are all 36 characters.
 const SIZING_CALL_ID = '00000000-0000-4000-8000-000000000000';
 
-const defined = <T extends object>(o: T): T =>
-  Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as T;
+const defined = <T extends object>(o: T): T => Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as T;
 
 // Turns a validated DTO into the Sinch request and checks it with the same validator the client runs before
 // sending, so every spec limit (600 characters, 64, 1024 bytes of custom, SVAML rules) is a 400 here, not a
@@ -145,7 +144,9 @@ function customRequest(dto: CustomCalloutDto, to: string, cli: string | undefine
   const instructions = ice.instructions;
   const doc = {
     ...ice,
-    instructions: Array.isArray(instructions) ? [...(instructions as SvamlInstruction[]), ...recording] : (instructions ?? (recording.length > 0 ? recording : undefined)),
+    instructions: Array.isArray(instructions)
+      ? [...(instructions as SvamlInstruction[]), ...recording]
+      : (instructions ?? (recording.length > 0 ? recording : undefined)),
     action: svaml.connectPstn(to, defined({ ...actionOptions, cli, maxDuration: dto.maxDuration, dtmf: dto.dtmf, locale: dto.locale })),
   } as Svaml;
   return { request: defined({ ice: defined(doc), ace: dto.ace ?? { action: svaml.continue() }, pie: dto.pie }) };

@@ -40,7 +40,10 @@ export interface PlaceCall {
 // A request Sinch would refuse, caught before anything was stored; `details` name each request and field.
 export class InvalidCallRequestError extends CalloutsError {
   constructor(problems: FieldProblem[]) {
-    const shown = problems.slice(0, 3).map((p) => `${p.field}: ${p.message}`).join('; ');
+    const shown = problems
+      .slice(0, 3)
+      .map((p) => `${p.field}: ${p.message}`)
+      .join('; ');
     super(CalloutsErrorCode.InvalidCallRequest, `Invalid call request: ${shown}${problems.length > 3 ? ` (+${problems.length - 3} more)` : ''}`, problems);
   }
 }
@@ -110,7 +113,9 @@ export class CalloutsService implements EntitySubscriberInterface {
     await Promise.all(
       dials.map(({ callId, requestId }) =>
         // The row is committed: a failed or slow enqueue (Redis down) is the sweep's to repair, never the caller's error.
-        withDeadline(this.queue.enqueue(callId, requestId), ENQUEUE_DEADLINE_MS, 'callout enqueue (Redis)').catch((err: unknown) => this.logger.error({ err, callId }, 'Enqueueing a call failed; the sweep will pick it up')),
+        withDeadline(this.queue.enqueue(callId, requestId), ENQUEUE_DEADLINE_MS, 'callout enqueue (Redis)').catch((err: unknown) =>
+          this.logger.error({ err, callId }, 'Enqueueing a call failed; the sweep will pick it up'),
+        ),
       ),
     );
   }

@@ -52,8 +52,7 @@ const FINAL_LIST = FINAL_CALL_STATES.map((s) => `'${s}'`).join(', ');
 // The forward-only rule as SQL over a column, so one statement can apply it without reading the row first.
 // Generated from STATE_RANK: the table above is the only definition (test/call-state.e2e-spec.ts runs it).
 export function sqlProgress(column: string, target: string): string {
-  const rank = (expr: string) =>
-    `(CASE ${expr} ${CALL_STATES.map((s) => `WHEN '${s}' THEN ${STATE_RANK[s]}`).join(' ')} ELSE -1 END)`;
+  const rank = (expr: string) => `(CASE ${expr} ${CALL_STATES.map((s) => `WHEN '${s}' THEN ${STATE_RANK[s]}`).join(' ')} ELSE -1 END)`;
   return `(CASE WHEN ${column} IN (${FINAL_LIST}) THEN ${column} WHEN ${rank(column)} < ${rank(target)} THEN ${target} ELSE ${column} END)`;
 }
 

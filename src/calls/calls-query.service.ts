@@ -3,7 +3,6 @@ import { InjectRepository } from '@nestjs/typeorm';
 import { Brackets, EntityManager, Repository } from 'typeorm';
 import { Call } from 'src/calls/call.entity';
 import { CallEvent, type CallEventKind } from 'src/calls/call-event.entity';
-import { SQL_FINAL_STATES } from 'src/calls/call-state';
 import { toCallEventResponse } from 'src/calls/dto/call-event.response';
 import { toCallResponse, type CallResponse } from 'src/calls/dto/call.response';
 import { type CallDetailResponse } from 'src/calls/dto/call-detail.response';
@@ -56,7 +55,9 @@ export class CallsQueryService {
     const from = query.from ? new Date(query.from) : undefined;
     const to = query.to ? new Date(query.to) : undefined;
     if (from && to && from > to) {
-      throw new CallsError(CallsErrorCode.InvalidCallQuery, 'from must not be after to', [{ field: 'from', rule: 'range', message: 'from must not be after to' }]);
+      throw new CallsError(CallsErrorCode.InvalidCallQuery, 'from must not be after to', [
+        { field: 'from', rule: 'range', message: 'from must not be after to' },
+      ]);
     }
     const qb = this.calls.createQueryBuilder('c');
     if (query.state) qb.andWhere('c.state = :state', { state: query.state });
@@ -69,7 +70,11 @@ export class CallsQueryService {
     if (from) qb.andWhere('c.created_at >= :from', { from });
     if (to) qb.andWhere('c.created_at < :to', { to });
     if (cursor) qb.andWhere('(c.created_at, c.id) < (:cursorAt, :cursorId)', { cursorAt: cursor.createdAt, cursorId: cursor.id });
-    const rows = await qb.orderBy('c.created_at', 'DESC').addOrderBy('c.id', 'DESC').limit(limit + 1).getMany();
+    const rows = await qb
+      .orderBy('c.created_at', 'DESC')
+      .addOrderBy('c.id', 'DESC')
+      .limit(limit + 1)
+      .getMany();
     return toPage(rows, limit, toCallResponse);
   }
 

@@ -175,7 +175,12 @@ export class CallsService {
   }
 
   async markReconcileChecked(id: string): Promise<void> {
-    await this.calls.createQueryBuilder().update().set({ reconcileCheckedAt: () => 'now()' }).where('id = :id', { id }).execute();
+    await this.calls
+      .createQueryBuilder()
+      .update()
+      .set({ reconcileCheckedAt: () => 'now()' })
+      .where('id = :id', { id })
+      .execute();
   }
 }
 

@@ -12,7 +12,7 @@ import { ListCampaignsQueryDto } from './dto/list-campaigns.query';
 import { CampaignStatsResponse } from './stats/campaign-stats.response';
 import { CampaignStatsService } from './stats/campaign-stats.service';
 
-const CONFLICT = 'The action is not allowed in the campaign\'s state (the message names both)';
+const CONFLICT = "The action is not allowed in the campaign's state (the message names both)";
 
 @AdminController('campaigns', 'campaigns')
 @Roles('admin', 'supervisor', 'reporting')

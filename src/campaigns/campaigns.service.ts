@@ -41,7 +41,10 @@ export class CampaignsService {
   async update(id: string, dto: UpdateCampaignDto): Promise<CampaignResponse> {
     const current = await this.findOrFail(id);
     if (!EDITABLE_STATUSES.includes(current.status)) {
-      throw new CampaignsError(CampaignsErrorCode.CampaignNotEditable, `Cannot update a campaign that is ${current.status}: settings change only while it is draft or paused`);
+      throw new CampaignsError(
+        CampaignsErrorCode.CampaignNotEditable,
+        `Cannot update a campaign that is ${current.status}: settings change only while it is draft or paused`,
+      );
     }
     const settings = this.valid(settingsFromUpdate(current, dto, this.limits()));
     await this.dataSource.transaction(async (manager) => {
@@ -72,7 +75,11 @@ export class CampaignsService {
   async list(query: ListCampaignsQueryDto): Promise<Page<CampaignResponse>> {
     const limit = query.limit ?? 50;
     const after = decodeCursor(query.cursor);
-    const qb = this.campaigns.createQueryBuilder('c').orderBy('c.created_at', 'DESC').addOrderBy('c.id', 'DESC').take(limit + 1);
+    const qb = this.campaigns
+      .createQueryBuilder('c')
+      .orderBy('c.created_at', 'DESC')
+      .addOrderBy('c.id', 'DESC')
+      .take(limit + 1);
     if (query.status) qb.andWhere('c.status = :status', { status: query.status });
     if (after) qb.andWhere('(c.created_at, c.id) < (:createdAt, :id)', after);
     return toPage(await qb.getMany(), limit, toCampaignResponse);
@@ -139,10 +146,10 @@ export class CampaignsService {
     if (!result.affected) return null;
     if (to === 'cancelled' || to === 'completed') {
       // Nobody will call them now; they are kept (and counted) as skipped, with the reason.
-      await m.query(
-        `UPDATE campaign_contacts SET status = 'skipped', last_result = $2, updated_at = now() WHERE campaign_id = $1 AND status = 'pending'`,
-        [id, to === 'cancelled' ? 'campaign_cancelled' : 'campaign_completed'],
-      );
+      await m.query(`UPDATE campaign_contacts SET status = 'skipped', last_result = $2, updated_at = now() WHERE campaign_id = $1 AND status = 'pending'`, [
+        id,
+        to === 'cancelled' ? 'campaign_cancelled' : 'campaign_completed',
+      ]);
     }
     return m.findOneByOrFail(Campaign, { id });
   }

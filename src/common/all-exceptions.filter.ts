@@ -54,14 +54,19 @@ export function errorBody(exception: unknown): ErrorBody {
       typeof response === 'string'
         ? response
         : Array.isArray((response as { message?: unknown }).message)
-          ? ((response as { message: string[] }).message).join('; ')
+          ? (response as { message: string[] }).message.join('; ')
           : String((response as { message?: unknown }).message ?? exception.message);
     return { statusCode, error: STATUS_CODES[statusCode] ?? 'Error', code: statusCodeName(statusCode), message };
   }
   // Fastify's own errors (bad JSON, body too large, unsupported media type) carry a 4xx statusCode.
   const fastifyStatus = (exception as { statusCode?: number }).statusCode;
   if (typeof fastifyStatus === 'number' && fastifyStatus >= 400 && fastifyStatus < 500) {
-    return { statusCode: fastifyStatus, error: STATUS_CODES[fastifyStatus] ?? 'Error', code: statusCodeName(fastifyStatus), message: (exception as Error).message };
+    return {
+      statusCode: fastifyStatus,
+      error: STATUS_CODES[fastifyStatus] ?? 'Error',
+      code: statusCodeName(fastifyStatus),
+      message: (exception as Error).message,
+    };
   }
   return { statusCode: HttpStatus.INTERNAL_SERVER_ERROR, error: 'Internal Server Error', code: 'internal_server_error', message: 'Internal server error' };
 }

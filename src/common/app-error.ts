@@ -2,15 +2,7 @@ import { HttpStatus } from '@nestjs/common';
 
 // What went wrong, in terms a client can act on. Each feature throws its own error class with a code from its enum
 // (see featureError); the exception filter maps the code's kind to an HTTP status, exhaustively.
-export type AppErrorKind =
-  | 'invalid'
-  | 'unauthorized'
-  | 'forbidden'
-  | 'not_found'
-  | 'conflict'
-  | 'rate_limited'
-  | 'upstream'
-  | 'unavailable';
+export type AppErrorKind = 'invalid' | 'unauthorized' | 'forbidden' | 'not_found' | 'conflict' | 'rate_limited' | 'upstream' | 'unavailable';
 
 export const APP_ERROR_STATUS: Record<AppErrorKind, HttpStatus> = {
   invalid: HttpStatus.BAD_REQUEST,

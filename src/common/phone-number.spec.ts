@@ -5,12 +5,9 @@ describe('isE164', () => {
     expect(isE164(s)).toBe(true);
   });
 
-  it.each(['46701234567', '+046701234567', '+1234567890123456', '+46 70 123 45 67', '', '+', '+46-70'])(
-    'rejects %p',
-    (s) => {
-      expect(isE164(s)).toBe(false);
-    },
-  );
+  it.each(['46701234567', '+046701234567', '+1234567890123456', '+46 70 123 45 67', '', '+', '+46-70'])('rejects %p', (s) => {
+    expect(isE164(s)).toBe(false);
+  });
 });
 
 describe('normalizePhoneNumber', () => {

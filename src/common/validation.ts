@@ -121,9 +121,7 @@ export function invalidInput(details: FieldProblem[]): AppError {
 // Flattens class-validator's tree into one entry per broken rule, with a dotted path (contacts[3].phone).
 export function flattenValidationErrors(errors: ValidationError[], parent = ''): FieldProblem[] {
   return errors.flatMap((error) => {
-    const field = /^\d+$/.test(error.property)
-      ? `${parent}[${error.property}]`
-      : parent ? `${parent}.${error.property}` : error.property;
+    const field = /^\d+$/.test(error.property) ? `${parent}[${error.property}]` : parent ? `${parent}.${error.property}` : error.property;
     const own = Object.entries(error.constraints ?? {}).map(([rule, message]) => ({
       field,
       rule: rule === 'whitelistValidation' ? 'unknown_field' : rule,

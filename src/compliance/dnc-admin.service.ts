@@ -32,16 +32,16 @@ export class DncAdmin {
     const phone = e164(dto.phone, 'phone');
     const expiresAt = dto.expiresAt ? new Date(dto.expiresAt) : null;
     if (expiresAt && expiresAt <= new Date()) {
-      throw new ComplianceError(ComplianceErrorCode.InvalidDncEntry, 'expiresAt must be in the future', [{ field: 'expiresAt', rule: 'future', message: 'expiresAt must be in the future' }]);
+      throw new ComplianceError(ComplianceErrorCode.InvalidDncEntry, 'expiresAt must be in the future', [
+        { field: 'expiresAt', rule: 'future', message: 'expiresAt must be in the future' },
+      ]);
     }
     const campaignId = dto.campaignId ?? null;
-    const { entry } = await this.dnc
-      .add({ phone, campaignId, source: 'api', reason: dto.reason ?? null, expiresAt, actor })
-      .catch((error: unknown) => {
-        // The foreign key is the existence check: compliance does not read the campaigns' tables.
-        if (campaignId && isUnknownCampaign(error)) throw new ComplianceError(ComplianceErrorCode.CampaignNotFound, `Campaign ${campaignId} not found`);
-        throw error;
-      });
+    const { entry } = await this.dnc.add({ phone, campaignId, source: 'api', reason: dto.reason ?? null, expiresAt, actor }).catch((error: unknown) => {
+      // The foreign key is the existence check: compliance does not read the campaigns' tables.
+      if (campaignId && isUnknownCampaign(error)) throw new ComplianceError(ComplianceErrorCode.CampaignNotFound, `Campaign ${campaignId} not found`);
+      throw error;
+    });
     for (const listener of this.blockedListeners) await listener(phone, campaignId);
     return toDncResponse(entry);
   }
@@ -76,6 +76,9 @@ function isUnknownCampaign(error: unknown): boolean {
 
 function e164(input: string, field: string): string {
   const normalized = normalizePhoneNumber(input);
-  if (!normalized) throw new ComplianceError(ComplianceErrorCode.InvalidDncEntry, `${field} must be a valid phone number`, [{ field, rule: 'isDialableNumber', message: `${field} must be a valid phone number` }]);
+  if (!normalized)
+    throw new ComplianceError(ComplianceErrorCode.InvalidDncEntry, `${field} must be a valid phone number`, [
+      { field, rule: 'isDialableNumber', message: `${field} must be a valid phone number` },
+    ]);
   return normalized.e164;
 }

@@ -19,7 +19,7 @@ export class DncController {
   @Post()
   @Roles('admin', 'supervisor')
   @HttpCode(HttpStatus.CREATED)
-  @ApiCreatedResponse({ type: DncEntryResponse, description: 'On the list (global, or the campaign\'s); queued calls to it are withdrawn' })
+  @ApiCreatedResponse({ type: DncEntryResponse, description: "On the list (global, or the campaign's); queued calls to it are withdrawn" })
   add(@Body() body: AddDncDto, @Req() request: AuthenticatedRequest): Promise<DncEntryResponse> {
     return this.dnc.add(body, actorOf(request));
   }

@@ -53,10 +53,10 @@ export class DncService {
       await this.audit(m, 'added', input);
       return { entry: toEntity(inserted[0]), action: 'added' };
     }
-    const existing: DncRow[] = await m.query(
-      'SELECT * FROM dnc_entries WHERE phone = $1 AND campaign_id IS NOT DISTINCT FROM $2 FOR UPDATE',
-      [input.phone, input.campaignId],
-    );
+    const existing: DncRow[] = await m.query('SELECT * FROM dnc_entries WHERE phone = $1 AND campaign_id IS NOT DISTINCT FROM $2 FOR UPDATE', [
+      input.phone,
+      input.campaignId,
+    ]);
     const row = existing[0];
     if (!row) throw new ComplianceError(ComplianceErrorCode.DncEntryChanged, 'The entry was removed meanwhile; retry'); // deleted between the two statements
     const reason = input.reason ?? row.reason;
@@ -112,7 +112,12 @@ export class DncService {
 
   async auditTrail(phone: string | undefined, limit: number, cursor?: string): Promise<Page<DncAuditResponse>> {
     const after = decodeCursor(cursor);
-    const qb = this.dataSource.getRepository(DncAudit).createQueryBuilder('a').orderBy('a.at', 'DESC').addOrderBy('a.id', 'DESC').take(limit + 1);
+    const qb = this.dataSource
+      .getRepository(DncAudit)
+      .createQueryBuilder('a')
+      .orderBy('a.at', 'DESC')
+      .addOrderBy('a.id', 'DESC')
+      .take(limit + 1);
     if (phone) qb.andWhere('a.phone = :phone', { phone });
     if (after) qb.andWhere('(a.at, a.id) < (:createdAt, :id)', after);
     const rows = await qb.getMany();
@@ -125,10 +130,15 @@ export class DncService {
   }
 
   private async audit(m: EntityManager, action: DncAuditAction, input: DncAddition): Promise<void> {
-    await m.query(
-      'INSERT INTO dnc_audit (action, phone, campaign_id, source, reason, actor, expires_at) VALUES ($1, $2, $3, $4, $5, $6, $7)',
-      [action, input.phone, input.campaignId, input.source, input.reason ?? null, input.actor, input.expiresAt ?? null],
-    );
+    await m.query('INSERT INTO dnc_audit (action, phone, campaign_id, source, reason, actor, expires_at) VALUES ($1, $2, $3, $4, $5, $6, $7)', [
+      action,
+      input.phone,
+      input.campaignId,
+      input.source,
+      input.reason ?? null,
+      input.actor,
+      input.expiresAt ?? null,
+    ]);
   }
 }
 

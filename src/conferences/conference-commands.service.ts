@@ -27,7 +27,8 @@ export interface CommandOptions {
 // Sinch no longer has the leg in the room (it left, or the room is gone).
 export class NotInSinchRoom extends Error {}
 
-export type CommandResult = { participantId: string; ok: true; participant: ConferenceParticipant } | { participantId: string; ok: false; status: number; error: string };
+export type CommandResult =
+  { participantId: string; ok: true; participant: ConferenceParticipant } | { participantId: string; ok: false; status: number; error: string };
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -48,19 +49,31 @@ export class ConferenceCommands {
     const music = action === 'hold' ? (options.music ?? room.musicOnHold) : undefined;
     await this.toSinch(options.justJoined ? JOIN_COMMAND_TRIES : 1, async () => {
       if (action === 'kick') await this.voice.kickConferenceParticipant(room.sinchConferenceId, sinchCallId);
-      else await this.voice.manageConferenceParticipant(room.sinchConferenceId, sinchCallId, { command: SINCH_COMMAND[action], ...(music ? { moh: music } : {}) });
+      else
+        await this.voice.manageConferenceParticipant(room.sinchConferenceId, sinchCallId, { command: SINCH_COMMAND[action], ...(music ? { moh: music } : {}) });
     });
     const change: Partial<ConferenceParticipant> =
-      action === 'mute' ? { muted: true }
-      : action === 'unmute' ? { muted: false }
-      : action === 'hold' ? { onHold: true, heldForModerator: options.forModerator === true }
-      : action === 'resume' ? { onHold: false, heldForModerator: false }
-      : { leftAt: new Date(), leaveReason: 'kicked' };
+      action === 'mute'
+        ? { muted: true }
+        : action === 'unmute'
+          ? { muted: false }
+          : action === 'hold'
+            ? { onHold: true, heldForModerator: options.forModerator === true }
+            : action === 'resume'
+              ? { onHold: false, heldForModerator: false }
+              : { leftAt: new Date(), leaveReason: 'kicked' };
     await this.dataSource.transaction(async (manager) => {
       await manager.update(ConferenceParticipant, { id: p.id }, change);
       await this.timeline.record(
         [
-          { roomId: room.id, sessionId: p.sessionId, participantId: p.id, type: action, apiKeyId: options.apiKeyId, data: { ...(music ? { music } : {}), ...(options.forModerator ? { by: 'wait_for_moderator' } : {}) } },
+          {
+            roomId: room.id,
+            sessionId: p.sessionId,
+            participantId: p.id,
+            type: action,
+            apiKeyId: options.apiKeyId,
+            data: { ...(music ? { music } : {}), ...(options.forModerator ? { by: 'wait_for_moderator' } : {}) },
+          },
           ...(action === 'kick' ? [{ roomId: room.id, sessionId: p.sessionId, participantId: p.id, type: 'left', data: { reason: 'kicked' } }] : []),
         ],
         manager,
@@ -78,7 +91,12 @@ export class ConferenceCommands {
     return outcomes.map((o, i) =>
       o.ok
         ? { participantId: ps[i].id, ok: true, participant: o.value }
-        : { participantId: ps[i].id, ok: false, status: o.error instanceof NotInSinchRoom ? 409 : 502, error: o.error instanceof Error ? o.error.message : String(o.error) },
+        : {
+            participantId: ps[i].id,
+            ok: false,
+            status: o.error instanceof NotInSinchRoom ? 409 : 502,
+            error: o.error instanceof Error ? o.error.message : String(o.error),
+          },
     );
   }
 

@@ -51,7 +51,15 @@ export function pinMenu(room: DialInRoom, attempt: number): Svaml {
   const id = `${MENU_PREFIX}${room.id}:${attempt}`;
   const menu = { mainPrompt: prompt, repeatPrompt: prompt, repeats: 0, maxDigits: 12, timeoutMills: 10_000, options: [] };
   // Sinch wants a menu named "main"; ours starts at the one whose id names the room and the try (the PIE's menuId).
-  return buildSvaml(svaml.runMenu([{ id: 'main', ...menu }, { id, ...menu }], { barge: true, mainMenu: id }));
+  return buildSvaml(
+    svaml.runMenu(
+      [
+        { id: 'main', ...menu },
+        { id, ...menu },
+      ],
+      { barge: true, mainMenu: id },
+    ),
+  );
 }
 
 function promptFor(room: DialInRoom): string {

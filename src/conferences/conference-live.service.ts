@@ -105,11 +105,20 @@ export class ConferenceLive {
         })),
       );
       const saved = await manager.save(
-        placed.map((call, i) => manager.create(ConferenceParticipant, { roomId, callId: call.id, number: numbers[i].e164, role, direction: 'out' as const, muted: false })),
+        placed.map((call, i) =>
+          manager.create(ConferenceParticipant, { roomId, callId: call.id, number: numbers[i].e164, role, direction: 'out' as const, muted: false }),
+        ),
       );
       const session = await this.sessions.openSession(roomId, manager);
       await this.timeline.record(
-        saved.map((p) => ({ roomId, sessionId: session?.id ?? null, participantId: p.id, type: 'dial_out', apiKeyId, data: { number: p.number, role, muted } })),
+        saved.map((p) => ({
+          roomId,
+          sessionId: session?.id ?? null,
+          participantId: p.id,
+          type: 'dial_out',
+          apiKeyId,
+          data: { number: p.number, role, muted },
+        })),
         manager,
       );
       return saved;
@@ -126,7 +135,11 @@ export class ConferenceLive {
     const bySinchId = new Map(reported.map((r) => [r.id, r]));
     const now = Date.now();
     const gone = ours.filter((p) => p.joinedAt && p.sinchCallId && !bySinchId.has(p.sinchCallId) && now - p.joinedAt.getTime() > JOIN_GRACE_MS);
-    if (gone.length > 0) await this.sessions.gone(roomId, gone.map((p) => p.id));
+    if (gone.length > 0)
+      await this.sessions.gone(
+        roomId,
+        gone.map((p) => p.id),
+      );
     for (const p of ours) {
       const r = p.sinchCallId ? bySinchId.get(p.sinchCallId) : undefined;
       if (!r) continue;

@@ -26,7 +26,13 @@ export class ConferenceModeration {
     private readonly commands: ConferenceCommands,
   ) {}
 
-  async participant(roomId: string, participantId: string, action: ParticipantAction, apiKeyId: string | null, music?: MusicOnHold): Promise<ParticipantResponse> {
+  async participant(
+    roomId: string,
+    participantId: string,
+    action: ParticipantAction,
+    apiKeyId: string | null,
+    music?: MusicOnHold,
+  ): Promise<ParticipantResponse> {
     const room = await this.rooms.room(roomId);
     const p = await this.dataSource.getRepository(ConferenceParticipant).findOneBy({ id: participantId, roomId });
     if (!p) throw participantNotFound(participantId);

@@ -79,14 +79,34 @@ export class ConferenceRooms {
     } catch (error) {
       const driverError = error instanceof QueryFailedError ? (error.driverError as { code?: string; constraint?: string }) : undefined;
       if (driverError?.code === '23505' && driverError.constraint === 'uq_conference_rooms_sinch_id') {
-        throw new AppError('conflict', 'Another room already uses this Sinch conference id', [{ field: 'sinchConferenceId', rule: 'unique', message: 'sinchConferenceId is already used by another room' }], 'conference_id_taken');
+        throw new AppError(
+          'conflict',
+          'Another room already uses this Sinch conference id',
+          [{ field: 'sinchConferenceId', rule: 'unique', message: 'sinchConferenceId is already used by another room' }],
+          'conference_id_taken',
+        );
       }
       throw error;
     }
   }
 }
 
-type RoomValues = Partial<Pick<ConferenceRoom, 'name' | 'sinchConferenceId' | 'participantPin' | 'moderatorPin' | 'musicOnHold' | 'maxParticipants' | 'joinMuted' | 'waitForModerator' | 'endWhenModeratorLeaves' | 'openFrom' | 'openUntil'>>;
+type RoomValues = Partial<
+  Pick<
+    ConferenceRoom,
+    | 'name'
+    | 'sinchConferenceId'
+    | 'participantPin'
+    | 'moderatorPin'
+    | 'musicOnHold'
+    | 'maxParticipants'
+    | 'joinMuted'
+    | 'waitForModerator'
+    | 'endWhenModeratorLeaves'
+    | 'openFrom'
+    | 'openUntil'
+  >
+>;
 
 const CLEARABLE: readonly (keyof RoomValues)[] = ['participantPin', 'moderatorPin', 'openFrom', 'openUntil'];
 

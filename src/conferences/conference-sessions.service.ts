@@ -67,9 +67,7 @@ export class ConferenceSessions {
     const p = (await repo.findOneBy({ sinchCallId: event.callId })) ?? (callId ? await repo.findOneBy({ callId }) : null);
     if (!p) return;
     const reason = p.joinedAt ? (event.result === 'ANSWERED' ? 'hung_up' : event.reason.toLowerCase()) : event.result.toLowerCase();
-    await this.inOrder(p.roomId, () =>
-      this.recordLeave(p.roomId, { sinchCallId: event.callId, callId, reason, ...billing }),
-    );
+    await this.inOrder(p.roomId, () => this.recordLeave(p.roomId, { sinchCallId: event.callId, callId, reason, ...billing }));
   }
 
   // Sinch no longer reports the leg (or 404s a command for it).
@@ -95,9 +93,11 @@ export class ConferenceSessions {
     const previous = this.chains.get(roomId) ?? Promise.resolve();
     const next = previous.catch(() => undefined).then(work);
     this.chains.set(roomId, next);
-    void next.finally(() => {
-      if (this.chains.get(roomId) === next) this.chains.delete(roomId);
-    }).catch(() => undefined);
+    void next
+      .finally(() => {
+        if (this.chains.get(roomId) === next) this.chains.delete(roomId);
+      })
+      .catch(() => undefined);
     return next;
   }
 
@@ -110,28 +110,50 @@ export class ConferenceSessions {
     leg = { ...leg, number: leg.number ?? known?.fromNumber ?? undefined };
     const now = new Date();
     const { participant, session, fresh } = await this.dataSource.transaction(async (manager) => {
-      await manager.query(
-        `INSERT INTO conference_sessions (room_id, started_at) VALUES ($1, $2) ON CONFLICT (room_id) WHERE ended_at IS NULL DO NOTHING`,
-        [roomId, now],
-      );
+      await manager.query(`INSERT INTO conference_sessions (room_id, started_at) VALUES ($1, $2) ON CONFLICT (room_id) WHERE ended_at IS NULL DO NOTHING`, [
+        roomId,
+        now,
+      ]);
       const session = (await this.openSession(roomId, manager)) as ConferenceSession;
-      const existing = (await manager.findOneBy(ConferenceParticipant, { sinchCallId: leg.sinchCallId })) ?? (callId ? await manager.findOneBy(ConferenceParticipant, { callId, roomId }) : null);
+      const existing =
+        (await manager.findOneBy(ConferenceParticipant, { sinchCallId: leg.sinchCallId })) ??
+        (callId ? await manager.findOneBy(ConferenceParticipant, { callId, roomId }) : null);
       // A repeated callback for a leg already in (or already gone): nothing new.
       if (existing?.joinedAt) return { participant: existing, session, fresh: false };
-      const values = { roomId, sessionId: session.id, sinchCallId: leg.sinchCallId, callId: callId ?? null, joinedAt: now, ...(leg.number ? { number: leg.number } : {}) };
+      const values = {
+        roomId,
+        sessionId: session.id,
+        sinchCallId: leg.sinchCallId,
+        callId: callId ?? null,
+        joinedAt: now,
+        ...(leg.number ? { number: leg.number } : {}),
+      };
       let participant: ConferenceParticipant;
       if (existing) {
         await manager.update(ConferenceParticipant, { id: existing.id }, values);
         participant = Object.assign(existing, values);
       } else {
-        participant = await manager.save(manager.create(ConferenceParticipant, { ...values, role: leg.role, direction: leg.direction, number: leg.number ?? null }));
+        participant = await manager.save(
+          manager.create(ConferenceParticipant, { ...values, role: leg.role, direction: leg.direction, number: leg.number ?? null }),
+        );
       }
       await manager.query(
         `UPDATE conference_sessions SET peak_participants = greatest(peak_participants,
            (SELECT count(*) FROM conference_participants WHERE session_id = $1 AND joined_at IS NOT NULL AND left_at IS NULL)) WHERE id = $1`,
         [session.id],
       );
-      await this.timeline.record([{ roomId, sessionId: session.id, participantId: participant.id, type: 'joined', data: { role: participant.role, direction: participant.direction, number: participant.number } }], manager);
+      await this.timeline.record(
+        [
+          {
+            roomId,
+            sessionId: session.id,
+            participantId: participant.id,
+            type: 'joined',
+            data: { role: participant.role, direction: participant.direction, number: participant.number },
+          },
+        ],
+        manager,
+      );
       return { participant, session, fresh: true };
     });
     this.directory.written(leg.sinchCallId);
@@ -145,7 +167,8 @@ export class ConferenceSessions {
     const moderatorIn = inRoom.some((x) => x.role === 'moderator');
     try {
       if (muted) await this.commands.send(room, p, 'mute', { justJoined: true });
-      if (room.waitForModerator && p.role === 'participant' && !moderatorIn) await this.commands.send(room, p, 'hold', { justJoined: true, forModerator: true });
+      if (room.waitForModerator && p.role === 'participant' && !moderatorIn)
+        await this.commands.send(room, p, 'hold', { justJoined: true, forModerator: true });
     } catch (error) {
       if (error instanceof NotInSinchRoom) return this.recordLeave(room.id, { sinchCallId: p.sinchCallId ?? undefined, reason: 'left' });
       throw error;
@@ -160,18 +183,24 @@ export class ConferenceSessions {
 
   private async recordLeave(roomId: string, leg: LeavingLeg): Promise<void> {
     const repo = this.dataSource.getRepository(ConferenceParticipant);
-    const p = (leg.sinchCallId ? await repo.findOneBy({ sinchCallId: leg.sinchCallId }) : null) ?? (leg.callId ? await repo.findOneBy({ callId: leg.callId }) : null);
+    const p =
+      (leg.sinchCallId ? await repo.findOneBy({ sinchCallId: leg.sinchCallId }) : null) ?? (leg.callId ? await repo.findOneBy({ callId: leg.callId }) : null);
     if (!p) return;
     const now = new Date();
     const firstLeave = p.leftAt === null;
     await this.dataSource.transaction(async (manager) => {
-      await manager.update(ConferenceParticipant, { id: p.id }, {
-        ...(firstLeave ? { leftAt: now, leaveReason: leg.reason } : {}),
-        ...(p.callId === null && leg.callId ? { callId: leg.callId } : {}),
-        ...(leg.durationS !== undefined ? { durationS: leg.durationS } : {}),
-        ...(leg.debit ? { debitAmount: leg.debit.amount, debitCurrency: leg.debit.currency } : {}),
-      });
-      if (firstLeave && p.joinedAt) await this.timeline.record([{ roomId, sessionId: p.sessionId, participantId: p.id, type: 'left', data: { reason: leg.reason } }], manager);
+      await manager.update(
+        ConferenceParticipant,
+        { id: p.id },
+        {
+          ...(firstLeave ? { leftAt: now, leaveReason: leg.reason } : {}),
+          ...(p.callId === null && leg.callId ? { callId: leg.callId } : {}),
+          ...(leg.durationS !== undefined ? { durationS: leg.durationS } : {}),
+          ...(leg.debit ? { debitAmount: leg.debit.amount, debitCurrency: leg.debit.currency } : {}),
+        },
+      );
+      if (firstLeave && p.joinedAt)
+        await this.timeline.record([{ roomId, sessionId: p.sessionId, participantId: p.id, type: 'left', data: { reason: leg.reason } }], manager);
     });
     if (p.sinchCallId) this.directory.release(roomId, p.sinchCallId);
     if (!firstLeave || !p.sessionId) return;
@@ -193,7 +222,12 @@ export class ConferenceSessions {
     await this.commands.kickAll(room);
     const now = new Date();
     await this.dataSource.transaction(async (manager) => {
-      if (inRoom.length > 0) await manager.update(ConferenceParticipant, inRoom.map((p) => p.id), { leftAt: now, leaveReason: reason });
+      if (inRoom.length > 0)
+        await manager.update(
+          ConferenceParticipant,
+          inRoom.map((p) => p.id),
+          { leftAt: now, leaveReason: reason },
+        );
       await this.timeline.record(
         [
           { roomId, sessionId: session.id, type: 'end', apiKeyId, data: { reason, participants: inRoom.length } },

@@ -73,7 +73,11 @@ export class ConferencesController {
   @Roles('admin', 'supervisor')
   @HttpCode(HttpStatus.OK)
   @ApiConflictResponse({ description: ENDED })
-  mute(@Param('id', uuidParam('id')) id: string, @Param('participantId', uuidParam('participantId')) participantId: string, @Req() request: AuthenticatedRequest) {
+  mute(
+    @Param('id', uuidParam('id')) id: string,
+    @Param('participantId', uuidParam('participantId')) participantId: string,
+    @Req() request: AuthenticatedRequest,
+  ) {
     return this.moderation.participant(id, participantId, 'mute', keyOf(request));
   }
 
@@ -81,7 +85,11 @@ export class ConferencesController {
   @Roles('admin', 'supervisor')
   @HttpCode(HttpStatus.OK)
   @ApiConflictResponse({ description: ENDED })
-  unmute(@Param('id', uuidParam('id')) id: string, @Param('participantId', uuidParam('participantId')) participantId: string, @Req() request: AuthenticatedRequest) {
+  unmute(
+    @Param('id', uuidParam('id')) id: string,
+    @Param('participantId', uuidParam('participantId')) participantId: string,
+    @Req() request: AuthenticatedRequest,
+  ) {
     return this.moderation.participant(id, participantId, 'unmute', keyOf(request));
   }
 
@@ -102,7 +110,11 @@ export class ConferencesController {
   @Roles('admin', 'supervisor')
   @HttpCode(HttpStatus.OK)
   @ApiConflictResponse({ description: ENDED })
-  resume(@Param('id', uuidParam('id')) id: string, @Param('participantId', uuidParam('participantId')) participantId: string, @Req() request: AuthenticatedRequest) {
+  resume(
+    @Param('id', uuidParam('id')) id: string,
+    @Param('participantId', uuidParam('participantId')) participantId: string,
+    @Req() request: AuthenticatedRequest,
+  ) {
     return this.moderation.participant(id, participantId, 'resume', keyOf(request));
   }
 
@@ -110,7 +122,11 @@ export class ConferencesController {
   @Roles('admin', 'supervisor')
   @HttpCode(HttpStatus.OK)
   @ApiConflictResponse({ description: ENDED })
-  kick(@Param('id', uuidParam('id')) id: string, @Param('participantId', uuidParam('participantId')) participantId: string, @Req() request: AuthenticatedRequest) {
+  kick(
+    @Param('id', uuidParam('id')) id: string,
+    @Param('participantId', uuidParam('participantId')) participantId: string,
+    @Req() request: AuthenticatedRequest,
+  ) {
     return this.moderation.participant(id, participantId, 'kick', keyOf(request));
   }
 
@@ -145,7 +161,7 @@ export class ConferencesController {
   }
 
   @Get(':id/sessions')
-  @ApiOkResponse({ description: '{ items: sessions, newest first, with totals from the legs\' DiCE }' })
+  @ApiOkResponse({ description: "{ items: sessions, newest first, with totals from the legs' DiCE }" })
   sessions(@Param('id', uuidParam('id')) id: string, @Query() query: ListSessionsQueryDto) {
     return this.history.sessions(id, query.limit);
   }

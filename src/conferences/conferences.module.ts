@@ -22,7 +22,13 @@ import { ConferencesController } from './conferences.controller';
 // Conference rooms: settings, dial-in through a number routed to a room (PIN menu), dial-out as conference
 // callouts (CalloutsService.place), the live view checked against Sinch, moderation, sessions and their timeline.
 @Module({
-  imports: [TypeOrmModule.forFeature([ConferenceRoom, ConferenceSession, ConferenceParticipant, ConferenceEvent]), CallsModule, NumbersModule, EventsModule, RecordingsModule],
+  imports: [
+    TypeOrmModule.forFeature([ConferenceRoom, ConferenceSession, ConferenceParticipant, ConferenceEvent]),
+    CallsModule,
+    NumbersModule,
+    EventsModule,
+    RecordingsModule,
+  ],
   controllers: [ConferencesController],
   providers: [
     ConferenceDirectory,

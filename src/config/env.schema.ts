@@ -1,19 +1,5 @@
 import { Transform } from 'class-transformer';
-import {
-  IsBase64,
-  IsBoolean,
-  IsIn,
-  IsInt,
-  IsNumber,
-  IsOptional,
-  IsString,
-  IsUrl,
-  Matches,
-  Max,
-  MaxLength,
-  Min,
-  MinLength,
-} from 'class-validator';
+import { IsBase64, IsBoolean, IsIn, IsInt, IsNumber, IsOptional, IsString, IsUrl, Matches, Max, MaxLength, Min, MinLength } from 'class-validator';
 
 export const APP_ROLES = ['api', 'worker', 'all'] as const;
 export type AppRole = (typeof APP_ROLES)[number];
@@ -21,10 +7,8 @@ export type AppRole = (typeof APP_ROLES)[number];
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 export const SINCH_REGIONS = ['global', 'use1', 'euc1', 'sae1', 'apse1', 'apse2'] as const;
 
-const toInt = ({ value }: { value: unknown }) =>
-  typeof value === 'string' && /^-?\d+$/.test(value.trim()) ? Number(value) : value;
-const toNumber = ({ value }: { value: unknown }) =>
-  typeof value === 'string' && value.trim() !== '' && !Number.isNaN(Number(value)) ? Number(value) : value;
+const toInt = ({ value }: { value: unknown }) => (typeof value === 'string' && /^-?\d+$/.test(value.trim()) ? Number(value) : value);
+const toNumber = ({ value }: { value: unknown }) => (typeof value === 'string' && value.trim() !== '' && !Number.isNaN(Number(value)) ? Number(value) : value);
 const toBool = ({ value }: { value: unknown }) => {
   if (typeof value !== 'string') return value;
   if (['true', '1', 'yes'].includes(value.toLowerCase())) return true;
@@ -51,7 +35,8 @@ export class EnvVars {
   @IsOptional() @Transform(toInt) @IsInt() @Min(1) @Max(200) DATABASE_POOL_SIZE?: number;
 
   @IsOptional() @IsUrl(redisUrl) REDIS_URL?: string;
-  @IsOptional() @Matches(/^[A-Za-z0-9:_{}-]{1,64}$/, { message: 'QUEUE_PREFIX must be 1-64 characters of A-Z a-z 0-9 : _ - { }' })
+  @IsOptional()
+  @Matches(/^[A-Za-z0-9:_{}-]{1,64}$/, { message: 'QUEUE_PREFIX must be 1-64 characters of A-Z a-z 0-9 : _ - { }' })
   QUEUE_PREFIX?: string;
 
   @IsOptional() @IsString() @MinLength(24) ADMIN_API_KEY?: string;
@@ -108,8 +93,14 @@ export class EnvVars {
   @IsOptional() @Transform(toNumber) @IsNumber() @Min(0.01) @Max(10_000) SIMULATOR_TIME_SCALE?: number;
   @IsOptional() @Transform(toNumber) @IsNumber() @Min(0.1) @Max(1000) CONFERENCE_COMMANDS_PER_SECOND?: number;
   @IsOptional() @Transform(toInt) @IsInt() @Min(1) @Max(100) CONFERENCE_COMMAND_CONCURRENCY?: number;
-  @IsOptional() @Matches(/^(s3:\/\/[a-z0-9][a-z0-9.-]{1,61}[a-z0-9](\/.*)?|file:\/\/\/.+)$/, { message: 'RECORDINGS_DESTINATION must be s3://bucket/prefix (or file:///dir in simulator mode)' }) RECORDINGS_DESTINATION?: string;
-  @IsOptional() @Matches(/^[^:]+:[^:]+:[a-z0-9-]+$/, { message: 'RECORDINGS_CREDENTIALS must be accessKeyId:secretAccessKey:region, as Sinch expects them' }) RECORDINGS_CREDENTIALS?: string;
+  @IsOptional()
+  @Matches(/^(s3:\/\/[a-z0-9][a-z0-9.-]{1,61}[a-z0-9](\/.*)?|file:\/\/\/.+)$/, {
+    message: 'RECORDINGS_DESTINATION must be s3://bucket/prefix (or file:///dir in simulator mode)',
+  })
+  RECORDINGS_DESTINATION?: string;
+  @IsOptional()
+  @Matches(/^[^:]+:[^:]+:[a-z0-9-]+$/, { message: 'RECORDINGS_CREDENTIALS must be accessKeyId:secretAccessKey:region, as Sinch expects them' })
+  RECORDINGS_CREDENTIALS?: string;
   @IsOptional() @IsUrl(httpUrl) RECORDINGS_S3_ENDPOINT?: string;
   @IsOptional() @IsString() @Matches(/^[a-z0-9-]+$/) RECORDINGS_S3_REGION?: string;
   @IsOptional() @Transform(toBool) @IsBoolean() RECORDINGS_S3_PATH_STYLE?: boolean;

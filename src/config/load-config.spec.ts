@@ -19,7 +19,11 @@ describe('loadConfig', () => {
       RECORDINGS_CREDENTIALS: 'AKID:SECRET:eu-north-1',
       RECORDINGS_S3_ENDPOINT: 'http://minio:9000',
     }).recordings;
-    expect(s3).toMatchObject({ destination: 's3://cc-rec/calls/', credentials: 'AKID:SECRET:eu-north-1', s3: { endpoint: 'http://minio:9000', region: 'eu-north-1', pathStyle: true } });
+    expect(s3).toMatchObject({
+      destination: 's3://cc-rec/calls/',
+      credentials: 'AKID:SECRET:eu-north-1',
+      s3: { endpoint: 'http://minio:9000', region: 'eu-north-1', pathStyle: true },
+    });
     expect(() => loadConfig({ RECORDINGS_DESTINATION: 's3://cc-rec/' })).toThrow('RECORDINGS_CREDENTIALS is required');
     expect(() => loadConfig({ RECORDINGS_DESTINATION: 'https://x/' })).toThrow('RECORDINGS_DESTINATION must be s3://bucket/prefix');
     let message = '';

@@ -32,9 +32,7 @@ export function loadConfig(env: Record<string, string | undefined>): AppConfig {
     throw new ConfigError('Invalid configuration: ADMIN_API_KEY is required when NODE_ENV=production');
   }
   if (Boolean(vars.SINCH_APPLICATION_KEY) !== Boolean(vars.SINCH_APPLICATION_SECRET)) {
-    throw new ConfigError(
-      'Invalid configuration: SINCH_APPLICATION_KEY and SINCH_APPLICATION_SECRET must be set together (or both unset for the simulator)',
-    );
+    throw new ConfigError('Invalid configuration: SINCH_APPLICATION_KEY and SINCH_APPLICATION_SECRET must be set together (or both unset for the simulator)');
   }
   // In production, simulator mode must be asked for (SINCH_VOICE_URL naming the simulator), never fallen into.
   if (production && !vars.SINCH_APPLICATION_KEY && !vars.SINCH_VOICE_URL) {
@@ -43,9 +41,7 @@ export function loadConfig(env: Record<string, string | undefined>): AppConfig {
     );
   }
   if (Boolean(vars.SINCH_PREVIOUS_APPLICATION_KEY) !== Boolean(vars.SINCH_PREVIOUS_APPLICATION_SECRET)) {
-    throw new ConfigError(
-      'Invalid configuration: SINCH_PREVIOUS_APPLICATION_KEY and SINCH_PREVIOUS_APPLICATION_SECRET must be set together',
-    );
+    throw new ConfigError('Invalid configuration: SINCH_PREVIOUS_APPLICATION_KEY and SINCH_PREVIOUS_APPLICATION_SECRET must be set together');
   }
 
   return new AppConfig({
@@ -60,7 +56,11 @@ export function loadConfig(env: Record<string, string | undefined>): AppConfig {
       poolSize: vars.DATABASE_POOL_SIZE ?? 10,
     },
     redis: { url: vars.REDIS_URL ?? 'redis://127.0.0.1:6379', queuePrefix: vars.QUEUE_PREFIX ?? '{cc}' },
-    auth: { bootstrapAdminKey: vars.ADMIN_API_KEY, rateLimitPerMinute: vars.ADMIN_RATE_LIMIT_PER_MINUTE ?? 6_000, authFailuresPerMinute: vars.AUTH_FAILURES_PER_MINUTE ?? 60 },
+    auth: {
+      bootstrapAdminKey: vars.ADMIN_API_KEY,
+      rateLimitPerMinute: vars.ADMIN_RATE_LIMIT_PER_MINUTE ?? 6_000,
+      authFailuresPerMinute: vars.AUTH_FAILURES_PER_MINUTE ?? 60,
+    },
     sinch: {
       applicationKey: vars.SINCH_APPLICATION_KEY,
       applicationSecret: vars.SINCH_APPLICATION_SECRET,

@@ -59,8 +59,16 @@ export class EventHub implements OnModuleDestroy {
     metrics: Metrics,
   ) {
     this.key = eventStreamKey(config);
-    this.clientsGauge = new Gauge({ name: 'admin_event_stream_clients', help: 'Connected admin event stream (SSE) clients in this process', registers: [metrics.registry] });
-    this.readErrors = new Counter({ name: 'admin_event_stream_read_errors_total', help: 'Failed reads of the admin event stream from Redis (retried)', registers: [metrics.registry] });
+    this.clientsGauge = new Gauge({
+      name: 'admin_event_stream_clients',
+      help: 'Connected admin event stream (SSE) clients in this process',
+      registers: [metrics.registry],
+    });
+    this.readErrors = new Counter({
+      name: 'admin_event_stream_read_errors_total',
+      help: 'Failed reads of the admin event stream from Redis (retried)',
+      registers: [metrics.registry],
+    });
     this.dropped = new Counter({
       name: 'admin_event_stream_dropped_clients_total',
       help: 'Event stream clients cut off by the server (slow: unread data over the bound)',
@@ -74,7 +82,10 @@ export class EventHub implements OnModuleDestroy {
   async subscribe(topics: readonly EventTopic[], lastEventId: string | undefined, sink: EventSink): Promise<Subscription> {
     if (this.stopped) throw new EventsError(EventsErrorCode.StreamUnavailable, 'The server is shutting down');
     if (this.clients.size >= MAX_CLIENTS_PER_PROCESS) {
-      throw new EventsError(EventsErrorCode.TooManyStreamClients, `Too many event stream clients on this process (at most ${MAX_CLIENTS_PER_PROCESS}); retry later`);
+      throw new EventsError(
+        EventsErrorCode.TooManyStreamClients,
+        `Too many event stream clients on this process (at most ${MAX_CLIENTS_PER_PROCESS}); retry later`,
+      );
     }
     await this.startReader();
     // Registered before the stream's position is read: every event added after that read reaches this client live.
@@ -90,7 +101,8 @@ export class EventHub implements OnModuleDestroy {
         await this.backfill(client, head.last);
       } else {
         client.cursor = head.last;
-        if (lastEventId !== undefined) this.send(client, formatControl('reset', { reason: 'Events after Last-Event-ID are no longer kept: reload your state' }, head.last));
+        if (lastEventId !== undefined)
+          this.send(client, formatControl('reset', { reason: 'Events after Last-Event-ID are no longer kept: reload your state' }, head.last));
         this.send(client, formatControl('ready', { topics }, head.last));
       }
       const held = client.pending ?? [];

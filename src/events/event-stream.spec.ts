@@ -1,5 +1,15 @@
 import { AppError } from 'src/common/app-error';
-import { AGENT_TOPICS, compareStreamIds, eventFromEntry, EVENT_TOPICS, formatControl, formatEvent, headFromInfo, parseLastEventId, parseTopics } from './event-stream';
+import {
+  AGENT_TOPICS,
+  compareStreamIds,
+  eventFromEntry,
+  EVENT_TOPICS,
+  formatControl,
+  formatEvent,
+  headFromInfo,
+  parseLastEventId,
+  parseTopics,
+} from './event-stream';
 
 describe('event stream (pure parts)', () => {
   describe('parseTopics', () => {
@@ -25,11 +35,15 @@ describe('event stream (pure parts)', () => {
     });
 
     it('refuses a repeated query parameter (an array) as one list is expected', () => {
-      expect(() => parseTopics(['queues', 'agents'], EVENT_TOPICS)).toThrow(expect.objectContaining({ kind: 'invalid', details: [expect.objectContaining({ field: 'topics' })] }));
+      expect(() => parseTopics(['queues', 'agents'], EVENT_TOPICS)).toThrow(
+        expect.objectContaining({ kind: 'invalid', details: [expect.objectContaining({ field: 'topics' })] }),
+      );
     });
 
     it('forbids topics outside the role (403)', () => {
-      expect(() => parseTopics('agents,queues', AGENT_TOPICS)).toThrow(expect.objectContaining({ kind: 'forbidden', code: 'topic_forbidden', message: expect.stringContaining('queues') }));
+      expect(() => parseTopics('agents,queues', AGENT_TOPICS)).toThrow(
+        expect.objectContaining({ kind: 'forbidden', code: 'topic_forbidden', message: expect.stringContaining('queues') }),
+      );
     });
   });
 
@@ -42,7 +56,9 @@ describe('event stream (pure parts)', () => {
     });
 
     it('names the field that is malformed', () => {
-      expect(() => parseLastEventId('abc', undefined)).toThrow(expect.objectContaining({ kind: 'invalid', code: 'invalid_last_event_id', details: [expect.objectContaining({ field: 'Last-Event-ID' })] }));
+      expect(() => parseLastEventId('abc', undefined)).toThrow(
+        expect.objectContaining({ kind: 'invalid', code: 'invalid_last_event_id', details: [expect.objectContaining({ field: 'Last-Event-ID' })] }),
+      );
       expect(() => parseLastEventId(undefined, '1-2-3')).toThrow(expect.objectContaining({ details: [expect.objectContaining({ field: 'lastEventId' })] }));
       expect(() => parseLastEventId(undefined, ['1-0', '2-0'])).toThrow(expect.objectContaining({ kind: 'invalid' }));
     });
@@ -64,7 +80,12 @@ describe('event stream (pure parts)', () => {
   });
 
   it('reads stream entries, ignoring foreign or malformed ones', () => {
-    expect(eventFromEntry('1-0', ['topic', 'agents', 'type', 'paused', 'data', '{"agentId":"a"}'])).toEqual({ id: '1-0', topic: 'agents', type: 'paused', data: { agentId: 'a' } });
+    expect(eventFromEntry('1-0', ['topic', 'agents', 'type', 'paused', 'data', '{"agentId":"a"}'])).toEqual({
+      id: '1-0',
+      topic: 'agents',
+      type: 'paused',
+      data: { agentId: 'a' },
+    });
     expect(eventFromEntry('1-0', ['topic', 'weather', 'type', 'x', 'data', '{}'])).toBeUndefined();
     expect(eventFromEntry('1-0', ['topic', 'agents', 'type', 'x', 'data', '[1]'])).toBeUndefined();
     expect(eventFromEntry('1-0', ['topic', 'agents', 'type', 'x', 'data', '{'])).toBeUndefined();
@@ -73,10 +94,17 @@ describe('event stream (pure parts)', () => {
 
   describe('headFromInfo', () => {
     const info = (o: { last: string; first?: string; added: number; length: number }) => [
-      'length', o.length, 'last-generated-id', o.last, 'entries-added', o.added, 'first-entry', o.first ? [o.first, ['topic', 'queues']] : null,
+      'length',
+      o.length,
+      'last-generated-id',
+      o.last,
+      'entries-added',
+      o.added,
+      'first-entry',
+      o.first ? [o.first, ['topic', 'queues']] : null,
     ];
 
-    it('resumes from any id of the stream\'s past while nothing was trimmed', () => {
+    it("resumes from any id of the stream's past while nothing was trimmed", () => {
       const head = headFromInfo(info({ last: '20-0', first: '10-0', added: 3, length: 3 }));
       expect(head.last).toBe('20-0');
       expect(head.resumableFrom('0-0')).toBe(true);

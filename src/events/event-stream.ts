@@ -36,7 +36,12 @@ export function parseTopics(raw: unknown, allowed: readonly EventTopic[]): Event
   const names = raw.split(',').map((name) => name.trim());
   const unknown = names.filter((name) => !(EVENT_TOPICS as readonly string[]).includes(name));
   if (unknown.length > 0) {
-    throw invalid(EventsErrorCode.InvalidTopics, 'topics', 'isIn', `topics: unknown topic ${unknown.map((n) => JSON.stringify(n)).join(', ')} (known: ${EVENT_TOPICS.join(', ')})`);
+    throw invalid(
+      EventsErrorCode.InvalidTopics,
+      'topics',
+      'isIn',
+      `topics: unknown topic ${unknown.map((n) => JSON.stringify(n)).join(', ')} (known: ${EVENT_TOPICS.join(', ')})`,
+    );
   }
   const refused = names.filter((name) => !allowed.includes(name as EventTopic));
   if (refused.length > 0) {
@@ -106,7 +111,6 @@ export function headFromInfo(info: unknown[]): StreamHead {
   const neverTrimmed = typeof added === 'number' && added === Number(field('length'));
   return {
     last,
-    resumableFrom: (id) =>
-      compareStreamIds(id, last) <= 0 && (id === last || neverTrimmed || (first !== undefined && compareStreamIds(id, first) >= 0)),
+    resumableFrom: (id) => compareStreamIds(id, last) <= 0 && (id === last || neverTrimmed || (first !== undefined && compareStreamIds(id, first) >= 0)),
   };
 }

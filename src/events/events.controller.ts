@@ -18,14 +18,17 @@ const STREAM_DESCRIPTION =
   'position) and `reset` (the history no longer holds everything after Last-Event-ID: reload your state). A ' +
   '`: heartbeat` comment every 15 s. Reconnect with `Last-Event-ID: <last id received>` to get exactly the missed ' +
   'events (at-least-once per connection, ordered). Authenticate with the Authorization header (use fetch streaming: ' +
-  'browsers\' EventSource cannot send it; keys are never accepted in the URL).';
+  "browsers' EventSource cannot send it; keys are never accepted in the URL).";
 
 const apiDocs = (summary: string) =>
   applyDecorators(
     ApiOperation({ summary, description: STREAM_DESCRIPTION }),
     ApiProduces('text/event-stream'),
     ApiHeader({ name: 'Last-Event-ID', required: false, description: 'Resume after this event id (as sent in `id:`)' }),
-    ApiOkResponse({ description: 'The event stream (never ends by itself)', content: { 'text/event-stream': { schema: { type: 'string', example: 'id: 1764370000000-0\nevent: queues.call_waiting\ndata: {"queueId":"…"}\n\n' } } } }),
+    ApiOkResponse({
+      description: 'The event stream (never ends by itself)',
+      content: { 'text/event-stream': { schema: { type: 'string', example: 'id: 1764370000000-0\nevent: queues.call_waiting\ndata: {"queueId":"…"}\n\n' } } },
+    }),
     ApiBadRequestResponse({ description: 'Unknown topic (field `topics`) or malformed Last-Event-ID / lastEventId' }),
     ApiServiceUnavailableResponse({ description: 'Too many stream clients on this process, Redis unavailable, or shutting down' }),
   );

@@ -43,14 +43,13 @@ export class HealthController {
   @ApiOkResponse({ description: 'PostgreSQL and Redis answer' })
   @ApiServiceUnavailableResponse({ description: 'A dependency is down; `checks` says which' })
   async ready(@Res({ passthrough: true }) reply: FastifyReply) {
-    const [postgres, redis] = await Promise.all([
-      check('postgres', () => this.dataSource.query('SELECT 1')),
-      check('redis', () => this.redis.ping()),
-    ]);
+    const [postgres, redis] = await Promise.all([check('postgres', () => this.dataSource.query('SELECT 1')), check('redis', () => this.redis.ping())]);
     const ok = postgres.status === 'up' && redis.status === 'up';
     // passthrough keeps Nest in charge of the body; only the status code depends on the checks.
     reply.status(ok ? HttpStatus.OK : HttpStatus.SERVICE_UNAVAILABLE);
-    const down = Object.entries({ postgres, redis }).filter(([, c]) => c.status === 'down').map(([name]) => name);
+    const down = Object.entries({ postgres, redis })
+      .filter(([, c]) => c.status === 'down')
+      .map(([name]) => name);
     return { status: ok ? 'ok' : 'error', ...(down.length > 0 ? { down } : {}), checks: { postgres, redis } };
   }
 }

@@ -10,7 +10,7 @@ const jobs = new JobQueueDeclaration<{ dial: { id: string }; sweep: object }>('c
 });
 
 describe('JobQueueDeclaration', () => {
-  it('gives every job kind the queue\'s bounded retention', () => {
+  it("gives every job kind the queue's bounded retention", () => {
     expect(jobs.options('dial', { jobId: 'c1' })).toEqual({
       attempts: 3,
       removeOnComplete: { age: 3600, count: 500 },
@@ -23,7 +23,7 @@ describe('JobQueueDeclaration', () => {
 
   // BullMQ trims the queue's whole completed set by a finishing job's bounds: a kind with its own smaller bounds
   // (the sweep used to keep 10) would delete the dial jobs' history. It keeps none of its own instead.
-  it('a kind that discards its completed runs removes only itself, never the others\' history', () => {
+  it("a kind that discards its completed runs removes only itself, never the others' history", () => {
     expect(jobs.options('sweep')).toEqual({ removeOnComplete: true, removeOnFail: retention.failed });
   });
 

@@ -91,8 +91,7 @@ export function jobQueueDeclaration(queue: string): JobQueueDeclaration<Record<s
 }
 
 // A processor's handlers, one per job kind of its queue: the keys are the job names it declares it handles.
-export type JobHandlers<D> =
-  D extends JobQueueDeclaration<infer P> ? { readonly [N in keyof P & string]: (job: Job<P[N]>) => Promise<unknown> } : never;
+export type JobHandlers<D> = D extends JobQueueDeclaration<infer P> ? { readonly [N in keyof P & string]: (job: Job<P[N]>) => Promise<unknown> } : never;
 
 export interface HandlesJobs {
   readonly jobHandlers: Readonly<Record<string, (job: Job) => Promise<unknown>>>;

@@ -25,7 +25,10 @@ export class CallbackUrlService implements OnApplicationBootstrap {
       (s) => {
         if (!s.matches) this.logger.warn(callbackMismatchLine(s));
       },
-      (error: unknown) => this.logger.warn(`Could not read the callback URL Sinch has for this application (${(error as Error).message}); check it with GET /api/v1/numbers/callback-url`),
+      (error: unknown) =>
+        this.logger.warn(
+          `Could not read the callback URL Sinch has for this application (${(error as Error).message}); check it with GET /api/v1/numbers/callback-url`,
+        ),
     );
   }
 

@@ -44,7 +44,7 @@ export class NumbersSync {
     try {
       listed = await this.client.listNumbers();
     } catch (error) {
-      throw sinchFailure(error, 'numbers', 'Reading the account\'s numbers failed');
+      throw sinchFailure(error, 'numbers', "Reading the account's numbers failed");
     }
     const inSinch = new Map<string, NumberInformation>();
     for (const n of listed) {
@@ -60,7 +60,9 @@ export class NumbersSync {
     const report = await this.dataSource.transaction(async (manager) => {
       // One sync at a time (the API and the repeatable job may meet); the second sees the first's result.
       await manager.query(`SELECT pg_advisory_xact_lock(hashtext('numbers-sync'))`);
-      const rows: KnownRow[] = await manager.query('SELECT id, number, number_type, status, application_key, capability, routing FROM phone_numbers FOR UPDATE');
+      const rows: KnownRow[] = await manager.query(
+        'SELECT id, number, number_type, status, application_key, capability, routing FROM phone_numbers FOR UPDATE',
+      );
       return this.apply(manager, rows, inSinch, described);
     });
     const changed = [...report.released, ...report.returned];
@@ -71,7 +73,10 @@ export class NumbersSync {
       );
       for (const r of rows) this.cache.put(r.number, r.routing, r.live);
     }
-    this.logger.log({ added: report.added.length, released: report.released.length, returned: report.returned.length, reassigned: report.reassigned.length }, 'Numbers synced with Sinch');
+    this.logger.log(
+      { added: report.added.length, released: report.released.length, returned: report.returned.length, reassigned: report.reassigned.length },
+      'Numbers synced with Sinch',
+    );
     return report;
   }
 

@@ -1,5 +1,13 @@
 import { applyDecorators, Body, Delete, Get, HttpCode, HttpStatus, Param, Post, Put, Query, Req } from '@nestjs/common';
-import { ApiOperation, ApiBadGatewayResponse, ApiBadRequestResponse, ApiConflictResponse, ApiNoContentResponse, ApiNotFoundResponse, ApiOkResponse } from '@nestjs/swagger';
+import {
+  ApiOperation,
+  ApiBadGatewayResponse,
+  ApiBadRequestResponse,
+  ApiConflictResponse,
+  ApiNoContentResponse,
+  ApiNotFoundResponse,
+  ApiOkResponse,
+} from '@nestjs/swagger';
 import type { AuthenticatedRequest } from 'src/auth/api-key.guard';
 import { AdminController, Roles } from 'src/auth/auth.decorators';
 import { uuidParam } from 'src/common/validation';
@@ -26,7 +34,8 @@ import { CallerIdPools } from './pools/caller-id-pools.service';
 
 // The roles, enforced and stated in the OpenAPI document.
 const Manage = (summary: string) => applyDecorators(Roles('admin'), ApiOperation({ summary, description: 'Roles: admin' }));
-const Read = (summary: string) => applyDecorators(Roles('admin', 'supervisor', 'reporting'), ApiOperation({ summary, description: 'Roles: admin, supervisor, reporting' }));
+const Read = (summary: string) =>
+  applyDecorators(Roles('admin', 'supervisor', 'reporting'), ApiOperation({ summary, description: 'Roles: admin, supervisor, reporting' }));
 
 const actorOf = (request: AuthenticatedRequest): string => (request.apiKey ? `api-key:${request.apiKey.id} (${request.apiKey.name})` : 'unknown');
 
@@ -87,7 +96,7 @@ export class NumbersController {
 
   @Put('callback-url')
   @Manage('Set the callback URL Sinch has to ours')
-  @ApiOkResponse({ type: CallbackUrlResponse, description: 'Sinch\'s primary callback URL set to this service\'s webhook' })
+  @ApiOkResponse({ type: CallbackUrlResponse, description: "Sinch's primary callback URL set to this service's webhook" })
   @ApiBadGatewayResponse({ description: 'Sinch failed' })
   fixCallbackUrl(): Promise<CallbackUrlResponse> {
     return this.callbackUrl.fix();
@@ -103,7 +112,7 @@ export class NumbersController {
 
   @Get('pools')
   @Read('List caller-id pools')
-  @ApiOkResponse({ type: [PoolResponse], description: 'Caller-id pools with each number\'s 7-day answer rate and flag' })
+  @ApiOkResponse({ type: [PoolResponse], description: "Caller-id pools with each number's 7-day answer rate and flag" })
   listPools(): Promise<PoolResponse[]> {
     return this.pools.list();
   }

@@ -25,7 +25,7 @@ export class SendCallerDto {
   @IsUUID('4', { message: 'agentId must be a UUID (give agentId or number)' })
   agentId?: string;
 
-  @ApiPropertyOptional({ example: '+46701234567', description: 'A number to ring into the caller\'s room (or agentId)' })
+  @ApiPropertyOptional({ example: '+46701234567', description: "A number to ring into the caller's room (or agentId)" })
   @ValidateIf((o: SendCallerDto) => o.agentId === undefined || o.number !== undefined)
   @IsDialableNumber()
   number?: string;

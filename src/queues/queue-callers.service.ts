@@ -56,8 +56,10 @@ export class QueueCallers {
 
   // The wait counts on: enqueued_at is kept. The caller hears the new queue's greeting and hold prompt.
   async move(queueId: string, entryId: string, toQueueId: string): Promise<void> {
-    if (toQueueId === queueId) throw new AppError('invalid', 'queueId must be another queue', [{ field: 'queueId', rule: 'not_self', message: 'queueId must be another queue' }]);
-    if (!(await this.queues.exists(toQueueId))) throw new AppError('invalid', `Queue ${toQueueId} does not exist`, [{ field: 'queueId', rule: 'exists', message: `queue ${toQueueId} does not exist` }]);
+    if (toQueueId === queueId)
+      throw new AppError('invalid', 'queueId must be another queue', [{ field: 'queueId', rule: 'not_self', message: 'queueId must be another queue' }]);
+    if (!(await this.queues.exists(toQueueId)))
+      throw new AppError('invalid', `Queue ${toQueueId} does not exist`, [{ field: 'queueId', rule: 'exists', message: `queue ${toQueueId} does not exist` }]);
     const target = await this.queues.get(toQueueId);
     const sinchCallId = await this.claim(queueId, entryId, `queue_id = $3, entry_route = 'moved', parked_at = now(), parks = parks + 1`, [toQueueId]);
     void this.events.publish('queues', 'caller.moved', { entryId, queueId, to: toQueueId });
@@ -83,7 +85,9 @@ export class QueueCallers {
 
   private async inQueue(queueId: string, entryId: string): Promise<void> {
     await this.queues.get(queueId);
-    const [row] = (await this.dataSource.query(`SELECT state FROM queue_entries WHERE id = $1 AND queue_id = $2`, [entryId, queueId])) as { state: EntryState }[];
+    const [row] = (await this.dataSource.query(`SELECT state FROM queue_entries WHERE id = $1 AND queue_id = $2`, [entryId, queueId])) as {
+      state: EntryState;
+    }[];
     if (!row) throw new AppError('not_found', `Caller ${entryId} is not in queue ${queueId}`, undefined, 'entry_not_found');
   }
 
@@ -106,7 +110,10 @@ export class QueueCallers {
       await this.sinch.manageCall(sinchCallId, doc);
     } catch (err) {
       if (err instanceof SinchApiError && err.status === 404) {
-        await this.dataSource.query(`UPDATE queue_entries SET state = 'failed', end_reason = 'call_gone', ended_at = now() WHERE id = $1 AND state = 'waiting'`, [entryId]);
+        await this.dataSource.query(
+          `UPDATE queue_entries SET state = 'failed', end_reason = 'call_gone', ended_at = now() WHERE id = $1 AND state = 'waiting'`,
+          [entryId],
+        );
         throw new AppError('conflict', `Caller ${entryId} has left`, undefined, 'caller_gone');
       }
       throw err;

@@ -103,13 +103,21 @@ export class QueueDistribution {
   // A supervisor's pick: this waiting caller to this available agent, or to a number (rung the same way).
   async sendTo(entryId: string, target: { agentId: string } | { number: string }): Promise<void> {
     await this.dataSource.transaction(async (manager) => {
-      const [entry] = (await manager.query(`SELECT id, queue_id, enqueued_at, state FROM queue_entries WHERE id = $1 FOR UPDATE`, [entryId])) as (Candidate & { state: EntryState })[];
+      const [entry] = (await manager.query(`SELECT id, queue_id, enqueued_at, state FROM queue_entries WHERE id = $1 FOR UPDATE`, [entryId])) as (Candidate & {
+        state: EntryState;
+      })[];
       if (!entry) throw new AppError('not_found', `Caller ${entryId} is not in a queue`, undefined, 'entry_not_found');
       if (entry.state !== 'waiting') throw new AppError('conflict', `Caller ${entryId} is not waiting (${entry.state})`, undefined, 'caller_not_waiting');
       if ('number' in target) return this.offer(manager, entry, { id: null, endpoint_type: 'pstn', endpoint: target.number });
-      const [agent] = (await manager.query(`SELECT id, endpoint_type, endpoint, status FROM agents WHERE id = $1 FOR UPDATE`, [target.agentId])) as (FreeAgent & { status: string })[];
-      if (!agent) throw new AppError('invalid', `Agent ${target.agentId} does not exist`, [{ field: 'agentId', rule: 'exists', message: `agent ${target.agentId} does not exist` }]);
-      if (agent.status !== 'available') throw new AppError('conflict', `Agent ${target.agentId} is ${agent.status}, not available`, undefined, 'agent_not_available');
+      const [agent] = (await manager.query(`SELECT id, endpoint_type, endpoint, status FROM agents WHERE id = $1 FOR UPDATE`, [
+        target.agentId,
+      ])) as (FreeAgent & { status: string })[];
+      if (!agent)
+        throw new AppError('invalid', `Agent ${target.agentId} does not exist`, [
+          { field: 'agentId', rule: 'exists', message: `agent ${target.agentId} does not exist` },
+        ]);
+      if (agent.status !== 'available')
+        throw new AppError('conflict', `Agent ${target.agentId} is ${agent.status}, not available`, undefined, 'agent_not_available');
       return this.offer(manager, entry, agent);
     });
   }
@@ -136,10 +144,11 @@ export class QueueDistribution {
         staff: agent.id !== null,
       },
     ]);
-    await manager.query(
-      `UPDATE queue_entries SET state = 'offered', agent_id = $2, agent_call_id = $3, offered_at = now(), updated_at = now() WHERE id = $1`,
-      [entry.id, agent.id, leg.id],
-    );
+    await manager.query(`UPDATE queue_entries SET state = 'offered', agent_id = $2, agent_call_id = $3, offered_at = now(), updated_at = now() WHERE id = $1`, [
+      entry.id,
+      agent.id,
+      leg.id,
+    ]);
     if (agent.id) await this.agents.transition(manager, agent.id, 'busy', `offered:${entry.id}`);
     void this.events.publish('queues', 'caller.offered', { entryId: entry.id, queueId: entry.queue_id, agentId: agent.id, agentCallId: leg.id });
   }
@@ -161,7 +170,10 @@ export class QueueDistribution {
     }
     const joined = await this.manage(caller.sinch_call_id, buildSvaml(svaml.connectConf(roomOf(entryId))));
     if (!joined) {
-      await this.dataSource.query(`UPDATE queue_entries SET state = 'abandoned', end_reason = 'caller_gone', ended_at = now(), updated_at = now() WHERE id = $1 AND state = 'connected'`, [entryId]);
+      await this.dataSource.query(
+        `UPDATE queue_entries SET state = 'abandoned', end_reason = 'caller_gone', ended_at = now(), updated_at = now() WHERE id = $1 AND state = 'connected'`,
+        [entryId],
+      );
       await this.hangUp(agentSinchCallId);
     }
   }
@@ -174,7 +186,9 @@ export class QueueDistribution {
         [entryId],
       )) as LockedEntry[];
       if (!entry || entry.agent_call_id !== agentCallId) return undefined;
-      const [agent] = entry.agent_id ? ((await manager.query(`SELECT status FROM agents WHERE id = $1 FOR UPDATE`, [entry.agent_id])) as { status: string }[]) : [];
+      const [agent] = entry.agent_id
+        ? ((await manager.query(`SELECT status FROM agents WHERE id = $1 FOR UPDATE`, [entry.agent_id])) as { status: string }[])
+        : [];
       // The agent to move on, when still busy with this offer (a number the supervisor sent to has none).
       const busyAgent = entry.agent_id !== null && agent?.status === 'busy' ? entry.agent_id : undefined;
       const queue = this.queues.cached(entry.queue_id) ?? (await this.queues.get(entry.queue_id));
@@ -194,7 +208,9 @@ export class QueueDistribution {
         return undefined;
       }
       if (entry.state === 'connected') {
-        await manager.query(`UPDATE queue_entries SET state = 'completed', end_reason = 'agent_hangup', ended_at = now(), updated_at = now() WHERE id = $1`, [entryId]);
+        await manager.query(`UPDATE queue_entries SET state = 'completed', end_reason = 'agent_hangup', ended_at = now(), updated_at = now() WHERE id = $1`, [
+          entryId,
+        ]);
       }
       if (busyAgent) {
         if (queue.wrapUpS > 0) await this.agents.transition(manager, busyAgent, 'wrap_up', 'call_ended', new Date(Date.now() + queue.wrapUpS * 1000));
@@ -235,7 +251,9 @@ export class QueueDistribution {
       }
     }
     const wrapped = await this.dataSource.transaction(async (manager) => {
-      const done = (await manager.query(`SELECT id FROM agents WHERE status = 'wrap_up' AND wrap_up_until <= $1 FOR UPDATE SKIP LOCKED`, [now])) as { id: string }[];
+      const done = (await manager.query(`SELECT id FROM agents WHERE status = 'wrap_up' AND wrap_up_until <= $1 FOR UPDATE SKIP LOCKED`, [now])) as {
+        id: string;
+      }[];
       for (const a of done) await this.agents.transition(manager, a.id, 'available', 'wrap_up_done');
       return done.length;
     });

@@ -78,7 +78,10 @@ export class QueueEntries implements OnApplicationShutdown {
       await this.writer.push(entry);
     } catch (err) {
       if (attempt >= WRITE_ATTEMPTS) {
-        this.logger.error({ err, sinchCallId: entry.sinchCallId, queueId: entry.queueId }, 'Queue entry could not be written; the caller will not be re-parked');
+        this.logger.error(
+          { err, sinchCallId: entry.sinchCallId, queueId: entry.queueId },
+          'Queue entry could not be written; the caller will not be re-parked',
+        );
         return;
       }
       this.logger.warn({ err, sinchCallId: entry.sinchCallId, attempt }, 'Queue entry write failed; retrying');
@@ -91,7 +94,16 @@ export class QueueEntries implements OnApplicationShutdown {
   private async insert(items: NewEntry[]): Promise<void> {
     const values: unknown[] = [];
     const rows = items.map((e, i) => {
-      values.push(e.queueId, e.sinchCallId, e.fromNumber ?? null, e.dialled ?? null, e.entryRoute, e.enqueuedAt, e.overflowed ? 'overflowed' : 'waiting', e.overflowedFrom ?? null);
+      values.push(
+        e.queueId,
+        e.sinchCallId,
+        e.fromNumber ?? null,
+        e.dialled ?? null,
+        e.entryRoute,
+        e.enqueuedAt,
+        e.overflowed ? 'overflowed' : 'waiting',
+        e.overflowedFrom ?? null,
+      );
       const p = i * 8;
       const ended = e.overflowed ? `$${p + 6}::timestamptz, 0, 'queue_full'` : 'NULL, NULL, NULL';
       return `($${p + 1}::uuid, $${p + 2}, $${p + 3}, $${p + 4}, $${p + 5}, $${p + 6}::timestamptz, $${p + 6}::timestamptz, $${p + 7}, $${p + 8}::uuid, ${ended})`;
@@ -102,7 +114,11 @@ export class QueueEntries implements OnApplicationShutdown {
       values,
     );
     for (const e of items) {
-      void this.events.publish('queues', e.overflowed ? 'caller.overflowed' : 'caller.joined', { queueId: e.queueId, sinchCallId: e.sinchCallId, entryRoute: e.entryRoute });
+      void this.events.publish('queues', e.overflowed ? 'caller.overflowed' : 'caller.joined', {
+        queueId: e.queueId,
+        sinchCallId: e.sinchCallId,
+        entryRoute: e.entryRoute,
+      });
     }
   }
 
@@ -183,7 +199,12 @@ export class QueueEntries implements OnApplicationShutdown {
   // Past the maximum wait: the overflow action, or (none set) a polite end so the caller is not parked forever.
   private async overflow(row: OverdueRow, queue: Queue, now: Date): Promise<boolean> {
     const action = queue.overflowAfterWait;
-    void this.events.publish('queues', 'caller.overflowed', { entryId: row.id, queueId: queue.id, reason: 'max_wait', to: action?.type === 'queue' ? action.queueId : null });
+    void this.events.publish('queues', 'caller.overflowed', {
+      entryId: row.id,
+      queueId: queue.id,
+      reason: 'max_wait',
+      to: action?.type === 'queue' ? action.queueId : null,
+    });
     const target = action?.type === 'queue' ? this.queues.cached(action.queueId) : undefined;
     if (target) {
       // Moved with its wait: the new queue's maximum counts from the original entry time too, so a chain of
@@ -219,7 +240,8 @@ export class QueueEntries implements OnApplicationShutdown {
         return false;
       }
       this.logger.warn({ err, entryId }, 'ManageCall on a waiting caller failed; retrying at the next sweep');
-      if (restoreParkedAt) await this.dataSource.query(`UPDATE queue_entries SET parked_at = $2 WHERE id = $1 AND state = 'waiting'`, [entryId, restoreParkedAt]);
+      if (restoreParkedAt)
+        await this.dataSource.query(`UPDATE queue_entries SET parked_at = $2 WHERE id = $1 AND state = 'waiting'`, [entryId, restoreParkedAt]);
       return false;
     }
   }

@@ -18,7 +18,11 @@ describe('queue prompts', () => {
 
   it('plays a URL hold prompt as media', () => {
     expect(promptOf('https://example.com/music.mp3')).toBe('https://example.com/music.mp3');
-    expect(parkSvaml({ greeting: null, holdPrompt: 'https://example.com/m.mp3', locale: null }, 300).action).toEqual({ name: 'park', holdPrompt: 'https://example.com/m.mp3', maxDuration: 300 });
+    expect(parkSvaml({ greeting: null, holdPrompt: 'https://example.com/m.mp3', locale: null }, 300).action).toEqual({
+      name: 'park',
+      holdPrompt: 'https://example.com/m.mp3',
+      maxDuration: 300,
+    });
   });
 
   it('announces the next caller and rounds the expected wait to at least a minute', () => {

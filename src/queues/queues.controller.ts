@@ -1,6 +1,14 @@
 import { applyDecorators, Body, Delete, Get, HttpCode, HttpStatus, Param, Patch, Post, Put, Query } from '@nestjs/common';
 import { AppError } from 'src/common/app-error';
-import { ApiBadRequestResponse, ApiConflictResponse, ApiCreatedResponse, ApiNoContentResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation } from '@nestjs/swagger';
+import {
+  ApiBadRequestResponse,
+  ApiConflictResponse,
+  ApiCreatedResponse,
+  ApiNoContentResponse,
+  ApiNotFoundResponse,
+  ApiOkResponse,
+  ApiOperation,
+} from '@nestjs/swagger';
 import { AdminController, Roles } from 'src/auth/auth.decorators';
 import { uuidParam } from 'src/common/validation';
 import { CallerPriorityDto, MoveCallerDto, RemoveCallerDto, SendCallerDto, StatsPeriodQueryDto } from './queue-callers.dto';
@@ -11,7 +19,8 @@ import type { Queue } from './queue.entity';
 import { QueuesService } from './queues.service';
 
 const Manage = (summary: string) => applyDecorators(Roles('admin', 'supervisor'), ApiOperation({ summary, description: 'Roles: admin, supervisor' }));
-const Read = (summary: string) => applyDecorators(Roles('admin', 'supervisor', 'reporting'), ApiOperation({ summary, description: 'Roles: admin, supervisor, reporting' }));
+const Read = (summary: string) =>
+  applyDecorators(Roles('admin', 'supervisor', 'reporting'), ApiOperation({ summary, description: 'Roles: admin, supervisor, reporting' }));
 
 const MAX_PERIOD_MS = 93 * 24 * 3600_000;
 
@@ -53,7 +62,8 @@ export class QueuesController {
     const to = query.to ? new Date(query.to) : new Date();
     const from = query.from ? new Date(query.from) : new Date(to.getTime() - 24 * 3600_000);
     if (from >= to) throw new AppError('invalid', 'from must be before to', [{ field: 'from', rule: 'before_to', message: 'from must be before to' }]);
-    if (to.getTime() - from.getTime() > MAX_PERIOD_MS) throw new AppError('invalid', 'The period is at most 93 days', [{ field: 'from', rule: 'max_period', message: 'the period is at most 93 days' }]);
+    if (to.getTime() - from.getTime() > MAX_PERIOD_MS)
+      throw new AppError('invalid', 'The period is at most 93 days', [{ field: 'from', rule: 'max_period', message: 'the period is at most 93 days' }]);
     return this.stats.period(id, from, to);
   }
 
@@ -65,7 +75,7 @@ export class QueuesController {
   }
 
   @Put(':id')
-  @Manage('Replace a queue\'s settings')
+  @Manage("Replace a queue's settings")
   @ApiOkResponse({ description: 'The queue' })
   @ApiBadRequestResponse({ description: 'As for create' })
   @ApiNotFoundResponse({ description: 'No such queue' })
@@ -77,7 +87,7 @@ export class QueuesController {
   @Manage('Delete a queue no caller ever entered')
   @HttpCode(HttpStatus.NO_CONTENT)
   @ApiNoContentResponse({ description: 'Deleted' })
-  @ApiConflictResponse({ description: 'Callers wait, the queue has history, or it is another queue\'s overflow target' })
+  @ApiConflictResponse({ description: "Callers wait, the queue has history, or it is another queue's overflow target" })
   async remove(@Param('id', uuidParam('id')) id: string): Promise<void> {
     await this.queues.remove(id);
   }
@@ -90,10 +100,14 @@ export class QueuesController {
   }
 
   @Patch(':id/callers/:entryId')
-  @Manage('Change a waiting caller\'s priority')
+  @Manage("Change a waiting caller's priority")
   @HttpCode(HttpStatus.NO_CONTENT)
   @ApiConflictResponse({ description: 'The caller is no longer waiting' })
-  async setPriority(@Param('id', uuidParam('id')) id: string, @Param('entryId', uuidParam('entryId')) entryId: string, @Body() body: CallerPriorityDto): Promise<void> {
+  async setPriority(
+    @Param('id', uuidParam('id')) id: string,
+    @Param('entryId', uuidParam('entryId')) entryId: string,
+    @Body() body: CallerPriorityDto,
+  ): Promise<void> {
     await this.callers.setPriority(id, entryId, body.priority);
   }
 
@@ -117,7 +131,11 @@ export class QueuesController {
   @Manage('Remove a waiting caller with a message')
   @HttpCode(HttpStatus.NO_CONTENT)
   @ApiConflictResponse({ description: 'The caller is no longer waiting' })
-  async removeCaller(@Param('id', uuidParam('id')) id: string, @Param('entryId', uuidParam('entryId')) entryId: string, @Body() body: RemoveCallerDto): Promise<void> {
+  async removeCaller(
+    @Param('id', uuidParam('id')) id: string,
+    @Param('entryId', uuidParam('entryId')) entryId: string,
+    @Body() body: RemoveCallerDto,
+  ): Promise<void> {
     await this.callers.remove(id, entryId, body.message);
   }
 }

@@ -25,7 +25,13 @@ import { QueuesSweepProcessor } from './queues-sweep.processor';
 // Inbound queues: callers parked (and re-parked past Sinch's 600 s park limit) while they wait, wait limits with
 // their overflow actions; agents (status, skills, /agents/me) and distribution to them through a bridge room. Plugs into numbers as the `queue` route target.
 @Module({
-  imports: [TypeOrmModule.forFeature([Queue, QueueEntry, Agent, AgentQueue, AgentStatusChange]), BullModule.registerQueue({ name: QUEUES_JOBS.queue }), CallsModule, NumbersModule, EventsModule],
+  imports: [
+    TypeOrmModule.forFeature([Queue, QueueEntry, Agent, AgentQueue, AgentStatusChange]),
+    BullModule.registerQueue({ name: QUEUES_JOBS.queue }),
+    CallsModule,
+    NumbersModule,
+    EventsModule,
+  ],
   controllers: [QueuesController, AgentsController],
   providers: [QueuesService, QueueCallers, QueueStats, QueueEntries, QueueDistribution, QueueRoutingHandler, QueuesSweepProcessor, AgentsService, AgentCalls],
 })

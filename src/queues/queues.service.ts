@@ -50,7 +50,9 @@ export class QueuesService implements OnApplicationBootstrap, OnApplicationShutd
   async refresh(): Promise<void> {
     const [rows, counts] = await Promise.all([
       this.queues.find(),
-      this.entries.query(`SELECT queue_id, count(*)::int AS n FROM queue_entries WHERE state IN ('waiting', 'offered') GROUP BY queue_id`) as Promise<{ queue_id: string; n: number }[]>,
+      this.entries.query(`SELECT queue_id, count(*)::int AS n FROM queue_entries WHERE state IN ('waiting', 'offered') GROUP BY queue_id`) as Promise<
+        { queue_id: string; n: number }[]
+      >,
     ]);
     this.cache = new Map(rows.map((q) => [q.id, q]));
     this.waiting = new Map(counts.map((c) => [c.queue_id, c.n]));
@@ -111,7 +113,12 @@ export class QueuesService implements OnApplicationBootstrap, OnApplicationShutd
     if (await this.entries.existsBy({ queueId: id })) {
       throw new AppError('conflict', `Queue ${id} has call history (its statistics would be lost); rename it instead`, undefined, 'queue_has_history');
     }
-    if (await this.queues.createQueryBuilder('q').where(`q.overflow_when_full ->> 'queueId' = :id OR q.overflow_after_wait ->> 'queueId' = :id`, { id }).getExists()) {
+    if (
+      await this.queues
+        .createQueryBuilder('q')
+        .where(`q.overflow_when_full ->> 'queueId' = :id OR q.overflow_after_wait ->> 'queueId' = :id`, { id })
+        .getExists()
+    ) {
       throw new AppError('conflict', `Queue ${id} is another queue's overflow target`, undefined, 'queue_is_overflow_target');
     }
     await this.queues.delete({ id });
@@ -145,10 +152,13 @@ export class QueuesService implements OnApplicationBootstrap, OnApplicationShutd
       const action: OverflowActionDto | null | undefined = dto[field];
       if (action?.type !== 'queue') continue;
       if (action.queueId === selfId) problems.push({ field: `${field}.queueId`, rule: 'not_self', message: `${field}.queueId must be another queue` });
-      else if (!(await this.queues.existsBy({ id: action.queueId }))) problems.push({ field: `${field}.queueId`, rule: 'exists', message: `${field}.queueId: queue ${action.queueId} does not exist` });
+      else if (!(await this.queues.existsBy({ id: action.queueId })))
+        problems.push({ field: `${field}.queueId`, rule: 'exists', message: `${field}.queueId: queue ${action.queueId} does not exist` });
     }
-    if (dto.overflowWhenFull && dto.maxWaiting == null) problems.push({ field: 'overflowWhenFull', rule: 'requires', message: 'overflowWhenFull needs maxWaiting' });
-    if (dto.overflowAfterWait && dto.maxWaitS == null) problems.push({ field: 'overflowAfterWait', rule: 'requires', message: 'overflowAfterWait needs maxWaitS' });
+    if (dto.overflowWhenFull && dto.maxWaiting == null)
+      problems.push({ field: 'overflowWhenFull', rule: 'requires', message: 'overflowWhenFull needs maxWaiting' });
+    if (dto.overflowAfterWait && dto.maxWaitS == null)
+      problems.push({ field: 'overflowAfterWait', rule: 'requires', message: 'overflowAfterWait needs maxWaitS' });
     if (problems.length > 0) throw new AppError('invalid', problems.map((p) => p.message).join('; '), problems);
   }
 
@@ -157,7 +167,12 @@ export class QueuesService implements OnApplicationBootstrap, OnApplicationShutd
       return await this.queues.save(queue);
     } catch (error) {
       if ((error as { code?: string }).code === '23505') {
-        throw new AppError('conflict', `A queue named "${queue.name}" already exists`, [{ field: 'name', rule: 'unique', message: 'name is taken' }], 'queue_name_taken');
+        throw new AppError(
+          'conflict',
+          `A queue named "${queue.name}" already exists`,
+          [{ field: 'name', rule: 'unique', message: 'name is taken' }],
+          'queue_name_taken',
+        );
       }
       throw error;
     }

@@ -18,7 +18,7 @@ export function audioDurationS(header: Buffer, totalBytes: number): number | nul
 
 function wavDuration(header: Buffer): number | null {
   let byteRate: number | undefined;
-  for (let at = 12; at + 8 <= header.length; ) {
+  for (let at = 12; at + 8 <= header.length;) {
     const id = header.toString('ascii', at, at + 4);
     const size = header.readUInt32LE(at + 4);
     if (id === 'fmt ' && at + 20 <= header.length) byteRate = header.readUInt32LE(at + 16);

@@ -29,7 +29,8 @@ export class RecordingEraser {
     const repo = this.dataSource.getRepository(Recording);
     const row = await repo.findOneBy({ id });
     if (!row) throw new AppError('not_found', `Recording ${id} not found`);
-    if (row.erasedAt) throw new AppError('conflict', `Recording ${id} was already erased at ${row.erasedAt.toISOString()} (${row.eraseReason})`, undefined, 'already_erased');
+    if (row.erasedAt)
+      throw new AppError('conflict', `Recording ${id} was already erased at ${row.erasedAt.toISOString()} (${row.eraseReason})`, undefined, 'already_erased');
     if (row.legalHold) throw new AppError('conflict', `Recording ${id} is under legal hold; release the hold before erasing it`, undefined, 'legal_hold');
     if (row.status === 'recording' || row.status === 'finished') {
       throw new AppError('conflict', `Recording ${id} is still ${row.status}; it can be erased once Sinch has delivered it (or it is missing)`);
@@ -43,7 +44,9 @@ export class RecordingEraser {
         [id, by.keyName ?? 'retention', reason, entry('erased', { reason, by: by.keyName ?? 'retention' })],
       )) as [unknown, number];
       if (affected !== 1) return false;
-      await m.getRepository(RecordingAccess).insert({ recordingId: id, action: reason === 'deleted' ? 'erase' : 'retention_erase', keyId: by.keyId, keyName: by.keyName });
+      await m
+        .getRepository(RecordingAccess)
+        .insert({ recordingId: id, action: reason === 'deleted' ? 'erase' : 'retention_erase', keyId: by.keyId, keyName: by.keyName });
       return true;
     });
     if (!erased) throw new AppError('conflict', `Recording ${id} changed while being erased (erased or held meanwhile)`);

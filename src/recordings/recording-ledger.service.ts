@@ -188,14 +188,26 @@ export class RecordingLedger implements OnModuleInit, OnModuleDestroy {
 
   private async duration(location: string, size: number): Promise<number | null> {
     const chunks: Buffer[] = [];
-    for await (const chunk of await this.storage.read(location, { start: 0, end: Math.min(size, AUDIO_HEADER_BYTES) - 1 })) chunks.push(Buffer.from(chunk as Buffer));
+    for await (const chunk of await this.storage.read(location, { start: 0, end: Math.min(size, AUDIO_HEADER_BYTES) - 1 }))
+      chunks.push(Buffer.from(chunk as Buffer));
     const seconds = audioDurationS(Buffer.concat(chunks), size);
     return seconds === null ? null : Math.round(seconds * 1000) / 1000;
   }
 
-  private async insert(m: EntityManager, sinchCallId: string, call: Call | null, status: 'recording' | 'finished', startedAt: Date, what: string): Promise<Recording> {
-    const [{ next }] = (await m.query('SELECT COALESCE(max(segment), 0) + 1 AS next FROM recordings WHERE sinch_call_id = $1', [sinchCallId])) as { next: number }[];
-    const [{ held }] = (await m.query('SELECT bool_or(legal_hold) AS held FROM recordings WHERE sinch_call_id = $1', [sinchCallId])) as { held: boolean | null }[];
+  private async insert(
+    m: EntityManager,
+    sinchCallId: string,
+    call: Call | null,
+    status: 'recording' | 'finished',
+    startedAt: Date,
+    what: string,
+  ): Promise<Recording> {
+    const [{ next }] = (await m.query('SELECT COALESCE(max(segment), 0) + 1 AS next FROM recordings WHERE sinch_call_id = $1', [sinchCallId])) as {
+      next: number;
+    }[];
+    const [{ held }] = (await m.query('SELECT bool_or(legal_hold) AS held FROM recordings WHERE sinch_call_id = $1', [sinchCallId])) as {
+      held: boolean | null;
+    }[];
     const repo = m.getRepository(Recording);
     return repo.save(
       repo.create({
@@ -255,6 +267,13 @@ export function parseTranscript(raw: string): { text: string; locale: string | n
   if (typeof body.text === 'string') return { text: body.text, locale };
   if (typeof body.transcript === 'string') return { text: body.transcript, locale };
   const parts = (body.results ?? body.segments) as { text?: unknown }[] | undefined;
-  if (Array.isArray(parts)) return { text: parts.map((p) => (typeof p?.text === 'string' ? p.text : '')).filter(Boolean).join(' '), locale };
+  if (Array.isArray(parts))
+    return {
+      text: parts
+        .map((p) => (typeof p?.text === 'string' ? p.text : ''))
+        .filter(Boolean)
+        .join(' '),
+      locale,
+    };
   throw new Error('transcript has no text');
 }

@@ -21,7 +21,12 @@ export class RecordingMetrics {
       labelNames: ['status'],
       registers,
     });
-    this.erased = new Counter({ name: 'recordings_erased_total', help: 'Recording media erased, by reason (deleted, retention)', labelNames: ['reason'], registers });
+    this.erased = new Counter({
+      name: 'recordings_erased_total',
+      help: 'Recording media erased, by reason (deleted, retention)',
+      labelNames: ['reason'],
+      registers,
+    });
     new Gauge({
       name: 'recordings',
       help: 'Recording segments by status (missing: Sinch never said the file was available)',

@@ -34,7 +34,12 @@ export class RecordingSweeper {
     for (const row of rows) {
       this.metrics.transitions.inc({ status: 'missing' });
       this.logger.warn({ recordingId: row.id, callId: row.callId, segment: row.segment }, 'Recording missing: Sinch never reported it available');
-      await this.events.publish('recordings', 'recording.missing', { id: row.id, callId: row.callId, segment: row.segment, afterS: this.config.recordings.missingAfterS });
+      await this.events.publish('recordings', 'recording.missing', {
+        id: row.id,
+        callId: row.callId,
+        segment: row.segment,
+        afterS: this.config.recordings.missingAfterS,
+      });
     }
     return rows.map((r) => r.id);
   }

@@ -6,7 +6,15 @@ import type { AuthenticatedKey } from 'src/auth/api-keys.service';
 import { AdminController, Roles } from 'src/auth/auth.decorators';
 import { uuidParam } from 'src/common/validation';
 import { RecordingPolicies } from './recording-policies.service';
-import { AccessLogQueryDto, LegalHoldDto, ListRecordingsQueryDto, PolicyParamsDto, PutPolicyDto, StartRecordingDto, type RecordingResponse } from './recordings.dto';
+import {
+  AccessLogQueryDto,
+  LegalHoldDto,
+  ListRecordingsQueryDto,
+  PolicyParamsDto,
+  PutPolicyDto,
+  StartRecordingDto,
+  type RecordingResponse,
+} from './recordings.dto';
 import { RangeNotSatisfiable, RecordingsService } from './recordings.service';
 
 function keyOf(req: AuthenticatedRequest): AuthenticatedKey {
@@ -79,7 +87,11 @@ export class RecordingsController {
   @ApiPartialContentResponse({ description: 'The byte range asked for' })
   @ApiNotFoundResponse({ description: 'No such recording, or erased' })
   @ApiConflictResponse({ description: 'Not available (still recording, failed or missing)' })
-  async media(@Param('id', uuidParam('id')) id: string, @Req() req: AuthenticatedRequest, @Res({ passthrough: true }) reply: FastifyReply): Promise<StreamableFile> {
+  async media(
+    @Param('id', uuidParam('id')) id: string,
+    @Req() req: AuthenticatedRequest,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<StreamableFile> {
     try {
       const media = await this.recordings.media(id, req.headers.range, keyOf(req));
       reply.status(media.status);

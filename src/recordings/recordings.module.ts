@@ -23,9 +23,23 @@ export type { PolicyTarget, EffectivePolicy } from './recording-policies.service
 // it is kept. Other features ask RecordingPolicies.instructionsFor(targets) for the instructions to put before
 // their answer's action, and registerTarget(type, exists) to make their targets valid for policies.
 @Module({
-  imports: [TypeOrmModule.forFeature([Recording, RecordingAccess, RecordingPolicy]), BullModule.registerQueue({ name: RECORDING_JOBS.queue }), CallsModule, EventsModule],
+  imports: [
+    TypeOrmModule.forFeature([Recording, RecordingAccess, RecordingPolicy]),
+    BullModule.registerQueue({ name: RECORDING_JOBS.queue }),
+    CallsModule,
+    EventsModule,
+  ],
   controllers: [RecordingsController, CallRecordingController],
-  providers: [RecordingStorage, RecordingPolicies, RecordingLedger, RecordingMetrics, RecordingEraser, RecordingSweeper, RecordingsService, RecordingsProcessor],
+  providers: [
+    RecordingStorage,
+    RecordingPolicies,
+    RecordingLedger,
+    RecordingMetrics,
+    RecordingEraser,
+    RecordingSweeper,
+    RecordingsService,
+    RecordingsProcessor,
+  ],
   exports: [RecordingPolicies],
 })
 export class RecordingsModule {}

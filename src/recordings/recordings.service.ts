@@ -64,7 +64,11 @@ export class RecordingsService {
     if (from) qb.andWhere('r.started_at >= :from', { from });
     if (to) qb.andWhere('r.started_at < :to', { to });
     if (cursor) qb.andWhere('(r.created_at, r.id) < (:cursorAt, :cursorId)', { cursorAt: cursor.createdAt, cursorId: cursor.id });
-    const rows = await qb.orderBy('r.created_at', 'DESC').addOrderBy('r.id', 'DESC').limit(limit + 1).getMany();
+    const rows = await qb
+      .orderBy('r.created_at', 'DESC')
+      .addOrderBy('r.id', 'DESC')
+      .limit(limit + 1)
+      .getMany();
     return toPage(rows, limit, toRecordingResponse);
   }
 
@@ -76,8 +80,15 @@ export class RecordingsService {
   // The media, whole or one byte range; the listen is logged before a byte is sent.
   async media(id: string, rangeHeader: string | undefined, key: AuthenticatedKey): Promise<MediaResponse> {
     const row = await this.find(id);
-    if (row.erasedAt) throw new AppError('not_found', `Recording ${id} was erased at ${row.erasedAt.toISOString()} (${row.eraseReason}); only its tombstone is kept`, undefined, 'erased');
-    if (row.status !== 'available' || !row.location) throw new AppError('conflict', `Recording ${id} is ${row.status}: there is no media to play`, undefined, 'not_available');
+    if (row.erasedAt)
+      throw new AppError(
+        'not_found',
+        `Recording ${id} was erased at ${row.erasedAt.toISOString()} (${row.eraseReason}); only its tombstone is kept`,
+        undefined,
+        'erased',
+      );
+    if (row.status !== 'available' || !row.location)
+      throw new AppError('conflict', `Recording ${id} is ${row.status}: there is no media to play`, undefined, 'not_available');
     const size = await this.storage.size(row.location);
     if (size === null) throw new AppError('not_found', `Recording ${id}'s file is no longer at its location`, undefined, 'media_gone');
     const range = parseRange(rangeHeader, size);
@@ -104,16 +115,30 @@ export class RecordingsService {
     }
   }
 
-  async accessLog(query: AccessLogQueryDto): Promise<Page<{ id: string; recordingId: string; action: string; keyId: string | null; keyName: string | null; range: string | null; at: string }>> {
+  async accessLog(
+    query: AccessLogQueryDto,
+  ): Promise<Page<{ id: string; recordingId: string; action: string; keyId: string | null; keyName: string | null; range: string | null; at: string }>> {
     const limit = query.limit ?? 50;
     const cursor = decodeCursor(query.cursor);
     const qb = this.dataSource.getRepository(RecordingAccess).createQueryBuilder('a');
     if (query.recordingId) qb.andWhere('a.recording_id = :recordingId', { recordingId: query.recordingId });
     if (cursor) qb.andWhere('(a.at, a.id) < (:cursorAt, :cursorId)', { cursorAt: cursor.createdAt, cursorId: cursor.id });
-    const rows = await qb.orderBy('a.at', 'DESC').addOrderBy('a.id', 'DESC').limit(limit + 1).getMany();
+    const rows = await qb
+      .orderBy('a.at', 'DESC')
+      .addOrderBy('a.id', 'DESC')
+      .limit(limit + 1)
+      .getMany();
     const items = rows.slice(0, limit);
     return {
-      items: items.map((a) => ({ id: a.id, recordingId: a.recordingId, action: a.action, keyId: a.keyId, keyName: a.keyName, range: a.range, at: a.at.toISOString() })),
+      items: items.map((a) => ({
+        id: a.id,
+        recordingId: a.recordingId,
+        action: a.action,
+        keyId: a.keyId,
+        keyName: a.keyName,
+        range: a.range,
+        at: a.at.toISOString(),
+      })),
       nextCursor: rows.length > limit ? encodeCursor({ createdAt: items[items.length - 1].at, id: items[items.length - 1].id }) : null,
     };
   }

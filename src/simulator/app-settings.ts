@@ -27,7 +27,12 @@ export class AppSettings {
     this.numbers.clear();
     // Owned numbers start assigned to the application, as a configured account would have them.
     for (const number of this.initial.numbers) {
-      this.numbers.set(number, { number, applicationkey: this.initial.applicationKey, capability: 'voice', ...(number.startsWith('+1555') ? { countryId: 'US', numberType: 'Fixed' as const } : {}) });
+      this.numbers.set(number, {
+        number,
+        applicationkey: this.initial.applicationKey,
+        capability: 'voice',
+        ...(number.startsWith('+1555') ? { countryId: 'US', numberType: 'Fixed' as const } : {}),
+      });
     }
   }
 }

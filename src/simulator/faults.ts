@@ -91,7 +91,17 @@ function status(value: unknown, field: string): number {
 export function parseFaults(body: unknown): FaultConfig {
   if (!isRecord(body)) throw controlInput('body', 'must be a JSON object');
   const b = body;
-  const known = ['errorRate', 'errorStatus', 'sequence', 'retryAfterS', 'latencyMs', 'callbackDropRate', 'dropDice', 'failRecordingUpload', 'dropRecordingAvailable'];
+  const known = [
+    'errorRate',
+    'errorStatus',
+    'sequence',
+    'retryAfterS',
+    'latencyMs',
+    'callbackDropRate',
+    'dropDice',
+    'failRecordingUpload',
+    'dropRecordingAvailable',
+  ];
   const unknown = Object.keys(b).find((key) => !known.includes(key));
   if (unknown) throw controlInput(unknown, `unknown field (allowed: ${known.join(', ')})`);
   if (b.sequence !== undefined && !Array.isArray(b.sequence)) {

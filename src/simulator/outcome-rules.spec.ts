@@ -15,7 +15,15 @@ describe('outcome rules', () => {
 
   it('applies the first matching glob or regex rule, with its timings', () => {
     const rules = new OutcomeRules(timings);
-    rules.set(parseRules({ rules: [{ match: '+4670*5', outcome: 'failed', ringTimeS: 1 }, { regex: '^\\+1', outcome: 'busy' }, { match: '*', outcome: 'answered', talkTimeS: 61 }] }));
+    rules.set(
+      parseRules({
+        rules: [
+          { match: '+4670*5', outcome: 'failed', ringTimeS: 1 },
+          { regex: '^\\+1', outcome: 'busy' },
+          { match: '*', outcome: 'answered', talkTimeS: 61 },
+        ],
+      }),
+    );
     expect(rules.resolve('+46700000005')).toEqual({ outcome: 'failed', ringTimeS: 1, talkTimeS: 30, rule: 'match:+4670*5' });
     expect(rules.resolve('+14045005001')).toMatchObject({ outcome: 'busy', ringTimeS: 3 });
     expect(rules.resolve('+33100000007')).toMatchObject({ outcome: 'answered', talkTimeS: 61 });

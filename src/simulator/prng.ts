@@ -21,7 +21,11 @@ export function createIdGenerator(random: Random): () => string {
   return () => {
     const hex: string[] = [];
     for (let i = 0; i < 4; i++) {
-      hex.push(Math.floor(random() * 0x100000000).toString(16).padStart(8, '0'));
+      hex.push(
+        Math.floor(random() * 0x100000000)
+          .toString(16)
+          .padStart(8, '0'),
+      );
     }
     const h = hex.join('');
     // Shaped like a v4 UUID, as Sinch's callIds are.

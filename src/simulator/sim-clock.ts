@@ -21,10 +21,13 @@ export class Scheduler {
   }
 
   afterReal(realMs: number, fn: () => void): () => void {
-    const timer = setTimeout(() => {
-      this.timers.delete(timer);
-      fn();
-    }, Math.max(0, realMs));
+    const timer = setTimeout(
+      () => {
+        this.timers.delete(timer);
+        fn();
+      },
+      Math.max(0, realMs),
+    );
     this.timers.add(timer);
     return () => {
       clearTimeout(timer);

@@ -153,7 +153,12 @@ describe('determinism and lifecycle', () => {
 
   it('reset aborts live calls without callbacks; close() stops everything', async () => {
     await control('PUT', '/rules', { rules: [{ match: '*', outcome: 'answered', talkTimeS: 3600 }] });
-    const live = (await callout(suite.sim.url, { method: 'conferenceCallout', conferenceCallout: { destination: { type: 'number', endpoint: '+46700000001' }, conferenceId: 'r', enableDice: true } })).body.callId;
+    const live = (
+      await callout(suite.sim.url, {
+        method: 'conferenceCallout',
+        conferenceCallout: { destination: { type: 'number', endpoint: '+46700000001' }, conferenceId: 'r', enableDice: true },
+      })
+    ).body.callId;
     await waitUntil('in room', async () => (await control('GET', `/calls/${live}`)).body.conferenceId === 'r');
     expect((await control('POST', '/reset')).status).toBe(204);
     expect((await control('GET', '/calls')).body.calls).toEqual([]);
@@ -162,7 +167,10 @@ describe('determinism and lifecycle', () => {
     const other = await startSim({ callbackUrl: suite.receiver.url, seed: 5 });
     const ruled = (await http(other.url, 'PUT', '/_sim/rules', { rules: [{ match: '*', outcome: 'answered', talkTimeS: 3600 }] }, 'none')).status;
     expect(ruled).toBe(200);
-    const res = await callout(other.url, { method: 'conferenceCallout', conferenceCallout: { destination: { type: 'number', endpoint: '+46700000001' }, conferenceId: 'r', enableDice: true } });
+    const res = await callout(other.url, {
+      method: 'conferenceCallout',
+      conferenceCallout: { destination: { type: 'number', endpoint: '+46700000001' }, conferenceId: 'r', enableDice: true },
+    });
     await waitUntil('in room', async () => (await http(other.url, 'GET', `/_sim/calls/${res.body.callId}`, undefined, 'none')).body.conferenceId === 'r');
     await other.close();
     await other.close();

@@ -25,7 +25,14 @@ describe('callout lifecycles', () => {
       expect(cb.headers.authorization).toMatch(new RegExp(`^Application ${TEST_KEY}:`));
     }
     const ace = suite.receiver.forCall(callId)[0].body;
-    expect(ace).toEqual({ event: 'ace', callid: callId, timestamp: expect.stringMatching(/T\d\d:\d\d:\d\d$/), version: 1, custom: 'order-7', applicationKey: TEST_KEY });
+    expect(ace).toEqual({
+      event: 'ace',
+      callid: callId,
+      timestamp: expect.stringMatching(/T\d\d:\d\d:\d\d$/),
+      version: 1,
+      custom: 'order-7',
+      applicationKey: TEST_KEY,
+    });
     expect(d.body).toEqual({
       event: 'dice',
       callid: callId,
@@ -48,7 +55,13 @@ describe('callout lifecycles', () => {
     await rules([{ match: '*', outcome: 'answered', talkTimeS: 600 }]);
     const callId = await callout({
       method: 'conferenceCallout',
-      conferenceCallout: { destination: { type: 'number', endpoint: '+46700000001' }, conferenceId: 'team', greeting: 'Welcome to the team call', enableAce: true, enableDice: true },
+      conferenceCallout: {
+        destination: { type: 'number', endpoint: '+46700000001' },
+        conferenceId: 'team',
+        greeting: 'Welcome to the team call',
+        enableAce: true,
+        enableDice: true,
+      },
     });
     await waitUntil('joined', async () => (await simCall(callId)).conferenceId === 'team');
     expect((await http(suite.sim.url, 'GET', '/calling/v1/conferences/id/team')).body.participants).toHaveLength(1);
@@ -63,7 +76,10 @@ describe('callout lifecycles', () => {
   it('conferenceCallout: an ACE answering connectConf sends the call to that room', async () => {
     await rules([{ match: '*', outcome: 'answered', talkTimeS: 600 }]);
     suite.receiver.respond = (cb) => (cb.event === 'ace' ? { body: { action: { name: 'ConnectConf', conferenceId: 'other-room' } } } : undefined);
-    const callId = await callout({ method: 'conferenceCallout', conferenceCallout: { destination: { type: 'number', endpoint: '+46700000002' }, conferenceId: 'asked', enableAce: true } });
+    const callId = await callout({
+      method: 'conferenceCallout',
+      conferenceCallout: { destination: { type: 'number', endpoint: '+46700000002' }, conferenceId: 'asked', enableAce: true },
+    });
     await waitUntil('joined', async () => (await simCall(callId)).conferenceId === 'other-room');
     const mute = await http(suite.sim.url, 'PATCH', `/calling/v1/conferences/id/other-room/${callId}`, { command: 'mute' });
     expect(mute.status).toBe(200);
@@ -78,11 +94,22 @@ describe('callout lifecycles', () => {
     suite.receiver.respond = (cb) =>
       cb.event === 'ice' ? { body: { action: { name: 'connectPstn', number: '+14045005066', cli: '+14045001000', amd: { enabled: true } } } } : undefined;
     await rules([{ match: '+14045005066', outcome: 'machine', talkTimeS: 5 }]);
-    const callId = await callout({ method: 'customCallout', customCallout: { cli: '+14045001000', destination: { type: 'number', endpoint: '+14045005066' }, custom: 'cc' } });
+    const callId = await callout({
+      method: 'customCallout',
+      customCallout: { cli: '+14045001000', destination: { type: 'number', endpoint: '+14045005066' }, custom: 'cc' },
+    });
     const d = await dice(callId);
     expect(suite.receiver.eventsFor(callId)).toEqual(['ice', 'ace', 'dice']);
     const ice = suite.receiver.forCall(callId)[0].body;
-    expect(ice).toMatchObject({ event: 'ice', callid: callId, version: 1, cli: '14045001000', to: { type: 'number', endpoint: '14045005066' }, rdnis: '', custom: 'cc' });
+    expect(ice).toMatchObject({
+      event: 'ice',
+      callid: callId,
+      version: 1,
+      cli: '14045001000',
+      to: { type: 'number', endpoint: '14045005066' },
+      rdnis: '',
+      custom: 'cc',
+    });
     expect(ice.callResourceUrl).toBe(`${suite.sim.url}/calling/v1/calls/id/${callId}`);
     expect(suite.receiver.forCall(callId)[1].body.amd).toEqual({ status: 'machine', reason: 'longgreeting', duration: 4 });
     expect(d.body).toMatchObject({ result: 'ANSWERED', reason: 'CALLEEHANGUP', duration: 5 });
@@ -128,7 +155,10 @@ describe('default outcome rules by the last digits', () => {
 describe('billing', () => {
   it('bills 61 s at 0.0135 per started minute as exactly 0.0270', async () => {
     await rules([{ match: '+14045005061', outcome: 'answered', talkTimeS: 61 }]);
-    const callId = await callout({ method: 'conferenceCallout', conferenceCallout: { destination: { type: 'number', endpoint: '+14045005061' }, conferenceId: 'bill', enableDice: true } });
+    const callId = await callout({
+      method: 'conferenceCallout',
+      conferenceCallout: { destination: { type: 'number', endpoint: '+14045005061' }, conferenceId: 'bill', enableDice: true },
+    });
     const d = await dice(callId);
     expect(d.body).toMatchObject({ duration: 61, debit: { currencyId: 'USD', amount: 0.027 }, userRate: { currencyId: 'USD', amount: 0.0135 } });
     expect((await simCall(callId)).debit).toBe('0.0270');
@@ -138,7 +168,14 @@ describe('billing', () => {
 describe('SVAML execution', () => {
   it('parks an inbound call until a ManageCall PATCH unparks it', async () => {
     suite.receiver.respond = (cb) =>
-      cb.event === 'ice' ? { body: { instructions: [{ name: 'startRecording', options: { destinationUrl: 's3://rec/' } }], action: { name: 'park', introPrompt: '#tts[Welcome]', holdPrompt: '#tts[Please hold]', maxDuration: 600 } } } : undefined;
+      cb.event === 'ice'
+        ? {
+            body: {
+              instructions: [{ name: 'startRecording', options: { destinationUrl: 's3://rec/' } }],
+              action: { name: 'park', introPrompt: '#tts[Welcome]', holdPrompt: '#tts[Please hold]', maxDuration: 600 },
+            },
+          }
+        : undefined;
     const callId = await inbound();
     await waitUntil('parked', async () => (await simCall(callId)).parked);
     const unpark = { instructions: [{ name: 'stopRecording' }, { name: 'say', text: 'Thanks for waiting', locale: 'en-US' }], action: { name: 'hangup' } };
@@ -151,7 +188,10 @@ describe('SVAML execution', () => {
   });
 
   it('ends a park at maxDuration, after the hold prompt playing then', async () => {
-    suite.receiver.respond = (cb) => (cb.event === 'ice' ? { body: { action: { name: 'park', introPrompt: '#tts[Welcome]', holdPrompt: '#tts[Please hold, thanks]', maxDuration: 10 } } } : undefined);
+    suite.receiver.respond = (cb) =>
+      cb.event === 'ice'
+        ? { body: { action: { name: 'park', introPrompt: '#tts[Welcome]', holdPrompt: '#tts[Please hold, thanks]', maxDuration: 10 } } }
+        : undefined;
     const callId = await inbound();
     const d = await dice(callId);
     // intro 1 s, hold prompt 2 s: the prompt running at 10 s finishes at 11 s.
@@ -159,7 +199,8 @@ describe('SVAML execution', () => {
   });
 
   it('plays a caller who gives up after abandonAfterS seconds parked, counting re-parks', async () => {
-    suite.receiver.respond = (cb) => (cb.event === 'ice' ? { body: { action: { name: 'park', holdPrompt: '#tts[Please hold]', maxDuration: 600 } } } : undefined);
+    suite.receiver.respond = (cb) =>
+      cb.event === 'ice' ? { body: { action: { name: 'park', holdPrompt: '#tts[Please hold]', maxDuration: 600 } } } : undefined;
     const res = await http(suite.sim.url, 'POST', '/_sim/inbound', { from: '+46701112233', to: '+15550100001', abandonAfterS: 45 }, 'none');
     const callId = res.body.callId as string;
     await waitUntil('parked', async () => (await simCall(callId)).parked);
@@ -180,25 +221,43 @@ describe('SVAML execution', () => {
       name: 'runMenu',
       barge: true,
       menus: [
-        { id: 'main', mainPrompt: '#tts[Press 1 for support or 2 for the PIN menu]', options: [{ dtmf: '1', action: 'return(support)' }, { dtmf: '2', action: 'menu(sub)' }], timeoutMills: 60000 },
+        {
+          id: 'main',
+          mainPrompt: '#tts[Press 1 for support or 2 for the PIN menu]',
+          options: [
+            { dtmf: '1', action: 'return(support)' },
+            { dtmf: '2', action: 'menu(sub)' },
+          ],
+          timeoutMills: 60000,
+        },
         { id: 'sub', mainPrompt: '#tts[Enter your PIN]', maxDigits: 4, timeoutMills: 60000 },
       ],
     };
-    suite.receiver.respond = (cb) => (cb.event === 'ice' ? { body: { action: menu } } : cb.event === 'pie' ? { body: { action: { name: 'hangup' } } } : undefined);
+    suite.receiver.respond = (cb) =>
+      cb.event === 'ice' ? { body: { action: menu } } : cb.event === 'pie' ? { body: { action: { name: 'hangup' } } } : undefined;
     const callId = await inbound();
     await waitUntil('in menu', async () => (await simCall(callId)).inMenu === 'main');
     expect((await http(suite.sim.url, 'POST', `/_sim/calls/${callId}/dtmf`, { digits: '2' }, 'none')).status).toBe(200);
     await waitUntil('in sub menu', async () => (await simCall(callId)).inMenu === 'sub');
     await http(suite.sim.url, 'POST', `/_sim/calls/${callId}/dtmf`, { digits: '1234' }, 'none');
     const pie = await suite.receiver.waitForEvent(callId, 'pie');
-    expect(pie.body).toMatchObject({ event: 'pie', callid: callId, version: 1, menuResult: { menuId: 'sub', type: 'sequence', value: '1234', inputMethod: 'dtmf' } });
+    expect(pie.body).toMatchObject({
+      event: 'pie',
+      callid: callId,
+      version: 1,
+      menuResult: { menuId: 'sub', type: 'sequence', value: '1234', inputMethod: 'dtmf' },
+    });
     expect((await dice(callId)).body).toMatchObject({ reason: 'MANAGERHANGUP' });
     expect(suite.receiver.eventsFor(callId)).toEqual(['ice', 'pie', 'dice']);
   });
 
   it('reports a menu left without input as a timeout PIE, and a caller leaving a menu as a hangup PIE', async () => {
-    const menu = { name: 'runMenu', menus: [{ id: 'main', mainPrompt: '#tts[Press 1]', repeats: 1, timeoutMills: 2000, options: [{ dtmf: '1', action: 'return' }] }] };
-    suite.receiver.respond = (cb) => (cb.event === 'ice' ? { body: { action: menu } } : cb.event === 'pie' ? { body: { action: { name: 'hangup' } } } : undefined);
+    const menu = {
+      name: 'runMenu',
+      menus: [{ id: 'main', mainPrompt: '#tts[Press 1]', repeats: 1, timeoutMills: 2000, options: [{ dtmf: '1', action: 'return' }] }],
+    };
+    suite.receiver.respond = (cb) =>
+      cb.event === 'ice' ? { body: { action: menu } } : cb.event === 'pie' ? { body: { action: { name: 'hangup' } } } : undefined;
     const quiet = await inbound();
     const timeout = await suite.receiver.waitForEvent(quiet, 'pie');
     expect(timeout.body.menuResult).toEqual({ menuId: 'main', type: 'timeout', value: '', inputMethod: 'dtmf' });

@@ -2,7 +2,6 @@ import { VoiceService } from '@sinch/voice';
 import { applicationAuthorization, signRequest } from 'src/sinch/signing';
 import { CallbackReceiver, TEST_KEY, TEST_SECRET, http, tts, useSimulator, waitUntil } from 'src/simulator/simulator.test-kit';
 
-
 const suite = useSimulator();
 
 const conf = (endpoint: string, conferenceId: string) => ({
@@ -152,7 +151,11 @@ describe('callout validation (400 / 40001, and the finer 40002 / 40003 / 40005)'
     ['TTS text over 600 characters', tts('+14045005001', { text: 'x'.repeat(601) }), /600/],
     ['conferenceId over 64 characters', conf('+14045005001', 'c'.repeat(65)), /conferenceId.*64/],
     ['an unknown method', { method: 'smsCallout', smsCallout: {} }, /ttsCallout/],
-    ['a destination of an unknown type', { method: 'ttsCallout', ttsCallout: { destination: { type: 'fax', endpoint: '1' }, text: 'hi' } }, /Invalid destination/],
+    [
+      'a destination of an unknown type',
+      { method: 'ttsCallout', ttsCallout: { destination: { type: 'fax', endpoint: '1' }, text: 'hi' } },
+      /Invalid destination/,
+    ],
     ['invalid inline ice SVAML', custom({ ice: '{"action":{"name":"continue"}}' }), /Invalid SVAML in customCallout.ice/],
     ['invalid inline ace SVAML', custom({ ace: '{"action":{"name":"fly"}}' }), /customCallout.ace/],
     ['invalid inline pie SVAML', custom({ pie: '{"instructions":[{"name":"say"}]}' }), /customCallout.pie/],
@@ -169,7 +172,13 @@ describe('callout validation (400 / 40001, and the finer 40002 / 40003 / 40005)'
   // Moved out of the table above: the spec gives these their own codes (issue 13).
   it.each([
     ['a destination without a leading +', tts('14045005001'), 40005, '400 NumberMissingLeadingPlus', /Invalid destination.*leading \+/],
-    ['a TTS callout without text or prompts', { method: 'ttsCallout', ttsCallout: { destination: { type: 'number', endpoint: '+14045005001' } } }, 40002, '400 MissingParameter', /text or/],
+    [
+      'a TTS callout without text or prompts',
+      { method: 'ttsCallout', ttsCallout: { destination: { type: 'number', endpoint: '+14045005001' } } },
+      40002,
+      '400 MissingParameter',
+      /text or/,
+    ],
     ['a callout without its method object', { method: 'ttsCallout' }, 40002, '400 MissingParameter', /ttsCallout is required/],
     ['no request data at all', undefined, 40003, '400 InvalidRequest', /Request data missing/],
   ])('rejects %s with %d', async (_name, body, errorCode, status, message) => {
@@ -222,9 +231,13 @@ describe('application management API', () => {
     expect((await http(suite.sim.url, 'GET', '/v1/configuration/numbers')).body.numbers).toContainEqual({ number: '+46101230001', capability: 'voice' });
     const query = await http(suite.sim.url, 'GET', '/v1/calling/query/number/+46101230001');
     expect(query.body.number).toMatchObject({ countryId: 'SE', numberType: 'Fixed', rate: { currencyId: 'USD', amount: 0.02 } });
-    expect((await http(suite.sim.url, 'GET', '/_sim/numbers', undefined, 'none')).body.numbers).toContainEqual(expect.objectContaining({ number: '+46101230001', countryId: 'SE' }));
+    expect((await http(suite.sim.url, 'GET', '/_sim/numbers', undefined, 'none')).body.numbers).toContainEqual(
+      expect.objectContaining({ number: '+46101230001', countryId: 'SE' }),
+    );
     expect((await http(suite.sim.url, 'DELETE', '/_sim/numbers/%2B46101230001', undefined, 'none')).status).toBe(204);
-    expect((await http(suite.sim.url, 'GET', '/v1/configuration/numbers')).body.numbers).not.toContainEqual(expect.objectContaining({ number: '+46101230001' }));
+    expect((await http(suite.sim.url, 'GET', '/v1/configuration/numbers')).body.numbers).not.toContainEqual(
+      expect.objectContaining({ number: '+46101230001' }),
+    );
     expect((await http(suite.sim.url, 'DELETE', '/_sim/numbers/46101230001', undefined, 'none')).status).toBe(404);
     const bad = await http(suite.sim.url, 'POST', '/_sim/numbers', { number: '+46101230001', numberType: 'Pager' }, 'none');
     expect(bad).toMatchObject({ status: 400, body: { field: 'numberType' } });

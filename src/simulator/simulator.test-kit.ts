@@ -137,13 +137,7 @@ export type AuthMode = 'application' | 'basic' | 'none' | { header: Record<strin
 
 const agent = new Agent({ keepAliveTimeout: 100 });
 
-export async function http(
-  base: string,
-  method: string,
-  path: string,
-  body?: unknown,
-  auth: AuthMode = 'application',
-): Promise<HttpResult> {
+export async function http(base: string, method: string, path: string, body?: unknown, auth: AuthMode = 'application'): Promise<HttpResult> {
   const raw = body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body);
   const headers: Record<string, string> = raw === undefined ? {} : { 'content-type': 'application/json' };
   if (auth === 'application') {

@@ -203,7 +203,10 @@ function installPlumbing(app: FastifyInstance, deps: SimDeps): void {
     if (status >= 500 && !(error instanceof SinchApiError)) {
       deps.events.add('rest', { method: req.method, path: pathOf(req.url), event: 'internal error', message });
     }
-    return reply.code(sinchError.statusCode).headers(sinchError.headers).send(sinchErrorBody(sinchError, sinchError.reference ?? deps.streams.reference()));
+    return reply
+      .code(sinchError.statusCode)
+      .headers(sinchError.headers)
+      .send(sinchErrorBody(sinchError, sinchError.reference ?? deps.streams.reference()));
   });
 }
 

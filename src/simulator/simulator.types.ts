@@ -57,11 +57,7 @@ export type CallbackEvent = 'ice' | 'ace' | 'pie';
 
 // Where a call's ICE / ACE / PIE answer comes from: inline SVAML (custom callouts), a URL given in the callout,
 // the application's callback URL, or nowhere (the enable* flag was off).
-export type CallbackTarget =
-  | { kind: 'inline'; doc: Svaml }
-  | { kind: 'url'; url: string }
-  | { kind: 'app' }
-  | { kind: 'none' };
+export type CallbackTarget = { kind: 'inline'; doc: Svaml } | { kind: 'url'; url: string } | { kind: 'app' } | { kind: 'none' };
 
 export interface Endpoint {
   type: string;

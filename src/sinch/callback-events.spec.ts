@@ -16,13 +16,15 @@ describe('parseCallbackEvent: numbers as Sinch writes them', () => {
     expect(event).toMatchObject({ cli: expected, to: { endpoint: '+15550100001' } });
   });
 
-  it('keeps an app caller\'s user id and non-PSTN destinations as sent', () => {
+  it("keeps an app caller's user id and non-PSTN destinations as sent", () => {
     const event = parse('{"event":"ice","callid":"c","cli":"123456789","domain":"mxp","to":{"type":"username","endpoint":"123456789"}}');
     expect(event).toMatchObject({ cli: '123456789', to: { type: 'username', endpoint: '123456789' } });
   });
 
   it('normalises the DiCE from and to.endpoint of type number', () => {
-    const event = parse('{"event":"dice","callid":"c","result":"ANSWERED","reason":"CALLEEHANGUP","from":"46701234567","to":{"type":"number","endpoint":"14045005001"}}');
+    const event = parse(
+      '{"event":"dice","callid":"c","result":"ANSWERED","reason":"CALLEEHANGUP","from":"46701234567","to":{"type":"number","endpoint":"14045005001"}}',
+    );
     expect(event).toMatchObject({ from: '+46701234567', to: { type: 'number', endpoint: '+14045005001' } });
     expect(event.raw).toMatchObject({ from: '46701234567', to: { endpoint: '14045005001' } });
   });
@@ -93,9 +95,11 @@ describe('parseCallbackEvent: spec examples', () => {
   });
 
   it('parses the OpenAPI notify examples', () => {
-    expect(
-      parse('{"event":"notify","callId":"da2d576b-d35a-476a-93cc-09e083fe8729","version":1,"type":"recording_finished"}'),
-    ).toMatchObject({ event: 'notify', callId: 'da2d576b-d35a-476a-93cc-09e083fe8729', type: 'recording_finished' });
+    expect(parse('{"event":"notify","callId":"da2d576b-d35a-476a-93cc-09e083fe8729","version":1,"type":"recording_finished"}')).toMatchObject({
+      event: 'notify',
+      callId: 'da2d576b-d35a-476a-93cc-09e083fe8729',
+      type: 'recording_finished',
+    });
     expect(
       parse(
         '{"event":"notify","callId":"da2d576b-d35a-476a-93cc-09e083fe8729","version":1,"type":"recording_available","destination":"path/to/my/recording.mp3"}',
@@ -104,9 +108,7 @@ describe('parseCallbackEvent: spec examples', () => {
   });
 
   it('parses the ACE of the signing golden vector (lowercase callid, zoned timestamp)', () => {
-    const event = parse(
-      '{"event":"ace","callid":"822aa4b7-05b4-4d83-87c7-1f835ee0b6f6_257","timestamp":"2014-09-24T10:59:41Z","version":1}',
-    );
+    const event = parse('{"event":"ace","callid":"822aa4b7-05b4-4d83-87c7-1f835ee0b6f6_257","timestamp":"2014-09-24T10:59:41Z","version":1}');
     expect(event).toEqual({
       event: 'ace',
       callId: '822aa4b7-05b4-4d83-87c7-1f835ee0b6f6_257',
@@ -117,9 +119,7 @@ describe('parseCallbackEvent: spec examples', () => {
   });
 
   it('parses an ACE with AMD (aceRequest.amd)', () => {
-    const event = parse(
-      '{"event":"ace","callId":"c1","timestamp":"2023-04-21T14:45:51","amd":{"status":"machine","reason":"longgreeting","duration":3}}',
-    );
+    const event = parse('{"event":"ace","callId":"c1","timestamp":"2023-04-21T14:45:51","amd":{"status":"machine","reason":"longgreeting","duration":3}}');
     expect(event).toMatchObject({ event: 'ace', amd: { status: 'machine', reason: 'longgreeting', duration: 3 } });
   });
 
@@ -180,8 +180,7 @@ describe('parseCallbackEvent: details', () => {
   });
 
   it('keeps money exact', () => {
-    const dice = (amount: string) =>
-      parse(`{"event":"dice","callId":"c","debit":{"currencyId":"EUR","amount":${amount}}}`);
+    const dice = (amount: string) => parse(`{"event":"dice","callId":"c","debit":{"currencyId":"EUR","amount":${amount}}}`);
     expect(dice('0.1')).toMatchObject({ debit: { currency: 'EUR', amount: '0.1' } });
     expect(dice('1.005')).toMatchObject({ debit: { amount: '1.005' } });
     expect(dice('0.0000001')).toMatchObject({ debit: { amount: '0.0000001' } });

@@ -103,14 +103,7 @@ export interface PieEvent extends CallbackBase {
   menuResult: MenuResult;
 }
 
-export type NotifyType =
-  | 'recording_finished'
-  | 'recording_available'
-  | 'transcription_available'
-  | 'callingerror'
-  | 'amd'
-  | 'amd_beep'
-  | (string & {});
+export type NotifyType = 'recording_finished' | 'recording_available' | 'transcription_available' | 'callingerror' | 'amd' | 'amd_beep' | (string & {});
 
 export interface NotifyEvent extends Omit<CallbackBase, 'callId'> {
   event: 'notify';

@@ -13,8 +13,7 @@ import {
 // Golden vector from Sinch's callback-signing documentation (see /work/shared/sinch/README.md).
 const KEY = '669E367E-6BBA-48AB-AF15-266871C28135';
 const SECRET = 'BeIukql3pTKJ8RGL5zo0DA==';
-const BODY =
-  '{"event":"ace","callid":"822aa4b7-05b4-4d83-87c7-1f835ee0b6f6_257","timestamp":"2014-09-24T10:59:41Z","version":1}';
+const BODY = '{"event":"ace","callid":"822aa4b7-05b4-4d83-87c7-1f835ee0b6f6_257","timestamp":"2014-09-24T10:59:41Z","version":1}';
 const TIMESTAMP = '2014-09-24T10:59:41Z';
 const PATH = '/sinch/callback/ace';
 const SIGNATURE = 'Tg6fMyo8mj9pYfWQ9ssbx3Tc1BNC87IEygAfLbJqZb4=';
@@ -73,9 +72,7 @@ describe('signing primitives', () => {
   });
 
   it('builds the string to sign', () => {
-    expect(stringToSign(golden)).toBe(
-      `POST\nREWF+X220L4/Gw1spXOU7g==\napplication/json\nx-timestamp:${TIMESTAMP}\n${PATH}`,
-    );
+    expect(stringToSign(golden)).toBe(`POST\nREWF+X220L4/Gw1spXOU7g==\napplication/json\nx-timestamp:${TIMESTAMP}\n${PATH}`);
   });
 
   it('upper-cases the method and strips the query string', () => {
@@ -83,9 +80,7 @@ describe('signing primitives', () => {
   });
 
   it('uses empty lines for a missing body and content type', () => {
-    expect(stringToSign({ method: 'GET', path: '/x', timestamp: TIMESTAMP })).toBe(
-      `GET\n\n\nx-timestamp:${TIMESTAMP}\n/x`,
-    );
+    expect(stringToSign({ method: 'GET', path: '/x', timestamp: TIMESTAMP })).toBe(`GET\n\n\nx-timestamp:${TIMESTAMP}\n/x`);
   });
 
   it('reproduces the golden signature', () => {
@@ -127,9 +122,7 @@ describe('verifySignedRequest', () => {
   });
 
   it('accepts a lowercase scheme', () => {
-    const result = verifySignedRequest(
-      input({ headers: { ...input().headers, authorization: `application ${KEY}:${SIGNATURE}` } }),
-    );
+    const result = verifySignedRequest(input({ headers: { ...input().headers, authorization: `application ${KEY}:${SIGNATURE}` } }));
     expect(result.ok).toBe(true);
   });
 

@@ -24,17 +24,9 @@ export const DEV_CREDENTIAL: SinchCredential = {
 };
 
 export type VerifyFailure =
-  | 'missing_authorization'
-  | 'malformed_authorization'
-  | 'unknown_key'
-  | 'missing_timestamp'
-  | 'invalid_timestamp'
-  | 'stale_timestamp'
-  | 'bad_signature';
+  'missing_authorization' | 'malformed_authorization' | 'unknown_key' | 'missing_timestamp' | 'invalid_timestamp' | 'stale_timestamp' | 'bad_signature';
 
-export type VerifyResult =
-  | { ok: true; applicationKey: string }
-  | { ok: false; reason: VerifyFailure; message: string };
+export type VerifyResult = { ok: true; applicationKey: string } | { ok: false; reason: VerifyFailure; message: string };
 
 export interface VerifySignedRequestInput {
   method: string;
@@ -55,19 +47,11 @@ export function contentMd5(body: Buffer | string | undefined): string {
 export function stringToSign(req: SignableRequest): string {
   const queryAt = req.path.indexOf('?');
   const path = queryAt === -1 ? req.path : req.path.slice(0, queryAt);
-  return [
-    req.method.toUpperCase(),
-    contentMd5(req.body),
-    req.contentType ?? '',
-    `x-timestamp:${req.timestamp}`,
-    path,
-  ].join('\n');
+  return [req.method.toUpperCase(), contentMd5(req.body), req.contentType ?? '', `x-timestamp:${req.timestamp}`, path].join('\n');
 }
 
 export function signRequest(req: SignableRequest, applicationSecretBase64: string): string {
-  return createHmac('sha256', Buffer.from(applicationSecretBase64, 'base64'))
-    .update(stringToSign(req), 'utf8')
-    .digest('base64');
+  return createHmac('sha256', Buffer.from(applicationSecretBase64, 'base64')).update(stringToSign(req), 'utf8').digest('base64');
 }
 
 export function applicationAuthorization(applicationKey: string, signature: string): string {
@@ -130,9 +114,7 @@ function verifyBasic(token: string, credentials: SinchCredential[]): VerifyResul
   for (const candidate of candidates) {
     if (constantTimeEqual(secret, candidate.applicationSecret) && matched === undefined) matched = candidate;
   }
-  return matched
-    ? { ok: true, applicationKey: matched.applicationKey }
-    : fail('bad_signature', 'Basic credentials do not match');
+  return matched ? { ok: true, applicationKey: matched.applicationKey } : fail('bad_signature', 'Basic credentials do not match');
 }
 
 export function verifySignedRequest(input: VerifySignedRequestInput): VerifyResult {

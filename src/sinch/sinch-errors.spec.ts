@@ -1,9 +1,4 @@
-import {
-  SinchApiError,
-  classifyHttpError,
-  classifyTransportError,
-  parseRetryAfter,
-} from 'src/sinch/sinch-errors';
+import { SinchApiError, classifyHttpError, classifyTransportError, parseRetryAfter } from 'src/sinch/sinch-errors';
 
 const NOW = Date.parse('2024-05-01T12:00:00Z');
 

@@ -58,12 +58,7 @@ function errorFields(body: unknown): { errorCode?: number; reference?: string; m
   };
 }
 
-export function classifyHttpError(
-  status: number,
-  body: unknown,
-  retryAfterHeader?: string | string[] | null,
-  now = Date.now(),
-): SinchApiError {
+export function classifyHttpError(status: number, body: unknown, retryAfterHeader?: string | string[] | null, now = Date.now()): SinchApiError {
   const { errorCode, reference, message } = errorFields(body);
   const retryable = status === 429 || status >= 500;
   const detail = message ?? (typeof body === 'string' && body.length > 0 ? body.slice(0, 200) : undefined);

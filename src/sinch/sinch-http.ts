@@ -18,8 +18,7 @@ const JSON_TYPE = 'application/json';
 export const signingTimestamp = (now: Date = new Date()): string => now.toISOString().replace(/\.\d{3}Z$/, 'Z');
 
 // Keeps '+', '@' and ':' literal (legal in a path segment; the SDK sends numbers with a bare '+'), escapes the rest.
-export const pathSegment = (value: string): string =>
-  encodeURIComponent(value).replace(/%2B/gi, '+').replace(/%40/g, '@').replace(/%3A/gi, ':');
+export const pathSegment = (value: string): string => encodeURIComponent(value).replace(/%2B/gi, '+').replace(/%40/g, '@').replace(/%3A/gi, ':');
 
 // JSON when it parses, else the text (an HTML error page from a proxy, say); undefined when empty.
 function parseBody(text: string): unknown {
@@ -90,10 +89,7 @@ export class SinchHttp {
   private authorization(method: HttpMethod, path: string, timestamp: string, payload: string | undefined): string {
     const { applicationKey, applicationSecret } = this.options;
     if (this.options.auth === 'basic') return basicAuthorization(applicationKey, applicationSecret);
-    const signature = signRequest(
-      { method, path, contentType: payload === undefined ? '' : JSON_TYPE, timestamp, body: payload },
-      applicationSecret,
-    );
+    const signature = signRequest({ method, path, contentType: payload === undefined ? '' : JSON_TYPE, timestamp, body: payload }, applicationSecret);
     return applicationAuthorization(applicationKey, signature);
   }
 }

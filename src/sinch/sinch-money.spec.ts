@@ -35,10 +35,7 @@ describe('toMoney', () => {
     expect(toMoney({ currencyId: 'USD', amount: 0.368 })).toEqual({ currency: 'USD', amount: '0.368' });
   });
 
-  it.each([[null], ['USD 1'], [{ currencyId: 'USD' }], [{ currencyId: '', amount: 1 }], [{ currencyId: 'USD', amount: true }]])(
-    'rejects %p',
-    (input) => {
-      expect(toMoney(input)).toBeUndefined();
-    },
-  );
+  it.each([[null], ['USD 1'], [{ currencyId: 'USD' }], [{ currencyId: '', amount: 1 }], [{ currencyId: 'USD', amount: true }]])('rejects %p', (input) => {
+    expect(toMoney(input)).toBeUndefined();
+  });
 });

@@ -58,7 +58,9 @@ export class SinchWebhook {
       this.logger.log(`No Sinch credentials: using the ${where}; callbacks go to ${this.url}`);
     } catch (error) {
       // A standalone simulator may start after us: the service still runs, and says what to fix.
-      this.logger.warn(`No Sinch credentials and the ${where} did not take the webhook URL (${(error as Error).message}); start it (npm run simulator) or set SINCH_VOICE_URL`);
+      this.logger.warn(
+        `No Sinch credentials and the ${where} did not take the webhook URL (${(error as Error).message}); start it (npm run simulator) or set SINCH_VOICE_URL`,
+      );
     }
   }
 }
@@ -88,8 +90,7 @@ export class SinchModule {
           useFactory: (config: AppConfig, credentials: SinchCredentials, embeddedSimulatorUrl: string | null) => {
             const simulatorUrl = embeddedSimulatorUrl ?? `http://127.0.0.1:${config.simulator.port}`;
             const voiceUrl = config.sinch.voiceUrl ?? (config.simulatorMode ? simulatorUrl : regionVoiceUrl(config.sinch.region));
-            const managementUrl =
-              config.sinch.managementUrl ?? (config.simulatorMode ? (config.sinch.voiceUrl ?? simulatorUrl) : SINCH_MANAGEMENT_URL);
+            const managementUrl = config.sinch.managementUrl ?? (config.simulatorMode ? (config.sinch.voiceUrl ?? simulatorUrl) : SINCH_MANAGEMENT_URL);
             return new SinchVoiceClient({
               voiceUrl,
               managementUrl,

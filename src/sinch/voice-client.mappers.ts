@@ -3,14 +3,7 @@ import { isRecord } from 'src/sinch/json';
 import { parseSinchTimestamp } from 'src/sinch/signing';
 import { SinchApiError } from 'src/sinch/sinch-errors';
 import { toMoney } from 'src/sinch/sinch-money';
-import type {
-  CallInformation,
-  CallbackUrls,
-  CalloutResponse,
-  ConferenceInfo,
-  NumberInformation,
-  NumberQueryResult,
-} from 'src/sinch/voice-client.types';
+import type { CallInformation, CallbackUrls, CalloutResponse, ConferenceInfo, NumberInformation, NumberQueryResult } from 'src/sinch/voice-client.types';
 
 // Response bodies are read defensively: Sinch's docs disagree with themselves on spellings (callId/callid) and on
 // money (an object in the OpenAPI, a string in calls-endpoint.md), so unknown shapes become undefined, not crashes.
@@ -42,7 +35,7 @@ function destination(v: unknown): CallbackDestination | undefined {
 }
 
 export function toCalloutResponse(body: unknown): CalloutResponse {
-  const callId = isRecord(body) ? str(body.callId) ?? str(body.callid) : undefined;
+  const callId = isRecord(body) ? (str(body.callId) ?? str(body.callid)) : undefined;
   // The call may exist even so; the caller reconciles by DiCE or call logs rather than retrying blindly.
   if (!callId) throw unexpected('the callout', body);
   return { callId };
@@ -89,9 +82,7 @@ export function toNumbers(body: unknown): NumberInformation[] {
   if (body === undefined) return [];
   if (!isRecord(body)) throw unexpected('GET numbers', body);
   const list = Array.isArray(body.numbers) ? body.numbers : [];
-  return list.filter(isRecord).map((n) =>
-    compact({ number: str(n.number) ?? '', applicationKey: str(n.applicationkey), capability: str(n.capability) }),
-  );
+  return list.filter(isRecord).map((n) => compact({ number: str(n.number) ?? '', applicationKey: str(n.applicationkey), capability: str(n.capability) }));
 }
 
 export function toCallbackUrls(body: unknown): CallbackUrls {

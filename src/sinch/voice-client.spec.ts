@@ -5,13 +5,7 @@ import { SinchApiError } from 'src/sinch/sinch-errors';
 import { svaml, buildSvaml } from 'src/sinch/svaml/svaml.builders';
 import type { Svaml } from 'src/sinch/svaml/svaml.types';
 import { SvamlValidationError } from 'src/sinch/svaml/svaml.validator';
-import {
-  SINCH_MANAGEMENT_URL,
-  SinchRequestValidationError,
-  SinchVoiceClient,
-  regionVoiceUrl,
-  type SinchClientOptions,
-} from 'src/sinch/voice-client';
+import { SINCH_MANAGEMENT_URL, SinchRequestValidationError, SinchVoiceClient, regionVoiceUrl, type SinchClientOptions } from 'src/sinch/voice-client';
 
 // A real HTTP server on a random port that records every request and answers from a script.
 interface Recorded {
@@ -150,18 +144,32 @@ describe('SinchVoiceClient operations', () => {
     replies.push({
       status: 200,
       body: {
-        from: { type: 'number', endpoint: '+46708168731' }, to: { type: 'number', endpoint: '+46708168732' },
-        domain: 'pstn', callId: 'call-1', duration: 37, status: 'FINAL', result: 'ANSWERED', reason: 'CALLEEHANGUP',
-        timestamp: '2019-08-24T14:15:22Z', custom: 'x',
-        userRate: { currencyId: 'USD', amount: 0.368 }, debit: { currencyId: 'USD', amount: 0.2208 },
+        from: { type: 'number', endpoint: '+46708168731' },
+        to: { type: 'number', endpoint: '+46708168732' },
+        domain: 'pstn',
+        callId: 'call-1',
+        duration: 37,
+        status: 'FINAL',
+        result: 'ANSWERED',
+        reason: 'CALLEEHANGUP',
+        timestamp: '2019-08-24T14:15:22Z',
+        custom: 'x',
+        userRate: { currencyId: 'USD', amount: 0.368 },
+        debit: { currencyId: 'USD', amount: 0.2208 },
       },
     });
     const info = await client().getCall('call-1');
     expectRequest('GET', '/calling/v1/calls/id/call-1');
     expect(info).toMatchObject({
-      callId: 'call-1', duration: 37, status: 'FINAL', result: 'ANSWERED', reason: 'CALLEEHANGUP',
-      timestamp: new Date('2019-08-24T14:15:22Z'), to: { type: 'number', endpoint: '+46708168732' },
-      userRate: { currency: 'USD', amount: '0.368' }, debit: { currency: 'USD', amount: '0.2208' },
+      callId: 'call-1',
+      duration: 37,
+      status: 'FINAL',
+      result: 'ANSWERED',
+      reason: 'CALLEEHANGUP',
+      timestamp: new Date('2019-08-24T14:15:22Z'),
+      to: { type: 'number', endpoint: '+46708168732' },
+      userRate: { currency: 'USD', amount: '0.368' },
+      debit: { currency: 'USD', amount: '0.2208' },
     });
   });
 
@@ -181,9 +189,7 @@ describe('SinchVoiceClient operations', () => {
     const doc = buildSvaml(svaml.hangup(), svaml.say('Hello, the call is over, hanging up now. Goodbye', 'en-US'));
     await client().manageCallLeg('call-1', 'callee', doc);
     expectRequest('PATCH', '/calling/v1/calls/id/call-1/leg/callee', doc);
-    await expect(client().manageCallLeg('call-1', 'both', buildSvaml(undefined, svaml.sendDtmf('1')))).rejects.toThrow(
-      SvamlValidationError,
-    );
+    await expect(client().manageCallLeg('call-1', 'both', buildSvaml(undefined, svaml.sendDtmf('1')))).rejects.toThrow(SvamlValidationError);
     expect(recorded).toHaveLength(1);
   });
 
@@ -213,9 +219,7 @@ describe('SinchVoiceClient operations', () => {
     replies.push({ status: 200, body: { content: 'Successful response' } });
     await client().manageConferenceParticipant('MyConfId', 'call-9', { command: 'onhold', moh: 'music1' });
     expectRequest('PATCH', '/calling/v1/conferences/id/MyConfId/call-9', { command: 'onhold', moh: 'music1' });
-    await expect(
-      client().manageConferenceParticipant('MyConfId', 'call-9', { command: 'mute', moh: 'ring' }),
-    ).rejects.toThrow(SinchRequestValidationError);
+    await expect(client().manageConferenceParticipant('MyConfId', 'call-9', { command: 'mute', moh: 'ring' })).rejects.toThrow(SinchRequestValidationError);
   });
 
   it('escapes path values but keeps a leading +', async () => {
@@ -227,7 +231,12 @@ describe('SinchVoiceClient operations', () => {
   it('listNumbers reads the management host (path prefix included in the signature)', async () => {
     replies.push({
       status: 200,
-      body: { numbers: [{ number: '+14151112223333', applicationkey: '2457b630', capability: 'voice' }, { number: '+1415', capability: 'voice' }] },
+      body: {
+        numbers: [
+          { number: '+14151112223333', applicationkey: '2457b630', capability: 'voice' },
+          { number: '+1415', capability: 'voice' },
+        ],
+      },
     });
     await expect(client().listNumbers()).resolves.toEqual([
       { number: '+14151112223333', applicationKey: '2457b630', capability: 'voice' },
@@ -239,7 +248,9 @@ describe('SinchVoiceClient operations', () => {
   it('assignNumbers posts the numbers', async () => {
     await client().assignNumbers({ numbers: ['+14151112223333'], applicationKey: 'app-2', capability: 'voice' });
     expectRequest('POST', '/mgmt/v1/configuration/numbers', {
-      numbers: ['+14151112223333'], applicationkey: 'app-2', capability: 'voice',
+      numbers: ['+14151112223333'],
+      applicationkey: 'app-2',
+      capability: 'voice',
     });
     await expect(client().assignNumbers({ numbers: [] })).rejects.toThrow(SinchRequestValidationError);
   });
@@ -268,10 +279,15 @@ describe('SinchVoiceClient operations', () => {
   it('queryNumber reads number details', async () => {
     replies.push({
       status: 200,
-      body: { number: { countryId: 'SE', numberType: 'Mobile', normalizedNumber: '+46730170101', restricted: false, rate: { currencyId: 'USD', amount: 0.368 } } },
+      body: {
+        number: { countryId: 'SE', numberType: 'Mobile', normalizedNumber: '+46730170101', restricted: false, rate: { currencyId: 'USD', amount: 0.368 } },
+      },
     });
     await expect(client().queryNumber('+46730170101')).resolves.toEqual({
-      countryId: 'SE', numberType: 'Mobile', normalizedNumber: '+46730170101', restricted: false,
+      countryId: 'SE',
+      numberType: 'Mobile',
+      normalizedNumber: '+46730170101',
+      restricted: false,
       rate: { currency: 'USD', amount: '0.368' },
     });
     expectRequest('GET', '/mgmt/v1/calling/query/number/+46730170101');
@@ -282,15 +298,21 @@ describe('SinchVoiceClient operations', () => {
     const req = only();
     expect(req.headers.authorization).toBe(`Basic ${Buffer.from(`${KEY}:${SECRET}`).toString('base64')}`);
     const result = verifySignedRequest({
-      method: req.method, path: req.path, headers: req.headers, rawBody: req.raw,
-      credentials: [{ applicationKey: KEY, applicationSecret: SECRET }], allowBasic: true,
+      method: req.method,
+      path: req.path,
+      headers: req.headers,
+      rawBody: req.raw,
+      credentials: [{ applicationKey: KEY, applicationSecret: SECRET }],
+      allowBasic: true,
     });
     expect(result.ok).toBe(true);
   });
 
   it('refuses an invalid callout before sending', async () => {
     const request = { destination: { type: 'number' as const, endpoint: '4045005000' }, text: 'x'.repeat(601) };
-    const error = await client().ttsCallout(request).catch((e: unknown) => e);
+    const error = await client()
+      .ttsCallout(request)
+      .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(SinchRequestValidationError);
     expect((error as SinchRequestValidationError).violations.map((v) => v.rule)).toEqual(['e164', 'max_length']);
     expect(recorded).toHaveLength(0);
@@ -298,7 +320,11 @@ describe('SinchVoiceClient operations', () => {
 });
 
 describe('SinchVoiceClient failures', () => {
-  const failure = (p: Promise<unknown>) => p.then(() => undefined, (e: unknown) => e as SinchApiError);
+  const failure = (p: Promise<unknown>) =>
+    p.then(
+      () => undefined,
+      (e: unknown) => e as SinchApiError,
+    );
 
   it('429 with Retry-After is retryable with a delay', async () => {
     replies.push({ status: 429, headers: { 'retry-after': '3' }, body: { status: '429 CapacityExceeded', errorCode: 42900, message: 'capacity' } });
@@ -315,7 +341,11 @@ describe('SinchVoiceClient failures', () => {
   it('400 with errorCode 40001 is final', async () => {
     replies.push({ status: 400, body: { status: '400 ParameterValidation', errorCode: 40001, message: 'Method needs to be ...', reference: 'ref-1' } });
     expect(await failure(client().ttsCallout({ destination, text: 'hi' }))).toMatchObject({
-      kind: 'http', status: 400, errorCode: 40001, reference: 'ref-1', retryable: false,
+      kind: 'http',
+      status: 400,
+      errorCode: 40001,
+      reference: 'ref-1',
+      retryable: false,
     });
   });
 

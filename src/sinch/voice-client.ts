@@ -3,14 +3,7 @@ import { assertValidSvaml, canonicalizeSvaml, SvamlValidationError } from 'src/s
 import { push, type Out } from 'src/sinch/svaml/svaml.rules';
 import { withRecordingDefaults } from 'src/sinch/svaml/recording-defaults';
 import type { Svaml } from 'src/sinch/svaml/svaml.types';
-import {
-  toCallInformation,
-  toCallbackUrls,
-  toCalloutResponse,
-  toConferenceInfo,
-  toNumberQuery,
-  toNumbers,
-} from 'src/sinch/voice-client.mappers';
+import { toCallInformation, toCallbackUrls, toCalloutResponse, toConferenceInfo, toNumberQuery, toNumbers } from 'src/sinch/voice-client.mappers';
 import type {
   AssignNumbersRequest,
   CallInformation,
@@ -144,11 +137,7 @@ export class SinchVoiceClient {
     await this.voice('DELETE', `${this.conferencePath(conferenceId)}/${pathSegment(callId)}`);
   }
 
-  async manageConferenceParticipant(
-    conferenceId: string,
-    callId: string,
-    request: ManageParticipantRequest,
-  ): Promise<void> {
+  async manageConferenceParticipant(conferenceId: string, callId: string, request: ManageParticipantRequest): Promise<void> {
     requirePathValue(conferenceId, 'conferenceId');
     requirePathValue(callId, 'callId');
     throwIfViolations(validateManageParticipant(request));

@@ -20,7 +20,10 @@ import { validateSvaml } from 'src/sinch/svaml/svaml.validator';
 // Checks a REST request body against the limits the spec states, before it costs a round trip (or a call).
 export class SinchRequestValidationError extends Error {
   constructor(readonly violations: SvamlViolation[]) {
-    const shown = violations.slice(0, 3).map((v) => v.message).join('; ');
+    const shown = violations
+      .slice(0, 3)
+      .map((v) => v.message)
+      .join('; ');
     super(`Invalid Sinch request: ${shown}${violations.length > 3 ? ` (+${violations.length - 3} more)` : ''}`);
     this.name = 'SinchRequestValidationError';
   }

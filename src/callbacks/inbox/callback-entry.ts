@@ -36,12 +36,7 @@ export function callerCountry(number: string): string | undefined {
   return country;
 }
 
-export function toLedgerEntry(
-  event: CallbackEvent,
-  receivedAt: Date,
-  via: LedgerEntry['via'],
-  needsFollowUp: boolean,
-): LedgerEntry {
+export function toLedgerEntry(event: CallbackEvent, receivedAt: Date, via: LedgerEntry['via'], needsFollowUp: boolean): LedgerEntry {
   const entry: LedgerEntry = {
     dedupeKey: dedupeKey(event),
     kind: event.event,

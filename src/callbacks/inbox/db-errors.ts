@@ -4,7 +4,8 @@ import { DeadlineError } from 'src/common/deadline';
 // ones worth holding a queue for. SQLSTATE classes 08 (connection), 57P (shutdown), 53300 (too many connections),
 // 55000 (database not accepting connections), plus socket errors and pg-pool's own timeout.
 const CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', '53300', '55000', '3D000']);
-const MESSAGES = /connection terminated|timeout exceeded when trying to connect|not currently accepting connections|connection error|the database system is|Connection refused|write after end/i;
+const MESSAGES =
+  /connection terminated|timeout exceeded when trying to connect|not currently accepting connections|connection error|the database system is|Connection refused|write after end/i;
 
 export function isDatabaseUnavailable(error: unknown): boolean {
   if (typeof error !== 'object' || error === null) return false;

@@ -35,7 +35,11 @@ describe('EventInbox', () => {
     });
     const box = inbox({ record }, { add, getJobCounts: async () => ({ wait: waiting }) });
     expect(await box.accept(entry, '{"event":"dice"}')).toEqual({ stored: 'redis' });
-    expect(add).toHaveBeenCalledWith('event', { body: '{"event":"dice"}', receivedAt: entry.receivedAt.toISOString() }, expect.objectContaining({ jobId: expect.stringMatching(/^evt-/) }));
+    expect(add).toHaveBeenCalledWith(
+      'event',
+      { body: '{"event":"dice"}', receivedAt: entry.receivedAt.toISOString() },
+      expect.objectContaining({ jobId: expect.stringMatching(/^evt-/) }),
+    );
     expect(await box.accept({ ...entry, dedupeKey: 'other' }, '{}')).toEqual({ stored: 'redis' });
     expect(record).toHaveBeenCalledTimes(1);
     waiting = 0;
@@ -52,8 +56,19 @@ describe('EventInbox', () => {
 
   it('answers 503 (unavailable) when neither Postgres nor Redis takes the event', async () => {
     const box = inbox(
-      { record: async () => { throw new Error('Connection terminated'); } },
-      { add: async () => { throw new Error('Redis down'); }, getJobCounts: async () => { throw new Error('Redis down'); } },
+      {
+        record: async () => {
+          throw new Error('Connection terminated');
+        },
+      },
+      {
+        add: async () => {
+          throw new Error('Redis down');
+        },
+        getJobCounts: async () => {
+          throw new Error('Redis down');
+        },
+      },
     );
     await expect(box.accept(entry, '{}')).rejects.toEqual(expect.objectContaining({ kind: 'unavailable' }));
     await expect(box.accept(entry, '{}')).rejects.toBeInstanceOf(AppError);
@@ -87,7 +102,10 @@ describe('EventInbox', () => {
     const record = jest.fn(async (entries: LedgerEntry[]) => entries.map(() => ({ inserted: true, finalised: true, callId: 'call-1', eventId: 'e1' })));
     const store = jest.fn(async () => 'dl-3');
     const final = { state: 'completed' as const, result: 'ANSWERED', reason: 'CALLEEHANGUP', debit: { currency: 'EUR', amount: '1e30' } };
-    const result = await inbox({ record }, {}, { store }).accept({ ...entry, final: { ...final, debit: { currency: 'EUR', amount: '1000000000000000000000000000000' } } }, '{}');
+    const result = await inbox({ record }, {}, { store }).accept(
+      { ...entry, final: { ...final, debit: { currency: 'EUR', amount: '1000000000000000000000000000000' } } },
+      '{}',
+    );
     expect(result).toMatchObject({ stored: 'postgres', outcome: { finalised: true } });
     expect(record.mock.calls[0][0][0].final).toEqual({ ...final, debit: undefined });
     expect(store).toHaveBeenCalledWith(expect.objectContaining({ field: 'debit.amount', callId: 'call-1', markCall: true }), 'billing_out_of_range');

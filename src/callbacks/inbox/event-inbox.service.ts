@@ -51,7 +51,11 @@ export class EventInbox implements OnApplicationShutdown {
   async accept(entry: LedgerEntry, body: string): Promise<StoreResult> {
     if (!(await this.mustDefer())) {
       try {
-        return await withDeadline(this.storeInPostgres(entry, body, (e) => this.batcher.push(e)), DB_TIMEOUT_MS, 'inbox write');
+        return await withDeadline(
+          this.storeInPostgres(entry, body, (e) => this.batcher.push(e)),
+          DB_TIMEOUT_MS,
+          'inbox write',
+        );
       } catch (error) {
         if (!isOutage(error)) throw error;
         // A write that timed out may still land; the Redis copy then dedupes against it (same dedupe key).

@@ -5,7 +5,13 @@ const base: LedgerEntry = { dedupeKey: 'k', kind: 'dice', receivedAt: new Date()
 
 describe('storable', () => {
   it('accepts what the columns take', () => {
-    const final = { state: 'completed' as const, result: 'ANSWERED', reason: 'CALLEEHANGUP', durationS: 42, debit: { currency: 'EUR', amount: '999999999999.999999' } };
+    const final = {
+      state: 'completed' as const,
+      result: 'ANSWERED',
+      reason: 'CALLEEHANGUP',
+      durationS: 42,
+      debit: { currency: 'EUR', amount: '999999999999.999999' },
+    };
     expect(storageProblems({ ...base, payload: { a: ['x', { 'b😀': 'é😀' }] }, final })).toEqual([]);
   });
 

@@ -24,7 +24,10 @@ function setup(call: Partial<Call>, send: () => Promise<{ callId: string }>) {
     toNumber: '+14155550100',
     campaignId: null,
     createdAt: new Date('2026-01-01T10:00:00Z'),
-    request: toStoredCallout({ method: 'ttsCallout', request: { destination: { type: 'number', endpoint: '+14155550100' }, text: 'Hi', enableDice: true } }, { orderId: 'A-1' }),
+    request: toStoredCallout(
+      { method: 'ttsCallout', request: { destination: { type: 'number', endpoint: '+14155550100' }, text: 'Hi', enableDice: true } },
+      { orderId: 'A-1' },
+    ),
     ...call,
   } as Call;
   const calls = {
@@ -39,12 +42,18 @@ function setup(call: Partial<Call>, send: () => Promise<{ callId: string }>) {
   const metrics = new CalloutMetrics({ registry: new Registry() } as Metrics, { getJobCounts: async () => ({}) } as never);
   const config = loadConfig({ CALLOUT_MAX_ATTEMPTS: '3', CALLOUT_RETRY_BASE_MS: '1000' });
   const compliance = { check: jest.fn(async (): Promise<ComplianceRefusal | null> => null) };
-  const dialer = new CalloutDialer(calls as unknown as CallsService, sinch as unknown as SinchVoiceClient, config, metrics, compliance as unknown as ComplianceService);
+  const dialer = new CalloutDialer(
+    calls as unknown as CallsService,
+    sinch as unknown as SinchVoiceClient,
+    config,
+    metrics,
+    compliance as unknown as ComplianceService,
+  );
   return { dialer, calls, sinch, compliance };
 }
 
 describe('CalloutDialer', () => {
-  it('marks the dial in flight, sends with our id in custom, stores Sinch\'s id', async () => {
+  it("marks the dial in flight, sends with our id in custom, stores Sinch's id", async () => {
     const { dialer, calls, sinch } = setup({}, async () => ({ callId: 'sinch-1' }));
     expect(await dialer.dial(ID)).toEqual({ outcome: 'placed', sinchCallId: 'sinch-1', attempt: 1 });
     expect(calls.markDialStarted).toHaveBeenCalledWith(ID);
@@ -67,8 +76,11 @@ describe('CalloutDialer', () => {
     expect(sinch.ttsCallout).not.toHaveBeenCalled();
   });
 
-  it('does not put a call to staff (a queue agent\'s leg) through the consumer checks', async () => {
-    const request = toStoredCallout({ method: 'conferenceCallout', request: { destination: { type: 'number', endpoint: '+14155550100' }, conferenceId: 'qe-1' } }, { qe: 'e-1', _staff: true });
+  it("does not put a call to staff (a queue agent's leg) through the consumer checks", async () => {
+    const request = toStoredCallout(
+      { method: 'conferenceCallout', request: { destination: { type: 'number', endpoint: '+14155550100' }, conferenceId: 'qe-1' } },
+      { qe: 'e-1', _staff: true },
+    );
     const { dialer, sinch, compliance } = setup({ kind: 'conference', request: request as unknown as Call['request'] }, async () => ({ callId: 'sinch-1' }));
     expect(await dialer.dial(ID)).toMatchObject({ outcome: 'placed' });
     expect(compliance.check).not.toHaveBeenCalled();
@@ -113,7 +125,7 @@ describe('CalloutDialer', () => {
     expect(calls.recordDialError).toHaveBeenCalledWith(ID, { errorMessage: expect.stringContaining('timed out') });
   });
 
-  it('a 4xx fails the call with Sinch\'s errorCode', async () => {
+  it("a 4xx fails the call with Sinch's errorCode", async () => {
     const { dialer, calls } = setup({}, async () => {
       throw classifyHttpError(400, { errorCode: 40001, message: 'bad' });
     });
@@ -138,10 +150,18 @@ describe('CalloutDialer', () => {
   });
 
   it('sends each stored method through its own client method', async () => {
-    const conference = toStoredCallout({ method: 'conferenceCallout', request: { destination: { type: 'number', endpoint: '+14155550100' }, conferenceId: 'room' } });
+    const conference = toStoredCallout({
+      method: 'conferenceCallout',
+      request: { destination: { type: 'number', endpoint: '+14155550100' }, conferenceId: 'room' },
+    });
     const custom = toStoredCallout({ method: 'customCallout', request: { ice: { action: { name: 'connectPstn', number: '+14155550100' } } } });
-    for (const [request, method] of [[conference, 'conferenceCallout'], [custom, 'customCallout']] as const) {
-      const { dialer, sinch } = setup({ kind: method === 'customCallout' ? 'custom' : 'conference', request: request as never }, async () => ({ callId: 'sinch-2' }));
+    for (const [request, method] of [
+      [conference, 'conferenceCallout'],
+      [custom, 'customCallout'],
+    ] as const) {
+      const { dialer, sinch } = setup({ kind: method === 'customCallout' ? 'custom' : 'conference', request: request as never }, async () => ({
+        callId: 'sinch-2',
+      }));
       expect(await dialer.dial(ID)).toMatchObject({ outcome: 'placed', sinchCallId: 'sinch-2' });
       expect(sinch[method]).toHaveBeenCalledWith({ ...request.request, custom: `{"cc":"${ID}"}` });
       expect(sinch.ttsCallout).not.toHaveBeenCalled();

@@ -11,7 +11,7 @@ describe('classifyCalloutFailure', () => {
     expect(f).toEqual({ kind: 'rate_limited', retryAfterMs: 2000, error: { errorCode: 42900, errorMessage: expect.stringContaining('429') } });
   });
 
-  it('a 5xx with Sinch\'s error body is retryable', () => {
+  it("a 5xx with Sinch's error body is retryable", () => {
     expect(classifyCalloutFailure(classifyHttpError(503, sinchBody(50300, 'down'), '1'))).toMatchObject({
       kind: 'retryable',
       retryAfterMs: 1000,
@@ -19,7 +19,7 @@ describe('classifyCalloutFailure', () => {
     });
   });
 
-  it('a 5xx without Sinch\'s body (a proxy\'s 504) is ambiguous', () => {
+  it("a 5xx without Sinch's body (a proxy's 504) is ambiguous", () => {
     expect(classifyCalloutFailure(classifyHttpError(504, '<html>Gateway Timeout</html>')).kind).toBe('ambiguous');
   });
 

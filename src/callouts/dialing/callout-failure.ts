@@ -20,14 +20,7 @@ export type CalloutFailure =
   | { kind: 'ambiguous'; error: DialError };
 
 // Errors raised before a byte reached Sinch: no socket was ever connected.
-const NOT_SENT_CODES = new Set([
-  'ECONNREFUSED',
-  'ENOTFOUND',
-  'EAI_AGAIN',
-  'EHOSTUNREACH',
-  'ENETUNREACH',
-  'UND_ERR_CONNECT_TIMEOUT',
-]);
+const NOT_SENT_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH', 'UND_ERR_CONNECT_TIMEOUT']);
 
 function codesOf(err: unknown, depth = 0): string[] {
   if (typeof err !== 'object' || err === null || depth > 5) return [];

@@ -38,8 +38,7 @@ export class CalloutSweeper {
     }
     let inDoubtFailed = 0;
     for (const callId of await this.calls.findDialsInDoubt(inDoubtTimeoutS, BATCH)) {
-      const errorMessage =
-        `Dial outcome unknown: the callout request may have reached Sinch but no answer or callback arrived within ${inDoubtTimeoutS} s`;
+      const errorMessage = `Dial outcome unknown: the callout request may have reached Sinch but no answer or callback arrived within ${inDoubtTimeoutS} s`;
       if (await this.calls.markFailed(callId, { errorMessage })) {
         inDoubtFailed++;
         this.metrics.recordFailed(null, 'in_doubt_expired');

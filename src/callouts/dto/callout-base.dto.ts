@@ -39,7 +39,10 @@ export abstract class CalloutBaseDto {
   @IsDefined()
   destination: string;
 
-  @ApiPropertyOptional({ example: '+46701234000', description: 'Caller id shown to the callee, "private", or { pool: "sales" } (a number of that caller-id pool, local to the callee when it has one)' })
+  @ApiPropertyOptional({
+    example: '+46701234000',
+    description: 'Caller id shown to the callee, "private", or { pool: "sales" } (a number of that caller-id pool, local to the callee when it has one)',
+  })
   @IsOptional()
   @IsDialableNumber({ allowPrivate: true, orElse: POOL_CLI })
   cli?: string | PoolCli;

@@ -8,8 +8,7 @@ export function IsFlatRecord(options: ValidationOptions = {}) {
       target: target.constructor,
       propertyName,
       options: {
-        message: (args: ValidationArguments) =>
-          `${args.property} must be an object of string, number or boolean values with keys of 1 to 64 characters`,
+        message: (args: ValidationArguments) => `${args.property} must be an object of string, number or boolean values with keys of 1 to 64 characters`,
         ...options,
       },
       validator: {

@@ -18,7 +18,13 @@ describe('CallbackHandlers', () => {
 
   it('skips a handler that throws or answers SVAML invalid for the callback', () => {
     const handlers = new CallbackHandlers();
-    handlers.register({ name: 'throws', priority: 1, ice: () => { throw new Error('boom'); } });
+    handlers.register({
+      name: 'throws',
+      priority: 1,
+      ice: () => {
+        throw new Error('boom');
+      },
+    });
     handlers.register({ name: 'invalid', priority: 2, ice: () => buildSvaml(svaml.continue()) });
     handlers.register({ name: 'good', priority: 3, ice: () => buildSvaml(svaml.hangup()) });
     expect(handlers.answer(ice, ctx)).toEqual({ action: { name: 'hangup' } });
@@ -35,8 +41,19 @@ describe('CallbackHandlers', () => {
   it('runs every follow-up, isolating failures', async () => {
     const handlers = new CallbackHandlers();
     const seen: string[] = [];
-    handlers.register({ name: 'a', dice: async () => { seen.push('a'); throw new Error('db'); } });
-    handlers.register({ name: 'b', dice: () => { seen.push('b'); } });
+    handlers.register({
+      name: 'a',
+      dice: async () => {
+        seen.push('a');
+        throw new Error('db');
+      },
+    });
+    handlers.register({
+      name: 'b',
+      dice: () => {
+        seen.push('b');
+      },
+    });
     handlers.register({ name: 'answers-only', ice: () => undefined });
     expect(handlers.hasFollowUps('dice')).toBe(true);
     expect(handlers.hasFollowUps('notify')).toBe(false);

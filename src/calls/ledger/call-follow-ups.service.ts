@@ -81,12 +81,17 @@ export class CallFollowUps implements OnApplicationShutdown {
     return done;
   }
 
-  private async replayable(item: PendingEvent): Promise<{ event: FollowUpEvent; ctx: { callId?: string; finalised: boolean; source: FollowUpSource } } | undefined> {
+  private async replayable(
+    item: PendingEvent,
+  ): Promise<{ event: FollowUpEvent; ctx: { callId?: string; finalised: boolean; source: FollowUpSource } } | undefined> {
     const call = item.callId ? await this.calls.findById(item.callId) : null;
     const callId = item.callId ?? undefined;
     if (item.kind === 'reconciled') {
       const info = toCallInformation(item.payload);
-      return { event: diceFromCallInformation(info, call?.sinchCallId ?? ''), ctx: { callId, finalised: call?.finalSource === 'reconciled', source: 'reconciled' } };
+      return {
+        event: diceFromCallInformation(info, call?.sinchCallId ?? ''),
+        ctx: { callId, finalised: call?.finalSource === 'reconciled', source: 'reconciled' },
+      };
     }
     if (item.kind !== 'dice' && item.kind !== 'notify') return undefined;
     const event = parseCallbackEvent(item.payload) as FollowUpEvent;

@@ -44,7 +44,12 @@ export class ContactImportService {
     return this.run(campaignId, rows, options, 'index');
   }
 
-  private async run(campaignId: string, source: Iterable<Incoming> | AsyncIterable<Incoming>, options: ImportOptions, locator: 'line' | 'index'): Promise<ImportResultResponse> {
+  private async run(
+    campaignId: string,
+    source: Iterable<Incoming> | AsyncIterable<Incoming>,
+    options: ImportOptions,
+    locator: 'line' | 'index',
+  ): Promise<ImportResultResponse> {
     const started = Date.now();
     const campaign = await this.campaigns.findOrFail(campaignId);
     if (!IMPORTABLE_STATUSES.includes(campaign.status)) {
@@ -102,7 +107,11 @@ export class ContactImportService {
           rule: e.field,
           message: e.reason,
         }));
-        throw new CampaignsError(CampaignsErrorCode.InvalidContacts, `${result.rejected} of ${result.rows} rows were rejected; nothing was imported (strict)`, details);
+        throw new CampaignsError(
+          CampaignsErrorCode.InvalidContacts,
+          `${result.rejected} of ${result.rows} rows were rejected; nothing was imported (strict)`,
+          details,
+        );
       }
     });
     this.logger.log({ campaignId, ...result, errors: result.errors.length, ms: Date.now() - started }, 'Contacts imported');

@@ -3,7 +3,7 @@ import { checkContact, isRejected } from 'src/campaigns/contacts/contact-rows';
 const ctx = { campaignDefaultZone: 'America/Chicago' };
 
 describe('contact rows', () => {
-  it('normalises the number and places the contact in its country\'s zone', () => {
+  it("normalises the number and places the contact in its country's zone", () => {
     expect(checkContact({ at: 2, phone: '+46 70-123 45 67', attributes: { firstName: 'Åsa' } }, ctx)).toEqual({
       at: 2,
       phone: '+46701234567',
@@ -14,8 +14,11 @@ describe('contact rows', () => {
     });
   });
 
-  it('uses the contact\'s zone, or the campaign default for multi-zone countries', () => {
-    expect(checkContact({ at: 2, phone: '+12025550123', timeZone: 'America/Los_Angeles' }, ctx)).toMatchObject({ timeZone: 'America/Los_Angeles', timeZoneSource: 'contact' });
+  it("uses the contact's zone, or the campaign default for multi-zone countries", () => {
+    expect(checkContact({ at: 2, phone: '+12025550123', timeZone: 'America/Los_Angeles' }, ctx)).toMatchObject({
+      timeZone: 'America/Los_Angeles',
+      timeZoneSource: 'contact',
+    });
     expect(checkContact({ at: 3, phone: '+12025550123' }, ctx)).toMatchObject({ timeZone: 'America/Chicago', timeZoneSource: 'campaign_default' });
     expect(checkContact({ at: 4, phone: '+12025550123', timeZone: '' }, ctx)).toMatchObject({ timeZoneSource: 'campaign_default' });
   });

@@ -19,7 +19,9 @@ export class ContactsQueryService {
     const limit = query.limit ?? 50;
     const phone = query.phone === undefined ? undefined : normalizePhoneNumber(query.phone)?.e164;
     if (query.phone !== undefined && !phone) {
-      throw new CampaignsError(CampaignsErrorCode.InvalidContactQuery, 'phone must be a valid phone number', [{ field: 'phone', rule: 'isDialableNumber', message: 'phone must be a valid phone number' }]);
+      throw new CampaignsError(CampaignsErrorCode.InvalidContactQuery, 'phone must be a valid phone number', [
+        { field: 'phone', rule: 'isDialableNumber', message: 'phone must be a valid phone number' },
+      ]);
     }
     const rows = await this.repository.list(campaignId, { status: query.status, phone, after: decodePhoneCursor(query.cursor), limit });
     const items = rows.slice(0, limit);
@@ -32,7 +34,9 @@ function decodePhoneCursor(cursor: string | undefined): string | undefined {
   if (!cursor) return undefined;
   const phone = Buffer.from(cursor, 'base64url').toString('utf8');
   if (!/^\+\d{2,15}$/.test(phone)) {
-    throw new CampaignsError(CampaignsErrorCode.InvalidContactQuery, 'cursor is not a cursor returned by this API', [{ field: 'cursor', rule: 'cursor', message: 'cursor is not a cursor returned by this API' }]);
+    throw new CampaignsError(CampaignsErrorCode.InvalidContactQuery, 'cursor is not a cursor returned by this API', [
+      { field: 'cursor', rule: 'cursor', message: 'cursor is not a cursor returned by this API' },
+    ]);
   }
   return phone;
 }

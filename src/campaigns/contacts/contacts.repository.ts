@@ -71,9 +71,6 @@ export class ContactsRepository {
     if (filter.status) where.push(`status = ${param(filter.status)}`);
     if (filter.phone) where.push(`phone = ${param(filter.phone)}`);
     if (filter.after) where.push(`phone > ${param(filter.after)}`);
-    return this.dataSource.query(
-      `SELECT * FROM campaign_contacts WHERE ${where.join(' AND ')} ORDER BY phone LIMIT ${param(filter.limit + 1)}`,
-      params,
-    );
+    return this.dataSource.query(`SELECT * FROM campaign_contacts WHERE ${where.join(' AND ')} ORDER BY phone LIMIT ${param(filter.limit + 1)}`, params);
   }
 }

@@ -28,7 +28,11 @@ export function csvLayout(header: string[]): CsvLayout {
     if (index === phone || index === zoneIndex) return;
     const trimmed = name.trim();
     if (!ATTRIBUTE_NAME.test(trimmed)) {
-      throw csvError(1, 'header', `column ${index + 1} "${trimmed.slice(0, 64)}" is not a usable attribute name (letters, digits and _, not starting with a digit)`);
+      throw csvError(
+        1,
+        'header',
+        `column ${index + 1} "${trimmed.slice(0, 64)}" is not a usable attribute name (letters, digits and _, not starting with a digit)`,
+      );
     }
     attributes.push({ index, name: trimmed });
   });

@@ -7,7 +7,9 @@ import { CampaignsError, CampaignsErrorCode } from 'src/campaigns/campaigns.erro
 // The global ValidationPipe's rules for a body the route could not type up front (it takes JSON or a CSV stream).
 export function validateBody<T extends object>(type: new () => T, body: unknown): T {
   if (!isRecord(body)) {
-    throw new CampaignsError(CampaignsErrorCode.InvalidContacts, 'The body must be a JSON object (or send text/csv)', [{ field: 'body', rule: 'type', message: 'The body must be a JSON object' }]);
+    throw new CampaignsError(CampaignsErrorCode.InvalidContacts, 'The body must be a JSON object (or send text/csv)', [
+      { field: 'body', rule: 'type', message: 'The body must be a JSON object' },
+    ]);
   }
   const problems = inputProblems(body, type);
   if (problems.length > 0) throw invalidInput(problems);

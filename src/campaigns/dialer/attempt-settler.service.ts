@@ -42,10 +42,9 @@ export class AttemptSettler {
     if (!isFinalState(call.state)) return 'not_final';
     const campaign = await this.dataSource.getRepository(Campaign).findOneBy({ id: call.campaignId });
     const contact = (
-      await this.dataSource.query<ContactRow[]>(
-        'SELECT id, phone, attempts, time_zone, status, last_call_id FROM campaign_contacts WHERE id = $1',
-        [call.contactId],
-      )
+      await this.dataSource.query<ContactRow[]>('SELECT id, phone, attempts, time_zone, status, last_call_id FROM campaign_contacts WHERE id = $1', [
+        call.contactId,
+      ])
     )[0];
     if (!campaign || !contact) return 'not_campaign';
 

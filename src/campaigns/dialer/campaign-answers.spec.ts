@@ -50,7 +50,17 @@ describe('campaign answers', () => {
     expect(validateSvaml(doc, 'ace')).toEqual([]);
     expect(doc.action).toMatchObject({
       name: 'runMenu',
-      menus: [{ id: 'main', mainPrompt: '#tts[Hello Ann. Press 1 to confirm, 9 to stop these calls, 0 for an agent.]', options: [{ dtmf: '1', action: 'return(confirm)' }, { dtmf: '9', action: 'return(opt_out)' }, { dtmf: '0', action: 'return(agent)' }] }],
+      menus: [
+        {
+          id: 'main',
+          mainPrompt: '#tts[Hello Ann. Press 1 to confirm, 9 to stop these calls, 0 for an agent.]',
+          options: [
+            { dtmf: '1', action: 'return(confirm)' },
+            { dtmf: '9', action: 'return(opt_out)' },
+            { dtmf: '0', action: 'return(agent)' },
+          ],
+        },
+      ],
     });
   });
 

@@ -16,12 +16,12 @@ describe('campaign call tag', () => {
     expect(readTag(decodeCallCustom(custom)?.extra)).toEqual(tag);
   });
 
-  it('is not read from another feature\'s custom', () => {
+  it("is not read from another feature's custom", () => {
     expect(readTag({ orderId: 'A-1' })).toBeUndefined();
     expect(readTag(undefined)).toBeUndefined();
   });
 
-  it('shortens long attributes until Sinch\'s 1024 bytes fit, never failing the call', () => {
+  it("shortens long attributes until Sinch's 1024 bytes fit, never failing the call", () => {
     const long = { ...tag, vars: { firstName: 'Ann', note: 'ö'.repeat(900), other: 'x'.repeat(400) } };
     const custom = encodeCallCustom(CALL_ID, tagExtra(long));
     expect(Buffer.byteLength(custom, 'utf8')).toBeLessThanOrEqual(1024);

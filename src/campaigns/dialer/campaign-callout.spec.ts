@@ -9,7 +9,12 @@ const campaign = {
   message: { type: 'tts' as const, text: 'Hej {{firstName}}, du har en tid {{date}}.' },
   machineMessage: 'Ring oss, {{firstName}}.',
 };
-const contact = { id: '22222222-2222-4222-8222-222222222222', phone: '+46701234567', attempt: 1, attributes: { firstName: 'Åsa', date: 'i morgon', secret: 'x' } };
+const contact = {
+  id: '22222222-2222-4222-8222-222222222222',
+  phone: '+46701234567',
+  attempt: 1,
+  attributes: { firstName: 'Åsa', date: 'i morgon', secret: 'x' },
+};
 
 describe('campaign callout', () => {
   it('lists the attributes the messages use, once each', () => {

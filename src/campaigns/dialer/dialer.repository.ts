@@ -54,10 +54,9 @@ export class DialerRepository {
   }
 
   async inFlight(m: EntityManager, campaignId: string): Promise<number> {
-    const rows: { n: number }[] = await m.query(
-      `SELECT count(*)::int AS n FROM campaign_contacts WHERE campaign_id = $1 AND status = 'in_progress'`,
-      [campaignId],
-    );
+    const rows: { n: number }[] = await m.query(`SELECT count(*)::int AS n FROM campaign_contacts WHERE campaign_id = $1 AND status = 'in_progress'`, [
+      campaignId,
+    ]);
     return rows[0]?.n ?? 0;
   }
 
@@ -94,10 +93,7 @@ export class DialerRepository {
   // call rows), so the frequency cap counts every call. Locks are taken in phone order: no deadlock.
   async lockNumbers(m: EntityManager, phones: string[]): Promise<void> {
     if (phones.length === 0) return;
-    await m.query(
-      `SELECT count(pg_advisory_xact_lock(hashtextextended(p, 7211))) FROM (SELECT DISTINCT unnest($1::text[]) AS p ORDER BY 1) s`,
-      [phones],
-    );
+    await m.query(`SELECT count(pg_advisory_xact_lock(hashtextextended(p, 7211))) FROM (SELECT DISTINCT unnest($1::text[]) AS p ORDER BY 1) s`, [phones]);
   }
 
   // Right before dialling: on a do-not-call list (global or the campaign's, not expired)? Over the frequency cap
@@ -126,10 +122,7 @@ export class DialerRepository {
 
   async markDnc(m: EntityManager, contactIds: string[]): Promise<void> {
     if (contactIds.length === 0) return;
-    await m.query(
-      `UPDATE campaign_contacts SET status = 'dnc', last_result = 'dnc', updated_at = now() WHERE id = ANY($1::uuid[])`,
-      [contactIds],
-    );
+    await m.query(`UPDATE campaign_contacts SET status = 'dnc', last_result = 'dnc', updated_at = now() WHERE id = ANY($1::uuid[])`, [contactIds]);
   }
 
   async deferCapped(m: EntityManager, deferrals: { contactId: string; until: Date }[]): Promise<void> {

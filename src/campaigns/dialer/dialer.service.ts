@@ -78,9 +78,17 @@ export class DialerService {
     });
     const zones = openZones(campaign.callingWindow, await this.repository.pendingZones(m, campaign.id), now);
     const candidates = await this.repository.claimCandidates(m, campaign.id, zones, now, pace.budget);
-    await this.repository.lockNumbers(m, candidates.map((c) => c.phone));
+    await this.repository.lockNumbers(
+      m,
+      candidates.map((c) => c.phone),
+    );
     const { calls: capCalls, windowH } = this.config.campaigns.frequencyCap;
-    const guards = await this.repository.guards(m, campaign.id, candidates.map((c) => c.phone), { calls: capCalls, windowS: windowH * 3600 });
+    const guards = await this.repository.guards(
+      m,
+      campaign.id,
+      candidates.map((c) => c.phone),
+      { calls: capCalls, windowS: windowH * 3600 },
+    );
 
     const dnc: string[] = [];
     const capped: { contactId: string; until: Date }[] = [];

@@ -32,7 +32,7 @@ export class IvrOptionDto {
   @Matches(/^[0-9*#]$/, { message: 'digit must be one key: 0-9, * or #' })
   digit: string;
 
-  @ApiProperty({ enum: IVR_ACTIONS, description: 'confirm; opt_out (adds the number to the campaign\'s do-not-call list); agent (connects transferNumber)' })
+  @ApiProperty({ enum: IVR_ACTIONS, description: "confirm; opt_out (adds the number to the campaign's do-not-call list); agent (connects transferNumber)" })
   @IsIn(IVR_ACTIONS)
   action: IvrAction;
 }
@@ -111,7 +111,7 @@ export class CallingWindowDto {
   @IsArray()
   days: IsoWeekday[];
 
-  @ApiProperty({ example: '09:00', description: 'Local time in the callee\'s zone, inclusive' })
+  @ApiProperty({ example: '09:00', description: "Local time in the callee's zone, inclusive" })
   @Matches(HH_MM, { message: 'start must be a time HH:MM' })
   start: string;
 
@@ -161,7 +161,7 @@ export class SpendCapDto {
   @IsString({ message: 'amount must be a decimal string such as "250.00"' })
   amount: string;
 
-  @ApiProperty({ example: 'USD', description: 'ISO 4217; compared with the currency of Sinch\'s debits' })
+  @ApiProperty({ example: 'USD', description: "ISO 4217; compared with the currency of Sinch's debits" })
   @Matches(/^[A-Z]{3}$/, { message: 'currency must be an ISO 4217 code such as USD' })
   currency: string;
 }

@@ -18,7 +18,7 @@ export class CampaignResponse {
   @ApiProperty({ type: 'object', additionalProperties: true })
   retryPolicy: { busy: RetryRule; noAnswer: RetryRule; failed: RetryRule; machine: RetryRule };
   @ApiPropertyOptional({ type: 'object', nullable: true, additionalProperties: true }) spendCap: { amount: string; currency: string } | null;
-  @ApiProperty({ description: 'Spent so far in the spend cap\'s currency (0 without a cap)' }) spent: string;
+  @ApiProperty({ description: "Spent so far in the spend cap's currency (0 without a cap)" }) spent: string;
   @ApiPropertyOptional({ nullable: true }) startAt: string | null;
   @ApiPropertyOptional({ nullable: true }) endAt: string | null;
   @ApiProperty() createdAt: string;

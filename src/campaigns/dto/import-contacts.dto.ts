@@ -11,7 +11,7 @@ export class ContactInputDto {
   @IsString()
   phone: string;
 
-  @ApiPropertyOptional({ example: 'America/Denver', description: 'IANA zone; default: the number\'s country, else the campaign default' })
+  @ApiPropertyOptional({ example: 'America/Denver', description: "IANA zone; default: the number's country, else the campaign default" })
   @IsOptional()
   @MaxLength(64)
   @IsString()

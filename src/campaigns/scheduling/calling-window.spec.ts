@@ -1,12 +1,4 @@
-import {
-  canonicalTimeZone,
-  isOpen,
-  localTime,
-  nextOpening,
-  openZones,
-  windowProblems,
-  type CallingWindow,
-} from 'src/campaigns/scheduling/calling-window';
+import { canonicalTimeZone, isOpen, localTime, nextOpening, openZones, windowProblems, type CallingWindow } from 'src/campaigns/scheduling/calling-window';
 
 const weekdays9to20: CallingWindow = { days: [1, 2, 3, 4, 5], start: '09:00', end: '20:00' };
 

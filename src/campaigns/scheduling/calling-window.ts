@@ -65,7 +65,6 @@ export function canonicalTimeZone(zone: string): string | undefined {
   return result;
 }
 
-
 export function parseHhMm(value: string): number | undefined {
   const match = HH_MM.exec(value);
   if (!match) return undefined;

@@ -1,17 +1,8 @@
-import {
-  cleanForTts,
-  renderTemplate,
-  templatePlaceholders,
-  templateProblems,
-  truncate,
-  ttsPrompt,
-} from 'src/campaigns/scheduling/message-template';
+import { cleanForTts, renderTemplate, templatePlaceholders, templateProblems, truncate, ttsPrompt } from 'src/campaigns/scheduling/message-template';
 
 describe('message template', () => {
-  it('fills placeholders from the contact\'s attributes', () => {
-    expect(renderTemplate('Hello {{firstName}}, you owe {{ amount }} kronor.', { firstName: 'Astrid', amount: 120 })).toBe(
-      'Hello Astrid, you owe 120 kronor.',
-    );
+  it("fills placeholders from the contact's attributes", () => {
+    expect(renderTemplate('Hello {{firstName}}, you owe {{ amount }} kronor.', { firstName: 'Astrid', amount: 120 })).toBe('Hello Astrid, you owe 120 kronor.');
   });
 
   it('renders a missing attribute as nothing, without a stray space before punctuation', () => {

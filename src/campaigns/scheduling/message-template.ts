@@ -39,14 +39,16 @@ export function renderTemplate(template: string, attributes: TemplateAttributes,
 
 // Control characters out, brackets (which end a #tts[] element) softened, whitespace collapsed.
 export function cleanForTts(text: string): string {
-  return text
-    // eslint-disable-next-line no-control-regex -- control characters are what a TTS engine must not get
-    .replace(/[\u0000-\u001f\u007f-\u009f]/g, ' ')
-    .replace(/\[/g, '(')
-    .replace(/\]/g, ')')
-    .replace(/\s+/g, ' ')
-    .replace(/\s+([,.;:!?])/g, '$1')
-    .trim();
+  return (
+    text
+      // eslint-disable-next-line no-control-regex -- control characters are what a TTS engine must not get
+      .replace(/[\u0000-\u001f\u007f-\u009f]/g, ' ')
+      .replace(/\[/g, '(')
+      .replace(/\]/g, ')')
+      .replace(/\s+/g, ' ')
+      .replace(/\s+([,.;:!?])/g, '$1')
+      .trim()
+  );
 }
 
 export function ttsPrompt(text: string): string {

@@ -36,7 +36,7 @@ describe('retry policy', () => {
     expect(decideNext(input({ outcome: 'opted_out' }))).toEqual({ kind: 'final', status: 'dnc', outcome: 'opted_out' });
   });
 
-  it('retries after the outcome\'s delay while attempts remain', () => {
+  it("retries after the outcome's delay while attempts remain", () => {
     const policy = { ...DEFAULT_RETRY_POLICY, busy: { delayS: 120, maxAttempts: 3 } };
     expect(decideNext(input({ policy, attempts: 1 }))).toEqual({ kind: 'retry', at: new Date('2025-03-10T10:02:00Z'), outcome: 'busy' });
     expect(decideNext(input({ policy, attempts: 2 })).kind).toBe('retry');

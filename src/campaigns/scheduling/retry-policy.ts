@@ -26,9 +26,7 @@ export const RETRY_LIMITS = { maxDelayS: 7 * 86_400, maxAttempts: 20 } as const;
 // skipped: not called again because the campaign ended (completed or cancelled) first.
 export type FinalContactStatus = 'completed' | 'failed' | 'exhausted' | 'dnc' | 'skipped';
 
-export type ContactDecision =
-  | { kind: 'final'; status: FinalContactStatus; outcome: AttemptOutcome }
-  | { kind: 'retry'; at: Date; outcome: RetryableOutcome };
+export type ContactDecision = { kind: 'final'; status: FinalContactStatus; outcome: AttemptOutcome } | { kind: 'retry'; at: Date; outcome: RetryableOutcome };
 
 export interface AttemptFacts {
   // The call's final state (src/calls/call-state.ts FinalCallState).

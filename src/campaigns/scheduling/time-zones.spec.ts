@@ -5,7 +5,7 @@ import { resolveTimeZone } from 'src/campaigns/scheduling/time-zones';
 describe('time zone resolution', () => {
   const campaignDefault = 'America/Chicago';
 
-  it('prefers the contact\'s own zone', () => {
+  it("prefers the contact's own zone", () => {
     expect(resolveTimeZone({ explicit: 'america/denver', country: 'US', campaignDefault })).toEqual({ zone: 'America/Denver', source: 'contact' });
   });
 

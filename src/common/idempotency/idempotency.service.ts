@@ -12,8 +12,7 @@ export interface IdempotentResult<R> {
   replayed: boolean;
 }
 
-const invalidKey = (message: string, rule: string): AppError =>
-  new AppError('invalid', message, [{ field: 'Idempotency-Key', rule, message }]);
+const invalidKey = (message: string, rule: string): AppError => new AppError('invalid', message, [{ field: 'Idempotency-Key', rule, message }]);
 
 @Injectable()
 export class IdempotencyService {
@@ -43,20 +42,15 @@ export class IdempotencyService {
       );
       if (inserted.length === 0) return { response: await this.stored<R>(manager, scope, key, hash), replayed: true };
       const response = await work(manager);
-      await manager.query('UPDATE idempotency_keys SET status_code = 202, response = $3 WHERE scope = $1 AND key = $2', [
-        scope,
-        key,
-        JSON.stringify(response),
-      ]);
+      await manager.query('UPDATE idempotency_keys SET status_code = 202, response = $3 WHERE scope = $1 AND key = $2', [scope, key, JSON.stringify(response)]);
       return { response, replayed: false };
     });
   }
 
   async deleteExpired(): Promise<number> {
-    const [, count]: [unknown, number] = await this.dataSource.query(
-      "DELETE FROM idempotency_keys WHERE created_at < now() - make_interval(hours => $1)",
-      [this.config.callouts.idempotencyKeyTtlH],
-    );
+    const [, count]: [unknown, number] = await this.dataSource.query('DELETE FROM idempotency_keys WHERE created_at < now() - make_interval(hours => $1)', [
+      this.config.callouts.idempotencyKeyTtlH,
+    ]);
     return count;
   }
 

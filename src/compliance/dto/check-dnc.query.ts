@@ -8,7 +8,7 @@ export class CheckDncQueryDto {
   @IsString()
   phone: string;
 
-  @ApiPropertyOptional({ description: 'Also check this campaign\'s list' })
+  @ApiPropertyOptional({ description: "Also check this campaign's list" })
   @IsOptional()
   @IsUUID()
   campaignId?: string;

@@ -14,7 +14,7 @@ export class ListDncQueryDto extends PageQueryDto {
   @IsIn(['global', 'campaign'])
   scope?: 'global' | 'campaign';
 
-  @ApiPropertyOptional({ description: 'One campaign\'s list' })
+  @ApiPropertyOptional({ description: "One campaign's list" })
   @IsOptional()
   @IsUUID()
   campaignId?: string;

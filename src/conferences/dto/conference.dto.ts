@@ -1,6 +1,22 @@
 import { ApiProperty, ApiPropertyOptional, PartialType } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { ArrayMaxSize, ArrayMinSize, ArrayUnique, IsArray, IsBoolean, IsIn, IsInt, IsISO8601, IsOptional, IsString, Matches, Max, MaxLength, Min, MinLength } from 'class-validator';
+import {
+  ArrayMaxSize,
+  ArrayMinSize,
+  ArrayUnique,
+  IsArray,
+  IsBoolean,
+  IsIn,
+  IsInt,
+  IsISO8601,
+  IsOptional,
+  IsString,
+  Matches,
+  Max,
+  MaxLength,
+  Min,
+  MinLength,
+} from 'class-validator';
 import { IsDialableNumber } from 'src/common/phone-number.validator';
 import { MUSIC_ON_HOLD, type MusicOnHold } from 'src/sinch/svaml/svaml.types';
 import { CONFERENCE_ROLES, type ConferenceRole } from 'src/conferences/conference-participant.entity';
@@ -25,7 +41,11 @@ export class CreateConferenceRoomDto {
   @IsString()
   sinchConferenceId: string;
 
-  @ApiPropertyOptional({ example: '1234', nullable: true, description: '3 to 12 digits; without it callers join without a PIN (or with # when only a moderator PIN is set); null removes it' })
+  @ApiPropertyOptional({
+    example: '1234',
+    nullable: true,
+    description: '3 to 12 digits; without it callers join without a PIN (or with # when only a moderator PIN is set); null removes it',
+  })
   @IsOptional()
   @Matches(PIN, { message: 'participantPin must be 3 to 12 digits' })
   @IsString()

@@ -11,7 +11,7 @@ export class ListNumbersQueryDto extends PageQueryDto {
   @Matches(/^[A-Za-z]{2}$/, { message: 'country must be a two-letter ISO 3166 country code' })
   country?: string;
 
-  @ApiPropertyOptional({ enum: [...ROUTE_TYPES, 'none'], description: 'The main route\'s type; none: no route (the default answer)' })
+  @ApiPropertyOptional({ enum: [...ROUTE_TYPES, 'none'], description: "The main route's type; none: no route (the default answer)" })
   @IsOptional()
   @IsIn([...ROUTE_TYPES, 'none'])
   route?: RouteType | 'none';

@@ -9,9 +9,14 @@ export class NumberResponse {
   @ApiPropertyOptional({ nullable: true, example: 'Fixed' }) numberType: string | null;
   @ApiProperty({ example: 'voice' }) capability: string;
   @ApiPropertyOptional({ nullable: true }) applicationKey: string | null;
-  @ApiProperty({ description: 'Assigned to this service\'s Sinch application' }) assignedHere: boolean;
+  @ApiProperty({ description: "Assigned to this service's Sinch application" }) assignedHere: boolean;
   @ApiProperty({ enum: ['active', 'released'] }) status: NumberStatus;
-  @ApiPropertyOptional({ nullable: true, description: '{ route, businessHours?, afterHours? }; null: the default answer', type: 'object', additionalProperties: true })
+  @ApiPropertyOptional({
+    nullable: true,
+    description: '{ route, businessHours?, afterHours? }; null: the default answer',
+    type: 'object',
+    additionalProperties: true,
+  })
   routing: NumberRouting | null;
   @ApiPropertyOptional({ nullable: true, example: 'released', description: 'Why the route does not run although it is set' })
   routeDisabledReason: string | null;

@@ -5,7 +5,7 @@ export class PoolNumberStats {
   @ApiProperty({ description: 'Outbound calls with this caller id in the last 7 days' }) calls: number;
   @ApiProperty() answered: number;
   @ApiPropertyOptional({ nullable: true, description: 'answered / calls; null without calls' }) answerRate: number | null;
-  @ApiProperty({ description: 'Answer rate far below the pool\'s median (likely marked as spam by carriers)' }) flagged: boolean;
+  @ApiProperty({ description: "Answer rate far below the pool's median (likely marked as spam by carriers)" }) flagged: boolean;
 }
 
 export class PoolResponse {

@@ -8,7 +8,7 @@ const pool = [
 ];
 
 describe('caller-id pick', () => {
-  it('prefers the callee\'s area code (NANP), then country, then any, round-robin within the group', () => {
+  it("prefers the callee's area code (NANP), then country, then any, round-robin within the group", () => {
     expect(pickLocal(pool, { e164: '+14045559999', country: 'US' }, 0)).toEqual({ cli: '+14045001000', match: 'area_code' });
     expect(pickLocal(pool, { e164: '+14045559999', country: 'US' }, 1)).toEqual({ cli: '+14045001001', match: 'area_code' });
     expect(pickLocal(pool, { e164: '+14045559999', country: 'US' }, 2)).toEqual({ cli: '+14045001000', match: 'area_code' });
@@ -18,7 +18,7 @@ describe('caller-id pick', () => {
     expect(pickLocal([], { e164: '+447400123456', country: 'GB' }, 0)).toBeUndefined();
   });
 
-  it('flags numbers far below the pool\'s median answer rate, ignoring those with too few calls', () => {
+  it("flags numbers far below the pool's median answer rate, ignoring those with too few calls", () => {
     const stats = new Map([
       ['+1a', { calls: 40, answered: 24 }],
       ['+1b', { calls: 40, answered: 20 }],

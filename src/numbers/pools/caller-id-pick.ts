@@ -15,7 +15,11 @@ export type PickMatch = 'area_code' | 'country' | 'any';
 
 // Local presence: a number with the callee's area code (NANP, +1), else of the callee's country, else any;
 // round-robin within the best group so the calls spread over the pool's numbers.
-export function pickLocal(candidates: PoolCandidate[], destination: { e164: string; country?: string }, counter: number): { cli: string; match: PickMatch } | undefined {
+export function pickLocal(
+  candidates: PoolCandidate[],
+  destination: { e164: string; country?: string },
+  counter: number,
+): { cli: string; match: PickMatch } | undefined {
   if (candidates.length === 0) return undefined;
   const groups: [PickMatch, PoolCandidate[]][] = [];
   if (destination.e164.startsWith('+1') && destination.e164.length === 12) {
@@ -41,10 +45,7 @@ export function median(values: number[]): number | null {
 
 // A number is flagged when it has enough calls to judge and answers far below its pool's median: carriers may
 // show it as "likely spam". Numbers with too few calls count neither for the median nor against themselves.
-export function flaggedNumbers(
-  stats: Map<string, NumberStats>,
-  policy: { minCalls: number; ratio: number },
-): { median: number | null; flagged: Set<string> } {
+export function flaggedNumbers(stats: Map<string, NumberStats>, policy: { minCalls: number; ratio: number }): { median: number | null; flagged: Set<string> } {
   const judged = [...stats].filter(([, s]) => s.calls >= policy.minCalls);
   const m = median(judged.map(([, s]) => s.answered / s.calls));
   const flagged = new Set<string>();

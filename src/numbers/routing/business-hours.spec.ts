@@ -1,7 +1,11 @@
 import { isOpenAt, parseBusinessHours } from './business-hours';
 
 const hours = (value: unknown) => parseBusinessHours(value, 'businessHours');
-const weekdays = { timeZone: 'Europe/Stockholm', weekly: [{ days: ['mon', 'tue', 'wed', 'thu', 'fri'], open: '08:00', close: '17:00' }], holidays: ['2026-12-24'] };
+const weekdays = {
+  timeZone: 'Europe/Stockholm',
+  weekly: [{ days: ['mon', 'tue', 'wed', 'thu', 'fri'], open: '08:00', close: '17:00' }],
+  holidays: ['2026-12-24'],
+};
 
 describe('business hours', () => {
   const parsed = hours(weekdays).hours!;
@@ -19,7 +23,11 @@ describe('business hours', () => {
   });
 
   it('evaluates the local date of a holiday, not the UTC one', () => {
-    const tokyo = hours({ timeZone: 'Asia/Tokyo', weekly: [{ days: ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'], open: '00:00', close: '24:00' }], holidays: ['2026-12-25'] }).hours!;
+    const tokyo = hours({
+      timeZone: 'Asia/Tokyo',
+      weekly: [{ days: ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'], open: '00:00', close: '24:00' }],
+      holidays: ['2026-12-25'],
+    }).hours!;
     expect(isOpenAt(tokyo, new Date('2026-12-24T15:30:00Z'))).toBe(false); // 00:30 on the 25th in Tokyo
     expect(isOpenAt(tokyo, new Date('2026-12-24T14:30:00Z'))).toBe(true);
   });

@@ -17,13 +17,45 @@ describe('parseRouting', () => {
     ['a message over 600 characters', { route: { type: 'message', text: 'x'.repeat(601) } }, 'route.text'],
     ['a menu without main', menu([{ id: 'start', prompt: 'Hi', options: [{ dtmf: '1', route: { type: 'reject' } }] }]), 'route.menus'],
     ['a menu option pointing nowhere', menu([{ id: 'main', prompt: 'Hi', options: [{ dtmf: '1', menu: 'ghost' }] }]), 'route.menus[0].options[0].menu'],
-    ['a menu option with both menu and route', menu([{ id: 'main', prompt: 'Hi', options: [{ dtmf: '1', menu: 'main', route: { type: 'reject' } }] }]), 'route.menus[0].options[0]'],
-    ['a nested menu route', menu([{ id: 'main', prompt: 'Hi', options: [{ dtmf: '1', route: { type: 'menu', menus: [] } }] }]), 'route.menus[0].options[0].route.type'],
-    ['a key used twice', menu([{ id: 'main', prompt: 'Hi', options: [{ dtmf: '1', route: { type: 'reject' } }, { dtmf: '1', route: { type: 'reject' } }] }]), 'route.menus[0].options[1].dtmf'],
-    ['an unreachable menu', menu([{ id: 'main', prompt: 'Hi', options: [{ dtmf: '1', route: { type: 'reject' } }] }, { id: 'lost', prompt: 'x', options: [{ dtmf: '1', route: { type: 'reject' } }] }]), 'route.menus[1].id'],
+    [
+      'a menu option with both menu and route',
+      menu([{ id: 'main', prompt: 'Hi', options: [{ dtmf: '1', menu: 'main', route: { type: 'reject' } }] }]),
+      'route.menus[0].options[0]',
+    ],
+    [
+      'a nested menu route',
+      menu([{ id: 'main', prompt: 'Hi', options: [{ dtmf: '1', route: { type: 'menu', menus: [] } }] }]),
+      'route.menus[0].options[0].route.type',
+    ],
+    [
+      'a key used twice',
+      menu([
+        {
+          id: 'main',
+          prompt: 'Hi',
+          options: [
+            { dtmf: '1', route: { type: 'reject' } },
+            { dtmf: '1', route: { type: 'reject' } },
+          ],
+        },
+      ]),
+      'route.menus[0].options[1].dtmf',
+    ],
+    [
+      'an unreachable menu',
+      menu([
+        { id: 'main', prompt: 'Hi', options: [{ dtmf: '1', route: { type: 'reject' } }] },
+        { id: 'lost', prompt: 'x', options: [{ dtmf: '1', route: { type: 'reject' } }] },
+      ]),
+      'route.menus[1].id',
+    ],
     ['a queue route while no queue feature is installed', { route: { type: 'queue', target: 'support' } }, 'route.type'],
     ['a conference route while no conference feature is installed', { route: { type: 'conference', target: 'bridge' } }, 'route.type'],
-    ['businessHours without afterHours', { route: { type: 'reject' }, businessHours: { timeZone: 'UTC', weekly: [{ days: ['mon'], open: '08:00', close: '09:00' }] } }, 'afterHours'],
+    [
+      'businessHours without afterHours',
+      { route: { type: 'reject' }, businessHours: { timeZone: 'UTC', weekly: [{ days: ['mon'], open: '08:00', close: '09:00' }] } },
+      'afterHours',
+    ],
     ['an unknown top-level field', { route: { type: 'reject' }, fallback: {} }, 'fallback'],
     ['an unknown route field', { route: { type: 'reject', loud: true } }, 'route.loud'],
   ])('refuses %s, naming %s', (_name, body, field) => {
@@ -68,7 +100,10 @@ describe('route SVAML', () => {
     expect(iceAnswer({ route }, call(), noTargets).svaml).toEqual({ action: { name: 'connectPstn', number: '+46709999999', dialTimeout: 20 } });
     expect(iceAnswer({ route: { ...route, callerId: 'dialled' } }, call(), noTargets).svaml.action).toMatchObject({ cli: '+15550100001' });
     // The caller is the forward target: ringing would call them back on their own line.
-    expect(iceAnswer({ route }, { ...call(), from: '+46709999999' }, noTargets).svaml).toEqual({ instructions: [{ name: 'say', text: 'Sorry' }], action: { name: 'hangup' } });
+    expect(iceAnswer({ route }, { ...call(), from: '+46709999999' }, noTargets).svaml).toEqual({
+      instructions: [{ name: 'say', text: 'Sorry' }],
+      action: { name: 'hangup' },
+    });
   });
 
   it('outside business hours the after-hours route runs', () => {
@@ -84,7 +119,14 @@ describe('route SVAML', () => {
   it('a menu runs runMenu whose route options come back in the PIE and lead to their route', () => {
     const parsed = parseRouting(
       menu([
-        { id: 'main', prompt: 'Sales 1, support 2', options: [{ dtmf: '1', route: { type: 'message', text: 'Sales' } }, { dtmf: '2', menu: 'support' }] },
+        {
+          id: 'main',
+          prompt: 'Sales 1, support 2',
+          options: [
+            { dtmf: '1', route: { type: 'message', text: 'Sales' } },
+            { dtmf: '2', menu: 'support' },
+          ],
+        },
         { id: 'support', prompt: 'Billing 1', options: [{ dtmf: '1', route: { type: 'forward', to: '+46701234567' } }] },
       ]),
       none,
@@ -92,7 +134,10 @@ describe('route SVAML', () => {
     const answer = iceAnswer(parsed, call(), noTargets);
     expect(answer.label).toBe('menu');
     const menus = (answer.svaml.action as { menus: { id: string; options: { dtmf: string; action: string }[] }[] }).menus;
-    expect(menus[0].options).toEqual([{ dtmf: '1', action: 'return(nr:+15550100001:r:main:1)' }, { dtmf: '2', action: 'menu(support)' }]);
+    expect(menus[0].options).toEqual([
+      { dtmf: '1', action: 'return(nr:+15550100001:r:main:1)' },
+      { dtmf: '2', action: 'menu(support)' },
+    ]);
     const choice = menuChoice({ type: 'return', value: 'nr:+15550100001:r:support:1', menuId: 'support' })!;
     expect(chosenRoute(parsed, choice)).toMatchObject({ type: 'forward', to: '+46701234567' });
     expect(menuChoice({ type: 'return', value: 'confirm' })).toBeUndefined();

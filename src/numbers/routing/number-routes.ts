@@ -150,7 +150,11 @@ function parseLeaf(c: Checker, value: Json, at: string, type: string): LeafRoute
       const text = c.text(value.text, `${at}.text`, ROUTE_LIMITS.textChars, false);
       let files: string[] | undefined;
       if (value.files !== undefined) {
-        const ok = Array.isArray(value.files) && value.files.length > 0 && value.files.length <= ROUTE_LIMITS.files && value.files.every((f) => typeof f === 'string' && f.length > 0 && f.length <= 256);
+        const ok =
+          Array.isArray(value.files) &&
+          value.files.length > 0 &&
+          value.files.length <= ROUTE_LIMITS.files &&
+          value.files.every((f) => typeof f === 'string' && f.length > 0 && f.length <= 256);
         if (!ok) c.add(`${at}.files`, 'files', `must be 1 to ${ROUTE_LIMITS.files} prompt file ids`);
         else files = value.files as string[];
       }
@@ -232,7 +236,7 @@ function parseMenu(c: Checker, value: Json, at: string): MenuRoute | undefined {
         if (typeof o.dtmf !== 'string' || !DTMF_KEY.test(o.dtmf)) c.add(`${op}.dtmf`, 'dtmf_key', 'must be one key: 0-9, * or #');
         else if (keys.has(o.dtmf)) c.add(`${op}.dtmf`, 'unique', `"${o.dtmf}" is used twice in this menu`);
         else keys.add(o.dtmf);
-        if ((o.menu === undefined) === (o.route === undefined)) return c.add(op, 'menu_or_route', 'must have exactly one of menu (another menu\'s id) or route');
+        if ((o.menu === undefined) === (o.route === undefined)) return c.add(op, 'menu_or_route', "must have exactly one of menu (another menu's id) or route");
         if (o.menu !== undefined) {
           if (typeof o.menu !== 'string') return c.add(`${op}.menu`, 'isString', 'must be a menu id');
           options.push({ dtmf: String(o.dtmf), menu: o.menu });
@@ -260,7 +264,8 @@ function checkMenuGraph(c: Checker, menus: RouteMenu[], at: string): void {
   const byId = new Map(menus.map((m) => [m.id, m]));
   menus.forEach((m, i) =>
     m.options.forEach((o, j) => {
-      if (o.menu !== undefined && !byId.has(o.menu)) c.add(`${at}.menus[${i}].options[${j}].menu`, 'menu_unknown', `points at menu "${o.menu}", which is not in menus`);
+      if (o.menu !== undefined && !byId.has(o.menu))
+        c.add(`${at}.menus[${i}].options[${j}].menu`, 'menu_unknown', `points at menu "${o.menu}", which is not in menus`);
     }),
   );
   const level = new Map<string, number>([['main', 1]]);

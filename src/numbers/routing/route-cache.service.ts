@@ -65,7 +65,9 @@ export class RouteCache implements OnApplicationBootstrap, OnApplicationShutdown
     const live = `status = 'active' AND route_disabled_reason IS NULL`;
     const rows: RouteRow[] = full
       ? await this.dataSource.query(`SELECT number, routing, ${live} AS live, updated_at FROM phone_numbers WHERE routing IS NOT NULL`)
-      : await this.dataSource.query(`SELECT number, routing, ${live} AS live, updated_at FROM phone_numbers WHERE updated_at > $1`, [new Date((this.since as Date).getTime() - OVERLAP_MS)]);
+      : await this.dataSource.query(`SELECT number, routing, ${live} AS live, updated_at FROM phone_numbers WHERE updated_at > $1`, [
+          new Date((this.since as Date).getTime() - OVERLAP_MS),
+        ]);
     const next = full ? new Map<string, NumberRouting>() : this.routes;
     let latest = this.since ?? new Date(0);
     for (const row of rows) {

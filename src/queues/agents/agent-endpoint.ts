@@ -10,7 +10,8 @@ const USER_NAME = /^[A-Za-z0-9_.@+-]{1,64}$/;
 export function endpointProblem(type: EndpointType, endpoint: string): FieldProblem | undefined {
   const ok = type === 'pstn' ? isE164(endpoint) : type === 'sip' ? SIP_URI.test(endpoint) : USER_NAME.test(endpoint);
   if (ok) return undefined;
-  const expected = type === 'pstn' ? 'an E.164 number (+ and digits)' : type === 'sip' ? 'a SIP URI (sip:user@host)' : 'a Sinch user name (letters, digits, _ . @ + -)';
+  const expected =
+    type === 'pstn' ? 'an E.164 number (+ and digits)' : type === 'sip' ? 'a SIP URI (sip:user@host)' : 'a Sinch user name (letters, digits, _ . @ + -)';
   return { field: 'endpoint', rule: 'reachable', message: `endpoint must be ${expected} for endpointType ${type}` };
 }
 

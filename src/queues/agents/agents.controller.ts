@@ -1,5 +1,14 @@
 import { applyDecorators, Body, Delete, Get, HttpCode, HttpStatus, Param, Post, Put, Req } from '@nestjs/common';
-import { ApiBadRequestResponse, ApiConflictResponse, ApiCreatedResponse, ApiForbiddenResponse, ApiNoContentResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation } from '@nestjs/swagger';
+import {
+  ApiBadRequestResponse,
+  ApiConflictResponse,
+  ApiCreatedResponse,
+  ApiForbiddenResponse,
+  ApiNoContentResponse,
+  ApiNotFoundResponse,
+  ApiOkResponse,
+  ApiOperation,
+} from '@nestjs/swagger';
 import type { AuthenticatedRequest } from 'src/auth/api-key.guard';
 import { AdminController, Roles } from 'src/auth/auth.decorators';
 import { uuidParam } from 'src/common/validation';
@@ -9,8 +18,14 @@ import { AgentCalls, type AgentCall } from './agent-calls.service';
 import { AgentsService, type AgentView } from './agents.service';
 
 const Manage = (summary: string) => applyDecorators(Roles('admin', 'supervisor'), ApiOperation({ summary, description: 'Roles: admin, supervisor' }));
-const Read = (summary: string) => applyDecorators(Roles('admin', 'supervisor', 'reporting'), ApiOperation({ summary, description: 'Roles: admin, supervisor, reporting' }));
-const Self = (summary: string) => applyDecorators(Roles('agent'), ApiOperation({ summary, description: 'Roles: agent (a key bound to an agent)' }), ApiForbiddenResponse({ description: 'The key is not bound to an agent' }));
+const Read = (summary: string) =>
+  applyDecorators(Roles('admin', 'supervisor', 'reporting'), ApiOperation({ summary, description: 'Roles: admin, supervisor, reporting' }));
+const Self = (summary: string) =>
+  applyDecorators(
+    Roles('agent'),
+    ApiOperation({ summary, description: 'Roles: agent (a key bound to an agent)' }),
+    ApiForbiddenResponse({ description: 'The key is not bound to an agent' }),
+  );
 
 const actorOf = (request: AuthenticatedRequest): string => (request.apiKey ? `api-key:${request.apiKey.id}` : 'unknown');
 
@@ -74,21 +89,21 @@ export class AgentsController {
   }
 
   @Put(':id/status')
-  @Manage('Set an agent\'s status (offline, available, away)')
+  @Manage("Set an agent's status (offline, available, away)")
   @ApiConflictResponse({ description: 'On a call' })
   setStatus(@Param('id', uuidParam('id')) id: string, @Body() body: AgentStatusDto, @Req() request: AuthenticatedRequest): Promise<AgentView> {
     return this.agents.setStatus(id, body.status, actorOf(request));
   }
 
   @Get(':id/history')
-  @Read('An agent\'s status history, newest first')
+  @Read("An agent's status history, newest first")
   async history(@Param('id', uuidParam('id')) id: string): Promise<{ items: AgentStatusChange[] }> {
     await this.agents.get(id);
     return { items: await this.agents.history(id) };
   }
 
   @Get(':id/calls')
-  @Read('An agent\'s queue calls, newest first')
+  @Read("An agent's queue calls, newest first")
   async agentCalls(@Param('id', uuidParam('id')) id: string): Promise<{ items: AgentCall[] }> {
     await this.agents.get(id);
     return { items: await this.calls.of(id) };

@@ -47,7 +47,10 @@ export class AgentsService {
   async create(dto: AgentDto): Promise<AgentView> {
     await this.check(dto);
     const id = await this.dataSource.transaction(async (manager) => {
-      const agent = await manager.save(Agent, manager.create(Agent, { name: dto.name, endpointType: dto.endpointType, endpoint: dto.endpoint, apiKeyId: dto.apiKeyId ?? null }));
+      const agent = await manager.save(
+        Agent,
+        manager.create(Agent, { name: dto.name, endpointType: dto.endpointType, endpoint: dto.endpoint, apiKeyId: dto.apiKeyId ?? null }),
+      );
       await this.linkQueues(manager, agent.id, dto);
       await manager.insert(AgentStatusChange, { agentId: agent.id, status: 'offline', reason: 'created' });
       return agent.id;
@@ -78,7 +81,12 @@ export class AgentsService {
       const agent = await manager.findOne(Agent, { where: { id }, lock: { mode: 'pessimistic_write' } });
       if (!agent) throw new AppError('not_found', `Agent ${id} does not exist`, undefined, 'agent_not_found');
       if (ON_A_CALL.includes(agent.status)) {
-        throw new AppError('conflict', `Agent ${id} is on a call; the status changes when it ends`, [{ field: 'status', rule: 'on_call', message: 'the agent is busy with a call' }], 'agent_on_call');
+        throw new AppError(
+          'conflict',
+          `Agent ${id} is on a call; the status changes when it ends`,
+          [{ field: 'status', rule: 'on_call', message: 'the agent is busy with a call' }],
+          'agent_on_call',
+        );
       }
       if (agent.status !== status) await this.transition(manager, id, status, actor);
     });
@@ -104,7 +112,11 @@ export class AgentsService {
   }
 
   private async linkQueues(manager: EntityManager, agentId: string, dto: AgentDto): Promise<void> {
-    if (dto.queues?.length) await manager.insert(AgentQueue, dto.queues.map((q) => ({ agentId, queueId: q.queueId, skill: q.skill ?? 1 })));
+    if (dto.queues?.length)
+      await manager.insert(
+        AgentQueue,
+        dto.queues.map((q) => ({ agentId, queueId: q.queueId, skill: q.skill ?? 1 })),
+      );
   }
 
   private async check(dto: AgentDto, selfId?: string): Promise<void> {
@@ -124,9 +136,14 @@ export class AgentsService {
       });
     }
     if (dto.apiKeyId) {
-      const [key] = (await this.dataSource.query(`SELECT role, revoked_at FROM api_keys WHERE id = $1`, [dto.apiKeyId])) as { role: string; revoked_at: Date | null }[];
-      if (!key || key.revoked_at) problems.push({ field: 'apiKeyId', rule: 'exists', message: `apiKeyId: API key ${dto.apiKeyId} does not exist or is revoked` });
-      else if (key.role !== 'agent') problems.push({ field: 'apiKeyId', rule: 'role', message: `apiKeyId: the key has role ${key.role}; only an agent key can be bound` });
+      const [key] = (await this.dataSource.query(`SELECT role, revoked_at FROM api_keys WHERE id = $1`, [dto.apiKeyId])) as {
+        role: string;
+        revoked_at: Date | null;
+      }[];
+      if (!key || key.revoked_at)
+        problems.push({ field: 'apiKeyId', rule: 'exists', message: `apiKeyId: API key ${dto.apiKeyId} does not exist or is revoked` });
+      else if (key.role !== 'agent')
+        problems.push({ field: 'apiKeyId', rule: 'role', message: `apiKeyId: the key has role ${key.role}; only an agent key can be bound` });
       else if (await this.agents.exists({ where: selfId ? { apiKeyId: dto.apiKeyId, id: Not(selfId) } : { apiKeyId: dto.apiKeyId } })) {
         problems.push({ field: 'apiKeyId', rule: 'unique', message: 'apiKeyId is bound to another agent' });
       }

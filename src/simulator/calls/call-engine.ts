@@ -12,16 +12,7 @@ import type { OutcomeRules } from 'src/simulator/outcome-rules';
 import type { SeededStreams } from 'src/simulator/prng';
 import type { Scheduler } from 'src/simulator/sim-clock';
 import { callNotFoundError, conflictError } from 'src/simulator/http/sim-errors';
-import type {
-  CallOrigin,
-  CallReason,
-  CallResult,
-  CallbackTarget,
-  CalloutDetails,
-  Endpoint,
-  ResolvedOptions,
-  SimCall,
-} from 'src/simulator/simulator.types';
+import type { CallOrigin, CallReason, CallResult, CallbackTarget, CalloutDetails, Endpoint, ResolvedOptions, SimCall } from 'src/simulator/simulator.types';
 import type { Svaml } from 'src/sinch/svaml/svaml.types';
 
 const MAX_CALLS = 20_000;

@@ -16,8 +16,7 @@ export const hangupResult = (s: CallSession): CallResult => (isAnswered(s) ? 'AN
 export const errorResult = (s: CallSession): CallResult => (isAnswered(s) ? 'ANSWERED' : 'FAILED');
 
 // The control API's "far end hangs up": the caller of an inbound call, the callee of a callout.
-export const remoteHangupReason = (s: CallSession): CallReason =>
-  s.call.origin === 'inbound' ? 'CALLERHANGUP' : 'CALLEEHANGUP';
+export const remoteHangupReason = (s: CallSession): CallReason => (s.call.origin === 'inbound' ? 'CALLERHANGUP' : 'CALLEEHANGUP');
 
 // Who ends a call when its talk time runs out: the callee once a leg is connected, else an inbound caller.
 export const talkEndReason = (s: CallSession): CallReason =>
@@ -54,12 +53,7 @@ export async function rejectSvaml(ctx: FlowContext, s: CallSession, message: str
 
 // Asks for the SVAML of an ICE / ACE / PIE: inline SVAML from a custom callout, or a signed callback whose
 // answer is validated like Sinch does. undefined: no callback to make (the flow applies its default).
-export async function askSvaml(
-  ctx: FlowContext,
-  s: CallSession,
-  event: CallbackEvent,
-  body: object,
-): Promise<Svaml | undefined | typeof ENDED> {
+export async function askSvaml(ctx: FlowContext, s: CallSession, event: CallbackEvent, body: object): Promise<Svaml | undefined | typeof ENDED> {
   const target = s.call.callbacks[event];
   if (target.kind === 'none') return undefined;
   if (target.kind === 'inline') {
@@ -103,13 +97,7 @@ export interface RingOptions {
 
 // Rings `number` and applies its outcome rule. true: answered (the flow continues); false: the call ended or
 // was taken over by an interrupt, which this step already handled.
-export async function ring(
-  ctx: FlowContext,
-  s: CallSession,
-  number: string,
-  opts: RingOptions,
-  onSvaml: (doc: Svaml) => Promise<void>,
-): Promise<boolean> {
+export async function ring(ctx: FlowContext, s: CallSession, number: string, opts: RingOptions, onSvaml: (doc: Svaml) => Promise<void>): Promise<boolean> {
   const c = s.call;
   const resolved = ctx.rules.resolve(number, opts.dialTimeoutS);
   const wasAnswered = isAnswered(s);
@@ -142,10 +130,7 @@ export async function ring(
     return false;
   }
   if (opts.amd) {
-    c.amd =
-      resolved.outcome === 'machine'
-        ? { status: 'machine', reason: 'longgreeting', duration: 4 }
-        : { status: 'human', reason: 'n/a', duration: 2 };
+    c.amd = resolved.outcome === 'machine' ? { status: 'machine', reason: 'longgreeting', duration: 4 } : { status: 'human', reason: 'n/a', duration: 2 };
   }
   answer(ctx, s);
   if (wasAnswered) ctx.note(s, 'connected', { number });
@@ -191,7 +176,10 @@ export async function stopRecordings(ctx: FlowContext, s: CallSession): Promise<
         const type = rec.format === 'wav' ? 'audio/wav' : 'audio/mpeg';
         rec.written = await uploadRecording(rec.destination, audioFor(rec.format, seconds), type, s3);
         if (rec.written && rec.transcription) {
-          const transcript = JSON.stringify({ locale: rec.transcription.locale, text: `Simulated transcript of recording ${rec.index} of call ${s.call.callId}.` });
+          const transcript = JSON.stringify({
+            locale: rec.transcription.locale,
+            text: `Simulated transcript of recording ${rec.index} of call ${s.call.callId}.`,
+          });
           await uploadRecording(transcriptDestination(rec.destination), transcript, 'application/json', s3);
         }
       } catch (error) {
@@ -208,7 +196,12 @@ export async function stopRecordings(ctx: FlowContext, s: CallSession): Promise<
     if (faults.dropAvailable) continue;
     await ctx.deliver(s, 'notify', { kind: 'app' }, notifyBody(s.call, key, 'recording_available', { destination: rec.destination }));
     if (rec.transcription && rec.written) {
-      await ctx.deliver(s, 'notify', { kind: 'app' }, notifyBody(s.call, key, 'transcription_available', { destination: transcriptDestination(rec.destination) }));
+      await ctx.deliver(
+        s,
+        'notify',
+        { kind: 'app' },
+        notifyBody(s.call, key, 'transcription_available', { destination: transcriptDestination(rec.destination) }),
+      );
     }
   }
 }

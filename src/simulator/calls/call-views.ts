@@ -59,9 +59,7 @@ export function callSimView(s: CallSession): object {
     custom: c.custom,
     locale: c.locale,
     details: c.details,
-    callbacks: Object.fromEntries(
-      Object.entries(c.callbacks).map(([k, v]) => [k, typeof v === 'boolean' ? v : v.kind === 'url' ? v.url : v.kind]),
-    ),
+    callbacks: Object.fromEntries(Object.entries(c.callbacks).map(([k, v]) => [k, typeof v === 'boolean' ? v : v.kind === 'url' ? v.url : v.kind])),
     answeredAt: c.answeredAt?.toISOString(),
     endedAt: c.endedAt?.toISOString(),
     billedNumber: c.billedNumber,

@@ -35,13 +35,7 @@ const ELAPSED: Wake = { kind: 'elapsed' };
 // Sinch's own examples spell names in several cases ("ConnectConf", "connectPSTN", "RunMenu").
 const nameOf = (node: { name: string } | undefined): string | undefined => node?.name.toLowerCase();
 
-export async function runSvaml(
-  ctx: FlowContext,
-  s: CallSession,
-  doc: Svaml,
-  context: SvamlContext,
-  next?: Continuation,
-): Promise<void> {
+export async function runSvaml(ctx: FlowContext, s: CallSession, doc: Svaml, context: SvamlContext, next?: Continuation): Promise<void> {
   for (const instruction of doc.instructions ?? []) {
     const wake = await runInstruction(ctx, s, instruction);
     if (wake.kind !== 'elapsed') return onInterrupt(ctx, s, wake, next ?? (() => idle(ctx, s)));
@@ -149,12 +143,7 @@ export async function afterAnswer(ctx: FlowContext, s: CallSession, next: Contin
 
 // Places the second leg (inbound call, PIE) or the callout leg itself (custom callout ICE, whose instructions
 // are played to the callee once connected, as nobody is on the line before).
-export async function connectPstn(
-  ctx: FlowContext,
-  s: CallSession,
-  action: ConnectPstnAction,
-  onConnect: SvamlInstruction[] = [],
-): Promise<void> {
+export async function connectPstn(ctx: FlowContext, s: CallSession, action: ConnectPstnAction, onConnect: SvamlInstruction[] = []): Promise<void> {
   const c = s.call;
   ctx.rooms.leave(c.callId);
   const number = action.number ?? c.to.endpoint;

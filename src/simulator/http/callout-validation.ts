@@ -171,7 +171,12 @@ function target(o: Obj, event: CallbackEvent): CallbackTarget | undefined {
   lenientAmd(doc);
   const violations = validateSvaml(doc, event);
   if (violations.length > 0) {
-    throw parameterError(`Invalid SVAML in ${path}: ${violations.slice(0, 3).map((v) => v.message).join('; ')}`);
+    throw parameterError(
+      `Invalid SVAML in ${path}: ${violations
+        .slice(0, 3)
+        .map((v) => v.message)
+        .join('; ')}`,
+    );
   }
   return { kind: 'inline', doc: doc as Svaml };
 }

@@ -20,7 +20,12 @@ function manageBody(body: unknown): Svaml {
   if (body === undefined) throw parameterError('Request body with SVAML instructions and/or action is required');
   const violations = validateSvaml(body, 'patch');
   if (violations.length > 0) {
-    throw parameterError(`Invalid SVAML: ${violations.slice(0, 3).map((v) => v.message).join('; ')}`);
+    throw parameterError(
+      `Invalid SVAML: ${violations
+        .slice(0, 3)
+        .map((v) => v.message)
+        .join('; ')}`,
+    );
   }
   return body as Svaml;
 }

@@ -10,7 +10,13 @@ describe('withRecordingDefaults', () => {
       { name: 'say', text: 'hi' },
       {
         name: 'startRecording',
-        options: { destinationUrl: 's3://bucket/calls/', credentials: 'AK:SECRET:eu-central-1', format: 'wav', notificationEvents: true, transcriptionOptions: { enabled: true } },
+        options: {
+          destinationUrl: 's3://bucket/calls/',
+          credentials: 'AK:SECRET:eu-central-1',
+          format: 'wav',
+          notificationEvents: true,
+          transcriptionOptions: { enabled: true },
+        },
       },
     ]);
   });

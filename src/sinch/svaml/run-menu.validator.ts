@@ -1,12 +1,5 @@
 import { isRecord } from 'src/sinch/json';
-import {
-  checkBoolean,
-  checkInteger,
-  checkPrompt,
-  checkString,
-  push,
-  type Out,
-} from 'src/sinch/svaml/svaml.rules';
+import { checkBoolean, checkInteger, checkPrompt, checkString, push, type Out } from 'src/sinch/svaml/svaml.rules';
 
 // One key a caller can press. '*' is a real keypad key, unlike 'w' (a pause that only exists in DTMF we send).
 const MENU_KEY = /^[0-9#*]$/;

@@ -55,10 +55,7 @@ export const svaml = {
     ...opts,
   }),
 
-  connectStream: (
-    websocketUrl: string,
-    opts: Options<ConnectStreamAction, 'destination'> = {},
-  ): ConnectStreamAction => ({
+  connectStream: (websocketUrl: string, opts: Options<ConnectStreamAction, 'destination'> = {}): ConnectStreamAction => ({
     name: 'connectStream',
     destination: { type: 'Websocket', endpoint: websocketUrl },
     ...opts,
@@ -72,11 +69,9 @@ export const svaml = {
 
   park: (opts: Options<ParkAction> = {}): ParkAction => ({ name: 'park', ...opts }),
 
-  say: (text: string, locale?: string): SayInstruction =>
-    locale === undefined ? { name: 'say', text } : { name: 'say', text, locale },
+  say: (text: string, locale?: string): SayInstruction => (locale === undefined ? { name: 'say', text } : { name: 'say', text, locale }),
 
-  playFiles: (ids: string[], locale?: string): PlayFilesInstruction =>
-    locale === undefined ? { name: 'playFiles', ids } : { name: 'playFiles', ids, locale },
+  playFiles: (ids: string[], locale?: string): PlayFilesInstruction => (locale === undefined ? { name: 'playFiles', ids } : { name: 'playFiles', ids, locale }),
 
   sendDtmf: (digits: string): SendDtmfInstruction => ({ name: 'sendDtmf', value: digits }),
 

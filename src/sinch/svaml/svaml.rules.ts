@@ -38,8 +38,44 @@ export const ACTIONS_BY_CONTEXT: Readonly<Record<SvamlContext, ReadonlySet<Svaml
 };
 
 export const INDICATIONS: readonly string[] = [
-  'at', 'au', 'bg', 'br', 'be', 'ch', 'cl', 'cn', 'cz', 'de', 'dk', 'ee', 'es', 'fi', 'fr', 'gr', 'hu', 'il', 'in',
-  'it', 'lt', 'jp', 'mx', 'my', 'nl', 'no', 'nz', 'ph', 'pl', 'pt', 'ru', 'se', 'sg', 'th', 'uk', 'us', 'tw', 've',
+  'at',
+  'au',
+  'bg',
+  'br',
+  'be',
+  'ch',
+  'cl',
+  'cn',
+  'cz',
+  'de',
+  'dk',
+  'ee',
+  'es',
+  'fi',
+  'fr',
+  'gr',
+  'hu',
+  'il',
+  'in',
+  'it',
+  'lt',
+  'jp',
+  'mx',
+  'my',
+  'nl',
+  'no',
+  'nz',
+  'ph',
+  'pl',
+  'pt',
+  'ru',
+  'se',
+  'sg',
+  'th',
+  'uk',
+  'us',
+  'tw',
+  've',
   'za',
 ];
 
@@ -119,13 +155,7 @@ export function checkBoolean(out: Out, value: unknown, path: string): void {
   if (value !== undefined && typeof value !== 'boolean') push(out, path, 'type', `${path} must be a boolean`);
 }
 
-export function checkEnum(
-  out: Out,
-  value: unknown,
-  path: string,
-  allowed: readonly string[],
-  opts: { required?: boolean; ignoreCase?: boolean } = {},
-): void {
+export function checkEnum(out: Out, value: unknown, path: string, allowed: readonly string[], opts: { required?: boolean; ignoreCase?: boolean } = {}): void {
   if (value === undefined) {
     if (opts.required) push(out, path, 'required', `${path} is required`);
     return;

@@ -172,13 +172,7 @@ export interface StopRecordingInstruction {
 }
 
 export type SvamlInstruction =
-  | PlayFilesInstruction
-  | SayInstruction
-  | SendDtmfInstruction
-  | SetCookieInstruction
-  | AnswerInstruction
-  | StartRecordingInstruction
-  | StopRecordingInstruction;
+  PlayFilesInstruction | SayInstruction | SendDtmfInstruction | SetCookieInstruction | AnswerInstruction | StartRecordingInstruction | StopRecordingInstruction;
 
 export type SvamlInstructionName = SvamlInstruction['name'];
 

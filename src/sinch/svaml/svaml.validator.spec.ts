@@ -1,13 +1,7 @@
-import {
-  SvamlValidationError,
-  assertValidSvaml,
-  canonicalActionName,
-  validateSvaml,
-} from 'src/sinch/svaml/svaml.validator';
+import { SvamlValidationError, assertValidSvaml, canonicalActionName, validateSvaml } from 'src/sinch/svaml/svaml.validator';
 import type { SvamlContext } from 'src/sinch/svaml/svaml.types';
 
-const found = (doc: unknown, context: SvamlContext = 'ice'): string[] =>
-  validateSvaml(doc, context).map((v) => `${v.path} ${v.rule}`);
+const found = (doc: unknown, context: SvamlContext = 'ice'): string[] => validateSvaml(doc, context).map((v) => `${v.path} ${v.rule}`);
 
 const action = (a: Record<string, unknown>) => ({ action: a });
 const instruction = (i: Record<string, unknown>) => ({ instructions: [i] });
@@ -113,21 +107,76 @@ describe('validateSvaml: action rules', () => {
     ['connectPstn dtmf', { name: 'connectPstn', dtmf: 'ww1234#w#' }, { name: 'connectPstn', dtmf: '12*4' }, 'action.dtmf dtmf_charset'],
     ['connectPstn indications', { name: 'connectPstn', indications: 'se' }, { name: 'connectPstn', indications: 'xx' }, 'action.indications enum'],
     ['connectPstn amd', { name: 'connectPstn', amd: { enabled: true } }, { name: 'connectPstn', amd: { enabled: 'true' } }, 'action.amd.enabled type'],
-    ['connectPstn suppressCallbacks', { name: 'connectPstn', suppressCallbacks: false }, { name: 'connectPstn', suppressCallbacks: 'no' }, 'action.suppressCallbacks type'],
-    ['connectSip maxDuration', { name: 'connectSip', destination: { endpoint: 'a@b' }, maxDuration: 14400 }, { name: 'connectSip', destination: { endpoint: 'a@b' }, maxDuration: 14401 }, 'action.maxDuration max_value'],
+    [
+      'connectPstn suppressCallbacks',
+      { name: 'connectPstn', suppressCallbacks: false },
+      { name: 'connectPstn', suppressCallbacks: 'no' },
+      'action.suppressCallbacks type',
+    ],
+    [
+      'connectSip maxDuration',
+      { name: 'connectSip', destination: { endpoint: 'a@b' }, maxDuration: 14400 },
+      { name: 'connectSip', destination: { endpoint: 'a@b' }, maxDuration: 14401 },
+      'action.maxDuration max_value',
+    ],
     ['connectSip destination', { name: 'connectSip', destination: { endpoint: 'a@b' } }, { name: 'connectSip' }, 'action.destination required'],
-    ['connectSip endpoint', { name: 'connectSip', destination: { type: 'Sip', endpoint: 'a@b' } }, { name: 'connectSip', destination: { type: 'Sip' } }, 'action.destination.endpoint required'],
-    ['connectSip transport', { name: 'connectSip', destination: { endpoint: 'a@b' }, transport: 'tls' }, { name: 'connectSip', destination: { endpoint: 'a@b' }, transport: 'sctp' }, 'action.transport enum'],
-    ['connectSip moh', { name: 'connectSip', destination: { endpoint: 'a@b' }, moh: 'music3' }, { name: 'connectSip', destination: { endpoint: 'a@b' }, moh: 'jazz' }, 'action.moh enum'],
-    ['connectStream maxDuration', { name: 'connectStream', destination: { type: 'Websocket', endpoint: 'wss://x' }, maxDuration: 14400 }, { name: 'connectStream', destination: { type: 'Websocket', endpoint: 'wss://x' }, maxDuration: 14401 }, 'action.maxDuration max_value'],
-    ['connectStream destination', { name: 'connectStream', destination: { type: 'Websocket', endpoint: 'wss://x' } }, { name: 'connectStream', destination: { type: 'Websocket' } }, 'action.destination.endpoint required'],
-    ['connectConf conferenceId max', { name: 'connectConf', conferenceId: x(64) }, { name: 'connectConf', conferenceId: x(65) }, 'action.conferenceId max_length'],
+    [
+      'connectSip endpoint',
+      { name: 'connectSip', destination: { type: 'Sip', endpoint: 'a@b' } },
+      { name: 'connectSip', destination: { type: 'Sip' } },
+      'action.destination.endpoint required',
+    ],
+    [
+      'connectSip transport',
+      { name: 'connectSip', destination: { endpoint: 'a@b' }, transport: 'tls' },
+      { name: 'connectSip', destination: { endpoint: 'a@b' }, transport: 'sctp' },
+      'action.transport enum',
+    ],
+    [
+      'connectSip moh',
+      { name: 'connectSip', destination: { endpoint: 'a@b' }, moh: 'music3' },
+      { name: 'connectSip', destination: { endpoint: 'a@b' }, moh: 'jazz' },
+      'action.moh enum',
+    ],
+    [
+      'connectStream maxDuration',
+      { name: 'connectStream', destination: { type: 'Websocket', endpoint: 'wss://x' }, maxDuration: 14400 },
+      { name: 'connectStream', destination: { type: 'Websocket', endpoint: 'wss://x' }, maxDuration: 14401 },
+      'action.maxDuration max_value',
+    ],
+    [
+      'connectStream destination',
+      { name: 'connectStream', destination: { type: 'Websocket', endpoint: 'wss://x' } },
+      { name: 'connectStream', destination: { type: 'Websocket' } },
+      'action.destination.endpoint required',
+    ],
+    [
+      'connectConf conferenceId max',
+      { name: 'connectConf', conferenceId: x(64) },
+      { name: 'connectConf', conferenceId: x(65) },
+      'action.conferenceId max_length',
+    ],
     ['connectConf conferenceId empty', { name: 'connectConf', conferenceId: 'a' }, { name: 'connectConf', conferenceId: '' }, 'action.conferenceId min_length'],
     ['connectConf conferenceId required', { name: 'connectConf', conferenceId: 'a' }, { name: 'connectConf' }, 'action.conferenceId required'],
     ['connectConf moh', { name: 'connectConf', conferenceId: 'a', moh: 'ring' }, { name: 'connectConf', conferenceId: 'a', moh: 'music4' }, 'action.moh enum'],
-    ['connectConf dtmf mode', { name: 'connectConf', conferenceId: 'a', conferenceDtmfOptions: { mode: 'detect' } }, { name: 'connectConf', conferenceId: 'a', conferenceDtmfOptions: { mode: 'shout' } }, 'action.conferenceDtmfOptions.mode enum'],
-    ['connectMxp callHeaders', { name: 'connectMxp', callHeaders: [{ key: 'k', value: x(1023) }] }, { name: 'connectMxp', callHeaders: [{ key: 'k', value: x(1024) }] }, 'action.callHeaders[0] max_bytes'],
-    ['connectMxp callHeader value', { name: 'connectMxp', callHeaders: [{ key: 'k', value: '' }] }, { name: 'connectMxp', callHeaders: [{ key: 'k' }] }, 'action.callHeaders[0].value required'],
+    [
+      'connectConf dtmf mode',
+      { name: 'connectConf', conferenceId: 'a', conferenceDtmfOptions: { mode: 'detect' } },
+      { name: 'connectConf', conferenceId: 'a', conferenceDtmfOptions: { mode: 'shout' } },
+      'action.conferenceDtmfOptions.mode enum',
+    ],
+    [
+      'connectMxp callHeaders',
+      { name: 'connectMxp', callHeaders: [{ key: 'k', value: x(1023) }] },
+      { name: 'connectMxp', callHeaders: [{ key: 'k', value: x(1024) }] },
+      'action.callHeaders[0] max_bytes',
+    ],
+    [
+      'connectMxp callHeader value',
+      { name: 'connectMxp', callHeaders: [{ key: 'k', value: '' }] },
+      { name: 'connectMxp', callHeaders: [{ key: 'k' }] },
+      'action.callHeaders[0].value required',
+    ],
     ['custom bytes', { name: 'hangup', custom: x(512, 'é') }, { name: 'hangup', custom: x(513, 'é') }, 'action.custom max_bytes'],
   ])('%s', (_label, ok, bad, violation) => {
     expect(found(action(ok), 'ice')).toEqual([]);
@@ -140,10 +189,56 @@ describe('validateSvaml: action rules', () => {
   });
 
   it('accepts the OpenAPI connect examples', () => {
-    expect(found(action({ name: 'connectPstn', number: '+461234567890', locale: 'en-US', maxDuration: 3000, dialTimeout: 10, cli: '+460987654321', suppressCallbacks: false, indications: 'se', amd: { enabled: true } }))).toEqual([]);
-    expect(found(action({ name: 'connectMxp', destination: { type: 'username', endpoint: 'johndoe' }, callHeaders: [{ key: 'foo', value: 'bar' }, { key: 'baz', value: 'qux' }] }))).toEqual([]);
-    expect(found(action({ name: 'connectSip', destination: { endpoint: '46708000000@sip.foo.com', type: 'Sip' }, maxDuration: 3000, cli: 'private', transport: 'tls', suppressCallbacks: false, callHeaders: [{ key: 'foo', value: 'bar' }] }))).toEqual([]);
-    expect(found(action({ name: 'connectStream', destination: { type: 'Websocket', endpoint: 'wss://yourcompany.com/websocket-server' }, streamingOptions: { version: 2, sampleRate: 44100 }, maxDuration: 3000 }))).toEqual([]);
+    expect(
+      found(
+        action({
+          name: 'connectPstn',
+          number: '+461234567890',
+          locale: 'en-US',
+          maxDuration: 3000,
+          dialTimeout: 10,
+          cli: '+460987654321',
+          suppressCallbacks: false,
+          indications: 'se',
+          amd: { enabled: true },
+        }),
+      ),
+    ).toEqual([]);
+    expect(
+      found(
+        action({
+          name: 'connectMxp',
+          destination: { type: 'username', endpoint: 'johndoe' },
+          callHeaders: [
+            { key: 'foo', value: 'bar' },
+            { key: 'baz', value: 'qux' },
+          ],
+        }),
+      ),
+    ).toEqual([]);
+    expect(
+      found(
+        action({
+          name: 'connectSip',
+          destination: { endpoint: '46708000000@sip.foo.com', type: 'Sip' },
+          maxDuration: 3000,
+          cli: 'private',
+          transport: 'tls',
+          suppressCallbacks: false,
+          callHeaders: [{ key: 'foo', value: 'bar' }],
+        }),
+      ),
+    ).toEqual([]);
+    expect(
+      found(
+        action({
+          name: 'connectStream',
+          destination: { type: 'Websocket', endpoint: 'wss://yourcompany.com/websocket-server' },
+          streamingOptions: { version: 2, sampleRate: 44100 },
+          maxDuration: 3000,
+        }),
+      ),
+    ).toEqual([]);
   });
 });
 
@@ -155,13 +250,28 @@ describe('validateSvaml: instruction rules', () => {
     ['say text type', { name: 'say', text: 'h' }, { name: 'say', text: 42 }, 'instructions[0].text type'],
     ['playFiles ids', { name: 'playFiles', ids: ['welcome'] }, { name: 'playFiles', ids: [] }, 'instructions[0].ids type'],
     ['playFiles ids required', { name: 'playFiles', ids: ['welcome'] }, { name: 'playFiles' }, 'instructions[0].ids required'],
-    ['playFiles TTS length', { name: 'playFiles', ids: [`#tts[${x(594)}]`], locale: 'en-US' }, { name: 'playFiles', ids: [`#tts[${x(595)}]`], locale: 'en-US' }, 'instructions[0].ids[0] max_length'],
-    ['playFiles locale for TTS', { name: 'playFiles', ids: ['#tts[Hi]'], locale: 'en-US' }, { name: 'playFiles', ids: ['#tts[Hi]'] }, 'instructions[0].locale required'],
+    [
+      'playFiles TTS length',
+      { name: 'playFiles', ids: [`#tts[${x(594)}]`], locale: 'en-US' },
+      { name: 'playFiles', ids: [`#tts[${x(595)}]`], locale: 'en-US' },
+      'instructions[0].ids[0] max_length',
+    ],
+    [
+      'playFiles locale for TTS',
+      { name: 'playFiles', ids: ['#tts[Hi]'], locale: 'en-US' },
+      { name: 'playFiles', ids: ['#tts[Hi]'] },
+      'instructions[0].locale required',
+    ],
     ['sendDtmf charset', { name: 'sendDtmf', value: '0123456789#w' }, { name: 'sendDtmf', value: '12A' }, 'instructions[0].value dtmf_charset'],
     ['sendDtmf required', { name: 'sendDtmf', value: '1' }, { name: 'sendDtmf' }, 'instructions[0].value required'],
     ['setCookie bytes', { name: 'setCookie', key: 'k', value: x(1023) }, { name: 'setCookie', key: 'k', value: x(1024) }, 'instructions[0] max_bytes'],
     ['setCookie key', { name: 'setCookie', key: 'k', value: '' }, { name: 'setCookie', value: 'v' }, 'instructions[0].key required'],
-    ['startRecording options', { name: 'startRecording', options: { destination: 's3://b/', notificationEvents: true } }, { name: 'startRecording', options: { notificationEvents: 'yes' } }, 'instructions[0].options.notificationEvents type'],
+    [
+      'startRecording options',
+      { name: 'startRecording', options: { destination: 's3://b/', notificationEvents: true } },
+      { name: 'startRecording', options: { notificationEvents: 'yes' } },
+      'instructions[0].options.notificationEvents type',
+    ],
   ])('%s', (_label, ok, bad, violation) => {
     expect(found(instruction(ok))).toEqual([]);
     expect(found(instruction(bad))).toEqual([violation]);
@@ -208,7 +318,14 @@ describe('validateSvaml: runMenu', () => {
   it('accepts the OpenAPI ACE runMenu example', () => {
     const doc = menu(
       [
-        { id: 'main', mainPrompt: '#tts[Press 1 for support or 2 for the next menu.]', options: [{ dtmf: '1', action: 'return(support)' }, { dtmf: '2', action: 'menu(sub)' }] },
+        {
+          id: 'main',
+          mainPrompt: '#tts[Press 1 for support or 2 for the next menu.]',
+          options: [
+            { dtmf: '1', action: 'return(support)' },
+            { dtmf: '2', action: 'menu(sub)' },
+          ],
+        },
         { id: 'sub', mainPrompt: '#tts[Enter your 4-digit PIN]', repeatPrompt: '#tts[Please enter your 4-digit pin.]', repeats: 3, maxDigits: 4 },
       ],
       { barge: true },
@@ -227,17 +344,45 @@ describe('validateSvaml: runMenu', () => {
   });
 
   it('checks option actions and their targets', () => {
-    expect(found(menu(main([{ dtmf: '1', action: 'return' }, { dtmf: '2', action: 'return(x)' }, { dtmf: '3', action: 'menu(main)' }])))).toEqual([]);
+    expect(
+      found(
+        menu(
+          main([
+            { dtmf: '1', action: 'return' },
+            { dtmf: '2', action: 'return(x)' },
+            { dtmf: '3', action: 'menu(main)' },
+          ]),
+        ),
+      ),
+    ).toEqual([]);
     expect(found(menu(main([{ dtmf: '1', action: 'menu(nowhere)' }])))).toEqual(['action.menus[0].options[0].action menu_unknown_target']);
     expect(found(menu(main([{ dtmf: '1', action: 'goto(sub)' }])))).toEqual(['action.menus[0].options[0].action menu_option_action']);
     expect(found(menu(main([{ dtmf: '1' }])))).toEqual(['action.menus[0].options[0].action required']);
   });
 
   it('checks option keys', () => {
-    expect(found(menu(main([{ dtmf: '*', action: 'return' }, { dtmf: '#', action: 'return' }])))).toEqual([]);
+    expect(
+      found(
+        menu(
+          main([
+            { dtmf: '*', action: 'return' },
+            { dtmf: '#', action: 'return' },
+          ]),
+        ),
+      ),
+    ).toEqual([]);
     expect(found(menu(main([{ dtmf: '12', action: 'return' }])))).toEqual(['action.menus[0].options[0].dtmf dtmf_key']);
     expect(found(menu(main([{ dtmf: 'w', action: 'return' }])))).toEqual(['action.menus[0].options[0].dtmf dtmf_key']);
-    expect(found(menu(main([{ dtmf: '1', action: 'return' }, { dtmf: '1', action: 'return' }])))).toEqual(['action.menus[0].options[1].dtmf duplicate_option']);
+    expect(
+      found(
+        menu(
+          main([
+            { dtmf: '1', action: 'return' },
+            { dtmf: '1', action: 'return' },
+          ]),
+        ),
+      ),
+    ).toEqual(['action.menus[0].options[1].dtmf duplicate_option']);
   });
 
   it('checks prompts, numbers, mainMenu and enableVoice', () => {

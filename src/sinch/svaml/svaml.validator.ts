@@ -18,13 +18,7 @@ import {
   type SvamlViolation,
 } from 'src/sinch/svaml/svaml.rules';
 import { validateRunMenu } from 'src/sinch/svaml/run-menu.validator';
-import {
-  MUSIC_ON_HOLD,
-  type Svaml,
-  type SvamlActionName,
-  type SvamlContext,
-  type SvamlInstructionName,
-} from 'src/sinch/svaml/svaml.types';
+import { MUSIC_ON_HOLD, type Svaml, type SvamlActionName, type SvamlContext, type SvamlInstructionName } from 'src/sinch/svaml/svaml.types';
 
 export type { SvamlViolation } from 'src/sinch/svaml/svaml.rules';
 
@@ -33,7 +27,10 @@ export class SvamlValidationError extends Error {
     readonly violations: SvamlViolation[],
     readonly context?: SvamlContext,
   ) {
-    const shown = violations.slice(0, 3).map((v) => v.message).join('; ');
+    const shown = violations
+      .slice(0, 3)
+      .map((v) => v.message)
+      .join('; ');
     const more = violations.length > 3 ? ` (+${violations.length - 3} more)` : '';
     super(`Invalid SVAML${context ? ` for ${context}` : ''}: ${shown}${more}`);
     this.name = 'SvamlValidationError';
@@ -41,11 +38,17 @@ export class SvamlValidationError extends Error {
 }
 
 const ACTION_NAMES: readonly SvamlActionName[] = [
-  'hangup', 'continue', 'connectPstn', 'connectMxp', 'connectConf', 'connectSip', 'connectStream', 'runMenu', 'park',
+  'hangup',
+  'continue',
+  'connectPstn',
+  'connectMxp',
+  'connectConf',
+  'connectSip',
+  'connectStream',
+  'runMenu',
+  'park',
 ];
-const INSTRUCTION_NAMES: readonly SvamlInstructionName[] = [
-  'playFiles', 'say', 'sendDtmf', 'setCookie', 'answer', 'startRecording', 'stopRecording',
-];
+const INSTRUCTION_NAMES: readonly SvamlInstructionName[] = ['playFiles', 'say', 'sendDtmf', 'setCookie', 'answer', 'startRecording', 'stopRecording'];
 
 // Sinch's own examples spell names in several cases ("Hangup", "connectPSTN", "RunMenu", "runmenu"), so names are
 // matched case-insensitively and rewritten to the OpenAPI spelling.
@@ -53,8 +56,7 @@ const actionByLower = new Map(ACTION_NAMES.map((n) => [n.toLowerCase(), n]));
 const instructionByLower = new Map(INSTRUCTION_NAMES.map((n) => [n.toLowerCase(), n]));
 
 export const canonicalActionName = (name: string): SvamlActionName | undefined => actionByLower.get(name.toLowerCase());
-export const canonicalInstructionName = (name: string): SvamlInstructionName | undefined =>
-  instructionByLower.get(name.toLowerCase());
+export const canonicalInstructionName = (name: string): SvamlInstructionName | undefined => instructionByLower.get(name.toLowerCase());
 
 const CONNECT_MAX = SVAML_LIMITS.connectMaxDurationSeconds;
 const TRANSPORTS = ['udp', 'tcp', 'tls'];
@@ -159,13 +161,7 @@ interface InstructionState {
   cookieBytes: number;
 }
 
-function validateInstruction(
-  out: Out,
-  ins: Record<string, unknown>,
-  name: SvamlInstructionName,
-  path: string,
-  state: InstructionState,
-): void {
+function validateInstruction(out: Out, ins: Record<string, unknown>, name: SvamlInstructionName, path: string, state: InstructionState): void {
   const at = (field: string) => `${path}.${field}`;
   switch (name) {
     case 'playFiles': {
@@ -261,12 +257,7 @@ export function validateSvaml(doc: unknown, context: SvamlContext): SvamlViolati
     if (name) {
       const allowed = ACTIONS_BY_CONTEXT[context];
       if (!allowed.has(name)) {
-        push(
-          out,
-          'action.name',
-          'not_allowed_in_context',
-          `action ${name} is not allowed in a ${context} response (allowed: ${[...allowed].join(', ')})`,
-        );
+        push(out, 'action.name', 'not_allowed_in_context', `action ${name} is not allowed in a ${context} response (allowed: ${[...allowed].join(', ')})`);
       }
       // callback-api.md StartRecording: "Recording calls when using the action ConnectMxp is not supported".
       if (name === 'connectMxp' && instructionNames.includes('startRecording')) {
