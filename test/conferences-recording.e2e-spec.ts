@@ -52,6 +52,10 @@ describe('Conferences recording (e2e)', () => {
     rmSync(dir, { recursive: true, force: true });
   }, 180_000);
 
+  // The simulator logs a callback once our answer is back: wait for the entry rather than race it.
+  const aceOf = (sinchCallId: string) =>
+    until(async () => (await sim(t, 'GET', `/_sim/events?kind=callback&callId=${sinchCallId}&event=ace`)).events[0] as Body | undefined, 10_000);
+
   it('a policy on a room that does not exist is 404', async () => {
     const res = await policy('no-such-room', 'on');
     expect(res.status).toBe(404);
@@ -63,7 +67,7 @@ describe('Conferences recording (e2e)', () => {
     expect((await policy(room.sinchConferenceId, 'on')).status).toBe(200);
     const legs = await twoLegs(room, DIAL_OUT.slice(0, 2));
     for (const leg of legs) {
-      const ace = (await sim(t, 'GET', `/_sim/events?kind=callback&callId=${leg.sinch_call_id}&event=ace`)).events[0]?.response as Body;
+      const ace = (await aceOf(leg.sinch_call_id)).response as Body;
       expect(ace.instructions.map((i: Body) => i.name)).toEqual(['startRecording']);
       expect(ace.action).toMatchObject({ name: 'connectConf', conferenceId: room.sinchConferenceId });
       const [rec] = await waitRecordings(t, leg.id, ['available']);
@@ -81,8 +85,8 @@ describe('Conferences recording (e2e)', () => {
     expect((await policy(room.sinchConferenceId, 'off')).status).toBe(200);
     const legs = await twoLegs(room, DIAL_OUT.slice(2, 4));
     for (const leg of legs) {
-      const ace = (await sim(t, 'GET', `/_sim/events?kind=callback&callId=${leg.sinch_call_id}&event=ace`)).events[0];
-      expect(JSON.stringify(ace?.response ?? {})).not.toContain('startRecording');
+      const ace = await aceOf(leg.sinch_call_id);
+      expect(JSON.stringify(ace.response)).not.toContain('startRecording');
     }
     // The legs' DiCE have been followed up (the call rows are final): a recording would have been expected by now.
     await until(
