@@ -1,6 +1,6 @@
 import { DataSource } from 'typeorm';
 import { DialerService } from 'src/campaigns/dialer/dialer.service';
-import { localTime } from 'src/campaigns/scheduling/calling-window';
+import { localTime } from 'src/common/zoned-time';
 import { EMBEDDED_SIMULATOR } from 'src/embedded-simulator.module';
 import type { SinchSimulator } from 'src/simulator/simulator.types';
 import { createCampaign, importContacts } from './campaign-fixtures';

@@ -1,10 +1,11 @@
 import type { FieldProblem } from 'src/common/app-error';
 import { normalizePhoneNumber } from 'src/common/phone-number';
+import { canonicalTimeZone } from 'src/common/zoned-time';
 import type { Campaign, CampaignMessage, MachineAction } from './campaign.entity';
 import type { CreateCampaignDto } from 'src/campaigns/dto/create-campaign.dto';
 import type { UpdateCampaignDto } from 'src/campaigns/dto/update-campaign.dto';
 import type { RetryPolicyDto } from './dto/campaign-settings.dto';
-import { canonicalTimeZone, windowProblems, type CallingWindow } from './scheduling/calling-window';
+import { windowProblems, type CallingWindow } from './scheduling/calling-window';
 import { templateProblems } from './scheduling/message-template';
 import { DEFAULT_RETRY_POLICY, type RetryPolicy } from './scheduling/retry-policy';
 

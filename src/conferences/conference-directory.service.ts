@@ -1,6 +1,7 @@
 import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
+import { startRefreshing } from 'src/common/refresh-loop';
 import { AppConfig } from 'src/config/app-config';
 import type { ConferenceRole } from './conference-participant.entity';
 import { ConferenceRoom } from './conference-room.entity';
@@ -21,7 +22,7 @@ export class ConferenceDirectory implements OnApplicationBootstrap, OnApplicatio
   private presence = new Map<string, Map<string, Present>>();
   // Admitted here but maybe not written yet: kept across reloads until written or gone.
   private readonly unwritten = new Map<string, { roomId: string; role: ConferenceRole }>();
-  private timer?: NodeJS.Timeout;
+  private stopRefreshing?: () => void;
 
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
@@ -30,15 +31,11 @@ export class ConferenceDirectory implements OnApplicationBootstrap, OnApplicatio
 
   async onApplicationBootstrap(): Promise<void> {
     if (!this.config.runsApi) return;
-    await this.refresh();
-    this.timer = setInterval(() => {
-      this.refresh().catch((err: unknown) => this.logger.warn({ err }, 'Reloading conference rooms failed; keeping the previous ones'));
-    }, REFRESH_MS);
-    this.timer.unref();
+    this.stopRefreshing = await startRefreshing(this.logger, 'conference rooms', REFRESH_MS, () => this.refresh());
   }
 
   onApplicationShutdown(): void {
-    if (this.timer) clearInterval(this.timer);
+    this.stopRefreshing?.();
   }
 
   async refresh(): Promise<void> {

@@ -1,26 +1,15 @@
-import { applyDecorators, Body, Delete, Get, HttpCode, HttpStatus, Param, Patch, Post, Put, Query } from '@nestjs/common';
+import { Body, Delete, Get, HttpCode, HttpStatus, Param, Patch, Post, Put, Query } from '@nestjs/common';
 import { AppError } from 'src/common/app-error';
-import {
-  ApiBadRequestResponse,
-  ApiConflictResponse,
-  ApiCreatedResponse,
-  ApiNoContentResponse,
-  ApiNotFoundResponse,
-  ApiOkResponse,
-  ApiOperation,
-} from '@nestjs/swagger';
-import { AdminController, Roles } from 'src/auth/auth.decorators';
+import { ApiBadRequestResponse, ApiConflictResponse, ApiCreatedResponse, ApiNoContentResponse, ApiNotFoundResponse, ApiOkResponse } from '@nestjs/swagger';
+import { AdminController } from 'src/auth/auth.decorators';
 import { uuidParam } from 'src/common/validation';
+import { Manage, Read } from './queue-roles';
 import { CallerPriorityDto, MoveCallerDto, RemoveCallerDto, SendCallerDto, StatsPeriodQueryDto } from './queue-callers.dto';
 import { QueueStats, type LiveQueueStats, type PeriodQueueStats } from './queue-stats.service';
 import { QueueCallers, type WaitingCaller } from './queue-callers.service';
 import { QueueSettingsDto } from './queue-settings';
 import type { Queue } from './queue.entity';
 import { QueuesService } from './queues.service';
-
-const Manage = (summary: string) => applyDecorators(Roles('admin', 'supervisor'), ApiOperation({ summary, description: 'Roles: admin, supervisor' }));
-const Read = (summary: string) =>
-  applyDecorators(Roles('admin', 'supervisor', 'reporting'), ApiOperation({ summary, description: 'Roles: admin, supervisor, reporting' }));
 
 const MAX_PERIOD_MS = 93 * 24 * 3600_000;
 

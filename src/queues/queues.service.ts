@@ -2,6 +2,7 @@ import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } fro
 import { InjectRepository } from '@nestjs/typeorm';
 import { In, Repository } from 'typeorm';
 import { AppError } from 'src/common/app-error';
+import { startRefreshing } from 'src/common/refresh-loop';
 import { AppConfig } from 'src/config/app-config';
 import { AdminEvents } from 'src/events/admin-events.service';
 import { LIVE_STATES, QueueEntry } from './queue-entry.entity';
@@ -26,7 +27,7 @@ export class QueuesService implements OnApplicationBootstrap, OnApplicationShutd
   // "queue full" check, from memory. Another process's callers since the reload are not counted (at most one
   // reload interval of them), the price of not querying while Sinch waits.
   private waiting = new Map<string, number>();
-  private timer?: NodeJS.Timeout;
+  private stopRefreshing?: () => void;
 
   constructor(
     @InjectRepository(Queue) private readonly queues: Repository<Queue>,
@@ -36,15 +37,11 @@ export class QueuesService implements OnApplicationBootstrap, OnApplicationShutd
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
-    await this.refresh();
-    this.timer = setInterval(() => {
-      this.refresh().catch((err: unknown) => this.logger.warn({ err }, 'Reloading queues failed; keeping the previous ones'));
-    }, this.config.queues.refreshMs);
-    this.timer.unref();
+    this.stopRefreshing = await startRefreshing(this.logger, 'queues', this.config.queues.refreshMs, () => this.refresh());
   }
 
   onApplicationShutdown(): void {
-    if (this.timer) clearInterval(this.timer);
+    this.stopRefreshing?.();
   }
 
   async refresh(): Promise<void> {

@@ -2,6 +2,7 @@ import { Injectable, Logger, OnModuleDestroy, OnModuleInit } from '@nestjs/commo
 import { InjectRepository } from '@nestjs/typeorm';
 import type { Repository } from 'typeorm';
 import { AppError } from 'src/common/app-error';
+import { startRefreshing } from 'src/common/refresh-loop';
 import { AppConfig } from 'src/config/app-config';
 import { svaml } from 'src/sinch/svaml/svaml.builders';
 import type { Svaml, SvamlInstruction } from 'src/sinch/svaml/svaml.types';
@@ -34,7 +35,7 @@ export class RecordingPolicies implements OnModuleInit, OnModuleDestroy {
   private readonly logger = new Logger('RecordingPolicies');
   private readonly targets = new Map<PolicyTargetType, (id: string) => boolean | Promise<boolean>>();
   private policies = new Map<string, RecordingPolicy>();
-  private timer?: NodeJS.Timeout;
+  private stopRefreshing?: () => void;
 
   constructor(
     @InjectRepository(RecordingPolicy) private readonly repository: Repository<RecordingPolicy>,
@@ -43,13 +44,11 @@ export class RecordingPolicies implements OnModuleInit, OnModuleDestroy {
 
   async onModuleInit(): Promise<void> {
     if (!this.config.runsApi && !this.config.runsWorkers) return;
-    await this.reload();
-    this.timer = setInterval(() => void this.reload().catch((err) => this.logger.warn({ err }, 'Reloading recording policies failed')), REFRESH_MS);
-    this.timer.unref();
+    this.stopRefreshing = await startRefreshing(this.logger, 'recording policies', REFRESH_MS, () => this.reload());
   }
 
   onModuleDestroy(): void {
-    clearInterval(this.timer);
+    this.stopRefreshing?.();
   }
 
   // How a feature makes its targets valid for policies (`exists` is asked when a policy is saved).

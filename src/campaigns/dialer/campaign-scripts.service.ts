@@ -2,6 +2,7 @@ import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } fro
 import { InjectRepository } from '@nestjs/typeorm';
 import { Repository } from 'typeorm';
 import { Campaign } from 'src/campaigns/campaign.entity';
+import { startRefreshing } from 'src/common/refresh-loop';
 import { AppConfig } from 'src/config/app-config';
 import { scriptOf, type CampaignScript } from './campaign-answers';
 
@@ -15,7 +16,7 @@ const KEEP_FINISHED_H = 6;
 export class CampaignScripts implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger('CampaignScripts');
   private scripts = new Map<string, CampaignScript>();
-  private timer?: NodeJS.Timeout;
+  private stopRefreshing?: () => void;
 
   constructor(
     @InjectRepository(Campaign) private readonly campaigns: Repository<Campaign>,
@@ -24,15 +25,11 @@ export class CampaignScripts implements OnApplicationBootstrap, OnApplicationShu
 
   async onApplicationBootstrap(): Promise<void> {
     if (!this.config.runsApi) return;
-    await this.refresh();
-    this.timer = setInterval(() => {
-      this.refresh().catch((err: unknown) => this.logger.warn({ err }, 'Reloading campaign scripts failed; keeping the previous ones'));
-    }, this.config.campaigns.configRefreshMs);
-    this.timer.unref();
+    this.stopRefreshing = await startRefreshing(this.logger, 'campaign scripts', this.config.campaigns.configRefreshMs, () => this.refresh());
   }
 
   onApplicationShutdown(): void {
-    if (this.timer) clearInterval(this.timer);
+    this.stopRefreshing?.();
   }
 
   get(id: string): CampaignScript | undefined {

@@ -20,7 +20,7 @@ import {
 } from 'class-validator';
 import { IsDialableNumber } from 'src/common/phone-number.validator';
 import { IVR_ACTIONS, MACHINE_ACTIONS, type IvrAction, type MachineAction } from 'src/campaigns/campaign.entity';
-import { ISO_WEEKDAYS, type IsoWeekday } from 'src/campaigns/scheduling/calling-window';
+import { ISO_WEEKDAYS, type IsoWeekday } from 'src/common/zoned-time';
 import { RETRY_LIMITS } from 'src/campaigns/scheduling/retry-policy';
 import { SVAML_LIMITS } from 'src/sinch/svaml/svaml.rules';
 

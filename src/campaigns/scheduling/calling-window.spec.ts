@@ -1,4 +1,5 @@
-import { canonicalTimeZone, isOpen, localTime, nextOpening, openZones, windowProblems, type CallingWindow } from 'src/campaigns/scheduling/calling-window';
+import { isOpen, nextOpening, openZones, windowProblems, type CallingWindow } from 'src/campaigns/scheduling/calling-window';
+import { canonicalTimeZone, localTime } from 'src/common/zoned-time';
 
 const weekdays9to20: CallingWindow = { days: [1, 2, 3, 4, 5], start: '09:00', end: '20:00' };
 

@@ -1,4 +1,4 @@
-import { canonicalTimeZone } from 'src/campaigns/scheduling/calling-window';
+import { canonicalTimeZone } from 'src/common/zoned-time';
 import { COUNTRY_ZONE, MULTI_ZONE_COUNTRIES } from 'src/campaigns/scheduling/country-time-zones';
 import { resolveTimeZone } from 'src/campaigns/scheduling/time-zones';
 

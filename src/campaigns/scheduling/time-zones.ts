@@ -1,4 +1,4 @@
-import { canonicalTimeZone } from './calling-window';
+import { canonicalTimeZone } from 'src/common/zoned-time';
 import { COUNTRY_ZONE } from './country-time-zones';
 
 export const TIME_ZONE_SOURCES = ['contact', 'country', 'campaign_default'] as const;

@@ -1,6 +1,7 @@
 import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
+import { startRefreshing } from 'src/common/refresh-loop';
 import { AppConfig } from 'src/config/app-config';
 import type { NumberRouting } from './number-routes';
 
@@ -25,7 +26,7 @@ export class RouteCache implements OnApplicationBootstrap, OnApplicationShutdown
   private routes = new Map<string, NumberRouting>();
   private since?: Date;
   private reloads = 0;
-  private timer?: NodeJS.Timeout;
+  private stopRefreshing?: () => void;
 
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
@@ -34,15 +35,11 @@ export class RouteCache implements OnApplicationBootstrap, OnApplicationShutdown
 
   async onApplicationBootstrap(): Promise<void> {
     if (!this.config.runsApi) return;
-    await this.refresh();
-    this.timer = setInterval(() => {
-      this.refresh().catch((err: unknown) => this.logger.warn({ err }, 'Reloading inbound routes failed; keeping the previous ones'));
-    }, this.config.numbers.routesRefreshMs);
-    this.timer.unref();
+    this.stopRefreshing = await startRefreshing(this.logger, 'inbound routes', this.config.numbers.routesRefreshMs, () => this.refresh());
   }
 
   onApplicationShutdown(): void {
-    if (this.timer) clearInterval(this.timer);
+    this.stopRefreshing?.();
   }
 
   get(number: string): NumberRouting | undefined {

@@ -12,14 +12,12 @@ import {
 import type { AuthenticatedRequest } from 'src/auth/api-key.guard';
 import { AdminController, Roles } from 'src/auth/auth.decorators';
 import { uuidParam } from 'src/common/validation';
+import { Manage, Read } from 'src/queues/queue-roles';
 import { AgentDto, AgentStatusDto } from './agent.dto';
 import type { AgentStatusChange } from './agent-status-change.entity';
 import { AgentCalls, type AgentCall } from './agent-calls.service';
 import { AgentsService, type AgentView } from './agents.service';
 
-const Manage = (summary: string) => applyDecorators(Roles('admin', 'supervisor'), ApiOperation({ summary, description: 'Roles: admin, supervisor' }));
-const Read = (summary: string) =>
-  applyDecorators(Roles('admin', 'supervisor', 'reporting'), ApiOperation({ summary, description: 'Roles: admin, supervisor, reporting' }));
 const Self = (summary: string) =>
   applyDecorators(
     Roles('agent'),
