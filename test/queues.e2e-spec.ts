@@ -162,6 +162,8 @@ describe('Inbound queues (e2e)', () => {
       await routeTo(QUEUE_NUMBER, queue.id);
       const callId = await inbound(QUEUE_NUMBER);
       await entryOf(callId);
+      // Our entry is written once the ICE is answered; the simulator parks the call when it has read that answer.
+      await until(async () => (await sim(t, 'GET', `/_sim/calls/${callId}`)).phase === 'answered', 5_000);
       const started = Date.now();
       // 45 simulated minutes = 2,700 s / SCALE real seconds.
       const waitMs = (45 * 60 * 1000) / SCALE;
