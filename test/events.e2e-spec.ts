@@ -1,9 +1,7 @@
-import { spawn, type ChildProcess } from 'node:child_process';
-import { createServer } from 'node:net';
 import Redis from 'ioredis';
 import { AdminEvents, eventStreamKey } from 'src/events/admin-events.service';
 import { createTestApp, TestApp } from './test-app';
-import { TEST_REDIS_URL } from './test-env';
+import { startOwnRedis, TEST_REDIS_URL, type OwnRedis } from './test-env';
 import { waitFor } from './wait-for';
 
 interface SseEvent {
@@ -274,34 +272,19 @@ describe('admin event stream (e2e)', () => {
   });
 });
 
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const address = server.address();
-  await new Promise((resolve) => server.close(resolve));
-  return typeof address === 'object' && address ? address.port : 0;
-}
-
 // A Redis of the test's own, frozen (SIGSTOP) as a hung Redis behaves: connections open, nothing answers.
 describe('admin event stream while Redis hangs (e2e)', () => {
-  let redis: ChildProcess;
+  let redis: OwnRedis;
   let t: TestApp;
-  let frozen = false;
 
   beforeAll(async () => {
-    const port = await freePort();
-    redis = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: 'ignore' });
-    await waitFor(async () => {
-      const probe = await fetch(`http://127.0.0.1:${port}`).catch((error: Error) => error);
-      return !(probe instanceof Error && /ECONNREFUSED/.test(String((probe as { cause?: unknown }).cause)));
-    }, 10_000);
-    t = await createTestApp({ REDIS_URL: `redis://127.0.0.1:${port}`, APP_ROLE: 'api' });
+    redis = await startOwnRedis();
+    t = await createTestApp({ REDIS_URL: redis.url, APP_ROLE: 'api' });
   });
 
   afterAll(async () => {
-    if (frozen) redis.kill('SIGCONT');
     await t?.close();
-    redis.kill('SIGKILL');
+    redis?.stop();
   });
 
   it('publishing returns within its deadline without throwing, and the stream carries on once Redis answers', async () => {
@@ -309,16 +292,14 @@ describe('admin event stream while Redis hangs (e2e)', () => {
     await client.next((e) => e.event === 'ready');
     const publisher = t.app.get(AdminEvents);
 
-    redis.kill('SIGSTOP');
-    frozen = true;
+    redis.freeze();
     const started = Date.now();
     await expect(publisher.publish('agents', 'lost', { n: 1 })).resolves.toBeUndefined();
     expect(Date.now() - started).toBeLessThan(1_500);
     const metrics = await t.request('GET', '/metrics', { key: null });
     expect(metrics.text).toMatch(/admin_events_published_total\{topic="agents",outcome="failed"\} 1/);
 
-    redis.kill('SIGCONT');
-    frozen = false;
+    redis.thaw();
     // The reader's blocked read answers (or is re-made after its deadline); events flow again on the same stream.
     await waitFor(
       async () => {

@@ -1,39 +1,21 @@
-import { spawn, type ChildProcess } from 'node:child_process';
-import { createServer } from 'node:net';
 import { sql } from './callbacks-kit';
 import { createTestApp, type TestApp } from './test-app';
+import { startOwnRedis, type OwnRedis } from './test-env';
 import { waitFor } from './wait-for';
 
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const address = server.address();
-  await new Promise((resolve) => server.close(resolve));
-  return typeof address === 'object' && address ? address.port : 0;
-}
-
-// A Redis of the test's own that is then frozen (SIGSTOP): connections stay open and nothing answers, the way a
-// hung Redis behaves (worse than a refused connection, which fails fast).
+// A Redis of the test's own that is then frozen: connections stay open and nothing answers (see startOwnRedis).
 describe('the admin API while Redis hangs (e2e)', () => {
-  let redis: ChildProcess;
+  let redis: OwnRedis;
   let t: TestApp;
-  let frozen = false;
 
   beforeAll(async () => {
-    const port = await freePort();
-    redis = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: 'ignore' });
-    await waitFor(async () => {
-      const probe = await fetch(`http://127.0.0.1:${port}`).catch((error: Error) => error);
-      // Redis answers HTTP with a protocol error and closes: what matters is that it accepts connections.
-      return !(probe instanceof Error && /ECONNREFUSED/.test(String((probe as { cause?: unknown }).cause)));
-    }, 10_000);
-    t = await createTestApp({ REDIS_URL: `redis://127.0.0.1:${port}`, APP_ROLE: 'api' });
+    redis = await startOwnRedis();
+    t = await createTestApp({ REDIS_URL: redis.url, APP_ROLE: 'api' });
   });
 
   afterAll(async () => {
-    if (frozen) redis.kill('SIGCONT');
     await t?.close();
-    redis.kill('SIGKILL');
+    redis?.stop();
   });
 
   const timed = async <T>(work: () => Promise<T>): Promise<{ value: T; ms: number }> => {
@@ -44,8 +26,7 @@ describe('the admin API while Redis hangs (e2e)', () => {
 
   it('keeps answering: reads within their deadline, callouts stored for the sweep, readiness names Redis', async () => {
     expect((await t.request('GET', '/api/v1/calls')).status).toBe(200);
-    redis.kill('SIGSTOP');
-    frozen = true;
+    redis.freeze();
 
     const list = await timed(() => t.request('GET', '/api/v1/calls'));
     expect(list.value.status).toBe(200);
@@ -70,8 +51,7 @@ describe('the admin API while Redis hangs (e2e)', () => {
     expect(burst.value.every((r) => r.status === 200)).toBe(true);
     expect(burst.ms).toBeLessThan(3_000);
 
-    redis.kill('SIGCONT');
-    frozen = false;
+    redis.thaw();
     await waitFor(async () => (await t.request('GET', '/health/ready', { key: null })).status === 200, 10_000);
   });
 });

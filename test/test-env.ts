@@ -1,5 +1,8 @@
 import { Client } from 'pg';
+import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
+import { createServer } from 'node:net';
+import { waitFor } from './wait-for';
 
 // The machine's services, overridable from the environment (CI and developers use the same defaults).
 export const TEST_POSTGRES_URL = process.env.TEST_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
@@ -29,4 +32,48 @@ export async function setDatabaseAccepting(databaseUrl: string, accepting: boole
   } finally {
     await admin.end();
   }
+}
+
+export interface OwnRedis {
+  url: string;
+  // SIGSTOP: connections stay open and nothing answers, the way a hung Redis behaves (worse than a refused
+  // connection, which fails fast). `thaw` lets it answer again.
+  freeze(): void;
+  thaw(): void;
+  stop(): void;
+}
+
+async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const address = server.address();
+  await new Promise((resolve) => server.close(resolve));
+  return typeof address === 'object' && address ? address.port : 0;
+}
+
+// A Redis server of the test's own (no persistence), started and accepting connections.
+export async function startOwnRedis(): Promise<OwnRedis> {
+  const port = await freePort();
+  const redis = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: 'ignore' });
+  let frozen = false;
+  await waitFor(async () => {
+    const probe = await fetch(`http://127.0.0.1:${port}`).catch((error: Error) => error);
+    // Redis answers HTTP with a protocol error and closes: what matters is that it accepts connections.
+    return !(probe instanceof Error && /ECONNREFUSED/.test(String((probe as { cause?: unknown }).cause)));
+  }, 10_000);
+  return {
+    url: `redis://127.0.0.1:${port}`,
+    freeze: () => {
+      redis.kill('SIGSTOP');
+      frozen = true;
+    },
+    thaw: () => {
+      redis.kill('SIGCONT');
+      frozen = false;
+    },
+    stop: () => {
+      if (frozen) redis.kill('SIGCONT');
+      redis.kill('SIGKILL');
+    },
+  };
 }

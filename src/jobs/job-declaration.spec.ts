@@ -1,5 +1,5 @@
 import type { AppConfig } from 'src/config/app-config';
-import { DEFAULT_RETENTION, JobQueueDeclaration, runJob } from 'src/jobs/job-declaration';
+import { DEFAULT_RETENTION, JobQueueDeclaration, runJob, runJobLogged } from 'src/jobs/job-declaration';
 import type { Job } from 'bullmq';
 import { UnrecoverableError } from 'bullmq';
 
@@ -44,5 +44,25 @@ describe('runJob', () => {
     const run = runJob(handlers, { name: 'toString', data: {}, queueName: 'callouts' } as Job);
     await expect(run).rejects.toBeInstanceOf(UnrecoverableError);
     await expect(run).rejects.toThrow('No handler for job "toString" of queue "callouts"');
+  });
+});
+
+describe('runJobLogged', () => {
+  const job = (name: string) => ({ name, data: {}, queueName: 'sweeps' }) as Job;
+  const handlers = { idle: () => Promise.resolve({ swept: 0 }), busy: () => Promise.resolve({ swept: 2, moved: 0 }) };
+
+  it('logs the job, its duration and its counts at the chosen level', async () => {
+    const logger = { log: jest.fn(), debug: jest.fn() };
+    await expect(runJobLogged(handlers, job('busy'), { logger, message: 'Sweep done', level: 'log' })).resolves.toEqual({ swept: 2, moved: 0 });
+    expect(logger.log).toHaveBeenCalledWith(expect.objectContaining({ job: 'busy', swept: 2, moved: 0, ms: expect.any(Number) }), 'Sweep done');
+    expect(logger.debug).not.toHaveBeenCalled();
+  });
+
+  it('with onlyWhenWorked, stays silent on a run whose counts are all zero', async () => {
+    const logger = { log: jest.fn(), debug: jest.fn() };
+    await runJobLogged(handlers, job('idle'), { logger, message: 'Sweep done', onlyWhenWorked: true });
+    expect(logger.debug).not.toHaveBeenCalled();
+    await runJobLogged(handlers, job('busy'), { logger, message: 'Sweep done', onlyWhenWorked: true });
+    expect(logger.debug).toHaveBeenCalledTimes(1);
   });
 });

@@ -1,3 +1,4 @@
+import type { Logger } from '@nestjs/common';
 import { UnrecoverableError, type Job, type JobsOptions, type Queue } from 'bullmq';
 import type { AppConfig } from 'src/config/app-config';
 
@@ -102,4 +103,23 @@ export function runJob(handlers: HandlesJobs['jobHandlers'], job: Job): Promise<
   const handler = Object.hasOwn(handlers, job.name) ? handlers[job.name] : undefined;
   if (!handler) return Promise.reject(new UnrecoverableError(`No handler for job "${job.name}" of queue "${job.queueName}"`));
   return handler(job);
+}
+
+export interface JobLog {
+  logger: Pick<Logger, 'log' | 'debug'>;
+  // The log line's message, e.g. 'Roll-up job done'.
+  message: string;
+  level?: 'log' | 'debug';
+  // A frequent sweep logs only the runs whose counts are not all zero.
+  onlyWhenWorked?: boolean;
+}
+
+// Runs `job` (as runJob) and logs its name, how long it took and the counts its handler returned.
+export async function runJobLogged(handlers: HandlesJobs['jobHandlers'], job: Job, log: JobLog): Promise<unknown> {
+  const started = Date.now();
+  const result = await runJob(handlers, job);
+  const counts = (result ?? {}) as Record<string, unknown>;
+  if (log.onlyWhenWorked && !Object.values(counts).some((n) => typeof n === 'number' && n > 0)) return result;
+  log.logger[log.level ?? 'debug']({ job: job.name, ms: Date.now() - started, ...counts }, log.message);
+  return result;
 }

@@ -1,7 +1,7 @@
 import { Processor, WorkerHost } from '@nestjs/bullmq';
 import { Logger } from '@nestjs/common';
 import type { Job } from 'bullmq';
-import { runJob, type JobHandlers } from 'src/jobs/job-declaration';
+import { runJobLogged, type JobHandlers } from 'src/jobs/job-declaration';
 import { NUMBERS_JOBS } from './numbers.jobs';
 import { NumbersSync } from './numbers-sync.service';
 
@@ -20,10 +20,7 @@ export class NumbersSyncProcessor extends WorkerHost {
     super();
   }
 
-  async process(job: Job): Promise<unknown> {
-    const started = Date.now();
-    const result = await runJob(this.jobHandlers, job);
-    this.logger.debug({ job: job.name, ms: Date.now() - started, ...(result as object) }, 'Numbers job done');
-    return result;
+  process(job: Job): Promise<unknown> {
+    return runJobLogged(this.jobHandlers, job, { logger: this.logger, message: 'Numbers job done' });
   }
 }

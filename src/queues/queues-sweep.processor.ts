@@ -1,7 +1,7 @@
 import { Processor, WorkerHost } from '@nestjs/bullmq';
 import { Logger } from '@nestjs/common';
 import type { Job } from 'bullmq';
-import { runJob, type JobHandlers } from 'src/jobs/job-declaration';
+import { runJobLogged, type JobHandlers } from 'src/jobs/job-declaration';
 import { QueueDistribution } from './queue-distribution.service';
 import { QueueEntries } from './queue-entries.service';
 import { QUEUES_JOBS } from './queues.jobs';
@@ -25,10 +25,7 @@ export class QueuesSweepProcessor extends WorkerHost {
     super();
   }
 
-  async process(job: Job): Promise<unknown> {
-    const started = Date.now();
-    const result = (await runJob(this.jobHandlers, job)) as Record<string, number>;
-    if (Object.values(result).some((n) => n > 0)) this.logger.debug({ job: job.name, ms: Date.now() - started, ...result }, 'Queues sweep done');
-    return result;
+  process(job: Job): Promise<unknown> {
+    return runJobLogged(this.jobHandlers, job, { logger: this.logger, message: 'Queues sweep done', onlyWhenWorked: true });
   }
 }

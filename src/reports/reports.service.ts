@@ -8,6 +8,7 @@ import {
   REPORT_TIME_DIMENSIONS,
   type BillingAnomalies,
   type CostReportQuery,
+  type CostReportFigures,
   type CostReportRow,
   type ReportDimension,
   type ReportFilter,
@@ -22,13 +23,7 @@ import type { AnomaliesQueryDto, CallsCsvQueryDto, CostReportQueryDto } from 'sr
 const DAY_MS = 86_400_000;
 const CURRENCIES = new Set(Intl.supportedValuesOf('currency'));
 
-export interface CostReportItem extends Partial<Record<ReportDimension, string | null>> {
-  calls: number;
-  answered: number;
-  talkSeconds: number;
-  billedMinutes: number;
-  spend: MoneyTotal[];
-  costPerAnsweredCall: MoneyTotal[];
+export interface CostReportItem extends Partial<Record<ReportDimension, string | null>>, CostReportFigures {
   // With groupBy campaign: spend over the campaign's completed contacts.
   costPerCompletedContact?: MoneyTotal[];
 }
@@ -199,15 +194,8 @@ export class ReportsService {
   }
 
   private toItem(row: CostReportRow, completed?: Map<string, number>): CostReportItem {
-    const item: CostReportItem = {
-      ...row.keys,
-      calls: row.calls,
-      answered: row.answered,
-      talkSeconds: row.talkSeconds,
-      billedMinutes: row.billedMinutes,
-      spend: row.spend,
-      costPerAnsweredCall: row.costPerAnsweredCall,
-    };
+    const { keys, ...figures } = row;
+    const item: CostReportItem = { ...keys, ...figures };
     if (completed) {
       const n = row.keys.campaign ? (completed.get(row.keys.campaign) ?? 0) : 0;
       item.costPerCompletedContact = n > 0 ? row.spend.map((s) => ({ currency: s.currency, amount: divideDecimal(s.amount, n) })) : [];

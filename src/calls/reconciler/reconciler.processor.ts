@@ -4,7 +4,7 @@ import type { Job } from 'bullmq';
 import { CallFollowUps } from 'src/calls/ledger/call-follow-ups.service';
 import { CallReconciler } from 'src/calls/reconciler/call-reconciler.service';
 import { RECONCILER_JOBS } from 'src/calls/reconciler/reconciler.jobs';
-import { runJob, type JobHandlers } from 'src/jobs/job-declaration';
+import { runJobLogged, type JobHandlers } from 'src/jobs/job-declaration';
 
 @Processor(RECONCILER_JOBS.queue, { concurrency: 1 })
 export class ReconcilerProcessor extends WorkerHost {
@@ -22,10 +22,7 @@ export class ReconcilerProcessor extends WorkerHost {
     super();
   }
 
-  async process(job: Job): Promise<unknown> {
-    const started = Date.now();
-    const result = await runJob(this.jobHandlers, job);
-    this.logger.debug({ job: job.name, ms: Date.now() - started, ...(result as object) }, 'Reconciler job done');
-    return result;
+  process(job: Job): Promise<unknown> {
+    return runJobLogged(this.jobHandlers, job, { logger: this.logger, message: 'Reconciler job done' });
   }
 }

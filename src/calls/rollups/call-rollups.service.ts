@@ -55,16 +55,15 @@ export interface CostReportQuery {
   offset?: number;
 }
 
-export interface CostReportRow {
-  // Each grouped dimension's value (null: none, e.g. a call without campaign); days as YYYY-MM-DD in the zone.
-  keys: Partial<Record<ReportDimension, string | null>>;
-  calls: number;
-  answered: number;
-  talkSeconds: number;
-  billedMinutes: number;
-  // Per currency, exact decimals; never added across currencies.
+// A report row's figures: one per measure, and the money per currency (exact decimals, never added across currencies).
+export interface CostReportFigures extends Record<ReportMeasure, number> {
   spend: MoneyTotal[];
   costPerAnsweredCall: MoneyTotal[];
+}
+
+export interface CostReportRow extends CostReportFigures {
+  // Each grouped dimension's value (null: none, e.g. a call without campaign); days as YYYY-MM-DD in the zone.
+  keys: Partial<Record<ReportDimension, string | null>>;
 }
 
 const RATE_CALL_IDS = 20;

@@ -2,7 +2,7 @@ import { Processor, WorkerHost } from '@nestjs/bullmq';
 import { Logger } from '@nestjs/common';
 import type { Job } from 'bullmq';
 import { AppConfig } from 'src/config/app-config';
-import { runJob, type JobHandlers } from 'src/jobs/job-declaration';
+import { runJobLogged, type JobHandlers } from 'src/jobs/job-declaration';
 import { RollupCheck } from 'src/calls/rollups/rollup-check.service';
 import { ROLLUP_JOBS } from 'src/calls/rollups/rollups.jobs';
 
@@ -21,10 +21,7 @@ export class RollupsProcessor extends WorkerHost {
     super();
   }
 
-  async process(job: Job): Promise<unknown> {
-    const started = Date.now();
-    const result = await runJob(this.jobHandlers, job);
-    this.logger.log({ job: job.name, ms: Date.now() - started, ...(result as object) }, 'Roll-up job done');
-    return result;
+  process(job: Job): Promise<unknown> {
+    return runJobLogged(this.jobHandlers, job, { logger: this.logger, message: 'Roll-up job done', level: 'log' });
   }
 }
