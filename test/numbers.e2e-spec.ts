@@ -10,6 +10,7 @@ import { SinchCredentials } from 'src/sinch/sinch.module';
 import { buildSvaml, svaml } from 'src/sinch/svaml/svaml.builders';
 import { SinchVoiceClient } from 'src/sinch/voice-client';
 import { sim, simUrl, sql, until } from './callbacks-kit';
+import { campaignBody, createCampaign, importContacts } from './campaign-fixtures';
 import { createTestApp, type TestApp } from './test-app';
 
 // Numbers of the simulated account used here only (other suites share the database and the default numbers).
@@ -486,6 +487,73 @@ describe('Numbers and inbound routing (e2e)', () => {
         body: { type: 'tts', destination: '+14045551234', cli: { pool: 'Sales Team' }, text: 'Hello' },
       });
       expect(malformed.body.details[0].field).toBe('cli');
+    });
+
+    it('campaigns take cli { pool } (by name or id): each contact is called from a number of its area code or country', async () => {
+      expect((await api('PUT', '/pools/campaign-local', { numbers: [US_404_A, US_415, SE_MAIN] })).status).toBe(200);
+      const [{ id: poolId }] = await sql(t, `SELECT id FROM caller_id_pools WHERE name = 'campaign-local'`);
+      const refused = async (body: Record<string, unknown>) => {
+        const res = await t.request('POST', '/api/v1/campaigns', { body: campaignBody(body) });
+        expect(res.status).toBe(400);
+        return res.body.details[0];
+      };
+      expect(await refused({ callerIds: undefined, cli: { pool: 'nobody' } })).toMatchObject({ field: 'cli.pool', rule: 'pool_unknown' });
+      expect(await refused({ cli: { pool: 'campaign-local' } })).toMatchObject({ field: 'callerIds', rule: 'exclusive' });
+      expect(await refused({ callerIds: undefined })).toMatchObject({ field: 'callerIds', rule: 'required' });
+      expect(await refused({ callerIds: undefined, cli: { pool: '' } })).toMatchObject({ field: 'cli.pool' });
+      // A pool whose every number was released has nothing to show.
+      await api('PUT', '/pools/campaign-empty', { numbers: [SE_FREE] });
+      await sql(t, `UPDATE phone_numbers SET status = 'released' WHERE number = $1`, [SE_FREE]);
+      expect(await refused({ callerIds: undefined, cli: { pool: 'campaign-empty' } })).toMatchObject({ field: 'cli.pool', rule: 'pool_empty' });
+      await sql(t, `UPDATE phone_numbers SET status = 'active' WHERE number = $1`, [SE_FREE]);
+      await api('DELETE', '/pools/campaign-empty');
+
+      const campaign = await createCampaign(t, { name: 'Local presence', callerIds: undefined, cli: { pool: poolId } });
+      expect(campaign).toMatchObject({ callerIds: [], cli: { pool: 'campaign-local' } });
+      // Contacts of this suite only (the frequency cap and the calls table are shared by the run).
+      const [atlanta, newYork, stockholm, london] = ['+14045088001', '+12125088001', '+46705088001', '+447400508801'];
+      await importContacts(
+        t,
+        campaign.id,
+        [atlanta, newYork, stockholm, london].map((phone) => ({ phone })),
+      );
+      expect((await t.request('POST', `/api/v1/campaigns/${campaign.id}/start`)).status).toBe(200);
+      const rows = await until(async () => {
+        const placed = await sql(t, 'SELECT to_number, from_number FROM calls WHERE campaign_id = $1', [campaign.id]);
+        return placed.length === 4 ? placed : undefined;
+      }, 20_000);
+      const from = new Map(rows.map((r) => [r.to_number, r.from_number]));
+      expect(from.get(atlanta)).toBe(US_404_A);
+      expect([US_404_A, US_415]).toContain(from.get(newYork));
+      expect(from.get(stockholm)).toBe(SE_MAIN);
+      expect([US_404_A, US_415, SE_MAIN]).toContain(from.get(london));
+      // The picked number went to Sinch as the call's cli.
+      const [{ sinch_call_id: atlantaCall }] = await until(async () => {
+        const placed = await sql(t, 'SELECT sinch_call_id FROM calls WHERE campaign_id = $1 AND to_number = $2 AND sinch_call_id IS NOT NULL', [
+          campaign.id,
+          atlanta,
+        ]);
+        return placed.length > 0 ? placed : undefined;
+      }, 20_000);
+      const [callout] = (await simEvents(`kind=rest&callId=${atlantaCall}`)).filter((e) => e.method === 'POST');
+      expect(JSON.parse(callout.request.customCallout.ice).action).toMatchObject({ name: 'connectPstn', number: atlanta, cli: US_404_A });
+    });
+
+    it('a campaign whose pool was deleted after it was saved pauses, naming cli.pool', async () => {
+      await api('PUT', '/pools/campaign-doomed', { numbers: [SE_MAIN] });
+      const campaign = await createCampaign(t, { name: 'Doomed pool', callerIds: undefined, cli: { pool: 'campaign-doomed' } });
+      await importContacts(t, campaign.id, [{ phone: '+46705088011' }]);
+      expect((await api('DELETE', '/pools/campaign-doomed')).status).toBe(204);
+      expect((await t.request('POST', `/api/v1/campaigns/${campaign.id}/start`)).status).toBe(200);
+      const paused = await until(async () => {
+        const body = (await t.request('GET', `/api/v1/campaigns/${campaign.id}`)).body;
+        return body.status === 'paused' ? body : undefined;
+      }, 20_000);
+      expect(paused.statusReason).toMatch(/cli\.pool: there is no caller-id pool "campaign-doomed"/);
+      expect(await sql(t, 'SELECT 1 FROM calls WHERE campaign_id = $1', [campaign.id])).toEqual([]);
+      const moved = await t.request('PATCH', `/api/v1/campaigns/${campaign.id}`, { body: { callerIds: ['+14045001000'] } });
+      expect(moved.body).toMatchObject({ callerIds: ['+14045001000'], cli: null });
+      expect((await t.request('POST', `/api/v1/campaigns/${campaign.id}/cancel`)).status).toBe(200);
     });
 
     it("takes the simulated account's own numbers, although the numbering plan calls 555-01xx fictional", async () => {

@@ -17,23 +17,35 @@ export function isPoolCli(value: unknown): value is PoolCli {
 // `cli: { pool: "sales" }`: the form IsDialableNumber accepts beside a number on callouts' caller id.
 export const POOL_CLI: AlternativeForm = { test: (value) => isPoolCli(value) && POOL_NAME.test(value.pool), description: '{ pool: "<caller-id pool>" }' };
 
-export type PickCallerId = (pool: string, destination: string) => Promise<string>;
+// A pool read once, picking a caller id per destination (the dialer picks a whole tick's calls from one read).
+export interface OpenedPool {
+  // The pool's name (it may have been asked for by id).
+  name: string;
+  pick(destination: string): string;
+}
+
+// Opens a pool by name or id; an unknown or empty pool is a 400 naming `field`.
+export type OpenPool = (pool: string, field: string) => Promise<OpenedPool>;
 
 @Injectable()
 export class CallerIdPoolResolver {
-  private pick?: PickCallerId;
+  private openPool?: OpenPool;
 
-  provide(pick: PickCallerId): void {
-    this.pick = pick;
+  provide(open: OpenPool): void {
+    this.openPool = open;
+  }
+
+  open(pool: string, field = 'cli.pool'): Promise<OpenedPool> {
+    if (!this.openPool) {
+      const message = `${field}: caller-id pools are not available`;
+      throw new CalloutsError(CalloutsErrorCode.CallerIdPoolsUnavailable, message, [{ field, rule: 'pools_unavailable', message }]);
+    }
+    return this.openPool(pool, field);
   }
 
   // A pool's number for this destination, or the cli as given.
   async resolve<T extends { cli?: string | PoolCli; destination: string }>(dto: T): Promise<T & { cli?: string }> {
     if (!isPoolCli(dto.cli)) return dto as T & { cli?: string };
-    if (!this.pick)
-      throw new CalloutsError(CalloutsErrorCode.CallerIdPoolsUnavailable, 'cli.pool: caller-id pools are not available', [
-        { field: 'cli.pool', rule: 'pools_unavailable', message: 'cli.pool: caller-id pools are not available' },
-      ]);
-    return { ...dto, cli: await this.pick(dto.cli.pool, dto.destination) };
+    return { ...dto, cli: (await this.open(dto.cli.pool)).pick(dto.destination) };
   }
 }

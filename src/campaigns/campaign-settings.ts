@@ -13,6 +13,8 @@ import { DEFAULT_RETRY_POLICY, type RetryPolicy } from './scheduling/retry-polic
 export interface CampaignSettings {
   name: string;
   callerIds: string[];
+  // A caller-id pool instead of callerIds (its name once the service checked it).
+  callerIdPool: string | null;
   locale: string;
   message: CampaignMessage;
   machineAction: MachineAction;
@@ -40,7 +42,8 @@ export function settingsFromCreate(dto: CreateCampaignDto, limits: SettingsLimit
   return check(
     {
       name: dto.name.trim(),
-      callerIds: dto.callerIds,
+      callerIds: dto.callerIds ?? [],
+      callerIdPool: dto.cli?.pool ?? null,
       locale: dto.locale ?? 'en-US',
       message: toMessage(dto.message),
       machineAction: dto.answeringMachine?.action ?? 'hangup',
@@ -65,7 +68,9 @@ export function settingsFromUpdate(current: Campaign, dto: UpdateCampaignDto, li
   return check(
     {
       name: dto.name?.trim() ?? current.name,
-      callerIds: dto.callerIds ?? current.callerIds,
+      // A pool replaces the list (and the list the pool) unless both are given, which check() refuses.
+      callerIds: dto.callerIds ?? (dto.cli?.pool ? [] : current.callerIds),
+      callerIdPool: has('cli') ? (dto.cli?.pool ?? null) : dto.callerIds ? null : current.callerIdPool,
       locale: dto.locale ?? current.locale,
       message: dto.message ? toMessage(dto.message) : current.message,
       machineAction: dto.answeringMachine?.action ?? current.machineAction,
@@ -117,6 +122,9 @@ function check(settings: CampaignSettings, limits: SettingsLimits): SettingsResu
   const callerIds = settings.callerIds.map((cli) => normalizePhoneNumber(cli)?.e164);
   callerIds.forEach((cli, i) => cli === undefined && add(`callerIds[${i}]`, 'isDialableNumber', `callerIds[${i}] must be a valid phone number`));
   if (new Set(callerIds).size !== callerIds.length) add('callerIds', 'unique', 'callerIds must not list a number twice');
+  if (settings.callerIdPool !== null && callerIds.length > 0) add('callerIds', 'exclusive', 'callerIds must be left out when cli.pool is given');
+  if (settings.callerIdPool === null && callerIds.length === 0)
+    add('callerIds', 'required', 'callerIds must list at least one number, or cli.pool name a caller-id pool');
 
   const zone = canonicalTimeZone(settings.defaultTimeZone);
   if (!zone) add('defaultTimeZone', 'timeZone', `defaultTimeZone "${settings.defaultTimeZone}" is not an IANA time zone such as America/New_York`);

@@ -57,9 +57,13 @@ export class Campaign {
   @Column({ type: 'text', nullable: true })
   statusReason: string | null;
 
-  // One caller id, or a pool used in rotation.
+  // One caller id, or a list used in rotation; empty when the campaign uses a caller-id pool.
   @Column({ type: 'text', array: true })
   callerIds: string[];
+
+  // A caller-id pool's name (`cli: { pool }`): each call shows a local number of it (numbers feature).
+  @Column({ type: 'text', nullable: true })
+  callerIdPool: string | null;
 
   @Column({ type: 'text', default: 'en-US' })
   locale: string;

@@ -7,6 +7,7 @@ import { Campaign } from './campaign.entity';
 import { canTransition, EDITABLE_STATUSES, transitionError, TRANSITIONS, type CampaignAction } from './campaign-lifecycle';
 import { settingsFromCreate, settingsFromUpdate, type CampaignSettings, type SettingsResult } from './campaign-settings';
 import { CampaignCallsReader } from './campaign-calls.service';
+import { CallerIdPoolResolver } from 'src/callouts/caller-id-pools.service';
 import { IdempotencyService } from 'src/common/idempotency/idempotency.service';
 import { CallWithdrawal } from 'src/campaigns/dialer/call-withdrawal.service';
 import { CampaignScripts } from 'src/campaigns/dialer/campaign-scripts.service';
@@ -30,10 +31,11 @@ export class CampaignsService {
     private readonly withdrawal: CallWithdrawal,
     private readonly idempotency: IdempotencyService,
     private readonly scripts: CampaignScripts,
+    private readonly pools: CallerIdPoolResolver,
   ) {}
 
   async create(dto: CreateCampaignDto, createdBy: string | null): Promise<CampaignResponse> {
-    const settings = this.valid(settingsFromCreate(dto, this.limits()));
+    const settings = await this.withPool(this.valid(settingsFromCreate(dto, this.limits())));
     const row = await this.campaigns.save(this.campaigns.create({ ...settings, status: 'draft', createdBy }));
     return toCampaignResponse(row);
   }
@@ -46,7 +48,7 @@ export class CampaignsService {
         `Cannot update a campaign that is ${current.status}: settings change only while it is draft or paused`,
       );
     }
-    const settings = this.valid(settingsFromUpdate(current, dto, this.limits()));
+    const settings = await this.withPool(this.valid(settingsFromUpdate(current, dto, this.limits())));
     await this.dataSource.transaction(async (manager) => {
       const updated = await manager
         .createQueryBuilder()
@@ -161,6 +163,12 @@ export class CampaignsService {
 
   private limits() {
     return { maxCallsPerSecond: this.config.callouts.perSecond, now: new Date() };
+  }
+
+  // A caller-id pool must exist and have a usable number (else a 400 naming cli.pool); it is stored by name.
+  private async withPool(settings: CampaignSettings): Promise<CampaignSettings> {
+    if (settings.callerIdPool === null) return settings;
+    return { ...settings, callerIdPool: (await this.pools.open(settings.callerIdPool, 'cli.pool')).name };
   }
 
   private valid(result: SettingsResult): CampaignSettings {

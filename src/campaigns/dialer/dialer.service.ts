@@ -1,6 +1,8 @@
 import { Injectable, Logger } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
+import { CallerIdPoolResolver, type OpenedPool } from 'src/callouts/caller-id-pools.service';
 import { CalloutsService, InvalidCallRequestError } from 'src/callouts/callouts.service';
+import { AppError } from 'src/common/app-error';
 import type { Campaign } from 'src/campaigns/campaign.entity';
 import { CampaignsService } from 'src/campaigns/campaigns.service';
 import { openZones } from 'src/campaigns/scheduling/calling-window';
@@ -38,6 +40,7 @@ export class DialerService {
     private readonly settler: AttemptSettler,
     private readonly pauser: CampaignPauser,
     private readonly config: AppConfig,
+    private readonly pools: CallerIdPoolResolver,
   ) {}
 
   async tick(now = new Date()): Promise<CampaignTick[]> {
@@ -101,10 +104,11 @@ export class DialerService {
     }
 
     const variables = templateVariables(campaign);
+    const pool = campaign.callerIdPool && dialable.length > 0 ? await this.openPool(campaign.callerIdPool) : undefined;
     const placed = await this.callouts.place(
       m,
       dialable.map((contact, i) => {
-        const cli = callerIdFor(campaign.callerIds, campaign.dialSequence + i);
+        const cli = pool ? pool.pick(contact.phone) : callerIdFor(campaign.callerIds, campaign.dialSequence + i);
         const { request, extra } = campaignCallout(campaign, { ...contact, attempt: contact.attempts + 1 }, cli, variables);
         return {
           callout: { method: 'customCallout' as const, request },
@@ -131,6 +135,19 @@ export class DialerService {
       budget: pace.budget,
       openZones: zones.length,
     };
+  }
+
+  // The campaign's caller-id pool, read once per tick. A pool deleted or emptied since the campaign was saved pauses
+  // it like any call request Sinch would refuse (the reason names cli.pool).
+  private async openPool(name: string): Promise<OpenedPool> {
+    try {
+      return await this.pools.open(name, 'cli.pool');
+    } catch (err) {
+      if (err instanceof AppError && err.kind === 'invalid' && err.details) {
+        throw new InvalidCallRequestError(err.details.map((d) => ({ ...d, message: d.message.replace(`${d.field}: `, '') })));
+      }
+      throw err;
+    }
   }
 
   // After the claim committed (and its calls were queued): complete or pause the campaign outside the claim's

@@ -155,6 +155,14 @@ export class RetryPolicyDto {
   @ApiPropertyOptional({ type: RetryRuleDto }) @IsOptional() @ValidateNested() @Type(() => RetryRuleDto) machine?: RetryRuleDto;
 }
 
+export class CampaignCliDto {
+  @ApiProperty({ example: 'sales', description: "A caller-id pool's name or id: each call shows a number of the callee's area code or country" })
+  @MaxLength(64)
+  @MinLength(1)
+  @IsString()
+  pool: string;
+}
+
 export class SpendCapDto {
   @ApiProperty({ example: '250.00', description: 'A decimal amount, as a string (never a float)' })
   @Matches(/^\d{1,12}(\.\d{1,6})?$/, { message: 'amount must be a decimal string such as "250.00" (up to 6 decimals)' })

@@ -9,6 +9,8 @@ export class CampaignResponse {
   @ApiProperty({ enum: ['draft', 'running', 'paused', 'completed', 'cancelled'] }) status: CampaignStatus;
   @ApiPropertyOptional({ nullable: true, description: 'Why the service paused or completed it' }) statusReason: string | null;
   @ApiProperty({ type: [String] }) callerIds: string[];
+  @ApiPropertyOptional({ type: 'object', nullable: true, additionalProperties: true, description: 'The caller-id pool its calls show numbers of' })
+  cli: { pool: string } | null;
   @ApiProperty() locale: string;
   @ApiProperty({ type: 'object', additionalProperties: true }) message: CampaignMessage;
   @ApiProperty({ type: 'object', additionalProperties: true }) answeringMachine: { action: MachineAction; message: string | null };
@@ -40,6 +42,7 @@ export function toCampaignResponse(c: Campaign): CampaignResponse {
     status: c.status,
     statusReason: c.statusReason,
     callerIds: c.callerIds,
+    cli: c.callerIdPool === null ? null : { pool: c.callerIdPool },
     locale: c.locale,
     message: c.message,
     answeringMachine: { action: c.machineAction, message: c.machineMessage },

@@ -15,7 +15,15 @@ import {
   ValidateNested,
 } from 'class-validator';
 import { IsDialableNumber } from 'src/common/phone-number.validator';
-import { AnsweringMachineDto, CallingWindowDto, CampaignMessageDto, PacingDto, RetryPolicyDto, SpendCapDto } from 'src/campaigns/dto/campaign-settings.dto';
+import {
+  AnsweringMachineDto,
+  CallingWindowDto,
+  CampaignCliDto,
+  CampaignMessageDto,
+  PacingDto,
+  RetryPolicyDto,
+  SpendCapDto,
+} from 'src/campaigns/dto/campaign-settings.dto';
 
 const LOCALE = /^[a-z]{2,3}(-[A-Za-z0-9]{2,8}){0,2}$/;
 
@@ -26,13 +34,24 @@ export class CreateCampaignDto {
   @IsString()
   name: string;
 
-  @ApiProperty({ example: ['+14045001000', '+14045001001'], description: 'Caller ids, used in rotation' })
+  @ApiPropertyOptional({ example: ['+14045001000', '+14045001001'], description: 'Caller ids, used in rotation; required unless cli.pool is given' })
+  @IsOptional()
   @IsDialableNumber({ each: true })
   @ArrayUnique()
   @ArrayMaxSize(50)
   @ArrayMinSize(1)
   @IsArray()
-  callerIds: string[];
+  callerIds?: string[];
+
+  @ApiPropertyOptional({
+    type: CampaignCliDto,
+    nullable: true,
+    description: 'Caller ids from a caller-id pool instead of callerIds (null on update: back to callerIds)',
+  })
+  @IsOptional()
+  @ValidateNested()
+  @Type(() => CampaignCliDto)
+  cli?: CampaignCliDto | null;
 
   @ApiPropertyOptional({ example: 'en-US', default: 'en-US' })
   @IsOptional()

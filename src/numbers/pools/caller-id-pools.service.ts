@@ -14,6 +14,7 @@ import { NumbersError, NumbersErrorCode } from 'src/numbers/numbers.errors';
 
 const STATS_WINDOW = `interval '7 days'`;
 const STRICT_E164 = /^\+[1-9]\d{6,14}$/;
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 // Named pools of our numbers used as caller id (`cli: { pool: "sales" }`): local presence, answer-rate flags.
 @Injectable()
@@ -30,7 +31,10 @@ export class CallerIdPools implements OnModuleInit {
 
   // Callouts (`cli: { pool }`) pick their caller id here.
   onModuleInit(): void {
-    this.resolver.provide(async (pool, destination) => (await this.pickCallerId(pool, destination)).cli);
+    this.resolver.provide(async (pool, field) => {
+      const opened = await this.open(pool, field);
+      return { name: opened.name, pick: (destination) => opened.pick(destination).cli };
+    });
   }
 
   async list(): Promise<PoolResponse[]> {
@@ -81,7 +85,12 @@ export class CallerIdPools implements OnModuleInit {
   // The caller id for a call from `pool` to `destination` (E.164). A 400 naming `field` when the pool cannot give
   // one (unknown, empty, or every number flagged and left out).
   async pickCallerId(pool: string, destination: string, field = 'cli.pool'): Promise<PickResponse> {
-    const row = await this.pools.findOneBy({ name: pool });
+    return (await this.open(pool, field)).pick(destination);
+  }
+
+  // Reads the pool (by name, or by id) and its usable numbers once; `pick` then chooses per destination.
+  async open(pool: string, field = 'cli.pool'): Promise<{ name: string; pick: (destination: string) => PickResponse }> {
+    const row = await this.pools.findOne({ where: UUID.test(pool) ? [{ name: pool }, { id: pool }] : { name: pool } });
     if (!row) throw invalid(field, 'pool_unknown', `there is no caller-id pool "${pool}"`);
     const candidates: PoolCandidate[] = await this.dataSource.query(
       `SELECT number, country FROM phone_numbers WHERE number = ANY($1) AND status = 'active' ORDER BY number`,
@@ -92,12 +101,18 @@ export class CallerIdPools implements OnModuleInit {
       const { flagged } = flaggedNumbers(await this.stats(row.numbers), this.flagPolicy());
       eligible = candidates.filter((c) => !flagged.has(c.number));
     }
-    const turn = this.turns.get(pool) ?? 0;
-    this.turns.set(pool, turn + 1);
-    const dest = normalizePhoneNumber(destination);
-    const picked = pickLocal(eligible, { e164: dest?.e164 ?? destination, country: dest?.country }, turn);
-    if (!picked) throw invalid(field, 'pool_empty', `caller-id pool "${pool}" has no usable number (empty, or every number is flagged and left out)`);
-    return picked;
+    if (eligible.length === 0) {
+      throw invalid(field, 'pool_empty', `caller-id pool "${row.name}" has no usable number (empty, or every number is flagged and left out)`);
+    }
+    return {
+      name: row.name,
+      pick: (destination) => {
+        const turn = this.turns.get(row.name) ?? 0;
+        this.turns.set(row.name, turn + 1);
+        const dest = normalizePhoneNumber(destination);
+        return pickLocal(eligible, { e164: dest?.e164 ?? destination, country: dest?.country }, turn) as PickResponse;
+      },
+    };
   }
 
   private flagPolicy() {
