@@ -1,7 +1,7 @@
 import Redis from 'ioredis';
 import { AdminEvents, eventStreamKey } from 'src/events/admin-events.service';
-import { createTestApp, TestApp } from './test-app';
-import { startOwnRedis, TEST_REDIS_URL, type OwnRedis } from './test-env';
+import { createTestApp, createTestAppOnOwnRedis, TestApp } from './test-app';
+import { TEST_REDIS_URL } from './test-env';
 import { waitFor } from './wait-for';
 
 interface SseEvent {
@@ -274,17 +274,14 @@ describe('admin event stream (e2e)', () => {
 
 // A Redis of the test's own, frozen (SIGSTOP) as a hung Redis behaves: connections open, nothing answers.
 describe('admin event stream while Redis hangs (e2e)', () => {
-  let redis: OwnRedis;
-  let t: TestApp;
+  let t: Awaited<ReturnType<typeof createTestAppOnOwnRedis>>;
 
   beforeAll(async () => {
-    redis = await startOwnRedis();
-    t = await createTestApp({ REDIS_URL: redis.url, APP_ROLE: 'api' });
+    t = await createTestAppOnOwnRedis();
   });
 
   afterAll(async () => {
     await t?.close();
-    redis?.stop();
   });
 
   it('publishing returns within its deadline without throwing, and the stream carries on once Redis answers', async () => {
@@ -292,14 +289,14 @@ describe('admin event stream while Redis hangs (e2e)', () => {
     await client.next((e) => e.event === 'ready');
     const publisher = t.app.get(AdminEvents);
 
-    redis.freeze();
+    t.redis.freeze();
     const started = Date.now();
     await expect(publisher.publish('agents', 'lost', { n: 1 })).resolves.toBeUndefined();
     expect(Date.now() - started).toBeLessThan(1_500);
     const metrics = await t.request('GET', '/metrics', { key: null });
     expect(metrics.text).toMatch(/admin_events_published_total\{topic="agents",outcome="failed"\} 1/);
 
-    redis.thaw();
+    t.redis.thaw();
     // The reader's blocked read answers (or is re-made after its deadline); events flow again on the same stream.
     await waitFor(
       async () => {

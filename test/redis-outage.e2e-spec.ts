@@ -1,21 +1,17 @@
 import { sql } from './callbacks-kit';
-import { createTestApp, type TestApp } from './test-app';
-import { startOwnRedis, type OwnRedis } from './test-env';
+import { createTestAppOnOwnRedis } from './test-app';
 import { waitFor } from './wait-for';
 
 // A Redis of the test's own that is then frozen: connections stay open and nothing answers (see startOwnRedis).
 describe('the admin API while Redis hangs (e2e)', () => {
-  let redis: OwnRedis;
-  let t: TestApp;
+  let t: Awaited<ReturnType<typeof createTestAppOnOwnRedis>>;
 
   beforeAll(async () => {
-    redis = await startOwnRedis();
-    t = await createTestApp({ REDIS_URL: redis.url, APP_ROLE: 'api' });
+    t = await createTestAppOnOwnRedis();
   });
 
   afterAll(async () => {
     await t?.close();
-    redis?.stop();
   });
 
   const timed = async <T>(work: () => Promise<T>): Promise<{ value: T; ms: number }> => {
@@ -26,7 +22,7 @@ describe('the admin API while Redis hangs (e2e)', () => {
 
   it('keeps answering: reads within their deadline, callouts stored for the sweep, readiness names Redis', async () => {
     expect((await t.request('GET', '/api/v1/calls')).status).toBe(200);
-    redis.freeze();
+    t.redis.freeze();
 
     const list = await timed(() => t.request('GET', '/api/v1/calls'));
     expect(list.value.status).toBe(200);
@@ -51,7 +47,7 @@ describe('the admin API while Redis hangs (e2e)', () => {
     expect(burst.value.every((r) => r.status === 200)).toBe(true);
     expect(burst.ms).toBeLessThan(3_000);
 
-    redis.thaw();
+    t.redis.thaw();
     await waitFor(async () => (await t.request('GET', '/health/ready', { key: null })).status === 200, 10_000);
   });
 });

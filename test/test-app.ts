@@ -6,7 +6,7 @@ import { SinchWebhook } from 'src/sinch/sinch.module';
 import { AppConfig } from 'src/config/app-config';
 import { loadConfig } from 'src/config/load-config';
 import { Client } from 'pg';
-import { databaseUrl, setDatabaseAccepting, TEST_POSTGRES_URL, TEST_REDIS_URL, uniqueQueuePrefix } from './test-env';
+import { databaseUrl, setDatabaseAccepting, startOwnRedis, TEST_POSTGRES_URL, TEST_REDIS_URL, uniqueQueuePrefix, type OwnRedis } from './test-env';
 
 export interface TestApp {
   app: NestFastifyApplication;
@@ -80,6 +80,18 @@ export async function createTestApp(overrides: Record<string, string> = {}): Pro
   };
 
   return { app, config, url, keys, request, close: () => app.close() };
+}
+
+// An api app on a Redis server of its own (startOwnRedis), for suites that freeze it; close() stops both.
+export async function createTestAppOnOwnRedis(): Promise<TestApp & { redis: OwnRedis }> {
+  const redis = await startOwnRedis();
+  try {
+    const t = await createTestApp({ REDIS_URL: redis.url, APP_ROLE: 'api' });
+    return { ...t, redis, close: () => t.close().finally(() => redis.stop()) };
+  } catch (err) {
+    redis.stop();
+    throw err;
+  }
 }
 
 // A test app on a database of its own (created by the app, dropped on close): for suites that make their database
