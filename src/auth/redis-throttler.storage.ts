@@ -16,6 +16,11 @@ return { hits, redis.call('PTTL', KEYS[1]) }`;
 const REDIS_DEADLINE_MS = 250;
 const SKIP_LOG_INTERVAL_MS = 60_000;
 
+// The script is sent once and then called by its SHA (ioredis re-sends it when Redis has lost it): every admin
+// request counts a hit, and EVAL would ship and hash the source each time.
+const COMMAND = 'ccThrottleIncrement';
+type CountingRedis = Redis & { [COMMAND](key: string, windowMs: number): Promise<[number, number]> };
+
 export interface WindowCount {
   hits: number;
   // Seconds until the window ends (at least 1).
@@ -31,7 +36,9 @@ export class RedisThrottlerStorage implements ThrottlerStorage {
   constructor(
     @Inject(REDIS) private readonly redis: Redis,
     private readonly config: AppConfig,
-  ) {}
+  ) {
+    redis.defineCommand(COMMAND, { numberOfKeys: 1, lua: INCREMENT });
+  }
 
   async increment(key: string, ttl: number, limit: number, _blockDuration: number, name: string): Promise<ThrottlerStorageRecord> {
     const count = await this.count(`${name}:${key}`, ttl);
@@ -44,7 +51,7 @@ export class RedisThrottlerStorage implements ThrottlerStorage {
   // protects capacity, not secrets; readiness reports Redis), and said in the log once per interval, not per request.
   async count(key: string, windowMs: number): Promise<WindowCount | undefined> {
     try {
-      const counted = this.redis.eval(INCREMENT, 1, `${this.config.redis.queuePrefix}:throttle:${key}`, windowMs) as Promise<[number, number]>;
+      const counted = (this.redis as CountingRedis)[COMMAND](`${this.config.redis.queuePrefix}:throttle:${key}`, windowMs);
       const [hits, pttl] = await withDeadline(counted, REDIS_DEADLINE_MS, 'rate-limit counter (Redis)');
       return { hits, resetS: Math.max(1, Math.ceil(pttl / 1000)) };
     } catch (error) {

@@ -1,5 +1,14 @@
 import { Body, Headers, HttpCode, HttpStatus, Post, Req } from '@nestjs/common';
-import { ApiAcceptedResponse, ApiBadRequestResponse, ApiBody, ApiConflictResponse, ApiExtraModels, ApiHeader, getSchemaPath } from '@nestjs/swagger';
+import {
+  ApiAcceptedResponse,
+  ApiBadRequestResponse,
+  ApiBody,
+  ApiConflictResponse,
+  ApiExtraModels,
+  ApiHeader,
+  ApiOperation,
+  getSchemaPath,
+} from '@nestjs/swagger';
 import type { FastifyRequest } from 'fastify';
 import { AdminController, Roles } from 'src/auth/auth.decorators';
 import { CalloutsService } from './callouts.service';
@@ -9,7 +18,15 @@ import { CustomCalloutDto } from 'src/callouts/dto/custom-callout.dto';
 import { TtsCalloutDto } from 'src/callouts/dto/tts-callout.dto';
 import { type CreateCalloutDto } from 'src/callouts/dto/create-callout.dto';
 import { CreateCalloutPipe } from './dto/create-callout.pipe';
+import { CalloutBatchPipe, MAX_BATCH_CALLS } from './dto/callout-batch.pipe';
+import { CalloutBatchResponse } from './dto/callout-batch.response';
 import { IDEMPOTENCY_HEADER } from 'src/common/idempotency/idempotency.service';
+
+const ONE_CALLOUT = {
+  oneOf: [getSchemaPath(TtsCalloutDto), getSchemaPath(ConferenceCalloutDto), getSchemaPath(CustomCalloutDto)].map(($ref) => ({ $ref })),
+  discriminator: { propertyName: 'type' },
+};
+const IDEMPOTENCY_KEY_HEADER = { name: 'Idempotency-Key', required: false, description: 'Repeat a request safely: the same key answers the first answer' };
 
 @AdminController('callouts', 'callouts')
 @ApiExtraModels(TtsCalloutDto, ConferenceCalloutDto, CustomCalloutDto)
@@ -19,13 +36,8 @@ export class CalloutsController {
   @Post()
   @Roles('admin', 'supervisor')
   @HttpCode(HttpStatus.ACCEPTED)
-  @ApiBody({
-    schema: {
-      oneOf: [getSchemaPath(TtsCalloutDto), getSchemaPath(ConferenceCalloutDto), getSchemaPath(CustomCalloutDto)].map(($ref) => ({ $ref })),
-      discriminator: { propertyName: 'type' },
-    },
-  })
-  @ApiHeader({ name: 'Idempotency-Key', required: false, description: 'Repeat a request safely: the same key answers the first answer' })
+  @ApiBody({ schema: ONE_CALLOUT })
+  @ApiHeader(IDEMPOTENCY_KEY_HEADER)
   @ApiAcceptedResponse({ type: CalloutResponse, description: 'Queued; the call is placed at the configured pace' })
   @ApiBadRequestResponse({ description: 'A field breaks a rule (details name the field and the rule)' })
   @ApiConflictResponse({ description: 'The Idempotency-Key was used with another body' })
@@ -35,5 +47,34 @@ export class CalloutsController {
     @Req() request: FastifyRequest,
   ): Promise<CalloutResponse> {
     return this.callouts.create(body, idempotencyKey, String(request.id));
+  }
+
+  @Post('batch')
+  @Roles('admin', 'supervisor')
+  @HttpCode(HttpStatus.ACCEPTED)
+  @ApiOperation({
+    summary: `Many callouts in one request (1 to ${MAX_BATCH_CALLS})`,
+    description:
+      'Each item is validated as POST /api/v1/callouts validates its body; any invalid item refuses the whole batch (400, `details` name `calls[i].field`, nothing stored). ' +
+      'The valid batch is written in one transaction, then queued: one result per item, in order, `queued` or `refused` by compliance (do-not-call, frequency cap).',
+  })
+  @ApiBody({
+    schema: {
+      type: 'object',
+      required: ['calls'],
+      additionalProperties: false,
+      properties: { calls: { type: 'array', minItems: 1, maxItems: MAX_BATCH_CALLS, items: ONE_CALLOUT } },
+    },
+  })
+  @ApiHeader(IDEMPOTENCY_KEY_HEADER)
+  @ApiAcceptedResponse({ type: CalloutBatchResponse, description: 'Queued (each accepted call is placed at the configured pace); refused items named' })
+  @ApiBadRequestResponse({ description: 'An item breaks a rule (details name calls[i].field and the rule); nothing was stored' })
+  @ApiConflictResponse({ description: 'The Idempotency-Key was used with another body' })
+  createBatch(
+    @Body(CalloutBatchPipe) calls: CreateCalloutDto[],
+    @Headers(IDEMPOTENCY_HEADER) idempotencyKey: string | undefined,
+    @Req() request: FastifyRequest,
+  ): Promise<CalloutBatchResponse> {
+    return this.callouts.createBatch(calls, idempotencyKey, String(request.id));
   }
 }

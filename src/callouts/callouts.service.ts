@@ -7,16 +7,21 @@ import type { FieldProblem } from 'src/common/app-error';
 import { withDeadline } from 'src/common/deadline';
 import { CallerIdPoolResolver } from './caller-id-pools.service';
 import { IdempotencyService } from 'src/common/idempotency/idempotency.service';
-import { ComplianceService } from 'src/compliance/compliance.service';
+import { ComplianceService, notCallable, type ComplianceRefusal } from 'src/compliance/compliance.service';
+import { AppError } from 'src/common/app-error';
+import { MicroBatcher } from 'src/common/micro-batcher';
 import { CalloutMetrics } from './callout-metrics.service';
-import { calloutViolations, planCallout } from './callout-request';
+import { calloutViolations, planCallout, type PlannedCallout } from './callout-request';
 import type { CalloutResponse } from './dto/callout.response';
+import type { CalloutBatchResponse, CalloutBatchResult } from './dto/callout-batch.response';
 import type { CreateCalloutDto } from 'src/callouts/dto/create-callout.dto';
 import { CalloutJobs } from 'src/callouts/dialing/callout-jobs.service';
+import { invalidBatch, itemProblems } from 'src/callouts/dto/callout-batch.pipe';
 import { CALL_KIND_OF, STAFF_KEY, toStoredCallout, type SinchCallout } from './stored-callout';
 import { CalloutsError, CalloutsErrorCode } from 'src/callouts/callouts.errors';
 
 const IDEMPOTENCY_SCOPE = 'POST /api/v1/callouts';
+const BATCH_IDEMPOTENCY_SCOPE = 'POST /api/v1/callouts/batch';
 const ENQUEUE_DEADLINE_MS = 1_000;
 
 // One call to place: the Sinch request (without `custom`), the caller's data for `custom`, and what the call log
@@ -35,6 +40,16 @@ export interface PlaceCall {
   // A call to the service's own staff (a queue agent's leg): not a consumer, so the do-not-call lists and the
   // frequency cap do not apply (an agent takes many calls a day).
   staff?: boolean;
+  // The HTTP request that asked for this call (log correlation); place()'s requestId otherwise.
+  requestId?: string;
+}
+
+// What became of one planned callout: its call row, or why compliance refused it (nothing stored for it).
+export type Placement = { call: NewCall } | { refusal: ComplianceRefusal };
+
+interface PlanToPlace {
+  plan: PlannedCallout;
+  requestId?: string;
 }
 
 // A request Sinch would refuse, caught before anything was stored; `details` name each request and field.
@@ -61,6 +76,8 @@ interface PendingDial {
 export class CalloutsService implements EntitySubscriberInterface {
   private readonly logger = new Logger('Callouts');
   private readonly pending = new WeakMap<QueryRunner, PendingDial[]>();
+  // Callouts without an Idempotency-Key, from concurrent requests, share a transaction and a BullMQ addBulk.
+  private readonly batcher: MicroBatcher<PlanToPlace, Placement>;
 
   constructor(
     private readonly calls: CallsService,
@@ -69,10 +86,17 @@ export class CalloutsService implements EntitySubscriberInterface {
     private readonly metrics: CalloutMetrics,
     private readonly pools: CallerIdPoolResolver,
     private readonly compliance: ComplianceService,
-    @InjectDataSource() dataSource: DataSource,
+    @InjectDataSource() private readonly dataSource: DataSource,
   ) {
     // A transaction subscriber: TypeORM calls afterTransactionCommit / afterTransactionRollback for every transaction.
     dataSource.subscribers.push(this);
+    this.batcher = new MicroBatcher({
+      run: (items) => this.dataSource.transaction((manager) => this.placePlanned(manager, items)),
+      maxBatch: 500,
+      maxConcurrent: 4,
+      // A failed group is retried call by call, so one bad row fails only its own request.
+      splitOn: () => true,
+    });
   }
 
   // Throws InvalidCallRequestError (a 400 at the HTTP edge) naming each broken limit (fields as Sinch paths prefixed by the request's index, e.g.
@@ -98,7 +122,7 @@ export class CalloutsService implements EntitySubscriberInterface {
       manager,
     );
     const list = this.pending.get(runner) ?? [];
-    list.push(...placed.map((p) => ({ callId: p.id, requestId })));
+    list.push(...placed.map((p, i) => ({ callId: p.id, requestId: requests[i].requestId ?? requestId })));
     this.pending.set(runner, list);
     return placed;
   }
@@ -110,13 +134,10 @@ export class CalloutsService implements EntitySubscriberInterface {
     const dials = this.pending.get(runner);
     if (!dials) return;
     this.pending.delete(runner);
-    await Promise.all(
-      dials.map(({ callId, requestId }) =>
-        // The row is committed: a failed or slow enqueue (Redis down) is the sweep's to repair, never the caller's error.
-        withDeadline(this.queue.enqueue(callId, requestId), ENQUEUE_DEADLINE_MS, 'callout enqueue (Redis)').catch((err: unknown) =>
-          this.logger.error({ err, callId }, 'Enqueueing a call failed; the sweep will pick it up'),
-        ),
-      ),
+    // One round trip for the transaction's calls. The rows are committed: a failed or slow enqueue (Redis down) is
+    // the sweep's to repair, never the caller's error.
+    await withDeadline(this.queue.enqueueMany(dials), ENQUEUE_DEADLINE_MS, 'callout enqueue (Redis)').catch((err: unknown) =>
+      this.logger.error({ err, calls: dials.length, callId: dials[0].callId }, 'Enqueueing calls failed; the sweep will pick them up'),
     );
   }
 
@@ -127,41 +148,100 @@ export class CalloutsService implements EntitySubscriberInterface {
   }
 
   // The admin API: the DTO becomes a Sinch request (a 400 under the API's field names when it breaks a limit); the
-  // call row and the idempotency key, when given, commit together.
+  // compliance check, the call row and the idempotency key, when given, commit together. Without a key, concurrent
+  // requests share one transaction and one enqueue (each still gets its own answer or refusal).
   async create(dto: CreateCalloutDto, idempotencyKey?: string, requestId?: string): Promise<CalloutResponse> {
     const planned = planCallout(await this.pools.resolve(dto));
     if (!planned.ok) throw new CalloutsError(CalloutsErrorCode.InvalidCallout, planned.problems.map((p) => p.message).join('; '), planned.problems);
     const { plan } = planned;
-
-    const { response, replayed } = await this.idempotency.run(IDEMPOTENCY_SCOPE, idempotencyKey, dto, async (manager) => {
-      // Inside the idempotent unit: a refusal stores nothing (not even the key), a replay answers what was answered.
-      await this.compliance.assertCallable(plan.toNumber, 'destination', { manager });
-      const [call] = await this.place(
-        manager,
-        [
-          {
-            callout: plan.callout,
-            customExtra: plan.customExtra,
-            toNumber: plan.toNumber,
-            fromNumber: plan.fromNumber,
-            country: plan.country,
-            conferenceId: plan.conferenceId,
-          },
-        ],
-        requestId,
-      );
-      const created: CalloutResponse = {
-        id: call.id,
-        state: 'queued',
-        type: plan.kind,
-        href: `/api/v1/calls/${call.id}`,
-        createdAt: call.createdAt.toISOString(),
-      };
-      return created;
-    });
+    const answer = (placement: Placement): CalloutResponse => {
+      if ('refusal' in placement) throw notCallable('destination', placement.refusal);
+      return calloutResponse(plan, placement.call);
+    };
+    if (idempotencyKey === undefined) {
+      const response = answer(await this.batcher.push({ plan, requestId }));
+      this.metrics.requested.inc({ type: plan.kind });
+      return response;
+    }
+    // Inside the idempotent unit: a refusal stores nothing (not even the key), a replay answers what was answered.
+    const { response, replayed } = await this.idempotency.run(IDEMPOTENCY_SCOPE, idempotencyKey, dto, async (manager) =>
+      answer((await this.placePlanned(manager, [{ plan, requestId }]))[0]),
+    );
     if (!replayed) this.metrics.requested.inc({ type: plan.kind });
     return response;
   }
+
+  // The batch API: every item planned first (any invalid item: a 400 naming `calls[i].field`, nothing stored), then
+  // one transaction for the compliance check, the rows and the idempotency key, and one enqueue. A number compliance
+  // refuses is that item's result; the others are placed.
+  async createBatch(dtos: readonly CreateCalloutDto[], idempotencyKey?: string, requestId?: string): Promise<CalloutBatchResponse> {
+    const problems: FieldProblem[] = [];
+    const plans: PlannedCallout[] = [];
+    for (const [index, dto] of dtos.entries()) {
+      let planned;
+      try {
+        planned = planCallout(await this.pools.resolve(dto));
+      } catch (error) {
+        if (!(error instanceof AppError) || error.kind !== 'invalid') throw error;
+        problems.push(...itemProblems(index, error.details ?? []));
+        continue;
+      }
+      if (planned.ok) plans.push(planned.plan);
+      else problems.push(...itemProblems(index, planned.problems));
+    }
+    if (problems.length > 0) throw invalidBatch(problems);
+    const { response, replayed } = await this.idempotency.run(BATCH_IDEMPOTENCY_SCOPE, idempotencyKey, dtos, async (manager) => {
+      const placements = await this.placePlanned(
+        manager,
+        plans.map((plan) => ({ plan, requestId })),
+      );
+      const results = placements.map((placement, index): CalloutBatchResult => {
+        if ('call' in placement) return { index, ...calloutResponse(plans[index], placement.call) };
+        const field = `calls[${index}].destination`;
+        const { message, details } = notCallable(field, placement.refusal);
+        return { index, state: 'refused', error: { code: 'not_callable', field, rule: placement.refusal.rule, message: details?.[0]?.message ?? message } };
+      });
+      const accepted = results.filter((r) => r.state === 'queued').length;
+      const batch: CalloutBatchResponse = { accepted, refused: results.length - accepted, results };
+      return batch;
+    });
+    if (!replayed) {
+      placedKinds(plans, response).forEach((kind) => this.metrics.requested.inc({ type: kind }));
+    }
+    return response;
+  }
+
+  // Compliance for all the plans (two statements), then one INSERT for those it allows, in the caller's
+  // transaction; their dial jobs are added when it commits.
+  private async placePlanned(manager: EntityManager, items: readonly PlanToPlace[]): Promise<Placement[]> {
+    const refusals = await this.compliance.checkMany(
+      items.map((i) => i.plan.toNumber),
+      { manager },
+    );
+    const allowed = items.filter((_, i) => refusals[i] === null);
+    const calls = await this.place(
+      manager,
+      allowed.map(({ plan, requestId }) => ({
+        callout: plan.callout,
+        customExtra: plan.customExtra,
+        toNumber: plan.toNumber,
+        fromNumber: plan.fromNumber,
+        country: plan.country,
+        conferenceId: plan.conferenceId,
+        requestId,
+      })),
+    );
+    let next = 0;
+    return refusals.map((refusal) => (refusal ? { refusal } : { call: calls[next++] }));
+  }
+}
+
+function calloutResponse(plan: PlannedCallout, call: NewCall): CalloutResponse {
+  return { id: call.id, state: 'queued', type: plan.kind, href: `/api/v1/calls/${call.id}`, createdAt: call.createdAt.toISOString() };
+}
+
+function placedKinds(plans: readonly PlannedCallout[], response: CalloutBatchResponse): CreateCalloutDto['type'][] {
+  return response.results.flatMap((r) => (r.state === 'queued' ? [plans[r.index].kind] : []));
 }
 
 function invalidFields(request: PlaceCall, prefix: string): FieldProblem[] {

@@ -35,8 +35,19 @@ function childField(parent: string, key: string | number): string {
   return parent ? `${parent}.${key}` : key;
 }
 
+// A class's decorators have all run once it is defined, so what they declare is looked up once per class (and
+// property): class-validator's lookup scans every validated class, and the policy asks for each key of each body.
+const dtoClasses = new WeakMap<Class, boolean>();
+const rulesByClass = new WeakMap<Class, Map<string, PropertyRules | undefined>>();
+
 function isDto(metatype: unknown): metatype is Class {
-  return typeof metatype === 'function' && getMetadataStorage().getTargetValidationMetadatas(metatype, '', true, false).length > 0;
+  if (typeof metatype !== 'function') return false;
+  let known = dtoClasses.get(metatype as Class);
+  if (known === undefined) {
+    known = getMetadataStorage().getTargetValidationMetadatas(metatype, '', true, false).length > 0;
+    dtoClasses.set(metatype as Class, known);
+  }
+  return known;
 }
 
 interface PropertyRules {
@@ -47,6 +58,13 @@ interface PropertyRules {
 }
 
 function propertyRules(metatype: Class, key: string): PropertyRules | undefined {
+  let rules = rulesByClass.get(metatype);
+  if (!rules) rulesByClass.set(metatype, (rules = new Map()));
+  if (!rules.has(key)) rules.set(key, lookUpPropertyRules(metatype, key));
+  return rules.get(key);
+}
+
+function lookUpPropertyRules(metatype: Class, key: string): PropertyRules | undefined {
   const metadata = getMetadataStorage()
     .getTargetValidationMetadatas(metatype, '', true, false)
     .filter((m) => m.propertyName === key);

@@ -65,6 +65,11 @@ export class JobQueueDeclaration<Payloads extends Record<string, object>> {
     return queue.add(name, data, this.options(name, extra));
   }
 
+  // Adds many jobs of this kind in one round trip (BullMQ addBulk), each with its declared options plus its own.
+  addBulk<N extends keyof Payloads & string>(queue: Queue, jobs: readonly { name: N; data: Payloads[N]; opts?: JobsOptions }[]): Promise<Job[]> {
+    return queue.addBulk(jobs.map((j) => ({ name: j.name, data: j.data, opts: this.options(j.name, j.opts) })));
+  }
+
   schedules(config: AppConfig): JobSchedule[] {
     return this.jobNames.flatMap((name) => {
       const { schedule } = this.jobs[name];
