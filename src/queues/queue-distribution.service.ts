@@ -1,4 +1,4 @@
-import { Injectable, Logger } from '@nestjs/common';
+import { Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import { CalloutsService } from 'src/callouts/callouts.service';
@@ -57,8 +57,12 @@ export function whisper(queueName: string, waitedMs: number): string {
 // Hands waiting callers to free agents: the agent's leg is placed first (a conference callout into the caller's
 // room, with a whisper); when the agent answers, the caller is unparked into the same room with a PATCH.
 @Injectable()
-export class QueueDistribution {
+export class QueueDistribution implements OnApplicationShutdown {
   private readonly logger = new Logger('QueueDistribution');
+  // The pass kick() started, and whether another was asked for while it ran.
+  private running?: Promise<void>;
+  private again = false;
+  private closed = false;
 
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
@@ -69,6 +73,31 @@ export class QueueDistribution {
     private readonly sinch: SinchVoiceClient,
     private readonly events: AdminEvents,
   ) {}
+
+  // A caller arrived or an agent became free: a distribution pass now, not at the next sweep. Kicks while a pass
+  // runs coalesce into one more pass after it (the pass that runs may have started before the change committed).
+  kick(): void {
+    if (this.closed) return;
+    if (this.running) {
+      this.again = true;
+      return;
+    }
+    this.again = false;
+    this.running = this.distribute()
+      .then(
+        () => undefined,
+        (err: unknown) => this.logger.warn({ err }, 'Distribution pass failed; the next sweep retries'),
+      )
+      .finally(() => {
+        this.running = undefined;
+        if (this.again) this.kick();
+      });
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    this.closed = true;
+    await this.running;
+  }
 
   // Offers as many waiting callers as there are free agents. Each offer is one transaction holding the caller's
   // entry and the agent's row (SKIP LOCKED): two workers never offer one caller twice nor one agent two callers.
@@ -218,6 +247,8 @@ export class QueueDistribution {
       }
       return entry.state === 'connected' ? entry.sinch_call_id : undefined;
     });
+    // A caller back in line or an agent free again (wrap-ups end by the sweep, which distributes too).
+    this.kick();
     // Alone in the room otherwise.
     if (hangUpCaller) await this.hangUp(hangUpCaller);
   }

@@ -8,6 +8,7 @@ import { SinchApiError } from 'src/sinch/sinch-errors';
 import { SinchVoiceClient } from 'src/sinch/voice-client';
 import type { Svaml } from 'src/sinch/svaml/svaml.types';
 import type { EntryState } from './queue-entry.entity';
+import { QueueDistribution } from './queue-distribution.service';
 import { announcement, messageAndHangup, parkSvaml } from './queue-prompts';
 import type { Queue } from './queue.entity';
 import { QueuesService } from './queues.service';
@@ -56,6 +57,7 @@ export class QueueEntries implements OnApplicationShutdown {
     private readonly sinch: SinchVoiceClient,
     private readonly config: AppConfig,
     private readonly events: AdminEvents,
+    private readonly distribution: QueueDistribution,
   ) {
     this.writer = new MicroBatcher<NewEntry, void>({
       maxBatch: 500,
@@ -120,6 +122,8 @@ export class QueueEntries implements OnApplicationShutdown {
         entryRoute: e.entryRoute,
       });
     }
+    // New callers in line: handed to a free agent now, not at the next sweep.
+    if (items.some((e) => !e.overflowed)) this.distribution.kick();
   }
 
   // The caller's DiCE: a wait ends as an abandon, a talk as completed. Idempotent (only live states move).
@@ -213,6 +217,7 @@ export class QueueEntries implements OnApplicationShutdown {
         `UPDATE queue_entries SET queue_id = $2, overflowed_from = $3, entry_route = 'overflow', updated_at = now() WHERE id = $1 AND state = 'waiting'`,
         [row.id, target.id, queue.id],
       );
+      this.distribution.kick();
       return this.patch(row.id, row.sinch_call_id, parkSvaml(target, this.config.queues.parkS, target.greeting ?? ''));
     }
     const text = action?.type === 'message' ? action.text : 'We are sorry, no one can take your call now. Please call again later.';
