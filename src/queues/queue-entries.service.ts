@@ -2,6 +2,7 @@ import { Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { MicroBatcher } from 'src/common/micro-batcher';
+import { CallsService } from 'src/calls/calls.service';
 import { AppConfig } from 'src/config/app-config';
 import { AdminEvents } from 'src/events/admin-events.service';
 import { SinchApiError } from 'src/sinch/sinch-errors';
@@ -43,6 +44,7 @@ interface OverdueRow {
 
 const WRITE_ATTEMPTS = 5;
 const SWEEP_BATCH = 200;
+const LINK_ATTEMPTS = 4;
 
 // Callers in queues: their entries (written off the ICE path), re-parks before Sinch's park limit, wait-limit
 // overflows and the end of a wait (the DiCE).
@@ -58,6 +60,7 @@ export class QueueEntries implements OnApplicationShutdown {
     private readonly config: AppConfig,
     private readonly events: AdminEvents,
     private readonly distribution: QueueDistribution,
+    private readonly calls: CallsService,
   ) {
     this.writer = new MicroBatcher<NewEntry, void>({
       maxBatch: 500,
@@ -124,6 +127,21 @@ export class QueueEntries implements OnApplicationShutdown {
     }
     // New callers in line: handed to a free agent now, not at the next sweep.
     if (items.some((e) => !e.overflowed)) this.distribution.kick();
+    void this.linkCalls(items.map((e) => ({ sinchCallId: e.sinchCallId, queueId: e.queueId })));
+  }
+
+  // The caller's call row names the queue (recordings copy it). The ICE is recorded after its answer, so a row may
+  // not exist yet when the entry is written: the rest are tried again, a few times.
+  private async linkCalls(links: { sinchCallId: string; queueId: string }[], attempt = 1): Promise<void> {
+    try {
+      const linked = new Set(await this.calls.linkQueues(links));
+      const rest = links.filter((l) => !linked.has(l.sinchCallId));
+      if (rest.length === 0 || attempt >= LINK_ATTEMPTS) return;
+      await new Promise((resolve) => setTimeout(resolve, 500 * attempt).unref());
+      await this.linkCalls(rest, attempt + 1);
+    } catch (err) {
+      this.logger.warn({ err }, 'Queue calls could not be linked to their queue');
+    }
   }
 
   // The caller's DiCE: a wait ends as an abandon, a talk as completed. Idempotent (only live states move).

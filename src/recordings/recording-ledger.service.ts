@@ -5,10 +5,10 @@ import type { Call } from 'src/calls/calls.module';
 import { CallsQueryService } from 'src/calls/calls-query.service';
 import { CallbackHandlers } from 'src/calls/handlers/callback-handlers.service';
 import { AdminEvents } from 'src/events/admin-events.service';
-import type { DiceEvent, NotifyEvent } from 'src/sinch/callback-events';
+import type { DiceEvent, MenuResult, NotifyEvent } from 'src/sinch/callback-events';
 import { AUDIO_HEADER_BYTES, audioDurationS } from './audio-format';
 import { RecordingMetrics } from './recording-metrics.service';
-import { RecordingPolicies, type PolicyTarget } from './recording-policies.service';
+import { declinedRecording, RecordingPolicies, type PolicyTarget } from './recording-policies.service';
 import { RecordingStorage } from './recording-storage.service';
 import { Recording, type TimelineEntry } from './recording.entity';
 
@@ -82,9 +82,13 @@ export class RecordingLedger implements OnModuleInit, OnModuleDestroy {
     if (targets.length === 0) return false;
     const policy = this.policies.effective(targets);
     if (policy.mode === 'off' || (policy.source === 'default' && call.campaignId === null)) return false;
-    // A campaign's machine-answered call is not recorded (see CampaignCallHandler).
-    const aces = await this.callsQuery.eventsOf(call.id, ['ace']);
-    return !aces.some((e) => (e.payload as { amd?: { status?: string } })?.amd?.status === 'machine');
+    // A campaign's machine-answered call is not recorded (see CampaignCallHandler), nor a caller who pressed the
+    // consent menu's opt-out key.
+    const events = await this.callsQuery.eventsOf(call.id, ['ace', 'pie']);
+    return !events.some((e) => {
+      const payload = e.payload as { amd?: { status?: string }; menuResult?: MenuResult };
+      return payload?.amd?.status === 'machine' || (payload?.menuResult !== undefined && declinedRecording(payload.menuResult));
+    });
   }
 
   // On demand: a new segment, recording from now. Returns undefined when the call already records.
