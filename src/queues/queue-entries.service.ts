@@ -10,7 +10,7 @@ import { SinchVoiceClient } from 'src/sinch/voice-client';
 import type { Svaml } from 'src/sinch/svaml/svaml.types';
 import type { EntryState } from './queue-entry.entity';
 import { QueueDistribution } from './queue-distribution.service';
-import { announcement, messageAndHangup, parkSvaml } from './queue-prompts';
+import { announcement, messageAndHangup, parkSvaml, voicemailSvaml } from './queue-prompts';
 import type { Queue } from './queue.entity';
 import { QueuesService } from './queues.service';
 
@@ -238,14 +238,21 @@ export class QueueEntries implements OnApplicationShutdown {
       this.distribution.kick();
       return this.patch(row.id, row.sinch_call_id, parkSvaml(target, this.config.queues.parkS, target.greeting ?? ''));
     }
+    // Rung into the caller's room (the entry is offered, then connected or, unanswered, ended with a message).
+    if (action?.type === 'forward') return this.distribution.forward(row.id, action.number);
+    const voicemail = action?.type === 'voicemail';
     const text = action?.type === 'message' ? action.text : 'We are sorry, no one can take your call now. Please call again later.';
     await this.dataSource.query(
-      `UPDATE queue_entries SET state = 'overflowed', end_reason = 'max_wait', ended_at = $2,
+      `UPDATE queue_entries SET state = 'overflowed', end_reason = $3, ended_at = $2,
          wait_ms = GREATEST(0, (EXTRACT(EPOCH FROM ($2::timestamptz - enqueued_at)) * 1000)::int), updated_at = now()
        WHERE id = $1 AND state = 'waiting'`,
-      [row.id, now],
+      [row.id, now, voicemail ? 'max_wait_voicemail' : 'max_wait'],
     );
-    return this.patch(row.id, row.sinch_call_id, messageAndHangup(text, queue.locale));
+    return this.patch(
+      row.id,
+      row.sinch_call_id,
+      voicemail ? voicemailSvaml(action.prompt, action.maxSeconds, queue.locale) : messageAndHangup(text, queue.locale),
+    );
   }
 
   // A call Sinch no longer knows (404) ended without our seeing it: the entry is closed. Any other failure puts the

@@ -9,7 +9,7 @@ import type { Svaml } from 'src/sinch/svaml/svaml.types';
 import { AppConfig } from 'src/config/app-config';
 import { ENTRY_KEY, QueueDistribution, roomOf } from './queue-distribution.service';
 import { QueueEntries, type NewEntry } from './queue-entries.service';
-import { messageAndHangup, parkSvaml } from './queue-prompts';
+import { messageAndHangup, parkSvaml, voicemailSvaml } from './queue-prompts';
 
 import { QueuesService } from './queues.service';
 import type { Queue } from './queue.entity';
@@ -103,7 +103,17 @@ export class QueueRoutingHandler implements OnModuleInit, OnModuleDestroy {
     const target = overflow?.type === 'queue' ? this.queues.cached(overflow.queueId) : undefined;
     if (target && this.queues.admit(target)) return this.park(target, { ...entry, queueId: target.id, entryRoute: 'overflow', overflowedFrom: queueId });
     this.entries.enqueueLater({ ...entry, queueId, entryRoute: 'number', overflowed: true });
-    return messageAndHangup(overflow?.type === 'message' ? overflow.text : FULL_MESSAGE, queue.locale);
+    switch (overflow?.type) {
+      case 'forward':
+        // At the door the ICE can connect the caller straight through, showing the number they dialled.
+        return buildSvaml(svaml.connectPstn(overflow.number, { cli: call.dialled, ...(queue.locale ? { locale: queue.locale } : {}) }));
+      case 'voicemail':
+        return voicemailSvaml(overflow.prompt, overflow.maxSeconds, queue.locale);
+      case 'message':
+        return messageAndHangup(overflow.text, queue.locale);
+      default:
+        return messageAndHangup(FULL_MESSAGE, queue.locale);
+    }
   }
 
   // Parked with the queue's recording policy; with "press 9 to not be recorded" the consent menu comes first and the
