@@ -1,3 +1,4 @@
+import { RouteTargets } from 'src/numbers/routing/route-targets.service';
 import { Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
 import { DataSource, EntityManager, Repository } from 'typeorm';
@@ -30,10 +31,11 @@ export class CampaignsService {
     private readonly withdrawal: CallWithdrawal,
     private readonly idempotency: IdempotencyService,
     private readonly scripts: CampaignScripts,
+    private readonly routeTargets: RouteTargets,
   ) {}
 
   async create(dto: CreateCampaignDto, createdBy: string | null): Promise<CampaignResponse> {
-    const settings = this.valid(settingsFromCreate(dto, this.limits()));
+    const settings = await this.withQueue(this.valid(settingsFromCreate(dto, this.limits())));
     const row = await this.campaigns.save(this.campaigns.create({ ...settings, status: 'draft', createdBy }));
     return toCampaignResponse(row);
   }
@@ -46,7 +48,7 @@ export class CampaignsService {
         `Cannot update a campaign that is ${current.status}: settings change only while it is draft or paused`,
       );
     }
-    const settings = this.valid(settingsFromUpdate(current, dto, this.limits()));
+    const settings = await this.withQueue(this.valid(settingsFromUpdate(current, dto, this.limits())));
     await this.dataSource.transaction(async (manager) => {
       const updated = await manager
         .createQueryBuilder()
@@ -161,6 +163,16 @@ export class CampaignsService {
 
   private limits() {
     return { maxCallsPerSecond: this.config.callouts.perSecond, now: new Date() };
+  }
+
+  // The IVR's "talk to an agent" queue must exist (queues register it as a route target).
+  private async withQueue(settings: CampaignSettings): Promise<CampaignSettings> {
+    const queueId = settings.message.type === 'ivr' ? settings.message.agentQueueId : undefined;
+    if (queueId && !(await this.routeTargets.get('queue')?.exists(queueId))) {
+      const message = `message.agentQueueId: queue ${queueId} does not exist`;
+      throw new CampaignsError(CampaignsErrorCode.InvalidCampaign, message, [{ field: 'message.agentQueueId', rule: 'exists', message }]);
+    }
+    return settings;
   }
 
   private valid(result: SettingsResult): CampaignSettings {

@@ -97,12 +97,13 @@ export class QueueRoutingHandler implements OnModuleInit, OnModuleDestroy {
     // Deleted since the route was cached: the numbers handler logs it and the caller gets the next answer.
     if (!queue) throw new Error(`queue ${queueId} is not loaded`);
     const entry = { sinchCallId: call.sinchCallId, fromNumber: call.from, dialled: call.dialled, enqueuedAt: call.receivedAt };
-    if (this.queues.admit(queue)) return this.park(queue, { ...entry, queueId, entryRoute: 'number' });
+    const entryRoute = call.via ?? 'number';
+    if (this.queues.admit(queue)) return this.park(queue, { ...entry, queueId, entryRoute });
     // Full: the overflow action, decided from memory like the park itself.
     const overflow = queue.overflowWhenFull;
     const target = overflow?.type === 'queue' ? this.queues.cached(overflow.queueId) : undefined;
     if (target && this.queues.admit(target)) return this.park(target, { ...entry, queueId: target.id, entryRoute: 'overflow', overflowedFrom: queueId });
-    this.entries.enqueueLater({ ...entry, queueId, entryRoute: 'number', overflowed: true });
+    this.entries.enqueueLater({ ...entry, queueId, entryRoute, overflowed: true });
     switch (overflow?.type) {
       case 'forward':
         // At the door the ICE can connect the caller straight through, showing the number they dialled.
