@@ -44,7 +44,7 @@ interface OverdueRow {
 
 const WRITE_ATTEMPTS = 5;
 const SWEEP_BATCH = 200;
-const LINK_ATTEMPTS = 4;
+const LINK_ATTEMPTS = 6;
 
 // Callers in queues: their entries (written off the ICE path), re-parks before Sinch's park limit, wait-limit
 // overflows and the end of a wait (the DiCE).
@@ -137,7 +137,7 @@ export class QueueEntries implements OnApplicationShutdown {
       const linked = new Set(await this.calls.linkQueues(links));
       const rest = links.filter((l) => !linked.has(l.sinchCallId));
       if (rest.length === 0 || attempt >= LINK_ATTEMPTS) return;
-      await new Promise((resolve) => setTimeout(resolve, 500 * attempt).unref());
+      await new Promise((resolve) => setTimeout(resolve, 200 * attempt).unref());
       await this.linkCalls(rest, attempt + 1);
     } catch (err) {
       this.logger.warn({ err }, 'Queue calls could not be linked to their queue');
