@@ -6,7 +6,7 @@ export class QueueEntryForwards1795921000000 implements MigrationInterface {
   name = 'QueueEntryForwards1795921000000';
 
   public async up(queryRunner: QueryRunner): Promise<void> {
-    await queryRunner.query(`ALTER TABLE "queue_entries" ADD "forwarded_to" text`);
+    await queryRunner.query(`ALTER TABLE "queue_entries" ADD COLUMN IF NOT EXISTS "forwarded_to" text`);
   }
 
   public async down(queryRunner: QueryRunner): Promise<void> {
