@@ -14,7 +14,16 @@ const CALLERS = ['+46701239101', '+46701239102', '+46701239103', '+46701239104']
 const ANSWERS = ['+46701239210', '+46701239211', '+46701239212', '+46701239213'];
 const NEVER_ANSWERS = '+46701239290';
 const RINGS_LONG = '+46701239291';
+// A campaign's callee who asks for an agent.
+const CALLEE = '+46701239180';
 const SCALE = 200;
+// Callers and answering agents stay on the line for an hour (18 real seconds) unless hung up.
+const RULES = [
+  { match: NEVER_ANSWERS, outcome: 'noanswer', ringTimeS: 30 },
+  { match: RINGS_LONG, outcome: 'answered', ringTimeS: 3000 },
+  { match: '+467012391*', outcome: 'answered', talkTimeS: 3600 },
+  { match: '+467012392*', outcome: 'answered', ringTimeS: 2, talkTimeS: 3600 },
+];
 
 describe('Queue agents and distribution (e2e)', () => {
   let t: TestApp;
@@ -56,15 +65,7 @@ describe('Queue agents and distribution (e2e)', () => {
     });
     await sim(t, 'POST', '/_sim/numbers', { number: QUEUE_NUMBER, countryId: 'SE', numberType: 'Fixed', assigned: true });
     expect((await t.request('POST', '/api/v1/numbers/sync')).status).toBe(200);
-    // Callers and answering agents stay on the line for an hour (18 real seconds) unless hung up.
-    await sim(t, 'PUT', '/_sim/rules', {
-      rules: [
-        { match: NEVER_ANSWERS, outcome: 'noanswer', ringTimeS: 30 },
-        { match: RINGS_LONG, outcome: 'answered', ringTimeS: 3000 },
-        { match: '+467012391*', outcome: 'answered', talkTimeS: 3600 },
-        { match: '+467012392*', outcome: 'answered', ringTimeS: 2, talkTimeS: 3600 },
-      ],
-    });
+    await sim(t, 'PUT', '/_sim/rules', { rules: RULES });
   });
 
   afterAll(async () => {
@@ -269,7 +270,7 @@ describe('Queue agents and distribution (e2e)', () => {
       expect(connected.agent_id).toBe(next);
       expect((await agentsApi('GET', `/${silent}`)).body.status).toBe('away');
       expect((await agentsApi('GET', `/${silent}/history`)).body.items[0]).toMatchObject({ status: 'away', reason: 'no_answer:noanswer' });
-      const calls = await sql(t, 'SELECT to_number, state FROM calls WHERE queue_id = $1 ORDER BY created_at', [queueId]);
+      const calls = await sql(t, `SELECT to_number, state FROM calls WHERE queue_id = $1 AND direction = 'outbound' ORDER BY created_at`, [queueId]);
       expect(calls.map((c) => c.to_number)).toEqual([NEVER_ANSWERS, ANSWERS[3]]);
       expect(calls[0].state).toBe('no_answer');
       // The caller's place: the same entry, the original enqueue time.
@@ -331,12 +332,65 @@ describe('Queue agents and distribution (e2e)', () => {
       const distribution = t.app.get(QueueDistribution);
       // Four passes at once beside the sweep's own: each in its own transaction and connection.
       const offers = await Promise.all([1, 2, 3, 4].map(() => distribution.distribute()));
-      const legs = await sql(t, 'SELECT to_number FROM calls WHERE queue_id = $1', [queueId]);
       expect(offers.reduce((a, b) => a + b, 0)).toBeLessThanOrEqual(2);
+      // The sweep's pass (or a kick's) may still be committing its offer: wait for both, then check nothing more came.
+      await until(
+        async () => (await sql(t, `SELECT count(*)::int AS n FROM calls WHERE queue_id = $1 AND direction = 'outbound'`, [queueId]))[0].n >= 2,
+        10_000,
+      );
+      const legs = await sql(t, `SELECT to_number FROM calls WHERE queue_id = $1 AND direction = 'outbound'`, [queueId]);
       expect(legs.map((l) => l.to_number).sort()).toEqual(ANSWERS.slice(0, 2).sort());
       const taken = await sql(t, `SELECT agent_id FROM queue_entries WHERE queue_id = $1 AND agent_id IS NOT NULL`, [queueId]);
       expect(taken.map((e) => e.agent_id).sort()).toEqual([...agents].sort());
       for (const c of callers) await sim(t, 'POST', `/_sim/calls/${c}/hangup`, {});
+    });
+  });
+
+  describe('campaign IVR "talk to an agent"', () => {
+    it('hands the callee who presses the agent key to the queue (parked, then connected to an agent); an unknown queue is a 400', async () => {
+      const queueId = await newQueue({ greeting: 'Connecting you to an agent' });
+      const ivr = (agentQueueId: string) => ({
+        name: `campaign ${unique()}`,
+        callerIds: ['+14045001000'],
+        locale: 'en-US',
+        message: { type: 'ivr', prompt: 'Press 0 for an agent.', options: [{ digit: '0', action: 'agent' }], agentQueueId },
+        callingWindow: { days: [1, 2, 3, 4, 5, 6, 7], start: '00:00', end: '24:00' },
+        defaultTimeZone: 'Europe/Stockholm',
+        pacing: { callsPerSecond: 5, maxConcurrent: 5 },
+      });
+      const unknown = await t.request('POST', '/api/v1/campaigns', { body: ivr('3f0c1d7e-0000-4000-8000-000000000000') });
+      expect(unknown.status).toBe(400);
+      expect(unknown.body.details).toEqual([expect.objectContaining({ field: 'message.agentQueueId', rule: 'exists' })]);
+
+      const created = await t.request('POST', '/api/v1/campaigns', { body: ivr(queueId) });
+      expect(created.status).toBe(201);
+      // The callee rings a while (3 real seconds), so the key is in before the menu starts and the menu takes it.
+      await sim(t, 'PUT', '/_sim/rules', {
+        rules: [
+          { match: CALLEE, outcome: 'answered', ringTimeS: 600, talkTimeS: 3600 },
+          { match: '+467012392*', outcome: 'answered', ringTimeS: 2, talkTimeS: 3600 },
+        ],
+      });
+      try {
+        expect((await t.request('POST', `/api/v1/campaigns/${created.body.id}/contacts`, { body: { contacts: [{ phone: CALLEE }] } })).status).toBe(200);
+        expect((await t.request('POST', `/api/v1/campaigns/${created.body.id}/start`)).status).toBe(200);
+        const callee = await until(
+          async () =>
+            (await sql(t, `SELECT sinch_call_id FROM calls WHERE campaign_id = $1 AND sinch_call_id IS NOT NULL`, [created.body.id]))[0]?.sinch_call_id,
+          20_000,
+        );
+        await sim(t, 'POST', `/_sim/calls/${callee}/dtmf`, { digits: '0' });
+        const pie = await until(async () => (await simEvents(`kind=callback&callId=${callee}&event=pie`))[0]?.response, 15_000);
+        expect(pie).toMatchObject({ action: { name: 'park', introPrompt: '#tts[Connecting you to an agent]' } });
+        expect(await entry(callee)).toMatchObject({ queue_id: queueId, entry_route: 'campaign', dialled: '+14045001000' });
+        const agentId = await newAgent(ANSWERS[3], [{ queueId }]);
+        expect(await entry(callee, `state = 'connected'`)).toMatchObject({ agent_id: agentId });
+        await sim(t, 'POST', `/_sim/calls/${callee}/hangup`, {});
+        await entry(callee, `state = 'completed'`);
+        await until(async () => (await agentsApi('GET', `/${agentId}`)).body.status === 'available', 10_000);
+      } finally {
+        await sim(t, 'PUT', '/_sim/rules', { rules: RULES });
+      }
     });
   });
 
@@ -526,7 +580,7 @@ describe('Queue agents and distribution (e2e)', () => {
       // The call log: three inbound calls took the queue route, and one agent leg was answered.
       const log = await sql(t, `SELECT count(*)::int AS n FROM calls WHERE sinch_call_id = ANY($1) AND inbound_route = 'queue'`, [[answered, short, patient]]);
       expect(log[0].n).toBe(res.body.offered);
-      const legs = await sql(t, `SELECT count(*)::int AS n FROM calls WHERE queue_id = $1 AND answered_at IS NOT NULL`, [queueId]);
+      const legs = await sql(t, `SELECT count(*)::int AS n FROM calls WHERE queue_id = $1 AND direction = 'outbound' AND answered_at IS NOT NULL`, [queueId]);
       expect(legs[0].n).toBe(res.body.answered);
     });
 

@@ -99,7 +99,7 @@ describe('Inbound queues (e2e)', () => {
     it.each([
       ['a wait limit over the allowed maximum', { maxWaitS: 4 * 3600 + 1 }, 'maxWaitS'],
       ['a park-time announcement too often', { announceEveryS: 5 }, 'announceEveryS'],
-      ['an unknown overflow action', { maxWaitS: 60, overflowAfterWait: { type: 'voicemail' } }, 'overflowAfterWait.type'],
+      ['an unknown overflow action', { maxWaitS: 60, overflowAfterWait: { type: 'teleport' } }, 'overflowAfterWait.type'],
       ['a message overflow without its text', { maxWaitS: 60, overflowAfterWait: { type: 'message' } }, 'overflowAfterWait.text'],
       [
         'an overflow to a queue that does not exist',
@@ -264,6 +264,97 @@ describe('Inbound queues (e2e)', () => {
       expect(patch.request).toMatchObject({ action: { name: 'park', introPrompt: '#tts[Still here]' } });
       expect((await api('GET', `/${slow.id}/stats`)).body).toMatchObject({ offered: 1, overflowed: 1 });
       await sim(t, 'POST', `/_sim/calls/${callId}/hangup`, {});
+    });
+
+    it('leaves a voicemail past the maximum wait: the prompt, then recorded until the caller hangs up or the time is up', async () => {
+      const queue = (await api('POST', '', settings({ maxWaitS: 10, overflowAfterWait: { type: 'voicemail', prompt: 'Leave a message', maxSeconds: 60 } })))
+        .body;
+      expect(queue.overflowAfterWait).toEqual({ type: 'voicemail', prompt: 'Leave a message', maxSeconds: 60 });
+      await sql(t, 'UPDATE queues SET max_wait_s = 1 WHERE id = $1', [queue.id]);
+      await routeTo(SHORT_NUMBER, queue.id);
+      const callId = await inbound(SHORT_NUMBER);
+      const ended = await until(
+        async () => (await sql(t, `SELECT * FROM queue_entries WHERE sinch_call_id = $1 AND state = 'overflowed'`, [callId]))[0],
+        15_000,
+      );
+      expect(ended).toMatchObject({ end_reason: 'max_wait_voicemail' });
+      const patch = await until(async () => (await simEvents(`kind=rest&callId=${callId}`)).find((e) => e.method === 'PATCH'), 10_000);
+      expect(patch.request).toMatchObject({
+        instructions: [
+          { name: 'say', text: 'Leave a message' },
+          { name: 'startRecording', options: { notificationEvents: true } },
+        ],
+        action: { name: 'park', maxDuration: 60 },
+      });
+      // The park runs out (60 simulated seconds): the call ends and the message is a recording of the queue.
+      const call = await until(async () => (await sql(t, `SELECT * FROM calls WHERE sinch_call_id = $1 AND final_source IS NOT NULL`, [callId]))[0], 15_000);
+      expect(call.queue_id).toBe(queue.id);
+      const recording = await until(async () => (await sql(t, `SELECT * FROM recordings WHERE call_id = $1 AND status = 'available'`, [call.id]))[0], 15_000);
+      expect(recording.queue_id).toBe(queue.id);
+      expect((await api('GET', `/${queue.id}/stats`)).body).toMatchObject({ offered: 1, overflowed: 1 });
+    });
+
+    it("forwards to a number: at the door with connectPstn; past the maximum wait rung into the caller's room, unanswered ending politely", async () => {
+      const answers = '+46701239050';
+      const silent = '+46701239051';
+      await sim(t, 'PUT', '/_sim/rules', {
+        rules: [
+          { match: answers, outcome: 'answered', ringTimeS: 2, talkTimeS: 3600 },
+          { match: silent, outcome: 'noanswer', ringTimeS: 30 },
+          { match: '+467012390*', outcome: 'answered', talkTimeS: 3600 },
+        ],
+      });
+      try {
+        const bad = await api('POST', '', settings({ maxWaitS: 10, overflowAfterWait: { type: 'forward', number: '0701234567' } }));
+        expect(bad.status).toBe(400);
+        expect(JSON.stringify(bad.body.details)).toContain('overflowAfterWait.number');
+
+        const door = (await api('POST', '', settings({ maxWaiting: 1, overflowWhenFull: { type: 'forward', number: answers } }))).body;
+        await routeTo(SHORT_NUMBER, door.id);
+        const first = await inbound(SHORT_NUMBER, '+46701239005');
+        await entryOf(first);
+        const turned = await inbound(SHORT_NUMBER, '+46701239006');
+        const ice = await until(async () => (await simEvents(`kind=callback&callId=${turned}&event=ice`))[0]?.response, 10_000);
+        expect(ice).toMatchObject({ action: { name: 'connectPstn', number: answers, cli: SHORT_NUMBER } });
+        expect(await entryOf(turned)).toMatchObject({ state: 'overflowed', end_reason: 'queue_full' });
+        for (const c of [first, turned]) await sim(t, 'POST', `/_sim/calls/${c}/hangup`, {});
+
+        const slow = (await api('POST', '', settings({ maxWaitS: 10, overflowAfterWait: { type: 'forward', number: answers } }))).body;
+        await sql(t, 'UPDATE queues SET max_wait_s = 1 WHERE id = $1', [slow.id]);
+        await routeTo(SHORT_NUMBER, slow.id);
+        const callId = await inbound(SHORT_NUMBER, '+46701239007');
+        const connected = await until(
+          async () => (await sql(t, `SELECT * FROM queue_entries WHERE sinch_call_id = $1 AND state = 'connected'`, [callId]))[0],
+          15_000,
+        );
+        expect(connected).toMatchObject({ forwarded_to: answers, agent_id: null });
+        const leg = (await sql(t, 'SELECT * FROM calls WHERE id = $1', [connected.agent_call_id]))[0];
+        expect(leg).toMatchObject({ to_number: answers, queue_id: slow.id });
+        const unpark = await until(
+          async () => (await simEvents(`kind=rest&callId=${callId}`)).find((e) => e.method === 'PATCH' && (e.request as Body).action.name === 'connectConf'),
+          10_000,
+        );
+        expect(unpark.request).toEqual({ action: { name: 'connectConf', conferenceId: `qe-${connected.id}` } });
+        expect((await api('GET', `/${slow.id}/stats`)).body).toMatchObject({ offered: 1, overflowed: 1, answered: 1 });
+        await sim(t, 'POST', `/_sim/calls/${callId}/hangup`, {});
+
+        const unanswered = (await api('POST', '', settings({ maxWaitS: 10, overflowAfterWait: { type: 'forward', number: silent } }))).body;
+        await sql(t, 'UPDATE queues SET max_wait_s = 1 WHERE id = $1', [unanswered.id]);
+        await routeTo(SHORT_NUMBER, unanswered.id);
+        const lonely = await inbound(SHORT_NUMBER, '+46701239008');
+        const ended = await until(
+          async () => (await sql(t, `SELECT * FROM queue_entries WHERE sinch_call_id = $1 AND state = 'overflowed'`, [lonely]))[0],
+          20_000,
+        );
+        expect(ended).toMatchObject({ end_reason: 'forward_no_answer', forwarded_to: silent });
+        const goodbye = await until(
+          async () => (await simEvents(`kind=rest&callId=${lonely}`)).find((e) => e.method === 'PATCH' && (e.request as Body).action.name === 'hangup'),
+          10_000,
+        );
+        expect(goodbye.request.instructions[0]).toMatchObject({ name: 'say', text: expect.stringContaining('no one can take your call') });
+      } finally {
+        await sim(t, 'PUT', '/_sim/rules', { rules: [] });
+      }
     });
   });
 });

@@ -239,9 +239,10 @@ describe('recordings (e2e, local directory)', () => {
     const unknown = await t.request('PUT', '/api/v1/recordings/policies/campaign/3f0c1d7e-0000-4000-8000-000000000000', { body: { mode: 'on' } });
     expect(unknown.status).toBe(404);
     expect(unknown.body.message).toContain('does not exist');
+    // Queues register their target: a name that is no queue's id is an unknown queue.
     const queue = await t.request('PUT', '/api/v1/recordings/policies/queue/support', { body: { mode: 'on' } });
-    expect(queue.status).toBe(400);
-    expect(queue.body.message).toContain('no queue feature');
+    expect(queue.status).toBe(404);
+    expect(queue.body.message).toContain('queue support does not exist');
     expect((await t.request('PUT', '/api/v1/recordings/policies/planet/x', { body: { mode: 'on' } })).status).toBe(400);
     const campaign = await createCampaign(t);
     expect((await t.request('PUT', `/api/v1/recordings/policies/campaign/${campaign.id}`, { body: { mode: 'sometimes' } })).status).toBe(400);

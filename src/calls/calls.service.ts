@@ -87,6 +87,20 @@ export class CallsService {
     await this.calls.update({ sinchCallId, conferenceId: IsNull() }, { conferenceId });
   }
 
+  // Inbound calls that entered a queue: their rows name it (the recordings and reports of the queue find them). The
+  // queue may move (a supervisor, an overflow): the first queue stays. Returns the Sinch call ids linked.
+  async linkQueues(links: { sinchCallId: string; queueId: string }[]): Promise<string[]> {
+    if (links.length === 0) return [];
+    const rows = (await this.calls.query(
+      `UPDATE calls c SET queue_id = l.queue_id, updated_at = now()
+         FROM (SELECT unnest($1::text[]) AS sinch_call_id, unnest($2::uuid[]) AS queue_id) l
+        WHERE c.sinch_call_id = l.sinch_call_id AND c.queue_id IS NULL
+       RETURNING c.sinch_call_id`,
+      [links.map((l) => l.sinchCallId), links.map((l) => l.queueId)],
+    )) as [{ sinch_call_id: string }[], number];
+    return rows[0].map((r) => r.sinch_call_id);
+  }
+
   findById(id: string): Promise<Call | null> {
     return this.calls.findOneBy({ id });
   }

@@ -96,6 +96,7 @@ function toMessage(dto: CreateCampaignDto['message']): CampaignMessage {
   if (dto.type === 'tts') return { type: 'tts', text: dto.text ?? '' };
   const message: CampaignMessage = { type: 'ivr', prompt: dto.prompt ?? '', options: (dto.options ?? []).map((o) => ({ digit: o.digit, action: o.action })) };
   if (dto.transferNumber !== undefined) message.transferNumber = dto.transferNumber;
+  if (dto.agentQueueId !== undefined) message.agentQueueId = dto.agentQueueId;
   if (dto.optOutScope !== undefined) message.optOutScope = dto.optOutScope;
   if (dto.confirmText !== undefined) message.confirmText = dto.confirmText;
   if (dto.optOutText !== undefined) message.optOutText = dto.optOutText;
@@ -164,8 +165,8 @@ function checkMessage(settings: CampaignSettings, add: (field: string, rule: str
     template('message.optOutText', message.optOutText);
     const digits = message.options.map((o) => o.digit);
     if (new Set(digits).size !== digits.length) add('message.options', 'unique', 'message.options must not use a digit twice');
-    if (message.options.some((o) => o.action === 'agent') && !message.transferNumber) {
-      add('message.transferNumber', 'required', 'message.transferNumber is required when an option has the action "agent"');
+    if (message.options.some((o) => o.action === 'agent') && !message.transferNumber && !message.agentQueueId) {
+      add('message.transferNumber', 'required', 'message.transferNumber or message.agentQueueId is required when an option has the action "agent"');
     }
     if (message.transferNumber && !normalizePhoneNumber(message.transferNumber)) {
       add('message.transferNumber', 'isDialableNumber', 'message.transferNumber must be a valid phone number');

@@ -15,7 +15,7 @@ export interface IvrOption {
 
 // What the callee hears. A TTS message is read and the call ends; an IVR menu reads its prompt and acts on a key:
 // confirm (thanks and goodbye), opt_out (the number goes on this campaign's do-not-call list) or agent (the call
-// is connected to transferNumber: inbound queues do not exist yet, so "an agent" is a PSTN number for now).
+// is handed to the inbound queue agentQueueId, or connected to transferNumber).
 export type CampaignMessage =
   | { type: 'tts'; text: string }
   | {
@@ -23,6 +23,8 @@ export type CampaignMessage =
       prompt: string;
       options: IvrOption[];
       transferNumber?: string;
+      // "agent" parks the callee in this inbound queue (before transferNumber).
+      agentQueueId?: string;
       // Where an opt-out goes: the global list (default: the organisation stops calling) or this campaign's.
       optOutScope?: 'global' | 'campaign';
       confirmText?: string;

@@ -1,3 +1,4 @@
+import { NumbersModule } from 'src/numbers/numbers.module';
 import { BullModule } from '@nestjs/bullmq';
 import { Module, OnModuleInit } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
@@ -41,6 +42,8 @@ import { CampaignStatsService } from './stats/campaign-stats.service';
     ComplianceModule,
     IdempotencyModule,
     RecordingsModule,
+    // The IVR's "talk to an agent" hands the callee to an inbound queue through the route targets queues register.
+    NumbersModule,
   ],
   controllers: [CampaignsController, ContactsController],
   providers: [

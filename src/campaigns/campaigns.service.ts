@@ -1,3 +1,4 @@
+import { RouteTargets } from 'src/numbers/routing/route-targets.service';
 import { Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
 import { DataSource, EntityManager, Repository } from 'typeorm';
@@ -32,10 +33,11 @@ export class CampaignsService {
     private readonly idempotency: IdempotencyService,
     private readonly scripts: CampaignScripts,
     private readonly pools: CallerIdPoolResolver,
+    private readonly routeTargets: RouteTargets,
   ) {}
 
   async create(dto: CreateCampaignDto, createdBy: string | null): Promise<CampaignResponse> {
-    const settings = await this.withPool(this.valid(settingsFromCreate(dto, this.limits())));
+    const settings = await this.checked(this.valid(settingsFromCreate(dto, this.limits())));
     const row = await this.campaigns.save(this.campaigns.create({ ...settings, status: 'draft', createdBy }));
     return toCampaignResponse(row);
   }
@@ -48,7 +50,7 @@ export class CampaignsService {
         `Cannot update a campaign that is ${current.status}: settings change only while it is draft or paused`,
       );
     }
-    const settings = await this.withPool(this.valid(settingsFromUpdate(current, dto, this.limits())));
+    const settings = await this.checked(this.valid(settingsFromUpdate(current, dto, this.limits())));
     await this.dataSource.transaction(async (manager) => {
       const updated = await manager
         .createQueryBuilder()
@@ -165,8 +167,15 @@ export class CampaignsService {
     return { maxCallsPerSecond: this.config.callouts.perSecond, now: new Date() };
   }
 
-  // A caller-id pool must exist and have a usable number (else a 400 naming cli.pool); it is stored by name.
-  private async withPool(settings: CampaignSettings): Promise<CampaignSettings> {
+  // Settings that name other things are checked against them: a caller-id pool must exist and have a usable number
+  // (else a 400 naming cli.pool; it is stored by name), and the IVR's "talk to an agent" queue must exist (queues
+  // register it as a route target).
+  private async checked(settings: CampaignSettings): Promise<CampaignSettings> {
+    const queueId = settings.message.type === 'ivr' ? settings.message.agentQueueId : undefined;
+    if (queueId && !(await this.routeTargets.get('queue')?.exists(queueId))) {
+      const message = `message.agentQueueId: queue ${queueId} does not exist`;
+      throw new CampaignsError(CampaignsErrorCode.InvalidCampaign, message, [{ field: 'message.agentQueueId', rule: 'exists', message }]);
+    }
     if (settings.callerIdPool === null) return settings;
     return { ...settings, callerIdPool: (await this.pools.open(settings.callerIdPool, 'cli.pool')).name };
   }

@@ -64,6 +64,7 @@ export class QueueCallers {
     const sinchCallId = await this.claim(queueId, entryId, `queue_id = $3, entry_route = 'moved', parked_at = now(), parks = parks + 1`, [toQueueId]);
     void this.events.publish('queues', 'caller.moved', { entryId, queueId, to: toQueueId });
     await this.patch(entryId, sinchCallId, parkSvaml(target, this.config.queues.parkS));
+    this.distribution.kick();
   }
 
   async remove(queueId: string, entryId: string, message?: string): Promise<void> {

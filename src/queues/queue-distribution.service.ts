@@ -1,4 +1,4 @@
-import { Injectable, Logger } from '@nestjs/common';
+import { Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import { CalloutsService } from 'src/callouts/callouts.service';
@@ -13,6 +13,7 @@ import { destinationOf } from './agents/agent-endpoint';
 import type { EndpointType } from './agents/agent.entity';
 import { AgentsService } from './agents/agents.service';
 import type { EntryState } from './queue-entry.entity';
+import { messageAndHangup } from './queue-prompts';
 import { QueuesService } from './queues.service';
 
 // The key our agent legs carry in `custom`: the queue entry they are offered.
@@ -32,10 +33,12 @@ interface Candidate {
 }
 
 interface FreeAgent {
-  // null: a supervisor sent the caller to a number, not to an agent.
+  // null: a supervisor sent the caller to a number, or an overflow forwards them to one; not an agent.
   id: string | null;
   endpoint_type: EndpointType;
   endpoint: string;
+  // The queue's own forward number is staff too (no do-not-call list, no frequency cap); a supervisor's pick is not.
+  staff?: boolean;
 }
 
 interface LockedEntry {
@@ -46,7 +49,10 @@ interface LockedEntry {
   agent_call_id: string | null;
   answered_at: Date | null;
   sinch_call_id: string;
+  forwarded_to: string | null;
 }
+
+const FORWARD_FAILED = 'We are sorry, no one can take your call now. Please call again later.';
 
 export function whisper(queueName: string, waitedMs: number): string {
   const minutes = Math.floor(waitedMs / 60_000);
@@ -57,8 +63,12 @@ export function whisper(queueName: string, waitedMs: number): string {
 // Hands waiting callers to free agents: the agent's leg is placed first (a conference callout into the caller's
 // room, with a whisper); when the agent answers, the caller is unparked into the same room with a PATCH.
 @Injectable()
-export class QueueDistribution {
+export class QueueDistribution implements OnApplicationShutdown {
   private readonly logger = new Logger('QueueDistribution');
+  // The pass kick() started, and whether another was asked for while it ran.
+  private running?: Promise<void>;
+  private again = false;
+  private closed = false;
 
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
@@ -69,6 +79,31 @@ export class QueueDistribution {
     private readonly sinch: SinchVoiceClient,
     private readonly events: AdminEvents,
   ) {}
+
+  // A caller arrived or an agent became free: a distribution pass now, not at the next sweep. Kicks while a pass
+  // runs coalesce into one more pass after it (the pass that runs may have started before the change committed).
+  kick(): void {
+    if (this.closed) return;
+    if (this.running) {
+      this.again = true;
+      return;
+    }
+    this.again = false;
+    this.running = this.distribute()
+      .then(
+        () => undefined,
+        (err: unknown) => this.logger.warn({ err }, 'Distribution pass failed; the next sweep retries'),
+      )
+      .finally(() => {
+        this.running = undefined;
+        if (this.again) this.kick();
+      });
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    this.closed = true;
+    await this.running;
+  }
 
   // Offers as many waiting callers as there are free agents. Each offer is one transaction holding the caller's
   // entry and the agent's row (SKIP LOCKED): two workers never offer one caller twice nor one agent two callers.
@@ -122,6 +157,20 @@ export class QueueDistribution {
     });
   }
 
+  // Past the maximum wait with a forward overflow: the number is rung into the caller's room like an agent (a PATCH
+  // cannot connectPstn). false when the caller no longer waits (or another worker holds the entry).
+  async forward(entryId: string, number: string): Promise<boolean> {
+    return this.dataSource.transaction(async (manager) => {
+      const [entry] = (await manager.query(`SELECT id, queue_id, enqueued_at FROM queue_entries WHERE id = $1 AND state = 'waiting' FOR UPDATE SKIP LOCKED`, [
+        entryId,
+      ])) as Candidate[];
+      if (!entry) return false;
+      await manager.query(`UPDATE queue_entries SET forwarded_to = $2 WHERE id = $1`, [entryId, number]);
+      await this.offer(manager, entry, { id: null, endpoint_type: 'pstn', endpoint: number, staff: true });
+      return true;
+    });
+  }
+
   private async offer(manager: EntityManager, entry: Candidate, agent: FreeAgent): Promise<void> {
     const queue = this.queues.cached(entry.queue_id) ?? (await this.queues.get(entry.queue_id));
     const [leg] = await this.callouts.place(manager, [
@@ -141,7 +190,7 @@ export class QueueDistribution {
         toNumber: agent.endpoint,
         queueId: entry.queue_id,
         // An agent is staff; a number a supervisor sends the caller to is not.
-        staff: agent.id !== null,
+        staff: agent.staff ?? agent.id !== null,
       },
     ]);
     await manager.query(`UPDATE queue_entries SET state = 'offered', agent_id = $2, agent_call_id = $3, offered_at = now(), updated_at = now() WHERE id = $1`, [
@@ -180,9 +229,9 @@ export class QueueDistribution {
 
   // The agent's leg ended (its DiCE). Idempotent: each branch only moves rows still in the state it expects.
   async agentLegEnded(entryId: string, agentCallId: string, result: string): Promise<void> {
-    const hangUpCaller = await this.dataSource.transaction(async (manager) => {
+    const lastWord = await this.dataSource.transaction(async (manager): Promise<{ sinchCallId: string; doc: Svaml } | undefined> => {
       const [entry] = (await manager.query(
-        `SELECT id, queue_id, state, agent_id, agent_call_id, answered_at, sinch_call_id FROM queue_entries WHERE id = $1 FOR UPDATE`,
+        `SELECT id, queue_id, state, agent_id, agent_call_id, answered_at, sinch_call_id, forwarded_to FROM queue_entries WHERE id = $1 FOR UPDATE`,
         [entryId],
       )) as LockedEntry[];
       if (!entry || entry.agent_call_id !== agentCallId) return undefined;
@@ -192,6 +241,16 @@ export class QueueDistribution {
       // The agent to move on, when still busy with this offer (a number the supervisor sent to has none).
       const busyAgent = entry.agent_id !== null && agent?.status === 'busy' ? entry.agent_id : undefined;
       const queue = this.queues.cached(entry.queue_id) ?? (await this.queues.get(entry.queue_id));
+      if (entry.state === 'offered' && entry.forwarded_to) {
+        // A forward overflow nobody answered: the caller is not put back in a line they already waited out.
+        await manager.query(
+          `UPDATE queue_entries SET state = 'overflowed', end_reason = 'forward_no_answer', ended_at = now(),
+             wait_ms = GREATEST(0, (EXTRACT(EPOCH FROM (now() - enqueued_at)) * 1000)::int), updated_at = now() WHERE id = $1`,
+          [entryId],
+        );
+        void this.events.publish('queues', 'caller.overflowed', { entryId, queueId: entry.queue_id, reason: `forward_no_answer:${result.toLowerCase()}` });
+        return { sinchCallId: entry.sinch_call_id, doc: messageAndHangup(FORWARD_FAILED, queue.locale) };
+      }
       if (entry.state === 'offered') {
         // No answer (or busy, failed): the caller keeps their place for the next agent.
         await manager.query(
@@ -216,10 +275,12 @@ export class QueueDistribution {
         if (queue.wrapUpS > 0) await this.agents.transition(manager, busyAgent, 'wrap_up', 'call_ended', new Date(Date.now() + queue.wrapUpS * 1000));
         else await this.agents.transition(manager, busyAgent, 'available', 'call_ended');
       }
-      return entry.state === 'connected' ? entry.sinch_call_id : undefined;
+      // Alone in the room otherwise.
+      return entry.state === 'connected' ? { sinchCallId: entry.sinch_call_id, doc: buildSvaml(svaml.hangup()) } : undefined;
     });
-    // Alone in the room otherwise.
-    if (hangUpCaller) await this.hangUp(hangUpCaller);
+    // A caller back in line or an agent free again (wrap-ups end by the sweep, which distributes too).
+    this.kick();
+    if (lastWord) await this.manage(lastWord.sinchCallId, lastWord.doc);
   }
 
   // The caller's DiCE ended an offer or a talk: the agent's leg goes too (ringing: cancelled; talking: ended).

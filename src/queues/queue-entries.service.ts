@@ -2,13 +2,15 @@ import { Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { MicroBatcher } from 'src/common/micro-batcher';
+import { CallsService } from 'src/calls/calls.service';
 import { AppConfig } from 'src/config/app-config';
 import { AdminEvents } from 'src/events/admin-events.service';
 import { SinchApiError } from 'src/sinch/sinch-errors';
 import { SinchVoiceClient } from 'src/sinch/voice-client';
 import type { Svaml } from 'src/sinch/svaml/svaml.types';
 import type { EntryState } from './queue-entry.entity';
-import { announcement, messageAndHangup, parkSvaml } from './queue-prompts';
+import { QueueDistribution } from './queue-distribution.service';
+import { announcement, messageAndHangup, parkSvaml, voicemailSvaml } from './queue-prompts';
 import type { Queue } from './queue.entity';
 import { QueuesService } from './queues.service';
 
@@ -42,6 +44,7 @@ interface OverdueRow {
 
 const WRITE_ATTEMPTS = 5;
 const SWEEP_BATCH = 200;
+const LINK_ATTEMPTS = 6;
 
 // Callers in queues: their entries (written off the ICE path), re-parks before Sinch's park limit, wait-limit
 // overflows and the end of a wait (the DiCE).
@@ -56,6 +59,8 @@ export class QueueEntries implements OnApplicationShutdown {
     private readonly sinch: SinchVoiceClient,
     private readonly config: AppConfig,
     private readonly events: AdminEvents,
+    private readonly distribution: QueueDistribution,
+    private readonly calls: CallsService,
   ) {
     this.writer = new MicroBatcher<NewEntry, void>({
       maxBatch: 500,
@@ -119,6 +124,23 @@ export class QueueEntries implements OnApplicationShutdown {
         sinchCallId: e.sinchCallId,
         entryRoute: e.entryRoute,
       });
+    }
+    // New callers in line: handed to a free agent now, not at the next sweep.
+    if (items.some((e) => !e.overflowed)) this.distribution.kick();
+    void this.linkCalls(items.map((e) => ({ sinchCallId: e.sinchCallId, queueId: e.queueId })));
+  }
+
+  // The caller's call row names the queue (recordings copy it). The ICE is recorded after its answer, so a row may
+  // not exist yet when the entry is written: the rest are tried again, a few times.
+  private async linkCalls(links: { sinchCallId: string; queueId: string }[], attempt = 1): Promise<void> {
+    try {
+      const linked = new Set(await this.calls.linkQueues(links));
+      const rest = links.filter((l) => !linked.has(l.sinchCallId));
+      if (rest.length === 0 || attempt >= LINK_ATTEMPTS) return;
+      await new Promise((resolve) => setTimeout(resolve, 200 * attempt).unref());
+      await this.linkCalls(rest, attempt + 1);
+    } catch (err) {
+      this.logger.warn({ err }, 'Queue calls could not be linked to their queue');
     }
   }
 
@@ -213,16 +235,24 @@ export class QueueEntries implements OnApplicationShutdown {
         `UPDATE queue_entries SET queue_id = $2, overflowed_from = $3, entry_route = 'overflow', updated_at = now() WHERE id = $1 AND state = 'waiting'`,
         [row.id, target.id, queue.id],
       );
+      this.distribution.kick();
       return this.patch(row.id, row.sinch_call_id, parkSvaml(target, this.config.queues.parkS, target.greeting ?? ''));
     }
+    // Rung into the caller's room (the entry is offered, then connected or, unanswered, ended with a message).
+    if (action?.type === 'forward') return this.distribution.forward(row.id, action.number);
+    const voicemail = action?.type === 'voicemail';
     const text = action?.type === 'message' ? action.text : 'We are sorry, no one can take your call now. Please call again later.';
     await this.dataSource.query(
-      `UPDATE queue_entries SET state = 'overflowed', end_reason = 'max_wait', ended_at = $2,
+      `UPDATE queue_entries SET state = 'overflowed', end_reason = $3, ended_at = $2,
          wait_ms = GREATEST(0, (EXTRACT(EPOCH FROM ($2::timestamptz - enqueued_at)) * 1000)::int), updated_at = now()
        WHERE id = $1 AND state = 'waiting'`,
-      [row.id, now],
+      [row.id, now, voicemail ? 'max_wait_voicemail' : 'max_wait'],
     );
-    return this.patch(row.id, row.sinch_call_id, messageAndHangup(text, queue.locale));
+    return this.patch(
+      row.id,
+      row.sinch_call_id,
+      voicemail ? voicemailSvaml(action.prompt, action.maxSeconds, queue.locale) : messageAndHangup(text, queue.locale),
+    );
   }
 
   // A call Sinch no longer knows (404) ended without our seeing it: the entry is closed. Any other failure puts the

@@ -46,6 +46,10 @@ export class QueueEntry {
   @Column({ type: 'uuid', nullable: true })
   overflowedFrom: string | null;
 
+  // The number a wait-limit overflow forwarded the caller to (rung like an agent); counted as overflowed.
+  @Column({ type: 'text', nullable: true })
+  forwardedTo: string | null;
+
   // Higher first.
   @Column({ type: 'integer', default: 0 })
   priority: number;

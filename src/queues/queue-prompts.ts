@@ -39,3 +39,9 @@ export function parkSvaml(queue: ParkPrompts, maxDurationS: number, intro?: stri
 export function messageAndHangup(text: string, locale: string | null): Svaml {
   return buildSvaml(svaml.hangup(), svaml.say(text, locale ?? undefined));
 }
+
+// A voicemail: the prompt, then the caller is recorded while parked in silence until they hang up or maxSeconds pass
+// (Sinch ends a park at its maxDuration). The recording's storage options are filled in on the way to Sinch.
+export function voicemailSvaml(prompt: string, maxSeconds: number, locale: string | null): Svaml {
+  return buildSvaml(svaml.park({ maxDuration: maxSeconds, ...(locale ? { locale } : {}) }), svaml.say(prompt, locale ?? undefined), svaml.startRecording());
+}

@@ -1,16 +1,23 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { IsBoolean, IsIn, IsInt, IsOptional, IsString, IsUUID, Length, Max, MaxLength, Min, ValidateIf, ValidateNested } from 'class-validator';
+import { IsBoolean, IsIn, IsInt, IsOptional, IsString, IsUUID, Length, Matches, Max, MaxLength, Min, ValidateIf, ValidateNested } from 'class-validator';
 import { SVAML_LIMITS } from 'src/sinch/svaml/svaml.rules';
 
 // The longest a queue may keep a caller (each park is at most 600 s; we re-park for as long as this allows).
 export const MAX_WAIT_LIMIT_S = 4 * 3600;
 export const MAX_WAITING_LIMIT = 10_000;
 
-// What happens to a caller past a wait limit. Only actions a ManageCall PATCH can carry out on a parked call:
-// another queue (the caller is re-parked with its prompts, keeping the wait) or a message then hangup.
-export const OVERFLOW_TYPES = ['queue', 'message'] as const;
-export type OverflowAction = { type: 'queue'; queueId: string } | { type: 'message'; text: string };
+// What happens to a caller past a wait limit: another queue (re-parked with its prompts, keeping the wait), a
+// message then hangup, a forward to a number (at the door: connectPstn; past the maximum wait the number is rung into
+// the caller's room, as an agent is, since a PATCH cannot connectPstn), or a voicemail (a prompt, then recorded).
+export const OVERFLOW_TYPES = ['queue', 'message', 'forward', 'voicemail'] as const;
+export const VOICEMAIL_DEFAULT_S = 120;
+export const VOICEMAIL_DEFAULT_PROMPT = 'No one can take your call now. Please leave a message after the tone.';
+export type OverflowAction =
+  | { type: 'queue'; queueId: string }
+  | { type: 'message'; text: string }
+  | { type: 'forward'; number: string }
+  | { type: 'voicemail'; prompt: string; maxSeconds: number };
 
 export class OverflowActionDto {
   @ApiProperty({ enum: OVERFLOW_TYPES })
@@ -27,6 +34,24 @@ export class OverflowActionDto {
   @IsString({ message: 'text is required for type message' })
   @Length(1, SVAML_LIMITS.ttsChars)
   text?: string;
+
+  @ApiPropertyOptional({ example: '+46701234567', description: 'type forward: the number (E.164) the caller is put through to' })
+  @ValidateIf((o: OverflowActionDto) => o.type === 'forward')
+  @Matches(/^\+[1-9]\d{6,14}$/, { message: 'number must be an E.164 number (required for type forward)' })
+  number?: string;
+
+  @ApiPropertyOptional({ description: `type voicemail: said before the recording (default "${VOICEMAIL_DEFAULT_PROMPT}")` })
+  @ValidateIf((o: OverflowActionDto) => o.type === 'voicemail' && o.prompt !== undefined)
+  @IsString()
+  @Length(1, SVAML_LIMITS.ttsChars)
+  prompt?: string;
+
+  @ApiPropertyOptional({ minimum: 10, maximum: 600, default: VOICEMAIL_DEFAULT_S, description: 'type voicemail: the longest message' })
+  @ValidateIf((o: OverflowActionDto) => o.type === 'voicemail' && o.maxSeconds !== undefined)
+  @IsInt()
+  @Min(10)
+  @Max(600)
+  maxSeconds?: number;
 }
 
 export class QueueSettingsDto {
@@ -126,5 +151,14 @@ export class QueueSettingsDto {
 
 export function toOverflow(dto: OverflowActionDto | null | undefined): OverflowAction | null {
   if (!dto) return null;
-  return dto.type === 'queue' ? { type: 'queue', queueId: dto.queueId! } : { type: 'message', text: dto.text! };
+  switch (dto.type) {
+    case 'queue':
+      return { type: 'queue', queueId: dto.queueId! };
+    case 'message':
+      return { type: 'message', text: dto.text! };
+    case 'forward':
+      return { type: 'forward', number: dto.number! };
+    case 'voicemail':
+      return { type: 'voicemail', prompt: dto.prompt ?? VOICEMAIL_DEFAULT_PROMPT, maxSeconds: dto.maxSeconds ?? VOICEMAIL_DEFAULT_S };
+  }
 }

@@ -100,7 +100,7 @@ export class QueueStats {
               avg(wait_ms) FILTER (WHERE queue_id = $1 AND wait_ms IS NOT NULL) / 1000.0 AS avg_wait,
               percentile_cont(0.9) WITHIN GROUP (ORDER BY wait_ms) FILTER (WHERE queue_id = $1 AND wait_ms IS NOT NULL) / 1000.0 AS p90_wait,
               avg(EXTRACT(EPOCH FROM (ended_at - answered_at))) FILTER (WHERE queue_id = $1 AND state = 'completed' AND answered_at IS NOT NULL) AS aht,
-              count(*) FILTER (WHERE (queue_id = $1 AND state = 'overflowed') OR overflowed_from = $1)::int AS overflowed,
+              count(*) FILTER (WHERE (queue_id = $1 AND (state = 'overflowed' OR forwarded_to IS NOT NULL)) OR overflowed_from = $1)::int AS overflowed,
               count(*) FILTER (WHERE queue_id = $1 AND state = 'removed')::int AS removed,
               count(*) FILTER (WHERE queue_id = $1 AND state = 'failed')::int AS failed
        FROM queue_entries WHERE (queue_id = $1 OR overflowed_from = $1) AND enqueued_at >= $2 AND enqueued_at < $3`,

@@ -14,7 +14,10 @@ export class QueuesSweepProcessor extends WorkerHost {
     sweep: async () => {
       const parks = await this.entries.sweep();
       const offers = await this.distribution.sweepOffers();
-      return { ...parks, ...offers, offered: await this.distribution.distribute() };
+      // A distribution pass in the background (coalesced with the kicks of this process): a long pass never holds
+      // up the next sweep's re-parks, which must beat Sinch's park limit.
+      this.distribution.kick();
+      return { ...parks, ...offers };
     },
   };
 

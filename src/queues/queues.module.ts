@@ -4,6 +4,7 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 import { CallsModule } from 'src/calls/calls.module';
 import { EventsModule } from 'src/events/events.module';
 import { NumbersModule } from 'src/numbers/numbers.module';
+import { RecordingsModule } from 'src/recordings/recordings.module';
 import { AgentCalls } from './agents/agent-calls.service';
 import { AgentQueue } from './agents/agent-queue.entity';
 import { AgentStatusChange } from './agents/agent-status-change.entity';
@@ -30,6 +31,7 @@ import { QueuesSweepProcessor } from './queues-sweep.processor';
     BullModule.registerQueue({ name: QUEUES_JOBS.queue }),
     CallsModule,
     NumbersModule,
+    RecordingsModule,
     EventsModule,
   ],
   controllers: [QueuesController, AgentsController],

@@ -5,10 +5,10 @@ import type { Call } from 'src/calls/calls.module';
 import { CallsQueryService } from 'src/calls/calls-query.service';
 import { CallbackHandlers } from 'src/calls/handlers/callback-handlers.service';
 import { AdminEvents } from 'src/events/admin-events.service';
-import type { DiceEvent, NotifyEvent } from 'src/sinch/callback-events';
+import type { DiceEvent, MenuResult, NotifyEvent } from 'src/sinch/callback-events';
 import { AUDIO_HEADER_BYTES, audioDurationS } from './audio-format';
 import { RecordingMetrics } from './recording-metrics.service';
-import { RecordingPolicies, type PolicyTarget } from './recording-policies.service';
+import { declinedRecording, RecordingPolicies, type PolicyTarget } from './recording-policies.service';
 import { RecordingStorage } from './recording-storage.service';
 import { Recording, type TimelineEntry } from './recording.entity';
 
@@ -78,13 +78,19 @@ export class RecordingLedger implements OnModuleInit, OnModuleDestroy {
   // The request asked for it, or a policy that a feature applies to its answers (campaigns today) says so.
   private async expectsRecording(call: Call): Promise<boolean> {
     if (RECORDED_REQUEST.test(JSON.stringify(call.request ?? {}))) return true;
+    // A queue's legs to agents (or to a forward number) are not recorded: the caller's own leg is, by the policy.
+    if (call.direction === 'outbound' && call.queueId && !call.campaignId) return false;
     const targets = targetsOf({ ...call, routeNumber: call.direction === 'inbound' ? call.toNumber : null });
     if (targets.length === 0) return false;
     const policy = this.policies.effective(targets);
     if (policy.mode === 'off' || (policy.source === 'default' && call.campaignId === null)) return false;
-    // A campaign's machine-answered call is not recorded (see CampaignCallHandler).
-    const aces = await this.callsQuery.eventsOf(call.id, ['ace']);
-    return !aces.some((e) => (e.payload as { amd?: { status?: string } })?.amd?.status === 'machine');
+    // A campaign's machine-answered call is not recorded (see CampaignCallHandler), nor a caller who pressed the
+    // consent menu's opt-out key.
+    const events = await this.callsQuery.eventsOf(call.id, ['ace', 'pie']);
+    return !events.some((e) => {
+      const payload = e.payload as { amd?: { status?: string }; menuResult?: MenuResult };
+      return payload?.amd?.status === 'machine' || (payload?.menuResult !== undefined && declinedRecording(payload.menuResult));
+    });
   }
 
   // On demand: a new segment, recording from now. Returns undefined when the call already records.
@@ -148,12 +154,24 @@ export class RecordingLedger implements OnModuleInit, OnModuleDestroy {
         (await this.oldest(m, sinchCallId, `status IN ('recording', 'finished', 'missing') AND location IS NULL`)) ??
         (await this.insert(m, sinchCallId, call, 'finished', call?.answeredAt ?? new Date(), 'recording_available before recording_finished'));
       if (row.erasedAt || row.status === 'available') return undefined;
-      const retention = this.policies.effective(targetsOf(row)).retentionDays;
+      // A queue caller's call row may name its queue only after the segment was opened (the entry is written after
+      // the ICE answer): taken from the call now.
+      const queueId = row.queueId ?? call?.queueId ?? null;
+      const retention = this.policies.effective(targetsOf({ ...row, queueId })).retentionDays;
       await m.query(
         `UPDATE recordings SET status = $2, location = $3, size_bytes = $4, duration_s = $5, available_at = CASE WHEN $2 = 'available' THEN now() END,
-                retain_until = now() + make_interval(days => $6::int), timeline = timeline || $7::jsonb, updated_at = now()
+                retain_until = now() + make_interval(days => $6::int), timeline = timeline || $7::jsonb, queue_id = $8, updated_at = now()
           WHERE id = $1`,
-        [row.id, status, destination, size, duration, retention, entry(problem ? 'failed' : 'recording_available', problem ? { reason: problem } : {})],
+        [
+          row.id,
+          status,
+          destination,
+          size,
+          duration,
+          retention,
+          entry(problem ? 'failed' : 'recording_available', problem ? { reason: problem } : {}),
+          queueId,
+        ],
       );
       return { id: row.id, wasMissing: row.status === 'missing' };
     });

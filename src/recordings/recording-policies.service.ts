@@ -4,7 +4,8 @@ import type { Repository } from 'typeorm';
 import { AppError } from 'src/common/app-error';
 import { startRefreshing } from 'src/common/refresh-loop';
 import { AppConfig } from 'src/config/app-config';
-import { svaml } from 'src/sinch/svaml/svaml.builders';
+import { buildSvaml, svaml } from 'src/sinch/svaml/svaml.builders';
+import type { MenuResult } from 'src/sinch/callback-events';
 import type { Svaml, SvamlInstruction } from 'src/sinch/svaml/svaml.types';
 import { RecordingPolicy, type PolicyTargetType, type RecordingMode } from './recording-policy.entity';
 
@@ -24,6 +25,11 @@ export interface EffectivePolicy {
 }
 
 export const DEFAULT_CONSENT_NOTICE = 'This call may be recorded for quality and training purposes.';
+// consent with optOut: the key that declines, and what the caller is told about it.
+export const OPT_OUT_KEY = '9';
+const OPT_OUT_PROMPT = `Press ${OPT_OUT_KEY} if you do not want to be recorded.`;
+const OPT_OUT_RETURN = 'rec:optout';
+const OPT_OUT_WAIT_MS = 4000;
 const REFRESH_MS = 2000;
 
 // Recording policies per campaign, inbound route (by number), queue and conference room, over a global default
@@ -35,6 +41,9 @@ export class RecordingPolicies implements OnModuleInit, OnModuleDestroy {
   private readonly logger = new Logger('RecordingPolicies');
   private readonly targets = new Map<PolicyTargetType, (id: string) => boolean | Promise<boolean>>();
   private policies = new Map<string, RecordingPolicy>();
+  // Answers a feature already decided for (its more specific target, possibly `off`): a later applyTo (the number
+  // route's, behind a queue or conference) leaves them alone.
+  private readonly decided = new WeakSet<Svaml>();
   private stopRefreshing?: () => void;
 
   constructor(
@@ -83,7 +92,7 @@ export class RecordingPolicies implements OnModuleInit, OnModuleDestroy {
   instructionsFor(targets: readonly PolicyTarget[], locale?: string): SvamlInstruction[] {
     const policy = this.effective(targets);
     if (policy.mode === 'off') return [];
-    const record = svaml.startRecording(policy.transcribe ? { transcriptionOptions: { enabled: true, ...(locale ? { locale } : {}) } } : {});
+    const record = startRecording(policy, locale);
     if (policy.mode === 'on') return [record];
     return [svaml.say(policy.notice ?? DEFAULT_CONSENT_NOTICE, locale), record];
   }
@@ -92,11 +101,49 @@ export class RecordingPolicies implements OnModuleInit, OnModuleDestroy {
   // answer that already records is left alone: the feature that built it (a queue or conference room behind an
   // inbound route) applied its more specific policy first.
   applyTo(answer: Svaml, targets: readonly PolicyTarget[], locale?: string): Svaml {
-    if (answer.instructions?.some((i) => i.name === 'startRecording')) return answer;
+    if (this.decided.has(answer) || answer.instructions?.some((i) => i.name === 'startRecording')) return answer;
     if (answer.action?.name === 'hangup' && !answer.instructions?.length) return answer;
     const first = this.instructionsFor(targets, locale);
-    if (first.length === 0) return answer;
-    return { ...answer, instructions: [...first, ...(answer.instructions ?? [])] };
+    const applied = first.length === 0 ? answer : { ...answer, instructions: [...first, ...(answer.instructions ?? [])] };
+    this.decided.add(applied);
+    return applied;
+  }
+
+  // consent with optOut ("press 9 to not be recorded"): a one-key menu saying the notice, to answer with instead of
+  // the feature's action; undefined when the policy asks no question. Its PIE comes back with `menuId` (the
+  // feature's own, naming what to do next) and goes to afterConsent.
+  consentMenu(targets: readonly PolicyTarget[], menuId: string, locale?: string): Svaml | undefined {
+    const policy = this.effective(targets);
+    if (policy.mode !== 'consent' || !policy.optOut) return undefined;
+    const prompt = `#tts[${`${policy.notice ?? DEFAULT_CONSENT_NOTICE} ${OPT_OUT_PROMPT}`.replace(/\[/g, '(').replace(/\]/g, ')')}]`;
+    const question = {
+      mainPrompt: prompt,
+      maxDigits: 1,
+      timeoutMills: OPT_OUT_WAIT_MS,
+      options: [{ dtmf: OPT_OUT_KEY, action: `return(${OPT_OUT_RETURN})` as const }],
+    };
+    // Sinch wants a menu named "main"; the one that runs (`mainMenu`) is the feature's, so that its id comes back in
+    // the PIE whether the caller pressed a key or not (a timeout has no return value to carry it).
+    const answer = buildSvaml(
+      svaml.runMenu([{ id: menuId, ...question }, ...(menuId === 'main' ? [] : [{ id: 'main', ...question }])], {
+        barge: true,
+        mainMenu: menuId,
+        ...(locale ? { locale } : {}),
+      }),
+    );
+    this.decided.add(answer);
+    return answer;
+  }
+
+  // The consent menu's PIE: the feature's next answer, recorded unless the caller pressed the opt-out key (no
+  // key, or another, is consent: the notice was said).
+  afterConsent(result: MenuResult, answer: Svaml, targets: readonly PolicyTarget[], locale?: string): Svaml {
+    const declined = declinedRecording(result);
+    const policy = this.effective(targets);
+    const record = declined || policy.mode === 'off' ? [] : [startRecording(policy, locale)];
+    const decided = { ...answer, instructions: [...record, ...(answer.instructions ?? [])] };
+    this.decided.add(decided);
+    return decided;
   }
 
   list(): RecordingPolicy[] {
@@ -133,6 +180,15 @@ export class RecordingPolicies implements OnModuleInit, OnModuleDestroy {
     const rows = await this.repository.find();
     this.policies = new Map(rows.map((p) => [key({ type: p.targetType, id: p.targetId }), p]));
   }
+}
+
+// A consent menu's answer: the caller pressed the opt-out key.
+export function declinedRecording(result: MenuResult): boolean {
+  return result.type === 'return' && result.value === OPT_OUT_RETURN;
+}
+
+function startRecording(policy: EffectivePolicy, locale?: string): SvamlInstruction {
+  return svaml.startRecording(policy.transcribe ? { transcriptionOptions: { enabled: true, ...(locale ? { locale } : {}) } } : {});
 }
 
 function key(target: PolicyTarget): string {

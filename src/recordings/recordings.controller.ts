@@ -1,3 +1,4 @@
+import { AppError } from 'src/common/app-error';
 import { Body, Delete, Get, HttpCode, HttpException, HttpStatus, Param, Post, Put, Query, Req, Res, StreamableFile } from '@nestjs/common';
 import { ApiConflictResponse, ApiNotFoundResponse, ApiOkResponse, ApiPartialContentResponse } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
@@ -60,9 +61,18 @@ export class RecordingsController {
   @Roles('admin')
   @ApiNotFoundResponse({ description: 'No such target' })
   putPolicy(@Param() params: PolicyParamsDto, @Body() body: PutPolicyDto) {
+    if (body.optOut && body.mode !== 'consent') {
+      throw new AppError('invalid', 'optOut is for consent policies only', [{ field: 'optOut', rule: 'consent_only', message: 'optOut needs mode consent' }]);
+    }
     return this.policies.put(
       { type: params.targetType, id: params.targetId },
-      { mode: body.mode, optOut: false, notice: body.notice ?? null, retentionDays: body.retentionDays ?? null, transcribe: body.transcribe ?? false },
+      {
+        mode: body.mode,
+        optOut: body.optOut ?? false,
+        notice: body.notice ?? null,
+        retentionDays: body.retentionDays ?? null,
+        transcribe: body.transcribe ?? false,
+      },
     );
   }
 

@@ -56,6 +56,13 @@ export class PutPolicyDto {
   @Max(36_500)
   retentionDays?: number;
   @ApiPropertyOptional() @IsOptional() @IsBoolean() transcribe?: boolean;
+  @ApiPropertyOptional({
+    default: false,
+    description: 'consent only: the notice ends with "press 9 if you do not want to be recorded" (applied by queues, see docs/recordings.md)',
+  })
+  @IsOptional()
+  @IsBoolean()
+  optOut?: boolean;
 }
 
 export interface RecordingResponse {

@@ -76,6 +76,7 @@ export function pieAnswer(script: CampaignScript, vars: Record<string, string>, 
     case 'opt_out':
       return { action, svaml: buildSvaml(svaml.hangup(), say(message.optOutText ?? DEFAULT_OPT_OUT_TEXT)) };
     case 'agent':
+      // With agentQueueId the handler parks the callee in the queue; this is the answer without one.
       if (!message.transferNumber) return { action, svaml: buildSvaml(svaml.hangup(), say(DEFAULT_CONFIRM_TEXT)) };
       return { action, svaml: buildSvaml(svaml.connectPstn(message.transferNumber, { cli, locale: script.locale }), say(TRANSFER_TEXT)) };
   }

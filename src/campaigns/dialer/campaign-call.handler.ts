@@ -9,6 +9,7 @@ import type { Svaml } from 'src/sinch/svaml/svaml.types';
 import { aceAnswer, pieAnswer, type CampaignScript } from './campaign-answers';
 import { readTag, type CampaignCallTag } from './campaign-call-tag';
 import { CampaignScripts } from './campaign-scripts.service';
+import { RouteTargets } from 'src/numbers/routing/route-targets.service';
 import { RecordingPolicies } from 'src/recordings/recording-policies.service';
 import { AttemptSettler } from './attempt-settler.service';
 
@@ -25,6 +26,7 @@ export class CampaignCallHandler implements OnModuleInit, OnModuleDestroy {
     private readonly settler: AttemptSettler,
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly recording: RecordingPolicies,
+    private readonly routeTargets: RouteTargets,
   ) {}
 
   onModuleInit(): void {
@@ -59,6 +61,16 @@ export class CampaignCallHandler implements OnModuleInit, OnModuleDestroy {
     // Put on the list at once, off the answer path; the DiCE follow-up records it again (idempotent) in case
     // this process dies before it is written.
     if (decision.action === 'opt_out' && ctx.callId) void this.optOut(found.script, found.tag, ctx.callId);
+    const message = found.script.message;
+    const queue = decision.action === 'agent' && message.type === 'ivr' && message.agentQueueId ? this.routeTargets.get('queue') : undefined;
+    if (queue && message.type === 'ivr' && message.agentQueueId) {
+      try {
+        // Parked in the queue (from memory, like an inbound caller); the campaign's caller id stands for "our number".
+        return queue.answer(message.agentQueueId, { dialled: found.tag.cli, sinchCallId: event.callId, receivedAt: new Date(), via: 'campaign' });
+      } catch (err) {
+        this.logger.warn({ err, campaignId: found.tag.campaignId }, 'Campaign agent queue is not loaded; the callee hears the goodbye');
+      }
+    }
     return decision.svaml;
   }
 

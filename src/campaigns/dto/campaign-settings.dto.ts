@@ -1,6 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import {
+  IsUUID,
   ArrayMaxSize,
   ArrayMinSize,
   ArrayUnique,
@@ -65,10 +66,15 @@ export class CampaignMessageDto {
   @IsArray({ message: 'options must be an array (an ivr message needs at least one option)' })
   options?: IvrOptionDto[];
 
-  @ApiPropertyOptional({ example: '+14045001999', description: 'Where "agent" connects the callee (inbound queues are not built yet)' })
+  @ApiPropertyOptional({ example: '+14045001999', description: 'Where "agent" connects the callee when no agentQueueId is set' })
   @IsOptional()
   @IsDialableNumber()
   transferNumber?: string;
+
+  @ApiPropertyOptional({ format: 'uuid', description: 'The inbound queue "agent" hands the callee to (parked there, an agent takes them)' })
+  @IsOptional()
+  @IsUUID('4')
+  agentQueueId?: string;
 
   @ApiPropertyOptional({ enum: ['global', 'campaign'], default: 'global', description: 'Which do-not-call list an opt-out goes on' })
   @IsOptional()

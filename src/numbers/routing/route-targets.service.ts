@@ -12,6 +12,8 @@ export interface TargetCall {
   dialled: string;
   sinchCallId: string;
   receivedAt: Date;
+  // How the call came when not by a number's route (a campaign IVR's "talk to an agent": "campaign").
+  via?: string;
 }
 
 // What a feature registers for its route type. `exists` is called when a route is saved (so a route to a queue

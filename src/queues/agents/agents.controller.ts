@@ -12,6 +12,7 @@ import {
 import type { AuthenticatedRequest } from 'src/auth/api-key.guard';
 import { AdminController, Roles } from 'src/auth/auth.decorators';
 import { uuidParam } from 'src/common/validation';
+import { QueueDistribution } from 'src/queues/queue-distribution.service';
 import { Manage, Read } from 'src/queues/queue-roles';
 import { AgentDto, AgentStatusDto } from './agent.dto';
 import type { AgentStatusChange } from './agent-status-change.entity';
@@ -34,7 +35,15 @@ export class AgentsController {
   constructor(
     private readonly agents: AgentsService,
     private readonly calls: AgentCalls,
+    private readonly distribution: QueueDistribution,
   ) {}
+
+  // An agent who became available takes a waiting caller at once, not at the next sweep.
+  private async changeStatus(id: string, status: AgentStatusDto['status'], request: AuthenticatedRequest): Promise<AgentView> {
+    const agent = await this.agents.setStatus(id, status, actorOf(request));
+    if (agent.status === 'available') this.distribution.kick();
+    return agent;
+  }
 
   @Get()
   @Read('List the agents')
@@ -61,7 +70,7 @@ export class AgentsController {
   @ApiConflictResponse({ description: 'On a call: the status changes when it ends' })
   async setMyStatus(@Req() request: AuthenticatedRequest, @Body() body: AgentStatusDto): Promise<AgentView> {
     const me = await this.agents.forKey(request.apiKey?.id);
-    return this.agents.setStatus(me.id, body.status, actorOf(request));
+    return this.changeStatus(me.id, body.status, request);
   }
 
   @Get('me/calls')
@@ -82,15 +91,18 @@ export class AgentsController {
   @Manage('Replace an agent (name, endpoint, queues with skills, bound key)')
   @ApiOkResponse({ description: 'The agent' })
   @ApiNotFoundResponse({ description: 'No such agent' })
-  update(@Param('id', uuidParam('id')) id: string, @Body() body: AgentDto): Promise<AgentView> {
-    return this.agents.update(id, body);
+  async update(@Param('id', uuidParam('id')) id: string, @Body() body: AgentDto): Promise<AgentView> {
+    const agent = await this.agents.update(id, body);
+    // Its queues may have changed: an available agent may now serve a queue with callers waiting.
+    if (agent.status === 'available') this.distribution.kick();
+    return agent;
   }
 
   @Put(':id/status')
   @Manage("Set an agent's status (offline, available, away)")
   @ApiConflictResponse({ description: 'On a call' })
   setStatus(@Param('id', uuidParam('id')) id: string, @Body() body: AgentStatusDto, @Req() request: AuthenticatedRequest): Promise<AgentView> {
-    return this.agents.setStatus(id, body.status, actorOf(request));
+    return this.changeStatus(id, body.status, request);
   }
 
   @Get(':id/history')

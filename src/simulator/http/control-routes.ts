@@ -46,6 +46,10 @@ export function registerControlRoutes(app: FastifyInstance, deps: SimDeps): void
     if (patience !== undefined && (typeof patience !== 'number' || !(patience > 0) || patience > 86_400)) {
       throw controlInput('abandonAfterS', 'must be a number of seconds between 0 and 86400 (time parked before the caller hangs up)');
     }
+    const keys = body.dtmf;
+    if (keys !== undefined && (typeof keys !== 'string' || !/^[0-9*#]{1,32}$/.test(keys))) {
+      throw controlInput('dtmf', 'must be 1 to 32 keys of 0-9, * and # (pressed as the call is answered, for the first menu)');
+    }
     if (!settings.primaryUrl) {
       throw new ControlError(409, 'No callback URL is configured: set one with setCallbackUrl() or POST /v1/configuration/callbacks/applications/{key}');
     }
@@ -61,6 +65,8 @@ export function registerControlRoutes(app: FastifyInstance, deps: SimDeps): void
       talkTimeS: rules.resolve(from).talkTimeS,
       ...(patience !== undefined ? { patienceS: patience as number } : {}),
     });
+    // The caller's keys wait in the call's buffer: the first menu the call runs takes them.
+    if (keys !== undefined) engine.dtmf(call.callId, keys as string, callNotFound);
     return { callId: call.callId };
   });
 
