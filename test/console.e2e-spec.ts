@@ -29,6 +29,7 @@ describe('Operator console (browser e2e)', () => {
   let t: TestApp;
   let browser: Browser;
   let page: Page;
+  let queueId: string | undefined;
   const consoleUrl = (hash = '') => `${t.url}/console/${hash}`;
   const shot = (name: string) => page.screenshot({ path: join(SCREENSHOTS, `${name}.png`), fullPage: true });
 
@@ -40,13 +41,15 @@ describe('Operator console (browser e2e)', () => {
   const signOut = () => page.getByRole('button', { name: 'Sign out' }).click();
 
   beforeAll(async () => {
-    const started = Date.now();
     // The console is built by `npm run build`; CI runs the tests without it, so the test builds it (a few seconds).
-    execFileSync(process.execPath, [join(ROOT, 'node_modules', 'vite', 'bin', 'vite.js'), 'build', '--config', 'console/vite.config.mts', '--logLevel', 'error'], {
-      cwd: ROOT,
-      stdio: 'inherit',
-    });
-    console.log('vite', Date.now() - started);
+    execFileSync(
+      process.execPath,
+      [join(ROOT, 'node_modules', 'vite', 'bin', 'vite.js'), 'build', '--config', 'console/vite.config.mts', '--logLevel', 'error'],
+      {
+        cwd: ROOT,
+        stdio: 'inherit',
+      },
+    );
     mkdirSync(SCREENSHOTS, { recursive: true });
     t = await createTestApp({
       SIMULATOR_TIME_SCALE: String(SCALE),
@@ -58,15 +61,12 @@ describe('Operator console (browser e2e)', () => {
     await sim(t, 'POST', '/_sim/numbers', { number: QUEUE_NUMBER, countryId: 'SE', numberType: 'Fixed', assigned: true });
     expect((await t.request('POST', '/api/v1/numbers/sync')).status).toBe(200);
     await sim(t, 'PUT', '/_sim/rules', { rules: [{ match: '+467012394*', outcome: 'answered', talkTimeS: 3600 }] });
-    console.log('app', Date.now() - started);
     if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: apt-get install chromium (.ci/run does)`);
     browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox', '--autoplay-policy=no-user-gesture-required'] });
-    console.log('browser', Date.now() - started);
     page = await browser.newPage({ viewport: { width: 1280, height: 900 }, acceptDownloads: true });
   });
 
   afterAll(async () => {
-    const started = Date.now();
     await browser?.close();
     if (!t) return;
     // Nothing of ours stays on the line: the simulator hangs up what is still live, then every DiCE is in.
@@ -77,11 +77,15 @@ describe('Operator console (browser e2e)', () => {
     await until(async () => (await live()).length === 0, 40_000).catch(async (error: unknown) => {
       throw new Error(`${String(error)}: still live ${JSON.stringify(await live())}`);
     });
-    console.log('calls ended', Date.now() - started);
+    // ...and the service has seen them end (closing while a DiCE is on its way leaves the app and simulator waiting).
+    const inQueue = `SELECT count(*)::int AS n FROM queue_entries WHERE queue_id = $1 AND state IN ('waiting', 'offered', 'connected')`;
+    if (queueId) await until(async () => (await sql(t, inQueue, [queueId]))[0].n === 0, 30_000);
+    const ours = [CALLER, AGENT_PHONE, ...ROOM_LEGS, RECORDED, ...CONTACTS];
+    const liveCalls = `SELECT count(*)::int AS n FROM calls WHERE (to_number = ANY($1) OR from_number = ANY($1)) AND state IN ('queued', 'initiated', 'ringing', 'answered')`;
+    await until(async () => (await sql(t, liveCalls, [ours]))[0].n === 0, 30_000);
     await sql(t, 'DELETE FROM number_route_audits WHERE number = $1', [QUEUE_NUMBER]);
     await sql(t, 'DELETE FROM phone_numbers WHERE number = $1', [QUEUE_NUMBER]);
     await t.close();
-    console.log('closed', Date.now() - started);
   }, 90_000);
 
   it('is served at /console with its own CSP; the sign-in shows the API error for a bad key and keeps the key out of URLs', async () => {
@@ -103,7 +107,10 @@ describe('Operator console (browser e2e)', () => {
   });
 
   it('live: a caller joins the queue on the wallboard (event stream), then is connected once the agent is set available', async () => {
-    const queue = (await t.request('POST', '/api/v1/queues', { body: { name: `Console support ${Date.now()}`, greeting: 'Welcome', holdPrompt: 'Please hold' } })).body;
+    const queue = (
+      await t.request('POST', '/api/v1/queues', { body: { name: `Console support ${Date.now()}`, greeting: 'Welcome', holdPrompt: 'Please hold' } })
+    ).body;
+    queueId = queue.id;
     const agent = await t.request('POST', '/api/v1/agents', {
       body: { name: 'Console Ann', endpointType: 'pstn', endpoint: AGENT_PHONE, queues: [{ queueId: queue.id, skill: 5 }] },
     });
@@ -131,7 +138,10 @@ describe('Operator console (browser e2e)', () => {
   it('conferences: mutes a participant from the room view; the API and the timeline agree', async () => {
     const room = (await t.request('POST', '/api/v1/conferences', { body: { name: 'Console stand-up', sinchConferenceId: `console-${Date.now()}` } })).body;
     expect((await t.request('POST', `/api/v1/conferences/${room.id}/participants`, { body: { destinations: ROOM_LEGS } })).status).toBe(202);
-    await until(async () => (await t.request('GET', `/api/v1/conferences/${room.id}`)).body.participants.filter((p: Body) => p.state === 'joined').length === 2, 15_000);
+    await until(
+      async () => (await t.request('GET', `/api/v1/conferences/${room.id}`)).body.participants.filter((p: Body) => p.state === 'joined').length === 2,
+      15_000,
+    );
 
     await page.goto(consoleUrl('#/conferences'));
     await page.getByRole('button', { name: 'Console stand-up' }).click();
@@ -180,7 +190,9 @@ describe('Operator console (browser e2e)', () => {
   });
 
   it("calls: filters the log by number, opens a call's callback timeline and plays its recording", async () => {
-    const placed = await t.request('POST', '/api/v1/callouts', { body: { type: 'tts', destination: RECORDED, text: 'Your parcel is on its way', record: true } });
+    const placed = await t.request('POST', '/api/v1/callouts', {
+      body: { type: 'tts', destination: RECORDED, text: 'Your parcel is on its way', record: true },
+    });
     expect(placed.status).toBe(202);
     await until(async () => (await t.request('GET', `/api/v1/recordings?callId=${placed.body.id}`)).body.items[0]?.status === 'available', 20_000);
     await until(async () => (await t.request('GET', `/api/v1/calls/${placed.body.id}`)).body.events.some((e: Body) => e.kind === 'dice'), 20_000);
@@ -247,7 +259,9 @@ describe('Operator console (browser e2e)', () => {
     expect((await t.request('POST', `/api/v1/campaigns/${campaign.id}/start`, { key: t.keys.reporting })).status).toBe(403);
 
     const agentKeyId = (await t.app.get(ApiKeysService).authenticate(t.keys.agent))!.id;
-    const bound = await t.request('POST', '/api/v1/agents', { body: { name: 'Console Bo', endpointType: 'user', endpoint: `console-bo-${Date.now()}`, apiKeyId: agentKeyId } });
+    const bound = await t.request('POST', '/api/v1/agents', {
+      body: { name: 'Console Bo', endpointType: 'user', endpoint: `console-bo-${Date.now()}`, apiKeyId: agentKeyId },
+    });
     expect(bound.status).toBe(201);
     await signOut();
     await signIn(t.keys.agent);

@@ -109,7 +109,7 @@ export function CampaignsPage({ role }: { role: Role }) {
                   </td>
                   <td class="num">{percent(s.answerRate)}</td>
                   <td class="num">
-                    {s.callsPerSecond.configured} / {s.callsPerSecond.lastMinute ?? "—"}
+                    {s.callsPerSecond.configured} / {s.callsPerSecond.lastMinute ?? '—'}
                   </td>
                   <td>
                     {s.spend.map((x) => `${x.amount} ${x.currency}`).join(', ') || '—'}
@@ -156,7 +156,7 @@ function CampaignDetail({ row, canAct, onChanged }: { row: Row; canAct: boolean;
       <h2>{c.name}</h2>
       <p class="hint">
         Started {formatTime(c.startedAt)} · finished {formatTime(c.finishedAt)} · pacing {c.pacing.callsPerSecond} calls/s, at most {c.pacing.maxConcurrent} at
-        once · achieved {s.callsPerSecond.overall ?? "—"} calls/s overall
+        once · achieved {s.callsPerSecond.overall ?? '—'} calls/s overall
       </p>
       <div class="tiles">
         {Object.entries(s.contacts.byStatus).map(([status, n]) => (

@@ -88,7 +88,7 @@ export function CostsPage() {
       </div>
       <h2>Spend per day</h2>
       <ErrorBox error={chart.error} />
-      {chart.data && <SpendChart report={chart.data} stack={stack} label={label} />}
+      {chart.data && <SpendChart report={chart.data} days={daysBetween(from, to)} stack={stack} label={label} />}
       <h2>Report</h2>
       <div class="toolbar">
         <div class="field">
@@ -161,6 +161,13 @@ export function CostsPage() {
   );
 }
 
+// Every day of the period, so that days without spend show as gaps (at most 93, the API's longest period).
+function daysBetween(from: string, to: string): string[] {
+  const days: string[] = [];
+  for (let t = Date.parse(`${from}T00:00:00Z`); t <= Date.parse(`${to}T00:00:00Z`) && days.length < 93; t += DAY_MS) days.push(dateInput(new Date(t)));
+  return days;
+}
+
 const money = (list: Money[]) => list.map((m) => `${m.amount} ${m.currency}`).join(', ') || '—';
 
 function Measures({ row }: { row: ReportRow }) {
@@ -178,10 +185,11 @@ function Measures({ row }: { row: ReportRow }) {
 
 // One stacked bar chart per currency: a bar per day, a segment per campaign or country. Amounts are decimal strings;
 // they are turned into numbers only to size the bars (the table shows the API's exact figures).
-function SpendChart({ report, stack, label }: { report: Report; stack: string; label: (dimension: string, value: unknown) => string }) {
+function SpendChart(props: { report: Report; days: string[]; stack: string; label: (dimension: string, value: unknown) => string }) {
+  const { report, stack, label } = props;
   const currencies = [...new Set(report.items.flatMap((r) => r.spend.map((s) => s.currency)))].sort();
   if (!currencies.length) return <Empty>No spend in this period.</Empty>;
-  const days = [...new Set(report.items.map((r) => String(r.day)))].sort();
+  const days = [...new Set([...props.days, ...report.items.map((r) => String(r.day))])].sort();
   const keys = [...new Set(report.items.map((r) => label(stack, r[stack])))].sort();
   const colour = (key: string) => COLOURS[keys.indexOf(key) % COLOURS.length];
   return (
@@ -231,9 +239,11 @@ function SpendChart({ report, stack, label }: { report: Report; stack: string; l
                           </rect>
                         );
                       })}
-                    <text x={x} y={height + 16} font-size="11">
-                      {day.slice(5)}
-                    </text>
+                    {(days.length <= 31 || i % Math.ceil(days.length / 31) === 0) && (
+                      <text x={x} y={height + 16} font-size="11">
+                        {day.slice(5)}
+                      </text>
+                    )}
                   </g>
                 );
               })}
