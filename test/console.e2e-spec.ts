@@ -118,8 +118,15 @@ describe('Operator console (browser e2e)', () => {
     const numberId = (await sql(t, 'SELECT id FROM phone_numbers WHERE number = $1', [QUEUE_NUMBER]))[0].id;
     expect((await t.request('PUT', `/api/v1/numbers/${numberId}/route`, { body: { route: { type: 'queue', target: queue.id } } })).status).toBe(200);
 
+    // The stream's first connection fails: the page says so and reconnects by itself.
+    let refused = 0;
+    await page.route('**/api/v1/queues/events', (route) => (refused++ === 0 ? route.abort('connectionreset') : route.continue()));
     await page.goto(consoleUrl('#/live'));
+    await page.reload(); // a fresh page (the key stays in sessionStorage), so the stream opens through the route
+    await page.getByTestId('stream-status').getByText('reconnecting').waitFor();
     await page.getByTestId('stream-status').getByText('live').waitFor();
+    await page.unroute('**/api/v1/queues/events');
+    expect(refused).toBe(2);
     const card = page.getByRole('region', { name: `Queue ${queue.name}` });
     await card.getByText('No caller is waiting.').waitFor();
 
@@ -181,6 +188,11 @@ describe('Operator console (browser e2e)', () => {
     await row.getByTestId('campaign-status').getByText('running').waitFor();
     expect((await t.request('GET', `/api/v1/campaigns/${created.body.id}`)).body.status).toBe('running');
     await shot('campaigns');
+    // A tablet: the page reflows (wide tables scroll inside their box), nothing runs off the side.
+    await page.setViewportSize({ width: 768, height: 1024 });
+    expect(await page.evaluate('document.documentElement.scrollWidth')).toBeLessThanOrEqual(768);
+    await shot('campaigns-tablet');
+    await page.setViewportSize({ width: 1280, height: 900 });
     // A transition the API refuses is shown as the API words it.
     expect((await t.request('POST', `/api/v1/campaigns/${created.body.id}/pause`)).status).toBe(200);
     await page.getByRole('button', { name: `pause ${name}` }).click();

@@ -40,7 +40,16 @@ export async function registerConsole(fastify: FastifyInstance): Promise<void> {
       done(null, payload);
     });
     if (root) {
-      await scope.register(fastifyStatic, { root, prefix: CONSOLE_PATH, decorateReply: false, redirect: true, index: 'index.html' });
+      // Assets have content-hashed names: cached for a year. index.html is `no-store` (app.factory's onSend hook).
+      await scope.register(fastifyStatic, {
+        root,
+        prefix: CONSOLE_PATH,
+        decorateReply: false,
+        redirect: true,
+        index: 'index.html',
+        maxAge: '365d',
+        immutable: true,
+      });
       scope.get('/console', (_request, reply) => reply.redirect(CONSOLE_PATH, 301));
     } else {
       const notBuilt = (_request: unknown, reply: { status(code: number): { send(body: unknown): unknown } }) =>
