@@ -132,7 +132,7 @@ describe('Operator console (browser e2e)', () => {
 
     const callId = (await sim(t, 'POST', '/_sim/inbound', { from: CALLER, to: QUEUE_NUMBER })).callId as string;
     await card.getByTestId('caller-row').getByText(CALLER).waitFor({ timeout: 15_000 });
-    await expect(card.getByTestId('waiting').textContent()).resolves.toBe('1');
+    await card.getByTestId('waiting').getByText('1', { exact: true }).waitFor();
     await shot('live');
 
     await page.getByRole('button', { name: 'Set Console Ann available' }).click();

@@ -1,5 +1,6 @@
 import { useState } from 'preact/hooks';
 import { get, post, query, upload, type Page, type Role } from '../api';
+import { useEventReload } from '../events';
 import { Empty, ErrorBox, formatTime, Progress, useAction, useLoad } from '../ui';
 
 interface Campaign {
@@ -53,6 +54,8 @@ async function loadRows(status: string): Promise<Row[]> {
 export function CampaignsPage({ role }: { role: Role }) {
   const [status, setStatus] = useState('');
   const rows = useLoad(() => loadRows(status), [status]);
+  // Progress moves by itself: the campaigns topic of the event stream triggers a re-read (at most once a second).
+  useEventReload('/api/v1/events?topics=campaigns', (event) => event.event.startsWith('campaigns.'), rows.reload, [], 1000);
   const [selected, setSelected] = useState<string>();
   const action = useAction();
   const canAct = role === 'admin' || role === 'supervisor';

@@ -1,6 +1,6 @@
-import { useEffect, useRef, useState } from 'preact/hooks';
+import { useState } from 'preact/hooks';
 import { del, get, post, type Page, type Role } from '../api';
-import { openStream } from '../events';
+import { useEventReload } from '../events';
 import { Empty, ErrorBox, formatTime, useAction, useLoad } from '../ui';
 
 interface Room {
@@ -79,25 +79,19 @@ function RoomView({ roomId, canAct }: { roomId: string; canAct: boolean }) {
   const [sessionId, setSessionId] = useState<string>();
   const [destinations, setDestinations] = useState('');
   const action = useAction();
-  const pending = useRef<ReturnType<typeof setTimeout> | undefined>(undefined);
   const base = `/api/v1/conferences/${roomId}`;
 
   // Participants come and go by themselves: the conferences topic of the event stream triggers a re-read.
-  useEffect(
-    () =>
-      openStream('/api/v1/events?topics=conferences', {
-        onEvent: (event) => {
-          const data = event.data as { roomId?: string } | undefined;
-          if (event.event.startsWith('conferences.') && (!data?.roomId || data.roomId === roomId)) {
-            clearTimeout(pending.current);
-            pending.current = setTimeout(() => {
-              view.reload();
-              sessions.reload();
-            }, 200);
-          }
-        },
-        onStatus: () => undefined,
-      }),
+  useEventReload(
+    '/api/v1/events?topics=conferences',
+    (event) => {
+      const data = event.data as { roomId?: string } | undefined;
+      return event.event.startsWith('conferences.') && (!data?.roomId || data.roomId === roomId);
+    },
+    () => {
+      view.reload();
+      sessions.reload();
+    },
     [roomId],
   );
 

@@ -101,9 +101,13 @@ export function LivePage({ role }: { role: Role }) {
       onStatus: (status, error) => setStream({ status, error }),
     });
     const tick = setInterval(() => setNow(Date.now()), 1000);
+    // Some figures move without an event (the service's live counts are refreshed on a timer, the service level with
+    // time): a slow re-read besides the event-driven ones.
+    const reread = setInterval(() => void refresh(), 5000);
     return () => {
       close();
       clearInterval(tick);
+      clearInterval(reread);
       clearTimeout(pending.current);
     };
   }, []);
