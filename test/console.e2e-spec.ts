@@ -127,6 +127,9 @@ describe('Operator console (browser e2e)', () => {
     await page.getByTestId('stream-status').getByText('live').waitFor();
     await page.unroute('**/api/v1/queues/events');
     expect(refused).toBe(2);
+    // The run's database is shared: show our queue only.
+    await page.getByLabel('Queue', { exact: true }).selectOption({ label: queue.name });
+    await until(async () => (await page.getByTestId('queue-card').count()) === 1);
     const card = page.getByRole('region', { name: `Queue ${queue.name}` });
     await card.getByText('No caller is waiting.').waitFor();
 

@@ -55,24 +55,30 @@ interface Board {
 
 const SETTABLE = ['available', 'away', 'offline'] as const;
 
-async function loadBoard(): Promise<Board> {
+// Every queue's figures, or one queue's (each queue costs three requests per re-read).
+async function loadBoard(only: string): Promise<Board & { all: Queue[] }> {
   const [queues, agents] = await Promise.all([get<Page<Queue>>('/api/v1/queues?limit=100'), get<Page<Agent>>('/api/v1/agents?limit=200')]);
   const boards = await Promise.all(
-    queues.items.map(async (queue) => {
-      const [live, period, callers] = await Promise.all([
-        get<LiveStats>(`/api/v1/queues/${queue.id}/stats/live`),
-        get<PeriodStats>(`/api/v1/queues/${queue.id}/stats`),
-        get<Page<Caller>>(`/api/v1/queues/${queue.id}/callers`),
-      ]);
-      return { queue, live, period, callers: callers.items };
-    }),
+    queues.items
+      .filter((queue) => !only || queue.id === only)
+      .map(async (queue) => {
+        const [live, period, callers] = await Promise.all([
+          get<LiveStats>(`/api/v1/queues/${queue.id}/stats/live`),
+          get<PeriodStats>(`/api/v1/queues/${queue.id}/stats`),
+          get<Page<Caller>>(`/api/v1/queues/${queue.id}/callers`),
+        ]);
+        return { queue, live, period, callers: callers.items };
+      }),
   );
-  return { queues: boards, agents: agents.items, fetchedAt: Date.now() };
+  return { queues: boards, all: queues.items, agents: agents.items, fetchedAt: Date.now() };
 }
 
 // The wallboard: figures are re-read when the event stream says something changed; wait times tick every second.
 export function LivePage({ role }: { role: Role }) {
-  const [board, setBoard] = useState<Board>();
+  const [board, setBoard] = useState<Board & { all: Queue[] }>();
+  const [only, setOnly] = useState('');
+  const onlyRef = useRef(only);
+  onlyRef.current = only;
   const [loadError, setLoadError] = useState<unknown>();
   const [stream, setStream] = useState<{ status: string; error?: string }>({ status: 'connecting' });
   const [now, setNow] = useState(Date.now());
@@ -81,7 +87,7 @@ export function LivePage({ role }: { role: Role }) {
   const canAct = role === 'admin' || role === 'supervisor';
 
   const refresh = () =>
-    loadBoard().then(
+    loadBoard(onlyRef.current).then(
       (b) => {
         setBoard(b);
         setLoadError(undefined);
@@ -90,7 +96,6 @@ export function LivePage({ role }: { role: Role }) {
     );
 
   useEffect(() => {
-    void refresh();
     const close = openStream('/api/v1/queues/events', {
       onEvent: (event) => {
         if (event.event === 'ready' || event.event === 'reset' || event.event.startsWith('queues.') || event.event.startsWith('agents.')) {
@@ -118,10 +123,26 @@ export function LivePage({ role }: { role: Role }) {
       await refresh();
     });
   const elapsed = board ? (now - board.fetchedAt) / 1000 : 0;
-  const available = board?.agents.filter((a) => a.status === 'available') ?? [];
+  const agents = board?.agents.filter((a) => !only || a.queues.some((q) => q.queueId === only)) ?? [];
+  const available = agents.filter((a) => a.status === 'available');
+
+  useEffect(() => void refresh(), [only]);
 
   return (
     <>
+      <div class="toolbar">
+        <div class="field">
+          <label for="live-queue">Queue</label>
+          <select id="live-queue" value={only} onChange={(e) => setOnly(e.currentTarget.value)}>
+            <option value="">All queues</option>
+            {board?.all.map((q) => (
+              <option key={q.id} value={q.id}>
+                {q.name}
+              </option>
+            ))}
+          </select>
+        </div>
+      </div>
       <p aria-live="polite">
         Event stream:{' '}
         <span class={`status ${stream.status}`} data-testid="stream-status">
@@ -180,7 +201,7 @@ export function LivePage({ role }: { role: Role }) {
                           wait={c.waitS + (c.state === 'waiting' ? elapsed : 0)}
                           canAct={canAct}
                           queue={queue}
-                          queues={board.queues.map((b) => b.queue).filter((q) => q.id !== queue.id)}
+                          queues={board.all.filter((q) => q.id !== queue.id)}
                           available={available}
                           busy={action.busy}
                           act={act}
@@ -195,8 +216,8 @@ export function LivePage({ role }: { role: Role }) {
         })}
       </div>
       <h2>Agents</h2>
-      {board && board.agents.length === 0 && <Empty>No agents yet.</Empty>}
-      {board && board.agents.length > 0 && (
+      {board && agents.length === 0 && <Empty>No agents{only ? ' in this queue' : ''}.</Empty>}
+      {board && agents.length > 0 && (
         <div class="table-wrap">
           <table>
             <thead>
@@ -209,14 +230,14 @@ export function LivePage({ role }: { role: Role }) {
               </tr>
             </thead>
             <tbody>
-              {board.agents.map((a) => (
+              {agents.map((a) => (
                 <tr key={a.id} data-testid="agent-row">
                   <td>{a.name}</td>
                   <td>
                     <span class={`status ${a.status}`}>{a.status.replace('_', ' ')}</span>
                   </td>
                   <td>{formatDuration((now - Date.parse(a.statusSince)) / 1000)}</td>
-                  <td>{a.queues.map((q) => board.queues.find((b) => b.queue.id === q.queueId)?.queue.name ?? q.queueId).join(', ') || '—'}</td>
+                  <td>{a.queues.map((q) => board.all.find((b) => b.id === q.queueId)?.name ?? q.queueId).join(', ') || '—'}</td>
                   {canAct && (
                     <td class="actions">
                       {SETTABLE.map((s) => (
