@@ -23,7 +23,7 @@ const CONTACTS = ['+14045559401', '+14045559402'];
 const ROOT = join(__dirname, '..');
 const SCREENSHOTS = join(ROOT, 'docs', 'console');
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const SCALE = 200; // simulated seconds per real second: calls on hold for an hour last 18 real seconds
+const SCALE = 200; // simulated seconds per real second: our answered calls (10 h) stay up until afterAll hangs up
 
 describe('Operator console (browser e2e)', () => {
   let t: TestApp;
@@ -60,7 +60,7 @@ describe('Operator console (browser e2e)', () => {
     });
     await sim(t, 'POST', '/_sim/numbers', { number: QUEUE_NUMBER, countryId: 'SE', numberType: 'Fixed', assigned: true });
     expect((await t.request('POST', '/api/v1/numbers/sync')).status).toBe(200);
-    await sim(t, 'PUT', '/_sim/rules', { rules: [{ match: '+467012394*', outcome: 'answered', talkTimeS: 3600 }] });
+    await sim(t, 'PUT', '/_sim/rules', { rules: [{ match: '+467012394*', outcome: 'answered', talkTimeS: 36_000 }] });
     if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: apt-get install chromium (.ci/run does)`);
     browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox', '--autoplay-policy=no-user-gesture-required'] });
     page = await browser.newPage({ viewport: { width: 1280, height: 900 }, acceptDownloads: true });
