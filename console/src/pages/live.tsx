@@ -154,7 +154,7 @@ export function LivePage({ role }: { role: Role }) {
       <ErrorBox error={action.error} />
       {!board && !loadError && <p class="empty">Loading…</p>}
       {board && board.queues.length === 0 && <Empty>No queues yet: create one with POST /api/v1/queues.</Empty>}
-      <div class="grid">
+      <div class="grid wide">
         {board?.queues.map(({ queue, live, period, callers }) => {
           const waiting = callers.filter((c) => c.state === 'waiting');
           const longest = waiting.length ? Math.max(...waiting.map((c) => c.waitS)) + elapsed : live.longestWaitS;
