@@ -1,4 +1,3 @@
-import { useEffect } from 'preact/hooks';
 import { ApiError, storedKey } from './api';
 
 // Server-Sent Events over fetch: EventSource cannot send the Authorization header and the API never takes a key in
@@ -100,26 +99,4 @@ export function openStream(path: string, handlers: StreamHandlers): () => void {
   };
   void run();
   return () => abort.abort();
-}
-
-// Re-reads a view (throttled) whenever the stream carries an event it cares about.
-export function useEventReload(path: string, matches: (event: StreamEvent) => boolean, reload: () => void, deps: unknown[], delayMs = 250): void {
-  useEffect(() => {
-    let timer: ReturnType<typeof setTimeout> | undefined;
-    const close = openStream(path, {
-      onEvent: (event) => {
-        // At most one re-read per delay, however busy the stream (a reset debounce could starve the view).
-        if (!matches(event) || timer) return;
-        timer = setTimeout(() => {
-          timer = undefined;
-          reload();
-        }, delayMs);
-      },
-      onStatus: () => undefined,
-    });
-    return () => {
-      clearTimeout(timer);
-      close();
-    };
-  }, deps);
 }

@@ -1,6 +1,6 @@
 import { useState } from 'preact/hooks';
 import { get, post, query, upload, type Page, type Role } from '../api';
-import { useEventReload } from '../events';
+import { useEventReload } from '../event-reload';
 import { Empty, ErrorBox, formatTime, Progress, useAction, useLoad } from '../ui';
 
 interface Campaign {

@@ -1,6 +1,6 @@
 import { useState } from 'preact/hooks';
 import { del, get, post, type Page, type Role } from '../api';
-import { useEventReload } from '../events';
+import { useEventReload } from '../event-reload';
 import { Empty, ErrorBox, formatTime, useAction, useLoad } from '../ui';
 
 interface Room {
