@@ -16,12 +16,13 @@ import { requestIdFor } from 'src/common/logger.module';
 import { Metrics } from 'src/metrics/metrics';
 import { registerWebhookRoute, WEBHOOK_OPENAPI } from 'src/callbacks/webhook-route';
 import { WEBHOOK_PATH } from 'src/sinch/sinch.module';
+import { registerConsole } from 'src/console/console-route';
 
 const WORKER_ROLE_PATHS = /^\/(health|metrics)(\/|\?|$)/;
 const BODY_LIMIT = 1024 * 1024;
 const MAX_PARAM_LENGTH = 200;
-// Swagger UI's static assets may be cached; every other answer (keys, calls, phone numbers) must not be.
-const CACHEABLE_PATHS = /^\/docs\/[^?]+\.(js|css|png)(\?|$)/;
+// Swagger UI's and the console's static assets may be cached; every other answer (keys, calls, phone numbers) must not be.
+const CACHEABLE_PATHS = /^\/(docs\/[^?]+\.(js|css|png)|console\/assets\/[^?]+)(\?|$)/;
 
 // Errors Fastify raises before routing (a URL with bad percent-encoding) get the documented error shape too.
 // These answers skip every hook (helmet's too) and are never a page: the strictest headers, set here.
@@ -81,6 +82,7 @@ export async function createApp(config: AppConfig): Promise<NestFastifyApplicati
   }
 
   await registerWebhookRoute(app);
+  if (config.runsApi) await registerConsole(fastify as unknown as FastifyInstance);
 
   const document = SwaggerModule.createDocument(
     app,

@@ -28,7 +28,7 @@ const LAYERS: readonly (readonly string[])[] = [
   ['sinch', 'auth', 'jobs', 'metrics', 'events'],
   ['calls'],
   ['callbacks', 'callouts', 'compliance'],
-  ['campaigns', 'queues', 'conferences', 'recordings', 'numbers', 'reports', 'health'],
+  ['campaigns', 'queues', 'conferences', 'recordings', 'numbers', 'reports', 'health', 'console'],
 ];
 const FIRST_DOMAIN_LAYER = 3; // `calls` and above: other folders see their public surface only
 const SIMULATOR = 'simulator';
