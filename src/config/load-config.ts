@@ -107,6 +107,7 @@ export function loadConfig(env: Record<string, string | undefined>): AppConfig {
       rawMaxPeriodDays: vars.REPORTS_RAW_MAX_PERIOD_DAYS ?? 31,
       checkDays: vars.REPORTS_CHECK_DAYS ?? 2,
       checkIntervalS: vars.REPORTS_CHECK_INTERVAL_S ?? 3600,
+      dayZone: vars.REPORTS_DAY_ZONE,
     },
     numbers: {
       syncIntervalS: vars.NUMBERS_SYNC_INTERVAL_S ?? 300,

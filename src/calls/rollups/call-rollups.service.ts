@@ -110,6 +110,15 @@ interface ReportSqlRow {
   groups: string;
 }
 
+// Whole local days of the daily tier's zone inside a period: [first, end) as dates, [startAt, endAt) as instants.
+interface DaySpan {
+  zone: string;
+  first: string;
+  end: string;
+  startAt: Date;
+  endAt: Date;
+}
+
 // Whole UTC hours inside [from, to): the span the roll-ups answer; the rest comes from the call log.
 function wholeHours(from: Date, to: Date): { start: Date; end: Date } | undefined {
   const hour = 3_600_000;
@@ -143,14 +152,14 @@ export class CallRollups {
   }
 
   async report(query: CostReportQuery): Promise<{ rows: CostReportRow[]; groups: number }> {
-    const { sql, params } = this.reportSql(query, true);
+    const { sql, params } = this.reportSql(query, await this.wholeDays(query), true);
     const rows: ReportSqlRow[] = await this.dataSource.query(sql, params);
     return { rows: rows.map((r) => this.toRow(query, r)), groups: rows.length > 0 ? Number(rows[0].groups) : 0 };
   }
 
   // Every row of the report, in batches, through a cursor (no paging).
   async *reportBatches(query: CostReportQuery): AsyncGenerator<CostReportRow[]> {
-    const { sql, params } = this.reportSql(query, false);
+    const { sql, params } = this.reportSql(query, await this.wholeDays(query), false);
     for await (const batch of cursorRows<ReportSqlRow>(this.pool, sql, params)) yield batch.map((r) => this.toRow(query, r));
   }
 
@@ -272,7 +281,23 @@ export class CallRollups {
     );
   }
 
-  private reportSql(query: CostReportQuery, paged: boolean): { sql: string; params: unknown[] } {
+  // The whole local days of the daily tier's zone inside the period, when the report can read them: it has no time
+  // grouping (any zone), or its zone is the tier's (days, weeks and months are then unions of the tier's days).
+  private async wholeDays(query: CostReportQuery): Promise<DaySpan | undefined> {
+    if (query.source !== 'rollups') return undefined;
+    const [span] = await this.dataSource.query<{ zone: string; first: string; end: string; start_at: Date; end_at: Date }[]>(
+      `WITH z AS (SELECT day_zone AS zone, ($1::timestamptz AT TIME ZONE day_zone)::date AS d0, ($2::timestamptz AT TIME ZONE day_zone)::date AS d1
+                  FROM call_rollups_settings),
+       b AS (SELECT zone, CASE WHEN (d0::timestamp AT TIME ZONE zone) >= $1::timestamptz THEN d0 ELSE d0 + 1 END AS first, d1 AS "end" FROM z)
+       SELECT zone, first::text, "end"::text, first::timestamp AT TIME ZONE zone AS start_at, "end"::timestamp AT TIME ZONE zone AS end_at FROM b`,
+      [query.from, query.to],
+    );
+    const timed = query.groupBy.some((d) => (REPORT_TIME_DIMENSIONS as readonly string[]).includes(d));
+    if (!span || span.first >= span.end || (timed && span.zone !== query.timeZone)) return undefined;
+    return { first: span.first, end: span.end, zone: span.zone, startAt: span.start_at, endAt: span.end_at };
+  }
+
+  private reportSql(query: CostReportQuery, days: DaySpan | undefined, paged: boolean): { sql: string; params: unknown[] } {
     const params: unknown[] = [];
     const p = (value: unknown): string => {
       params.push(value);
@@ -290,11 +315,23 @@ export class CallRollups {
     const from = p(query.from);
     const to = p(query.to);
     let source: string;
+    const columns = [...ROLLUP_DIMENSIONS, ...ROLLUP_MEASURES].join(', ');
     if (hours) {
+      // Three tiers, each for the span the next cannot cut: the daily rows for the whole local days, the hourly rows
+      // for the whole hours around them, the call log for the partial hours at the edges.
       const start = p(hours.start);
       const end = p(hours.end);
-      source = `SELECT bucket AS at, ${[...ROLLUP_DIMENSIONS, ...ROLLUP_MEASURES].join(', ')} FROM call_rollups WHERE bucket >= ${start} AND bucket < ${end}
-        UNION ALL ${rawSelect(`(c.created_at >= ${from} AND c.created_at < ${start}) OR (c.created_at >= ${end} AND c.created_at < ${to})`)}`;
+      const hourly = (where: string) => `SELECT bucket AS at, ${columns} FROM call_rollups WHERE ${where}`;
+      if (days) {
+        const zoneParam = p(days.zone);
+        const startAt = p(days.startAt);
+        const endAt = p(days.endAt);
+        source = `SELECT day::timestamp AT TIME ZONE ${zoneParam}::text AS at, ${columns} FROM call_rollups_daily WHERE day >= ${p(days.first)}::date AND day < ${p(days.end)}::date
+          UNION ALL ${hourly(`(bucket >= ${start} AND bucket < ${startAt}) OR (bucket >= ${endAt} AND bucket < ${end})`)}`;
+      } else {
+        source = hourly(`bucket >= ${start} AND bucket < ${end}`);
+      }
+      source += ` UNION ALL ${rawSelect(`(c.created_at >= ${from} AND c.created_at < ${start}) OR (c.created_at >= ${end} AND c.created_at < ${to})`)}`;
     } else {
       source = rawSelect(`c.created_at >= ${from} AND c.created_at < ${to}`);
     }
