@@ -15,6 +15,7 @@ import type { CreateCalloutDto } from 'src/callouts/dto/create-callout.dto';
 import { CalloutJobs } from 'src/callouts/dialing/callout-jobs.service';
 import { CALL_KIND_OF, STAFF_KEY, toStoredCallout, type SinchCallout } from './stored-callout';
 import { CalloutsError, CalloutsErrorCode } from 'src/callouts/callouts.errors';
+import { CalloutCostEstimator } from 'src/callouts/callout-cost';
 
 const IDEMPOTENCY_SCOPE = 'POST /api/v1/callouts';
 const ENQUEUE_DEADLINE_MS = 1_000;
@@ -69,6 +70,7 @@ export class CalloutsService implements EntitySubscriberInterface {
     private readonly metrics: CalloutMetrics,
     private readonly pools: CallerIdPoolResolver,
     private readonly compliance: ComplianceService,
+    private readonly cost: CalloutCostEstimator,
     @InjectDataSource() dataSource: DataSource,
   ) {
     // A transaction subscriber: TypeORM calls afterTransactionCommit / afterTransactionRollback for every transaction.
@@ -132,6 +134,7 @@ export class CalloutsService implements EntitySubscriberInterface {
     const planned = planCallout(await this.pools.resolve(dto));
     if (!planned.ok) throw new CalloutsError(CalloutsErrorCode.InvalidCallout, planned.problems.map((p) => p.message).join('; '), planned.problems);
     const { plan } = planned;
+    const perMinute = this.cost.perMinute(plan.toNumber, plan.country ?? null);
 
     const { response, replayed } = await this.idempotency.run(IDEMPOTENCY_SCOPE, idempotencyKey, dto, async (manager) => {
       // Inside the idempotent unit: a refusal stores nothing (not even the key), a replay answers what was answered.
@@ -156,6 +159,7 @@ export class CalloutsService implements EntitySubscriberInterface {
         type: plan.kind,
         href: `/api/v1/calls/${call.id}`,
         createdAt: call.createdAt.toISOString(),
+        estimatedCostPerMinute: await perMinute,
       };
       return created;
     });

@@ -6,6 +6,7 @@ import { RecordingPolicies } from 'src/recordings/recording-policies.service';
 import { RecordingsModule } from 'src/recordings/recordings.module';
 import { IdempotencyModule } from 'src/common/idempotency/idempotency.module';
 import { ComplianceModule } from 'src/compliance/compliance.module';
+import { NumbersModule } from 'src/numbers/numbers.module';
 import { DncAdmin } from 'src/compliance/dnc-admin.service';
 import { CampaignAttempt } from './campaign-attempt.entity';
 import { CampaignContact } from './campaign-contact.entity';
@@ -29,6 +30,7 @@ import { DialerProcessor } from './dialer/dialer.processor';
 import { DialerRepository } from './dialer/dialer.repository';
 import { DialerService } from './dialer/dialer.service';
 import { CampaignStatsService } from './stats/campaign-stats.service';
+import { CampaignEstimates } from './stats/campaign-estimate.service';
 
 // Outbound campaigns: settings and lifecycle, contact import, the dialer (a BullMQ job
 // scheduler, worker roles only) and the campaign's part of the webhook (ACE / PIE answers, DiCE settlement).
@@ -41,12 +43,15 @@ import { CampaignStatsService } from './stats/campaign-stats.service';
     ComplianceModule,
     IdempotencyModule,
     RecordingsModule,
+    // The cost estimate reads the numbers' rate cache.
+    NumbersModule,
   ],
   controllers: [CampaignsController, ContactsController],
   providers: [
     CampaignsService,
     CampaignCallsReader,
     CampaignStatsService,
+    CampaignEstimates,
     CampaignScripts,
     ContactImportService,
     ContactsRepository,

@@ -1,0 +1,35 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { trimDecimal } from 'src/calls/rollups/call-rollups.service';
+
+// What a minute of a call to a number is expected to cost: { amount (exact decimal string), currency }.
+export interface CostPerMinute {
+  amount: string;
+  currency: string;
+}
+
+// The destination's rate from what is already known (no request to Sinch on a callout's path).
+export type RateOf = (toNumber: string, country: string | null) => Promise<CostPerMinute | null>;
+
+// A callout's expected cost per minute in its 202 answer. The numbers feature owns the rates (Sinch's queryNumber,
+// cached per number) and provides the lookup here, as it does for caller-id pools (callouts stays below features).
+@Injectable()
+export class CalloutCostEstimator {
+  private readonly logger = new Logger('CalloutCost');
+  private rateOf?: RateOf;
+
+  provide(rateOf: RateOf): void {
+    this.rateOf = rateOf;
+  }
+
+  // null when no rate is known for the number or its country (never fails the callout).
+  async perMinute(toNumber: string, country: string | null): Promise<CostPerMinute | null> {
+    if (!this.rateOf) return null;
+    try {
+      const rate = await this.rateOf(toNumber, country);
+      return rate && { amount: trimDecimal(rate.amount), currency: rate.currency };
+    } catch (error) {
+      this.logger.warn({ toNumber, error: error instanceof Error ? error.message : String(error) }, 'No rate for the callout estimate');
+      return null;
+    }
+  }
+}
