@@ -110,15 +110,6 @@ interface ReportSqlRow {
   groups: string;
 }
 
-// Whole local days of the daily tier's zone inside a period: [first, end) as dates, [startAt, endAt) as instants.
-interface DaySpan {
-  zone: string;
-  first: string;
-  end: string;
-  startAt: Date;
-  endAt: Date;
-}
-
 // Whole UTC hours inside [from, to): the span the roll-ups answer; the rest comes from the call log.
 function wholeHours(from: Date, to: Date): { start: Date; end: Date } | undefined {
   const hour = 3_600_000;
@@ -131,6 +122,7 @@ function wholeHours(from: Date, to: Date): { start: Date; end: Date } | undefine
 @Injectable()
 export class CallRollups {
   private readonly pool: Pool;
+  private readonly knownZones = new Set<string>();
 
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {
     this.pool = (dataSource.driver as PostgresDriver).master as Pool;
@@ -146,20 +138,23 @@ export class CallRollups {
     return rows[0]?.part ?? false;
   }
 
+  // Postgres' zone names are fixed while it runs (its tz database is read at start): remembered once known.
   async isKnownTimeZone(timeZone: string): Promise<boolean> {
+    if (this.knownZones.has(timeZone)) return true;
     const rows: unknown[] = await this.dataSource.query('SELECT 1 FROM pg_timezone_names WHERE name = $1', [timeZone]);
+    if (rows.length > 0 && this.knownZones.size < 1000) this.knownZones.add(timeZone);
     return rows.length > 0;
   }
 
   async report(query: CostReportQuery): Promise<{ rows: CostReportRow[]; groups: number }> {
-    const { sql, params } = this.reportSql(query, await this.wholeDays(query), true);
+    const { sql, params } = this.reportSql(query, true);
     const rows: ReportSqlRow[] = await this.dataSource.query(sql, params);
     return { rows: rows.map((r) => this.toRow(query, r)), groups: rows.length > 0 ? Number(rows[0].groups) : 0 };
   }
 
   // Every row of the report, in batches, through a cursor (no paging).
   async *reportBatches(query: CostReportQuery): AsyncGenerator<CostReportRow[]> {
-    const { sql, params } = this.reportSql(query, await this.wholeDays(query), false);
+    const { sql, params } = this.reportSql(query, false);
     for await (const batch of cursorRows<ReportSqlRow>(this.pool, sql, params)) yield batch.map((r) => this.toRow(query, r));
   }
 
@@ -281,23 +276,7 @@ export class CallRollups {
     );
   }
 
-  // The whole local days of the daily tier's zone inside the period, when the report can read them: it has no time
-  // grouping (any zone), or its zone is the tier's (days, weeks and months are then unions of the tier's days).
-  private async wholeDays(query: CostReportQuery): Promise<DaySpan | undefined> {
-    if (query.source !== 'rollups') return undefined;
-    const [span] = await this.dataSource.query<{ zone: string; first: string; end: string; start_at: Date; end_at: Date }[]>(
-      `WITH z AS (SELECT day_zone AS zone, ($1::timestamptz AT TIME ZONE day_zone)::date AS d0, ($2::timestamptz AT TIME ZONE day_zone)::date AS d1
-                  FROM call_rollups_settings),
-       b AS (SELECT zone, CASE WHEN (d0::timestamp AT TIME ZONE zone) >= $1::timestamptz THEN d0 ELSE d0 + 1 END AS first, d1 AS "end" FROM z)
-       SELECT zone, first::text, "end"::text, first::timestamp AT TIME ZONE zone AS start_at, "end"::timestamp AT TIME ZONE zone AS end_at FROM b`,
-      [query.from, query.to],
-    );
-    const timed = query.groupBy.some((d) => (REPORT_TIME_DIMENSIONS as readonly string[]).includes(d));
-    if (!span || span.first >= span.end || (timed && span.zone !== query.timeZone)) return undefined;
-    return { first: span.first, end: span.end, zone: span.zone, startAt: span.start_at, endAt: span.end_at };
-  }
-
-  private reportSql(query: CostReportQuery, days: DaySpan | undefined, paged: boolean): { sql: string; params: unknown[] } {
+  private reportSql(query: CostReportQuery, paged: boolean): { sql: string; params: unknown[] } {
     const params: unknown[] = [];
     const p = (value: unknown): string => {
       params.push(value);
@@ -322,16 +301,21 @@ export class CallRollups {
       const start = p(hours.start);
       const end = p(hours.end);
       const hourly = (where: string) => `SELECT bucket AS at, ${columns} FROM call_rollups WHERE ${where}`;
-      if (days) {
-        const zoneParam = p(days.zone);
-        const startAt = p(days.startAt);
-        const endAt = p(days.endAt);
-        source = `SELECT day::timestamp AT TIME ZONE ${zoneParam}::text AS at, ${columns} FROM call_rollups_daily WHERE day >= ${p(days.first)}::date AND day < ${p(days.end)}::date
-          UNION ALL ${hourly(`(bucket >= ${start} AND bucket < ${startAt}) OR (bucket >= ${endAt} AND bucket < ${end})`)}`;
-      } else {
-        source = hourly(`bucket >= ${start} AND bucket < ${end}`);
-      }
-      source += ` UNION ALL ${rawSelect(`(c.created_at >= ${from} AND c.created_at < ${start}) OR (c.created_at >= ${end} AND c.created_at < ${to})`)}`;
+      // The whole local days of the tier's zone inside the whole hours, read in the same statement (one snapshot of
+      // the zone): usable when the report has no time grouping (any zone) or its zone is the tier's (days, weeks and
+      // months are then unions of the tier's days). Without whole days, both bounds are the end: all hourly.
+      const timed = query.groupBy.some((d) => (REPORT_TIME_DIMENSIONS as readonly string[]).includes(d));
+      const days = `SELECT zone, first, "end", CASE WHEN ok THEN first::timestamp AT TIME ZONE zone ELSE ${end}::timestamptz END AS start_at,
+          CASE WHEN ok THEN "end"::timestamp AT TIME ZONE zone ELSE ${end}::timestamptz END AS end_at
+        FROM (SELECT zone, first, "end", first < "end" AND ${timed ? `zone = ${p(query.timeZone)}::text` : 'true'} AS ok
+          FROM (SELECT day_zone AS zone, CASE WHEN (d0::timestamp AT TIME ZONE day_zone) >= ${start}::timestamptz THEN d0 ELSE d0 + 1 END AS first, d1 AS "end"
+            FROM (SELECT day_zone, (${start}::timestamptz AT TIME ZONE day_zone)::date AS d0, (${end}::timestamptz AT TIME ZONE day_zone)::date AS d1
+              FROM call_rollups_settings) z) b) c`;
+      source = `WITH s AS MATERIALIZED (${days})
+        SELECT r.day::timestamp AT TIME ZONE s.zone AS at, ${ROLLUP_DIMENSIONS.map((d) => `r.${d}`).join(', ')}, ${ROLLUP_MEASURES.map((m) => `r.${m}`).join(', ')}
+          FROM s JOIN call_rollups_daily r ON r.day >= s.first AND r.day < s."end" WHERE s.start_at < s.end_at
+        UNION ALL ${hourly(`(bucket >= ${start} AND bucket < (SELECT start_at FROM s)) OR (bucket >= (SELECT end_at FROM s) AND bucket < ${end})`)}
+        UNION ALL ${rawSelect(`(c.created_at >= ${from} AND c.created_at < ${start}) OR (c.created_at >= ${end} AND c.created_at < ${to})`)}`;
     } else {
       source = rawSelect(`c.created_at >= ${from} AND c.created_at < ${to}`);
     }
