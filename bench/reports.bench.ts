@@ -130,15 +130,18 @@ export async function run(): Promise<void> {
     log(
       `\nGET /api/v1/reports/costs over ${DAYS} days (HTTP), daily tier cut in ${DAY_ZONE}; ${ROLLUP_RUNS} runs from the roll-ups, ${RAW_RUNS} with ?source=raw (the GROUP BY over the call log) per grouping`,
     );
-    log('| groupBy (zone) | roll-ups p50 | roll-ups p95 | raw GROUP BY p50 | raw p95 | raw p50 / roll-ups p95 |');
-    log('|---|---|---|---|---|---|');
+    // Also the report statement alone (CallRollups.report in process, no HTTP, validation or totals query): what the
+    // roll-ups cost apart from the route's fixed work on a loaded machine.
+    log('| groupBy (zone) | HTTP roll-ups p50 | HTTP roll-ups p95 | HTTP raw p50 | HTTP raw p95 | raw p50 / roll-ups p95 | statement alone p50 / p95 |');
+    log('|---|---|---|---|---|---|---|');
     for (const [groupBy, timeZone] of GROUPINGS) {
       const params = { groupBy: groupBy.join(','), timeZone };
       await get(params); // one unmeasured request: the plan and the pages it touches
       const fast = await timeRuns(ROLLUP_RUNS, () => get(params));
       const raw = await timeRuns(RAW_RUNS, () => get({ ...params, source: 'raw' }));
+      const statement = await timeRuns(ROLLUP_RUNS, () => rollups.report({ from, to, timeZone, groupBy, filters: {}, source: 'rollups', limit: 100 }));
       log(
-        `| ${groupBy.join(',') || '(totals)'} (${timeZone}) | ${ms(fast.p50)} | ${ms(fast.p95)} | ${ms(raw.p50)} | ${ms(raw.p95)} | ${(raw.p50 / fast.p95).toFixed(0)}x |`,
+        `| ${groupBy.join(',') || '(totals)'} (${timeZone}) | ${ms(fast.p50)} | ${ms(fast.p95)} | ${ms(raw.p50)} | ${ms(raw.p95)} | ${(raw.p50 / fast.p95).toFixed(0)}x | ${ms(statement.p50)} / ${ms(statement.p95)} |`,
       );
     }
 
