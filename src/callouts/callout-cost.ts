@@ -1,5 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { trimDecimal } from 'src/calls/rollups/call-rollups.service';
+import { CalloutsError, CalloutsErrorCode } from 'src/callouts/callouts.errors';
 
 // What a minute of a call to a number is expected to cost: { amount (exact decimal string), currency }.
 export interface CostPerMinute {
@@ -31,5 +32,22 @@ export class CalloutCostEstimator {
       this.logger.warn({ toNumber, error: error instanceof Error ? error.message : String(error) }, 'No rate for the callout estimate');
       return null;
     }
+  }
+}
+
+// Refuses new callouts while a spend budget says so (the reports feature's global budgets at 100 %): it provides the
+// check here, as numbers provides the rates.
+@Injectable()
+export class CalloutSpendGate {
+  private exhausted?: () => Promise<string | null>;
+
+  provide(exhausted: () => Promise<string | null>): void {
+    this.exhausted = exhausted;
+  }
+
+  // A 409 naming the budget when one is spent.
+  async assertOpen(): Promise<void> {
+    const reason = this.exhausted ? await this.exhausted() : null;
+    if (reason) throw new CalloutsError(CalloutsErrorCode.BudgetExhausted, `Callouts are refused: ${reason}`);
   }
 }

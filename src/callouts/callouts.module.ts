@@ -8,7 +8,7 @@ import { ComplianceModule } from 'src/compliance/compliance.module';
 import { AppConfig } from 'src/config/app-config';
 import { JobsModule } from 'src/jobs/jobs.module';
 import { CallerIdPoolResolver } from './caller-id-pools.service';
-import { CalloutCostEstimator } from './callout-cost';
+import { CalloutCostEstimator, CalloutSpendGate } from './callout-cost';
 import { CalloutMetrics } from './callout-metrics.service';
 import { CalloutRecordingHandler } from './callout-recording.handler';
 import { CalloutsController } from './callouts.controller';
@@ -38,6 +38,7 @@ export class CalloutsModule {
         CalloutsService,
         CallerIdPoolResolver,
         CalloutCostEstimator,
+        CalloutSpendGate,
         CalloutJobs,
         CalloutDialer,
         CalloutSweeper,
@@ -46,7 +47,7 @@ export class CalloutsModule {
         JobsDashboard,
         ConfiguredCalloutsProcessor,
       ],
-      exports: [CalloutJobs, CalloutsService, CallerIdPoolResolver, CalloutCostEstimator],
+      exports: [CalloutJobs, CalloutsService, CallerIdPoolResolver, CalloutCostEstimator, CalloutSpendGate],
     };
   }
 }

@@ -15,7 +15,7 @@ import type { CreateCalloutDto } from 'src/callouts/dto/create-callout.dto';
 import { CalloutJobs } from 'src/callouts/dialing/callout-jobs.service';
 import { CALL_KIND_OF, STAFF_KEY, toStoredCallout, type SinchCallout } from './stored-callout';
 import { CalloutsError, CalloutsErrorCode } from 'src/callouts/callouts.errors';
-import { CalloutCostEstimator } from 'src/callouts/callout-cost';
+import { CalloutCostEstimator, CalloutSpendGate } from 'src/callouts/callout-cost';
 
 const IDEMPOTENCY_SCOPE = 'POST /api/v1/callouts';
 const ENQUEUE_DEADLINE_MS = 1_000;
@@ -71,6 +71,7 @@ export class CalloutsService implements EntitySubscriberInterface {
     private readonly pools: CallerIdPoolResolver,
     private readonly compliance: ComplianceService,
     private readonly cost: CalloutCostEstimator,
+    private readonly spendGate: CalloutSpendGate,
     @InjectDataSource() dataSource: DataSource,
   ) {
     // A transaction subscriber: TypeORM calls afterTransactionCommit / afterTransactionRollback for every transaction.
@@ -134,6 +135,7 @@ export class CalloutsService implements EntitySubscriberInterface {
     const planned = planCallout(await this.pools.resolve(dto));
     if (!planned.ok) throw new CalloutsError(CalloutsErrorCode.InvalidCallout, planned.problems.map((p) => p.message).join('; '), planned.problems);
     const { plan } = planned;
+    await this.spendGate.assertOpen();
     const perMinute = this.cost.perMinute(plan.toNumber, plan.country ?? null);
 
     const { response, replayed } = await this.idempotency.run(IDEMPOTENCY_SCOPE, idempotencyKey, dto, async (manager) => {

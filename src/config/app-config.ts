@@ -89,6 +89,12 @@ export class AppConfig {
     // unset: the zone it is cut in now (UTC as migrated) is kept.
     dayZone?: string;
   };
+  readonly budgets: {
+    // How often budgets are compared with their spend (thresholds crossed, alerts sent, campaigns paused).
+    checkIntervalS: number;
+    // Signs the budget alerts' POSTs (HMAC-SHA256); budgets with alert URLs need it.
+    alertSecret?: string;
+  };
   readonly publicBaseUrl?: string;
   readonly simulator: { port: number; timeScale: number };
   // Pace of conference participant commands to Sinch (per process): Sinch documents no limit, 429 is back-pressure.

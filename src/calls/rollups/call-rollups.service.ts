@@ -268,6 +268,17 @@ export class CallRollups {
     };
   }
 
+  // Spend in one currency of the calls created since an instant on a whole hour (budgets' periods), optionally of
+  // one campaign or queue: the hourly roll-ups, summed by Postgres (exact numeric).
+  async spendSince(since: Date, currency: string, scope: { campaignId?: string; queueId?: string }): Promise<string> {
+    const [row] = await this.dataSource.query<{ spend: string }[]>(
+      `SELECT coalesce(sum(spend), 0)::text AS spend FROM call_rollups
+       WHERE bucket >= $1 AND currency = $2 AND ($3::text IS NULL OR campaign_id = $3) AND ($4::text IS NULL OR queue_id = $4)`,
+      [since, currency, scope.campaignId ?? null, scope.queueId ?? null],
+    );
+    return row.spend;
+  }
+
   // Summed by Postgres (exact numeric), never in JavaScript.
   private campaignSpend(campaignId: string): Promise<MoneyTotal[]> {
     return this.dataSource.query(
