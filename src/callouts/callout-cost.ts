@@ -36,18 +36,32 @@ export class CalloutCostEstimator {
 }
 
 // Refuses new callouts while a spend budget says so (the reports feature's global budgets at 100 %): it provides the
-// check here, as numbers provides the rates.
+// check here, as numbers provides the rates. The answer is kept for a second (one query per second, not per callout);
+// the process that records a budget's crossing drops it at once, the others see it within that second.
+const GATE_TTL_MS = 1000;
+
 @Injectable()
 export class CalloutSpendGate {
   private exhausted?: () => Promise<string | null>;
+  private known?: { reason: Promise<string | null>; until: number };
 
   provide(exhausted: () => Promise<string | null>): void {
     this.exhausted = exhausted;
   }
 
+  invalidate(): void {
+    this.known = undefined;
+  }
+
   // A 409 naming the budget when one is spent.
   async assertOpen(): Promise<void> {
-    const reason = this.exhausted ? await this.exhausted() : null;
+    if (!this.exhausted) return;
+    if (!this.known || this.known.until < Date.now()) {
+      const reason = this.exhausted();
+      this.known = { reason, until: Date.now() + GATE_TTL_MS };
+      reason.catch(() => (this.known = undefined));
+    }
+    const reason = await this.known.reason;
     if (reason) throw new CalloutsError(CalloutsErrorCode.BudgetExhausted, `Callouts are refused: ${reason}`);
   }
 }

@@ -93,6 +93,7 @@ export class BudgetsService implements OnModuleInit {
   async remove(id: string): Promise<void> {
     const deleted: unknown[] = await this.dataSource.query('DELETE FROM budgets WHERE id = $1 RETURNING id', [id]);
     if (deleted.length === 0) throw new AppError('not_found', `No budget ${id}`);
+    this.gate.invalidate();
   }
 
   // The check job: every budget's spend against its thresholds; new crossings are dispatched, and crossings whose
@@ -176,7 +177,10 @@ export class BudgetsService implements OnModuleInit {
     });
     // One job per URL, its id derived from the alert: a dispatch repeated after a crash does not send it twice.
     await Promise.all(budget.alertUrls.map((url, i) => BUDGET_JOBS.add(this.queue, 'deliver', { alertId, url }, { jobId: `alert-${alertId}-${i}` })));
-    if (threshold >= 100 && budget.pauseAtLimit) await this.pauseCampaigns(budget);
+    if (threshold >= 100 && budget.pauseAtLimit) {
+      this.gate.invalidate();
+      await this.pauseCampaigns(budget);
+    }
     await this.dataSource.query('UPDATE budget_alerts SET dispatched_at = now() WHERE id = $1', [alertId]);
     this.logger.warn({ ...data, spend }, 'Budget threshold crossed');
   }
