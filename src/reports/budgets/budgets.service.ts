@@ -135,7 +135,11 @@ export class BudgetsService implements OnModuleInit {
        FROM budget_alerts a JOIN budgets b ON b.id = a.budget_id WHERE a.id = $1`,
       [alertId],
     );
-    if (!alert || !secret) return 0; // the budget was deleted meanwhile, or signing was switched off: nothing to send
+    if (!alert) return 0; // the budget was deleted meanwhile
+    if (!secret) {
+      this.logger.error({ alertId, url }, 'Budget alert not sent: BUDGET_ALERT_SECRET is not configured (alerts are signed)');
+      return 0;
+    }
     for (const k of ['amount', 'spend'] as const) alert[k] = trimDecimal(alert[k] as string);
     const body = JSON.stringify({ type: 'budget.threshold_crossed', ...alert });
     const timestamp = String(Math.floor(Date.now() / 1000));
