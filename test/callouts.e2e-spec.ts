@@ -143,6 +143,7 @@ describe('callouts (e2e)', () => {
       const api = await t.request('GET', '/admin/jobs/api/queues', { key: t.keys.admin });
       expect(api.status).toBe(200);
       expect(api.body.queues.map((q: { name: string }) => q.name).sort()).toEqual([
+        'budgets',
         'callback-inbox',
         'callouts',
         'campaign-dialer',

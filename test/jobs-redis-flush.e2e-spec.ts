@@ -51,8 +51,8 @@ describe('jobs survive losing Redis data (e2e)', () => {
     );
     await redis.flushdb();
     // callouts sweep, reconcile, follow-ups sweep, dialer tick, dialer sweep, numbers sync, queues sweep, recordings
-    // missing and retention, roll-up check.
-    expect(await runtime.assertSchedules()).toBe(10);
+    // missing and retention, roll-up check, budgets check.
+    expect(await runtime.assertSchedules()).toBe(11);
     expect(await runtime.assertSchedules()).toBe(0);
   });
 

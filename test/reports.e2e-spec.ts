@@ -297,6 +297,47 @@ describe('cost reports (e2e)', () => {
     expect(metrics.text).toMatch(/call_rollups_repaired_total [1-9]/);
   });
 
+  it('reads whole days from the daily tier, kept by the hourly writes, checked and repaired against the hourly tier', async () => {
+    // Drift planted in the daily tier only: a report over whole UTC days reads it, the call log does not.
+    await sql(t, `UPDATE call_rollups_daily SET calls = calls + 7 WHERE day = '2026-03-02' AND country = 'GB'`);
+    const drifted = await report({ groupBy: 'country' });
+    expect(drifted.items.find((i: Json) => i.country === 'GB').calls).toBe((await expected(['country'], 'UTC')).get('["GB"]')!.calls + 7);
+    const result = await t.app.get(RollupCheck).checkRecent(3650);
+    expect(result.dailyKeysRepaired).toBeGreaterThanOrEqual(1);
+    expect(actual(await report({ groupBy: 'country' }), ['country'])).toEqual(await expected(['country'], 'UTC'));
+    // The daily rows are the hourly rows summed per day of the zone, key by key.
+    const mismatch = await sql(
+      t,
+      `SELECT * FROM (SELECT (bucket AT TIME ZONE 'UTC')::date AS day, campaign_id, country, state, currency, sum(calls) AS calls, sum(spend) AS spend
+                       FROM call_rollups WHERE bucket >= '2026-02-27' AND bucket < '2026-03-05' GROUP BY 1, 2, 3, 4, 5) h
+       FULL JOIN (SELECT day, campaign_id, country, state, currency, sum(calls) AS calls, sum(spend) AS spend
+                  FROM call_rollups_daily WHERE day >= '2026-02-27' AND day < '2026-03-05' GROUP BY 1, 2, 3, 4, 5) d
+         USING (day, campaign_id, country, state, currency)
+       WHERE h.calls IS DISTINCT FROM d.calls OR h.spend IS DISTINCT FROM d.spend`,
+    );
+    expect(mismatch).toEqual([]);
+  });
+
+  it('re-cuts the daily tier in REPORTS_DAY_ZONE: days of that zone come from it, exactly', async () => {
+    const check = t.app.get(RollupCheck);
+    await expect(check.useDayZone('Asia/Kolkata')).rejects.toThrow(/REPORTS_DAY_ZONE/);
+    await expect(check.useDayZone('Mars/Olympus')).rejects.toThrow(/REPORTS_DAY_ZONE/);
+    try {
+      await check.useDayZone(ZONE);
+      const [{ zone }] = await sql(t, 'SELECT day_zone AS zone FROM call_rollups_settings');
+      expect(zone).toBe(ZONE);
+      // Stockholm's March 2nd starts at 23:00Z on March 1st: the daily row holds a2 (23:00:00Z), not a1 (22:59:59Z).
+      const [{ calls }] = await sql(t, `SELECT sum(calls)::int AS calls FROM call_rollups_daily WHERE day = '2026-03-02' AND campaign_id = $1`, [campaignA]);
+      expect(calls).toBe(1);
+      for (const groupBy of [['day'], ['week', 'country'], ['month']]) {
+        expect(actual(await report({ groupBy: groupBy.join(','), timeZone: ZONE }), groupBy)).toEqual(await expected(groupBy, ZONE));
+      }
+      expect(actual(await report({ groupBy: 'campaign' }), ['campaign'])).toEqual(await expected(['campaign'], ZONE));
+    } finally {
+      await check.useDayZone('UTC');
+    }
+  });
+
   it('lists calls whose debit is not rate x billed minutes, and destinations billed at two rates', async () => {
     const res = await t.request('GET', `/api/v1/reports/anomalies?${new URLSearchParams({ from: FROM, to: TO })}`, { key: t.keys.reporting });
     expect(res.status).toBe(200);

@@ -5,10 +5,12 @@ export enum CalloutsErrorCode {
   InvalidCallout = 'invalid_callout',
   InvalidCallRequest = 'invalid_call_request',
   CallerIdPoolsUnavailable = 'caller_id_pools_unavailable',
+  BudgetExhausted = 'budget_exhausted',
 }
 
 export class CalloutsError extends featureError<CalloutsErrorCode>({
   [CalloutsErrorCode.InvalidCallout]: 'invalid',
   [CalloutsErrorCode.InvalidCallRequest]: 'invalid',
   [CalloutsErrorCode.CallerIdPoolsUnavailable]: 'invalid',
+  [CalloutsErrorCode.BudgetExhausted]: 'conflict',
 }) {}

@@ -8,6 +8,7 @@ import { ComplianceModule } from 'src/compliance/compliance.module';
 import { AppConfig } from 'src/config/app-config';
 import { JobsModule } from 'src/jobs/jobs.module';
 import { CallerIdPoolResolver } from './caller-id-pools.service';
+import { CalloutCostEstimator, CalloutSpendGate } from './callout-cost';
 import { CalloutMetrics } from './callout-metrics.service';
 import { CalloutRecordingHandler } from './callout-recording.handler';
 import { CalloutsController } from './callouts.controller';
@@ -36,6 +37,8 @@ export class CalloutsModule {
       providers: [
         CalloutsService,
         CallerIdPoolResolver,
+        CalloutCostEstimator,
+        CalloutSpendGate,
         CalloutJobs,
         CalloutDialer,
         CalloutSweeper,
@@ -44,7 +47,7 @@ export class CalloutsModule {
         JobsDashboard,
         ConfiguredCalloutsProcessor,
       ],
-      exports: [CalloutJobs, CalloutsService, CallerIdPoolResolver],
+      exports: [CalloutJobs, CalloutsService, CallerIdPoolResolver, CalloutCostEstimator, CalloutSpendGate],
     };
   }
 }

@@ -19,6 +19,7 @@ import { CalloutJobs } from 'src/callouts/dialing/callout-jobs.service';
 import { invalidBatch, itemProblems } from 'src/callouts/dto/callout-batch.pipe';
 import { CALL_KIND_OF, STAFF_KEY, toStoredCallout, type SinchCallout } from './stored-callout';
 import { CalloutsError, CalloutsErrorCode } from 'src/callouts/callouts.errors';
+import { CalloutCostEstimator, CalloutSpendGate } from 'src/callouts/callout-cost';
 
 const IDEMPOTENCY_SCOPE = 'POST /api/v1/callouts';
 const BATCH_IDEMPOTENCY_SCOPE = 'POST /api/v1/callouts/batch';
@@ -86,6 +87,8 @@ export class CalloutsService implements EntitySubscriberInterface {
     private readonly metrics: CalloutMetrics,
     private readonly pools: CallerIdPoolResolver,
     private readonly compliance: ComplianceService,
+    private readonly cost: CalloutCostEstimator,
+    private readonly spendGate: CalloutSpendGate,
     @InjectDataSource() private readonly dataSource: DataSource,
   ) {
     // A transaction subscriber: TypeORM calls afterTransactionCommit / afterTransactionRollback for every transaction.
@@ -154,12 +157,14 @@ export class CalloutsService implements EntitySubscriberInterface {
     const planned = planCallout(await this.pools.resolve(dto));
     if (!planned.ok) throw new CalloutsError(CalloutsErrorCode.InvalidCallout, planned.problems.map((p) => p.message).join('; '), planned.problems);
     const { plan } = planned;
-    const answer = (placement: Placement): CalloutResponse => {
+    await this.spendGate.assertOpen();
+    const perMinute = this.cost.perMinute(plan.toNumber, plan.country ?? null); // never rejects: null when unknown
+    const answer = async (placement: Placement): Promise<CalloutResponse> => {
       if ('refusal' in placement) throw notCallable('destination', placement.refusal);
-      return calloutResponse(plan, placement.call);
+      return { ...calloutResponse(plan, placement.call), estimatedCostPerMinute: await perMinute };
     };
     if (idempotencyKey === undefined) {
-      const response = answer(await this.batcher.push({ plan, requestId }));
+      const response = await answer(await this.batcher.push({ plan, requestId }));
       this.metrics.requested.inc({ type: plan.kind });
       return response;
     }
@@ -190,6 +195,7 @@ export class CalloutsService implements EntitySubscriberInterface {
       else problems.push(...itemProblems(index, planned.problems));
     }
     if (problems.length > 0) throw invalidBatch(problems);
+    await this.spendGate.assertOpen();
     const { response, replayed } = await this.idempotency.run(BATCH_IDEMPOTENCY_SCOPE, idempotencyKey, dtos, async (manager) => {
       const placements = await this.placePlanned(
         manager,
@@ -236,7 +242,7 @@ export class CalloutsService implements EntitySubscriberInterface {
   }
 }
 
-function calloutResponse(plan: PlannedCallout, call: NewCall): CalloutResponse {
+function calloutResponse(plan: PlannedCallout, call: NewCall): Omit<CalloutResponse, 'estimatedCostPerMinute'> {
   return { id: call.id, state: 'queued', type: plan.kind, href: `/api/v1/calls/${call.id}`, createdAt: call.createdAt.toISOString() };
 }
 

@@ -11,6 +11,8 @@ import { UpdateCampaignDto } from 'src/campaigns/dto/update-campaign.dto';
 import { ListCampaignsQueryDto } from './dto/list-campaigns.query';
 import { CampaignStatsResponse } from './stats/campaign-stats.response';
 import { CampaignStatsService } from './stats/campaign-stats.service';
+import { CampaignEstimates } from './stats/campaign-estimate.service';
+import { CampaignEstimateQueryDto, CampaignEstimateResponse } from './stats/campaign-estimate.dto';
 
 const CONFLICT = "The action is not allowed in the campaign's state (the message names both)";
 
@@ -20,6 +22,7 @@ export class CampaignsController {
   constructor(
     private readonly campaigns: CampaignsService,
     private readonly stats: CampaignStatsService,
+    private readonly estimates: CampaignEstimates,
   ) {}
 
   @Post()
@@ -92,5 +95,16 @@ export class CampaignsController {
   @ApiOkResponse({ type: CampaignStatsResponse, description: 'Computed from the call log and the contacts' })
   getStats(@Param('id', uuidParam('id')) id: string): Promise<CampaignStatsResponse> {
     return this.stats.forCampaign(id);
+  }
+
+  @Get(':id/estimate')
+  @ApiOkResponse({
+    type: CampaignEstimateResponse,
+    description:
+      "Expected cost per currency (low: every contact called once; high: up to the retry policy's attempts) from its contacts' countries, their rates and the answer rate and talk time (given, the campaign's history or similar campaigns')",
+  })
+  @ApiNotFoundResponse({ description: 'No such campaign' })
+  getEstimate(@Param('id', uuidParam('id')) id: string, @Query() query: CampaignEstimateQueryDto): Promise<CampaignEstimateResponse> {
+    return this.estimates.forCampaign(id, query);
   }
 }

@@ -11,6 +11,7 @@ export enum CampaignsErrorCode {
   InvalidContacts = 'invalid_contacts',
   ImportNotAllowed = 'import_not_allowed',
   InvalidContactQuery = 'invalid_contact_query',
+  InvalidEstimate = 'invalid_estimate',
 }
 
 export class CampaignsError extends featureError<CampaignsErrorCode>({
@@ -23,4 +24,5 @@ export class CampaignsError extends featureError<CampaignsErrorCode>({
   [CampaignsErrorCode.InvalidContacts]: 'invalid',
   [CampaignsErrorCode.ImportNotAllowed]: 'conflict',
   [CampaignsErrorCode.InvalidContactQuery]: 'invalid',
+  [CampaignsErrorCode.InvalidEstimate]: 'invalid',
 }) {}

@@ -1,4 +1,3 @@
-import { NumbersModule } from 'src/numbers/numbers.module';
 import { BullModule } from '@nestjs/bullmq';
 import { Module, OnModuleInit } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
@@ -7,6 +6,7 @@ import { RecordingPolicies } from 'src/recordings/recording-policies.service';
 import { RecordingsModule } from 'src/recordings/recordings.module';
 import { IdempotencyModule } from 'src/common/idempotency/idempotency.module';
 import { ComplianceModule } from 'src/compliance/compliance.module';
+import { NumbersModule } from 'src/numbers/numbers.module';
 import { DncAdmin } from 'src/compliance/dnc-admin.service';
 import { CampaignAttempt } from './campaign-attempt.entity';
 import { CampaignContact } from './campaign-contact.entity';
@@ -30,6 +30,7 @@ import { DialerProcessor } from './dialer/dialer.processor';
 import { DialerRepository } from './dialer/dialer.repository';
 import { DialerService } from './dialer/dialer.service';
 import { CampaignStatsService } from './stats/campaign-stats.service';
+import { CampaignEstimates } from './stats/campaign-estimate.service';
 
 // Outbound campaigns: settings and lifecycle, contact import, the dialer (a BullMQ job
 // scheduler, worker roles only) and the campaign's part of the webhook (ACE / PIE answers, DiCE settlement).
@@ -42,7 +43,8 @@ import { CampaignStatsService } from './stats/campaign-stats.service';
     ComplianceModule,
     IdempotencyModule,
     RecordingsModule,
-    // The IVR's "talk to an agent" hands the callee to an inbound queue through the route targets queues register.
+    // The IVR's "talk to an agent" hands the callee to an inbound queue through the route targets queues register;
+    // the cost estimate reads the numbers' rate cache.
     NumbersModule,
   ],
   controllers: [CampaignsController, ContactsController],
@@ -50,6 +52,7 @@ import { CampaignStatsService } from './stats/campaign-stats.service';
     CampaignsService,
     CampaignCallsReader,
     CampaignStatsService,
+    CampaignEstimates,
     CampaignScripts,
     ContactImportService,
     ContactsRepository,

@@ -85,6 +85,15 @@ export class AppConfig {
     // The roll-up check compares this many recent days with the call log, this often.
     checkDays: number;
     checkIntervalS: number;
+    // The zone whose local days the daily roll-up tier is cut in (a whole-hour zone; reports in it read days);
+    // unset: the zone it is cut in now (UTC as migrated) is kept.
+    dayZone?: string;
+  };
+  readonly budgets: {
+    // How often budgets are compared with their spend (thresholds crossed, alerts sent, campaigns paused).
+    checkIntervalS: number;
+    // Signs the budget alerts' POSTs (HMAC-SHA256); budgets with alert URLs need it.
+    alertSecret?: string;
   };
   readonly publicBaseUrl?: string;
   readonly simulator: { port: number; timeScale: number };

@@ -89,6 +89,9 @@ export class EnvVars {
   @IsOptional() @Transform(toInt) @IsInt() @Min(1) @Max(3660) REPORTS_RAW_MAX_PERIOD_DAYS?: number;
   @IsOptional() @Transform(toInt) @IsInt() @Min(1) @Max(90) REPORTS_CHECK_DAYS?: number;
   @IsOptional() @Transform(toInt) @IsInt() @Min(10) @Max(7 * 86_400) REPORTS_CHECK_INTERVAL_S?: number;
+  @IsOptional() @IsString() @MaxLength(64) REPORTS_DAY_ZONE?: string;
+  @IsOptional() @Transform(toInt) @IsInt() @Min(1) @Max(86_400) BUDGETS_CHECK_INTERVAL_S?: number;
+  @IsOptional() @IsString() @MinLength(16) BUDGET_ALERT_SECRET?: string;
   @IsOptional() @Transform(toInt) @IsInt() @Min(0) @Max(65535) SIMULATOR_PORT?: number;
   @IsOptional() @Transform(toNumber) @IsNumber() @Min(0.01) @Max(10_000) SIMULATOR_TIME_SCALE?: number;
   @IsOptional() @Transform(toNumber) @IsNumber() @Min(0.1) @Max(1000) CONFERENCE_COMMANDS_PER_SECOND?: number;

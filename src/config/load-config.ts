@@ -107,7 +107,9 @@ export function loadConfig(env: Record<string, string | undefined>): AppConfig {
       rawMaxPeriodDays: vars.REPORTS_RAW_MAX_PERIOD_DAYS ?? 31,
       checkDays: vars.REPORTS_CHECK_DAYS ?? 2,
       checkIntervalS: vars.REPORTS_CHECK_INTERVAL_S ?? 3600,
+      dayZone: vars.REPORTS_DAY_ZONE,
     },
+    budgets: { checkIntervalS: vars.BUDGETS_CHECK_INTERVAL_S ?? 60, alertSecret: vars.BUDGET_ALERT_SECRET },
     numbers: {
       syncIntervalS: vars.NUMBERS_SYNC_INTERVAL_S ?? 300,
       routesRefreshMs: vars.NUMBERS_ROUTES_REFRESH_MS ?? 2000,

@@ -1,4 +1,5 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, OnModuleInit } from '@nestjs/common';
+import { CalloutCostEstimator } from 'src/callouts/callout-cost';
 import { InjectRepository } from '@nestjs/typeorm';
 import { Repository } from 'typeorm';
 import { normalizePhoneNumber } from 'src/common/phone-number';
@@ -12,13 +13,30 @@ import { sinchFailure } from './sinch-failure';
 // What a number costs per minute, its country and type: Sinch's queryNumber, cached per number in Postgres for
 // NUMBERS_RATE_TTL_H so every process (and the cost estimates) reads it without asking Sinch each time.
 @Injectable()
-export class NumberRates {
+export class NumberRates implements OnModuleInit {
   constructor(
     @InjectRepository(NumberRate) private readonly rates: Repository<NumberRate>,
     private readonly client: SinchVoiceClient,
     private readonly config: AppConfig,
     private readonly clock: RouteClock,
+    private readonly calloutCost: CalloutCostEstimator,
   ) {}
+
+  // A callout's 202 shows its destination's rate from the cache, without asking Sinch on the callout's path.
+  onModuleInit(): void {
+    this.calloutCost.provide((toNumber, country) => this.cachedRate(toNumber, country));
+  }
+
+  // The number's cached rate, else the latest cached rate of a number in its country (expired ones too: an estimate).
+  async cachedRate(toNumber: string, country: string | null): Promise<{ amount: string; currency: string } | null> {
+    const [row] = await this.rates.query(
+      `SELECT rate_amount::text AS amount, trim(rate_currency) AS currency FROM number_rates
+       WHERE rate_amount IS NOT NULL AND rate_currency IS NOT NULL AND (number = $1 OR country = $2)
+       ORDER BY (number = $1) DESC, fetched_at DESC LIMIT 1`,
+      [toNumber, country],
+    );
+    return row ?? null;
+  }
 
   async get(input: string, options: { refresh?: boolean } = {}): Promise<RateResponse> {
     const number = normalizePhoneNumber(input)?.e164 ?? input;

@@ -40,7 +40,9 @@ export class CalloutBatchItemResponse {
   error?: CalloutRefusal;
 }
 
-export type CalloutBatchResult = ({ index: number } & CalloutResponse) | { index: number; state: 'refused'; error: CalloutRefusal };
+// A batch answers no cost estimate per item (it would cost a rate lookup per call); POST /api/v1/callouts does.
+export type CalloutBatchResult =
+  ({ index: number } & Omit<CalloutResponse, 'estimatedCostPerMinute'>) | { index: number; state: 'refused'; error: CalloutRefusal };
 
 export class CalloutBatchResponse {
   @ApiProperty({ description: 'Items queued' })

@@ -1,4 +1,5 @@
 import { ApiProperty } from '@nestjs/swagger';
+import type { CostPerMinute } from 'src/callouts/callout-cost';
 import type { CalloutType } from 'src/callouts/dto/callout-base.dto';
 
 export class CalloutResponse {
@@ -16,4 +17,12 @@ export class CalloutResponse {
 
   @ApiProperty()
   createdAt: string;
+
+  @ApiProperty({
+    nullable: true,
+    type: 'object',
+    properties: { amount: { type: 'string', example: '0.0135' }, currency: { type: 'string', example: 'USD' } },
+    description: "Expected cost per minute (the destination's rate, exact decimal string; billed per started minute); null when no rate is known",
+  })
+  estimatedCostPerMinute: CostPerMinute | null;
 }

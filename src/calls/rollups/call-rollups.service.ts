@@ -121,6 +121,7 @@ function wholeHours(from: Date, to: Date): { start: Date; end: Date } | undefine
 @Injectable()
 export class CallRollups {
   private readonly pool: Pool;
+  private readonly knownZones = new Set<string>();
 
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {
     this.pool = (dataSource.driver as PostgresDriver).master as Pool;
@@ -136,8 +137,11 @@ export class CallRollups {
     return rows[0]?.part ?? false;
   }
 
+  // Postgres' zone names are fixed while it runs (its tz database is read at start): remembered once known.
   async isKnownTimeZone(timeZone: string): Promise<boolean> {
+    if (this.knownZones.has(timeZone)) return true;
     const rows: unknown[] = await this.dataSource.query('SELECT 1 FROM pg_timezone_names WHERE name = $1', [timeZone]);
+    if (rows.length > 0 && this.knownZones.size < 1000) this.knownZones.add(timeZone);
     return rows.length > 0;
   }
 
@@ -263,6 +267,17 @@ export class CallRollups {
     };
   }
 
+  // Spend in one currency of the calls created since an instant on a whole hour (budgets' periods), optionally of
+  // one campaign or queue: the hourly roll-ups, summed by Postgres (exact numeric).
+  async spendSince(since: Date, currency: string, scope: { campaignId?: string; queueId?: string }): Promise<string> {
+    const [row] = await this.dataSource.query<{ spend: string }[]>(
+      `SELECT coalesce(sum(spend), 0)::text AS spend FROM call_rollups
+       WHERE bucket >= $1 AND currency = $2 AND ($3::text IS NULL OR campaign_id = $3) AND ($4::text IS NULL OR queue_id = $4)`,
+      [since, currency, scope.campaignId ?? null, scope.queueId ?? null],
+    );
+    return row.spend;
+  }
+
   // Summed by Postgres (exact numeric), never in JavaScript.
   private campaignSpend(campaignId: string): Promise<MoneyTotal[]> {
     return this.dataSource.query(
@@ -289,10 +304,27 @@ export class CallRollups {
     const from = p(query.from);
     const to = p(query.to);
     let source: string;
+    const columns = [...ROLLUP_DIMENSIONS, ...ROLLUP_MEASURES].join(', ');
     if (hours) {
+      // Three tiers, each for the span the next cannot cut: the daily rows for the whole local days, the hourly rows
+      // for the whole hours around them, the call log for the partial hours at the edges.
       const start = p(hours.start);
       const end = p(hours.end);
-      source = `SELECT bucket AS at, ${[...ROLLUP_DIMENSIONS, ...ROLLUP_MEASURES].join(', ')} FROM call_rollups WHERE bucket >= ${start} AND bucket < ${end}
+      const hourly = (where: string) => `SELECT bucket AS at, ${columns} FROM call_rollups WHERE ${where}`;
+      // The whole local days of the tier's zone inside the whole hours, read in the same statement (one snapshot of
+      // the zone): usable when the report has no time grouping (any zone) or its zone is the tier's (days, weeks and
+      // months are then unions of the tier's days). Without whole days, both bounds are the end: all hourly.
+      const timed = query.groupBy.some((d) => (REPORT_TIME_DIMENSIONS as readonly string[]).includes(d));
+      const days = `SELECT zone, first, "end", CASE WHEN ok THEN first::timestamp AT TIME ZONE zone ELSE ${end}::timestamptz END AS start_at,
+          CASE WHEN ok THEN "end"::timestamp AT TIME ZONE zone ELSE ${end}::timestamptz END AS end_at
+        FROM (SELECT zone, first, "end", first < "end" AND ${timed ? `zone = ${p(query.timeZone)}::text` : 'true'} AS ok
+          FROM (SELECT day_zone AS zone, CASE WHEN (d0::timestamp AT TIME ZONE day_zone) >= ${start}::timestamptz THEN d0 ELSE d0 + 1 END AS first, d1 AS "end"
+            FROM (SELECT day_zone, (${start}::timestamptz AT TIME ZONE day_zone)::date AS d0, (${end}::timestamptz AT TIME ZONE day_zone)::date AS d1
+              FROM call_rollups_settings) z) b) c`;
+      source = `WITH s AS MATERIALIZED (${days})
+        SELECT r.day::timestamp AT TIME ZONE s.zone AS at, ${ROLLUP_DIMENSIONS.map((d) => `r.${d}`).join(', ')}, ${ROLLUP_MEASURES.map((m) => `r.${m}`).join(', ')}
+          FROM s JOIN call_rollups_daily r ON r.day >= s.first AND r.day < s."end" WHERE s.start_at < s.end_at
+        UNION ALL ${hourly(`(bucket >= ${start} AND bucket < (SELECT start_at FROM s)) OR (bucket >= (SELECT end_at FROM s) AND bucket < ${end})`)}
         UNION ALL ${rawSelect(`(c.created_at >= ${from} AND c.created_at < ${start}) OR (c.created_at >= ${end} AND c.created_at < ${to})`)}`;
     } else {
       source = rawSelect(`c.created_at >= ${from} AND c.created_at < ${to}`);
