@@ -4,6 +4,8 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 import { CallsModule } from 'src/calls/calls.module';
 import { RecordingPolicies } from 'src/recordings/recording-policies.service';
 import { RecordingsModule } from 'src/recordings/recordings.module';
+import { EventsModule } from 'src/events/events.module';
+import { QueuesModule } from 'src/queues/queues.module';
 import { IdempotencyModule } from 'src/common/idempotency/idempotency.module';
 import { ComplianceModule } from 'src/compliance/compliance.module';
 import { DncAdmin } from 'src/compliance/dnc-admin.service';
@@ -26,6 +28,7 @@ import { CampaignPauser } from 'src/campaigns/dialer/campaign-pauser.service';
 import { CampaignScripts } from 'src/campaigns/dialer/campaign-scripts.service';
 import { DIALER_JOBS } from './dialer/dialer.jobs';
 import { DialerProcessor } from './dialer/dialer.processor';
+import { DialStatsReader } from './dialer/dial-stats.service';
 import { DialerRepository } from './dialer/dialer.repository';
 import { DialerService } from './dialer/dialer.service';
 import { CampaignStatsService } from './stats/campaign-stats.service';
@@ -41,6 +44,8 @@ import { CampaignStatsService } from './stats/campaign-stats.service';
     ComplianceModule,
     IdempotencyModule,
     RecordingsModule,
+    QueuesModule,
+    EventsModule,
   ],
   controllers: [CampaignsController, ContactsController],
   providers: [
@@ -57,6 +62,7 @@ import { CampaignStatsService } from './stats/campaign-stats.service';
     CampaignPauser,
     CallEvidence,
     DialerRepository,
+    DialStatsReader,
     DialerService,
     DialerProcessor,
     CampaignCallHandler,

@@ -15,6 +15,8 @@ import type { CreateCampaignDto } from 'src/campaigns/dto/create-campaign.dto';
 import type { UpdateCampaignDto } from 'src/campaigns/dto/update-campaign.dto';
 import type { ListCampaignsQueryDto } from './dto/list-campaigns.query';
 import { CampaignsError, CampaignsErrorCode } from 'src/campaigns/campaigns.errors';
+import { QueueBridge } from 'src/queues/queue-bridge.service';
+import { usesAgents, type Dialing } from './dialer/dial-mode';
 
 // Campaign settings and lifecycle. Every status change is one conditional UPDATE (... WHERE status IN (allowed)),
 // so two operators (or an operator and the dialer completing it) never both win.
@@ -30,10 +32,12 @@ export class CampaignsService {
     private readonly withdrawal: CallWithdrawal,
     private readonly idempotency: IdempotencyService,
     private readonly scripts: CampaignScripts,
+    private readonly queues: QueueBridge,
   ) {}
 
   async create(dto: CreateCampaignDto, createdBy: string | null): Promise<CampaignResponse> {
     const settings = this.valid(settingsFromCreate(dto, this.limits()));
+    await this.checkQueue(settings.dialing);
     const row = await this.campaigns.save(this.campaigns.create({ ...settings, status: 'draft', createdBy }));
     return toCampaignResponse(row);
   }
@@ -47,6 +51,7 @@ export class CampaignsService {
       );
     }
     const settings = this.valid(settingsFromUpdate(current, dto, this.limits()));
+    await this.checkQueue(settings.dialing);
     await this.dataSource.transaction(async (manager) => {
       const updated = await manager
         .createQueryBuilder()
@@ -161,6 +166,13 @@ export class CampaignsService {
 
   private limits() {
     return { maxCallsPerSecond: this.config.callouts.perSecond, now: new Date() };
+  }
+
+  // The queue whose agents take the answered callees must exist (the other dial rules are in dialingProblems).
+  private async checkQueue(dialing: Dialing): Promise<void> {
+    if (!usesAgents(dialing) || !dialing.queueId || (await this.queues.exists(dialing.queueId))) return;
+    const message = `dialing.queueId: queue ${dialing.queueId} does not exist`;
+    throw new CampaignsError(CampaignsErrorCode.InvalidCampaign, message, [{ field: 'dialing.queueId', rule: 'exists', message }]);
   }
 
   private valid(result: SettingsResult): CampaignSettings {

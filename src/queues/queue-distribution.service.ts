@@ -29,6 +29,9 @@ interface Candidate {
   id: string;
   queue_id: string;
   enqueued_at: Date;
+  // A campaign callee's: what the agent hears (the contact's attributes) and what the offer event carries.
+  whisper?: string | null;
+  context?: Record<string, unknown> | null;
 }
 
 interface FreeAgent {
@@ -81,7 +84,7 @@ export class QueueDistribution {
   private offerNext(): Promise<boolean> {
     return this.dataSource.transaction(async (manager) => {
       const waiting = (await manager.query(
-        `SELECT e.id, e.queue_id, e.enqueued_at FROM queue_entries e
+        `SELECT e.id, e.queue_id, e.enqueued_at, e.whisper, e.context FROM queue_entries e
          WHERE e.state = 'waiting'
            AND EXISTS (SELECT 1 FROM agent_queues aq JOIN agents a ON a.id = aq.agent_id WHERE aq.queue_id = e.queue_id AND a.status = 'available')
          ORDER BY e.priority DESC, e.enqueued_at ASC LIMIT 20 FOR UPDATE OF e SKIP LOCKED`,
@@ -131,7 +134,7 @@ export class QueueDistribution {
           request: {
             destination: destinationOf(agent.endpoint_type, agent.endpoint),
             conferenceId: roomOf(entry.id),
-            greeting: whisper(queue.name, Date.now() - new Date(entry.enqueued_at).getTime()),
+            greeting: entry.whisper ?? whisper(queue.name, Date.now() - new Date(entry.enqueued_at).getTime()),
             enableAce: true,
             enableDice: true,
             ...(queue.locale ? { locale: queue.locale } : {}),
@@ -150,7 +153,13 @@ export class QueueDistribution {
       leg.id,
     ]);
     if (agent.id) await this.agents.transition(manager, agent.id, 'busy', `offered:${entry.id}`);
-    void this.events.publish('queues', 'caller.offered', { entryId: entry.id, queueId: entry.queue_id, agentId: agent.id, agentCallId: leg.id });
+    void this.events.publish('queues', 'caller.offered', {
+      entryId: entry.id,
+      queueId: entry.queue_id,
+      agentId: agent.id,
+      agentCallId: leg.id,
+      ...(entry.context ? { context: entry.context } : {}),
+    });
   }
 
   // The agent answered (ACE of their leg): the caller is unparked into the room. Only one process claims the

@@ -15,6 +15,7 @@ import {
   ValidateNested,
 } from 'class-validator';
 import { IsDialableNumber } from 'src/common/phone-number.validator';
+import { DialingDto } from 'src/campaigns/dto/dialing.dto';
 import { AnsweringMachineDto, CallingWindowDto, CampaignMessageDto, PacingDto, RetryPolicyDto, SpendCapDto } from 'src/campaigns/dto/campaign-settings.dto';
 
 const LOCALE = /^[a-z]{2,3}(-[A-Za-z0-9]{2,8}){0,2}$/;
@@ -89,4 +90,10 @@ export class CreateCampaignDto {
   @IsOptional()
   @IsISO8601({ strict: true })
   endAt?: string | null;
+
+  @ApiPropertyOptional({ type: DialingDto, description: 'Dial mode (agentless by default) and, with agents, the queue, abandon cap and connect delay' })
+  @IsOptional()
+  @ValidateNested()
+  @Type(() => DialingDto)
+  dialing?: DialingDto;
 }
