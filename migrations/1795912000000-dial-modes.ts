@@ -17,7 +17,7 @@ export class DialModes1795912000000 implements MigrationInterface {
     await queryRunner.query(`ALTER TABLE "queue_entries" ADD "give_up_text" text`);
     await queryRunner.query(`CREATE INDEX "ix_queue_entries_campaign" ON "queue_entries" ("campaign_id", "enqueued_at") WHERE "campaign_id" IS NOT NULL`);
     await queryRunner.query(
-      `CREATE INDEX "ix_queue_entries_give_up" ON "queue_entries" ("enqueued_at") WHERE "give_up_after_ms" IS NOT NULL AND "state" = 'waiting'`,
+      `CREATE INDEX "ix_queue_entries_give_up" ON "queue_entries" ("enqueued_at") WHERE "give_up_after_ms" IS NOT NULL AND "state" IN ('waiting', 'offered')`,
     );
   }
 

@@ -1,15 +1,16 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
-import { AppConfig } from 'src/config/app-config';
 import type { Svaml } from 'src/sinch/svaml/svaml.types';
-import { QueueDistribution } from './queue-distribution.service';
+import { buildSvaml, svaml } from 'src/sinch/svaml/svaml.builders';
+import { OUTBOUND_ROUTE, QueueDistribution, roomOf } from './queue-distribution.service';
 import { QueueEntries } from './queue-entries.service';
-import { parkSvaml } from './queue-prompts';
 import { QueuesService } from './queues.service';
 
 // An outbound call answered by a person, to be bridged to an agent of a queue (a campaign's callee).
 export interface OutboundCallee {
+  // Chosen by the caller of holdAnswer: the callee's room is named after it.
+  entryId: string;
   queueId: string;
   sinchCallId: string;
   toNumber?: string;
@@ -34,7 +35,7 @@ export interface AgentLoad {
 // Served before inbound callers of the same queue: a callee waits seconds at most, by rule.
 const OUTBOUND_PRIORITY = 1000;
 
-// The queues module's door for outbound dialers: a callee answered by a person is held (parked) and becomes a
+// The queues module's door for outbound dialers: a callee answered by a person waits in a room and becomes a
 // queue entry with its own give-up time, then the normal distribution (agent leg first, whisper, unpark into the
 // room, agents' states, wrap-up, either side hanging up) takes it from there.
 @Injectable()
@@ -44,17 +45,17 @@ export class QueueBridge {
     private readonly queues: QueuesService,
     private readonly entries: QueueEntries,
     private readonly distribution: QueueDistribution,
-    private readonly config: AppConfig,
   ) {}
 
   exists(queueId: string): Promise<boolean> {
     return this.queues.exists(queueId);
   }
 
-  // The ACE answer that holds the callee, from memory; undefined when the queue is not loaded in this process.
-  holdAnswer(queueId: string): Svaml | undefined {
-    const queue = this.queues.cached(queueId);
-    return queue ? parkSvaml(queue, this.config.queues.parkS, '') : undefined;
+  // The ACE answer that holds the callee: into the room of their (future) entry, with music until an agent joins.
+  // An ACE may not park (Sinch allows hangup, continue, runMenu and, for conferences, connectConf); the agent's
+  // leg is then placed into this room as for any queue caller, and nothing needs unparking.
+  holdAnswer(entryId: string): Svaml {
+    return buildSvaml(svaml.connectConf(roomOf(entryId), { moh: 'music1' }));
   }
 
   // Off the ACE path: the entry is written, then free agents are offered at once (not at the next sweep).
@@ -63,7 +64,8 @@ export class QueueBridge {
       queueId: callee.queueId,
       sinchCallId: callee.sinchCallId,
       dialled: callee.toNumber,
-      entryRoute: 'campaign',
+      id: callee.entryId,
+      entryRoute: OUTBOUND_ROUTE,
       enqueuedAt: callee.answeredAt,
       priority: OUTBOUND_PRIORITY,
       campaignId: callee.campaignId,

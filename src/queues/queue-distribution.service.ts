@@ -19,6 +19,8 @@ import { QueuesService } from './queues.service';
 export const ENTRY_KEY = 'qe';
 // Sinch conferenceId limit is 64 characters: "qe-" + a UUID is 39.
 export const roomOf = (entryId: string): string => `qe-${entryId}`;
+// The entry route of an outbound callee, who joins the room on answering instead of being parked.
+export const OUTBOUND_ROUTE = 'campaign';
 
 // An offer whose agent leg neither answered nor ended this long past the queue's answer timeout is resolved
 // without its DiCE (a worker died mid-offer, the leg was never dialled, a DiCE was lost).
@@ -168,15 +170,17 @@ export class QueueDistribution {
     const [rows] = (await this.dataSource.query(
       `UPDATE queue_entries SET state = 'connected', answered_at = now(),
          wait_ms = GREATEST(0, (EXTRACT(EPOCH FROM (now() - enqueued_at)) * 1000)::int), updated_at = now()
-       WHERE id = $1 AND state = 'offered' RETURNING sinch_call_id`,
+       WHERE id = $1 AND state = 'offered' RETURNING sinch_call_id, entry_route`,
       [entryId],
-    )) as [{ sinch_call_id: string }[], number];
+    )) as [{ sinch_call_id: string; entry_route: string }[], number];
     const caller = rows[0];
     if (caller) void this.events.publish('queues', 'caller.connected', { entryId });
     if (!caller) {
       await this.hangUp(agentSinchCallId);
       return;
     }
+    // A campaign's callee waits in the room already (QueueBridge): nothing to unpark.
+    if (caller.entry_route === OUTBOUND_ROUTE) return;
     const joined = await this.manage(caller.sinch_call_id, buildSvaml(svaml.connectConf(roomOf(entryId))));
     if (!joined) {
       await this.dataSource.query(

@@ -10,6 +10,7 @@ import type { Svaml } from 'src/sinch/svaml/svaml.types';
 import type { EntryState } from './queue-entry.entity';
 import { announcement, messageAndHangup, parkSvaml } from './queue-prompts';
 import type { Queue } from './queue.entity';
+import { QueueDistribution } from './queue-distribution.service';
 import { QueuesService } from './queues.service';
 
 export interface NewEntry {
@@ -23,7 +24,8 @@ export interface NewEntry {
   overflowed?: boolean;
   // Sent on by the full queue `overflowedFrom` into this one.
   overflowedFrom?: string;
-  // An outbound campaign's callee (see QueueBridge).
+  // An outbound campaign's callee (see QueueBridge): its id is chosen first, as the callee joins its room at once.
+  id?: string;
   priority?: number;
   campaignId?: string;
   whisper?: string;
@@ -64,6 +66,7 @@ export class QueueEntries implements OnApplicationShutdown {
     private readonly sinch: SinchVoiceClient,
     private readonly config: AppConfig,
     private readonly events: AdminEvents,
+    private readonly distribution: QueueDistribution,
   ) {
     this.writer = new MicroBatcher<NewEntry, void>({
       maxBatch: 500,
@@ -122,17 +125,18 @@ export class QueueEntries implements OnApplicationShutdown {
         e.context ? JSON.stringify(e.context) : null,
         e.giveUpAfterMs ?? null,
         e.giveUpText ?? null,
+        e.id ?? null,
       );
-      const p = i * 14;
+      const p = i * 15;
       const ended = e.overflowed ? `$${p + 6}::timestamptz, 0, 'queue_full'` : 'NULL, NULL, NULL';
       return (
         `($${p + 1}::uuid, $${p + 2}, $${p + 3}, $${p + 4}, $${p + 5}, $${p + 6}::timestamptz, $${p + 6}::timestamptz, $${p + 7}, $${p + 8}::uuid, ${ended}, ` +
-        `$${p + 9}::int, $${p + 10}::uuid, $${p + 11}, $${p + 12}::jsonb, $${p + 13}::int, $${p + 14})`
+        `$${p + 9}::int, $${p + 10}::uuid, $${p + 11}, $${p + 12}::jsonb, $${p + 13}::int, $${p + 14}, COALESCE($${p + 15}::uuid, gen_random_uuid()))`
       );
     });
     await this.dataSource.query(
       `INSERT INTO queue_entries (queue_id, sinch_call_id, from_number, dialled, entry_route, enqueued_at, parked_at, state, overflowed_from, ended_at, wait_ms, end_reason,
-         priority, campaign_id, whisper, context, give_up_after_ms, give_up_text)
+         priority, campaign_id, whisper, context, give_up_after_ms, give_up_text, id)
        VALUES ${rows.join(', ')} ON CONFLICT (sinch_call_id) DO NOTHING`,
       values,
     );
@@ -203,22 +207,16 @@ export class QueueEntries implements OnApplicationShutdown {
   // Callers past their queue's maximum wait, or their own give-up time. Public: the campaign dialer runs it on its
   // tick too, so a callee's connect delay is kept to the tick rather than the sweep.
   async overflowOverdue(now = new Date()): Promise<number> {
-    const rows = (await this.dataSource.query(
-      `WITH over AS (
-         (SELECT e.id FROM queue_entries e
-          WHERE e.state = 'waiting' AND e.give_up_after_ms IS NOT NULL AND e.enqueued_at <= $1::timestamptz - make_interval(secs => e.give_up_after_ms / 1000.0)
-          ORDER BY e.enqueued_at LIMIT $2 FOR UPDATE OF e SKIP LOCKED)
-         UNION
-         (SELECT e.id FROM queue_entries e JOIN queues q ON q.id = e.queue_id
-          WHERE e.state = 'waiting' AND q.max_wait_s IS NOT NULL AND e.enqueued_at <= $1::timestamptz - make_interval(secs => q.max_wait_s)
-          ORDER BY e.enqueued_at LIMIT $2 FOR UPDATE OF e SKIP LOCKED)
-       )
-       UPDATE queue_entries e SET parked_at = $1, updated_at = now() FROM over WHERE e.id = over.id
-       RETURNING e.id, e.queue_id, e.sinch_call_id, e.enqueued_at, e.give_up_text`,
-      [now, SWEEP_BATCH],
-    )) as [OverdueRow[], number];
+    const giveUps = await this.claimOverdue(
+      now,
+      `e.state IN ('waiting', 'offered') AND e.give_up_after_ms IS NOT NULL AND e.enqueued_at <= $1::timestamptz - make_interval(secs => e.give_up_after_ms / 1000.0)`,
+    );
+    const overWait = await this.claimOverdue(
+      now,
+      `e.state = 'waiting' AND e.give_up_after_ms IS NULL AND q.max_wait_s IS NOT NULL AND e.enqueued_at <= $1::timestamptz - make_interval(secs => q.max_wait_s)`,
+    );
     const done = await Promise.all(
-      rows[0].map(async (row) => {
+      [...giveUps, ...overWait].map(async (row) => {
         if (row.give_up_text !== null) return this.giveUp(row, now);
         const queue = this.queues.cached(row.queue_id) ?? (await this.queues.get(row.queue_id));
         return this.overflow(row, queue, now);
@@ -227,15 +225,33 @@ export class QueueEntries implements OnApplicationShutdown {
     return done.filter(Boolean).length;
   }
 
-  // Past its own wait limit (a campaign callee nobody could take within the connect delay): its message, then the end.
+  // Claims the entries matching `where` (SKIP LOCKED: several sweepers never act on one caller twice).
+  private async claimOverdue(now: Date, where: string): Promise<OverdueRow[]> {
+    const [rows] = (await this.dataSource.query(
+      `WITH over AS (
+         SELECT e.id FROM queue_entries e JOIN queues q ON q.id = e.queue_id WHERE ${where}
+         ORDER BY e.enqueued_at LIMIT $2 FOR UPDATE OF e SKIP LOCKED
+       )
+       UPDATE queue_entries e SET parked_at = $1, updated_at = now() FROM over WHERE e.id = over.id
+       RETURNING e.id, e.queue_id, e.sinch_call_id, e.enqueued_at, e.give_up_text`,
+      [now, SWEEP_BATCH],
+    )) as [OverdueRow[], number];
+    return rows;
+  }
+
+  // Past its own wait limit (a campaign callee no agent took within the connect delay, an agent's phone still
+  // ringing included): its message, then the end. A ringing agent leg is cancelled; its DiCE frees the agent
+  // ("caller left", not the agent's fault).
   private async giveUp(row: OverdueRow, now: Date): Promise<boolean> {
     const [moved] = (await this.dataSource.query(
-      `UPDATE queue_entries SET state = 'overflowed', end_reason = 'no_agent', ended_at = $2,
-         wait_ms = GREATEST(0, (EXTRACT(EPOCH FROM ($2::timestamptz - enqueued_at)) * 1000)::int), updated_at = now()
-       WHERE id = $1 AND state = 'waiting' RETURNING queue_id`,
+      `WITH old AS (SELECT id, agent_call_id FROM queue_entries WHERE id = $1 AND state IN ('waiting', 'offered') FOR UPDATE)
+       UPDATE queue_entries e SET state = 'overflowed', end_reason = 'no_agent', ended_at = $2,
+         wait_ms = GREATEST(0, (EXTRACT(EPOCH FROM ($2::timestamptz - e.enqueued_at)) * 1000)::int), updated_at = now()
+       FROM old WHERE e.id = old.id RETURNING old.agent_call_id`,
       [row.id, now],
-    )) as [{ queue_id: string }[], number];
+    )) as [{ agent_call_id: string | null }[], number];
     if (moved.length === 0) return false;
+    if (moved[0].agent_call_id) await this.distribution.callerLeft(moved[0].agent_call_id);
     const queue = this.queues.cached(row.queue_id);
     void this.events.publish('queues', 'caller.overflowed', { entryId: row.id, queueId: row.queue_id, reason: 'no_agent' });
     return this.patch(row.id, row.sinch_call_id, messageAndHangup(row.give_up_text ?? '', queue?.locale ?? null));

@@ -18,7 +18,7 @@ const list = (values: readonly string[]) => values.map((v) => `'${v}'`).join(', 
 @Index('ix_queue_entries_enqueued', ['enqueuedAt'])
 @Index('ix_queue_entries_overflowed_from', ['overflowedFrom', 'enqueuedAt'])
 @Index('ix_queue_entries_campaign', ['campaignId', 'enqueuedAt'], { where: '"campaign_id" IS NOT NULL' })
-@Index('ix_queue_entries_give_up', ['enqueuedAt'], { where: `"give_up_after_ms" IS NOT NULL AND "state" = 'waiting'` })
+@Index('ix_queue_entries_give_up', ['enqueuedAt'], { where: `"give_up_after_ms" IS NOT NULL AND "state" IN ('waiting', 'offered')` })
 @Check('ck_queue_entries_state', `"state" IN (${list(ENTRY_STATES)})`)
 export class QueueEntry {
   @PrimaryGeneratedColumn('uuid', { primaryKeyConstraintName: 'pk_queue_entries' })

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { Injectable, Logger, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
@@ -54,21 +55,15 @@ export class CampaignCallHandler implements OnModuleInit, OnModuleDestroy {
     return this.recording.applyTo(answer, [{ type: 'campaign', id: found.tag.campaignId }], found.script.locale);
   }
 
-  // Progressive / predictive: a person answered. They are held (from memory) and handed to the campaign's queue
-  // after the answer, with the connect delay as their own wait limit and the abandon message to hear past it.
+  // Progressive / predictive: a person answered. They wait in a room (music) and are handed to the campaign's
+  // queue after the answer, with the connect delay as their own wait limit and the abandon message to hear past it.
   private toAgent(event: AceEvent, ctx: AnswerContext, script: CampaignScript, tag: CampaignCallTag): Svaml {
-    const queueId = script.dialing.queueId as string;
-    const hold = this.bridge.holdAnswer(queueId);
-    const giveUpText = abandonText(script, tag.vars, tag.cli);
-    if (!hold) {
-      this.logger.error({ campaignId: script.id, queueId }, 'Campaign queue not loaded in this process; the callee hears the abandon message');
-      return buildSvaml(svaml.hangup(), svaml.say(giveUpText, script.locale));
-    }
-    void this.admit(event, ctx, script, tag, queueId, giveUpText);
-    return hold;
+    const entryId = randomUUID();
+    void this.admit(event, ctx, script, tag, entryId);
+    return this.bridge.holdAnswer(entryId);
   }
 
-  private async admit(event: AceEvent, ctx: AnswerContext, script: CampaignScript, tag: CampaignCallTag, queueId: string, giveUpText: string): Promise<void> {
+  private async admit(event: AceEvent, ctx: AnswerContext, script: CampaignScript, tag: CampaignCallTag, entryId: string): Promise<void> {
     const answeredAt = new Date();
     try {
       const rows: { phone: string; attributes: Record<string, unknown> }[] = await this.dataSource.query(
@@ -77,7 +72,8 @@ export class CampaignCallHandler implements OnModuleInit, OnModuleDestroy {
       );
       const attributes = rows[0]?.attributes ?? {};
       await this.bridge.admit({
-        queueId,
+        entryId,
+        queueId: script.dialing.queueId as string,
         sinchCallId: event.callId,
         toNumber: rows[0]?.phone,
         answeredAt,
@@ -85,7 +81,7 @@ export class CampaignCallHandler implements OnModuleInit, OnModuleDestroy {
         whisper: agentWhisper(script.name, attributes),
         context: { campaignId: script.id, contactId: tag.contactId, callId: ctx.callId ?? null, attributes },
         giveUpAfterMs: Math.round(script.dialing.connectDelayS * 1000),
-        giveUpText,
+        giveUpText: abandonText(script, tag.vars, tag.cli),
       });
     } catch (err) {
       this.logger.error({ err, campaignId: script.id, sinchCallId: event.callId }, 'Handing a campaign callee to its queue failed');

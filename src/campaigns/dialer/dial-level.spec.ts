@@ -39,6 +39,8 @@ describe('dial level', () => {
     const d = decide(predictive, null, history({ dials: MIN_DIALS_TO_PREDICT - 1 }), rates(0, 0), now);
     expect(d.level).toBe(1);
     expect(d.reason).toMatch(/learning/);
+    // The cap is checked first: an abandon among the first calls already holds it to progressive.
+    expect(decide(predictive, null, history({ dials: 3, humans: 1 }), rates(1, 1), now).reason).toMatch(/cap: progressive/);
   });
 
   it('speeds up under half the cap, towards 1 / answer rate', () => {
@@ -71,8 +73,8 @@ describe('dial level', () => {
 
   it('is decided again every 15 s, or at once when the mode changed', () => {
     const d = decide(predictive, null, history(), rates(0, 100), now);
-    expect(isDue(d, predictive, new Date(now.getTime() + 14_000))).toBe(false);
-    expect(isDue(d, predictive, new Date(now.getTime() + 15_000))).toBe(true);
-    expect(isDue(d, { ...predictive, mode: 'progressive' }, now)).toBe(true);
+    expect(isDue(d, predictive, new Date(now.getTime() + 14_000), 15_000)).toBe(false);
+    expect(isDue(d, predictive, new Date(now.getTime() + 15_000), 15_000)).toBe(true);
+    expect(isDue(d, { ...predictive, mode: 'progressive' }, now, 15_000)).toBe(true);
   });
 });

@@ -41,8 +41,6 @@ export interface DialDecision {
   };
 }
 
-// The level is recomputed this often (VICIdial's adaptive dialer: every 15 s); between, the last one holds.
-export const DECIDE_EVERY_MS = 15_000;
 export const RECENT_WINDOW_MIN = 15;
 // Below this many recent outcomes the answer rate is not known: dial progressively until it is.
 export const MIN_DIALS_TO_PREDICT = 20;
@@ -70,18 +68,16 @@ export function decide(dialing: Dialing, previous: DialDecision | null, history:
   };
   const base = { mode: dialing.mode, at: now.toISOString(), inputs };
   if (dialing.mode !== 'predictive') return { ...base, level: 1, aggressiveness: 0, reason: 'progressive: one call per free agent' };
+  const cap = dialing.abandonCapPercent;
+  const rate = Math.max(inputs.abandonRatePercent, inputs.abandonRate30dPercent);
+  if (rate >= cap) return { ...base, level: 1, aggressiveness: 0, reason: `abandon rate ${rate} % at or over the ${cap} % cap: progressive` };
   if (humanRate === null || history.dials < MIN_DIALS_TO_PREDICT || humanRate === 0) {
     return { ...base, level: 1, aggressiveness: previous?.aggressiveness ?? 0, reason: `learning: ${history.dials} recent outcomes, dialling progressively` };
   }
-  const cap = dialing.abandonCapPercent;
-  const rate = Math.max(inputs.abandonRatePercent, inputs.abandonRate30dPercent);
   const was = previous?.aggressiveness ?? 0;
   let aggressiveness: number;
   let reason: string;
-  if (rate >= cap) {
-    aggressiveness = 0;
-    reason = `abandon rate ${rate} % at or over the ${cap} % cap: progressive`;
-  } else if (rate >= 0.8 * cap) {
+  if (rate >= 0.8 * cap) {
     aggressiveness = was / 2;
     reason = `abandon rate ${rate} % near the ${cap} % cap: slowing down`;
   } else if (rate < 0.5 * cap) {
@@ -95,8 +91,10 @@ export function decide(dialing: Dialing, previous: DialDecision | null, history:
   return { ...base, level: round(1 + (full - 1) * aggressiveness), aggressiveness: round(aggressiveness), reason };
 }
 
-export const isDue = (previous: DialDecision | null, dialing: Dialing, now: Date): boolean =>
-  !previous || previous.mode !== dialing.mode || now.getTime() - Date.parse(previous.at) >= DECIDE_EVERY_MS;
+// The level is decided again every `everyMs` (CAMPAIGN_DIAL_DECIDE_MS; VICIdial's adaptive dialer: 15 s); between,
+// the last one holds.
+export const isDue = (previous: DialDecision | null, dialing: Dialing, now: Date, everyMs: number): boolean =>
+  !previous || previous.mode !== dialing.mode || now.getTime() - Date.parse(previous.at) >= everyMs;
 
 // How many calls this tick may place. Progressive: free agents not yet promised to a call in flight. Predictive:
 // free agents, plus the busy ones expected to be free within a ring time, times the level, less the calls in flight.

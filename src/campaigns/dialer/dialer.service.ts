@@ -166,7 +166,7 @@ export class DialerService {
     const previous = campaign.dialDecision;
     const history = await this.repository.dialHistory(m, campaign.id, RECENT_WINDOW_MIN);
     let decision = previous;
-    if (!decision || isDue(previous, campaign.dialing, now)) {
+    if (!decision || isDue(previous, campaign.dialing, now, this.config.campaigns.dialDecideMs)) {
       decision = decide(campaign.dialing, previous, history, await this.repository.abandonRates(m, campaign.id), now);
       await this.repository.saveDecision(m, campaign.id, decision);
       if (!previous || previous.level !== decision.level || previous.reason !== decision.reason) {
