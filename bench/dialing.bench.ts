@@ -82,8 +82,9 @@ export async function run(): Promise<void> {
         defaultTimeZone: 'America/New_York',
         pacing: { callsPerSecond: 50, maxConcurrent: 1000 },
         retryPolicy: { noAnswer: { delayS: 60, maxAttempts: 1 } },
-        // Two simulated seconds are below the dialer's tick here: the delay is one tick.
-        dialing: { mode, queueId: queue.id, connectDelayS: Math.max(0.2, 2 / SCALE) },
+        // The default connect delay, 2 real seconds: the service's own latency (entry, distribution, the agent's leg
+        // through the callouts queue, its ACE) is real time and does not shrink with the simulator's clock.
+        dialing: { mode, queueId: queue.id },
       });
       if (!campaign.id) throw new Error(`campaign: ${JSON.stringify(campaign)}`);
       for (let from = 0; from < CONTACTS; from += 5000) {
