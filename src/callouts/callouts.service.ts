@@ -35,9 +35,6 @@ export interface PlaceCall {
   // A call to the service's own staff (a queue agent's leg): not a consumer, so the do-not-call lists and the
   // frequency cap do not apply (an agent takes many calls a day).
   staff?: boolean;
-  // Dial no sooner than this many milliseconds after the transaction commits: a campaign spreads one tick's calls
-  // over the second instead of releasing them at once.
-  delayMs?: number;
 }
 
 // A request Sinch would refuse, caught before anything was stored; `details` name each request and field.
@@ -54,7 +51,6 @@ export class InvalidCallRequestError extends CalloutsError {
 interface PendingDial {
   callId: string;
   requestId?: string;
-  delayMs?: number;
 }
 
 // The one public way to place a call, for every feature. place() validates each request against every Sinch limit,
@@ -102,7 +98,7 @@ export class CalloutsService implements EntitySubscriberInterface {
       manager,
     );
     const list = this.pending.get(runner) ?? [];
-    list.push(...placed.map((p, i) => ({ callId: p.id, requestId, delayMs: requests[i].delayMs })));
+    list.push(...placed.map((p) => ({ callId: p.id, requestId })));
     this.pending.set(runner, list);
     return placed;
   }
@@ -115,9 +111,9 @@ export class CalloutsService implements EntitySubscriberInterface {
     if (!dials) return;
     this.pending.delete(runner);
     await Promise.all(
-      dials.map(({ callId, requestId, delayMs }) =>
+      dials.map(({ callId, requestId }) =>
         // The row is committed: a failed or slow enqueue (Redis down) is the sweep's to repair, never the caller's error.
-        withDeadline(this.queue.enqueue(callId, requestId, delayMs), ENQUEUE_DEADLINE_MS, 'callout enqueue (Redis)').catch((err: unknown) =>
+        withDeadline(this.queue.enqueue(callId, requestId), ENQUEUE_DEADLINE_MS, 'callout enqueue (Redis)').catch((err: unknown) =>
           this.logger.error({ err, callId }, 'Enqueueing a call failed; the sweep will pick it up'),
         ),
       ),

@@ -15,15 +15,10 @@ export class CalloutJobs {
     private readonly config: AppConfig,
   ) {}
 
-  async enqueue(callId: string, requestId?: string, delayMs?: number): Promise<void> {
+  async enqueue(callId: string, requestId?: string): Promise<void> {
     const data: DialJobData = requestId ? { callId, requestId } : { callId };
-    // The call row's id: adding the job twice (the API, then the sweep) collapses into one. A delayed job waits in
-    // BullMQ's delayed set, its row queued (a pause withdraws it as any queued call).
-    await CALLOUT_JOBS.add(this.queue, 'dial', data, {
-      jobId: callId,
-      attempts: this.config.callouts.maxAttempts + ATTEMPTS_HEADROOM,
-      ...(delayMs && delayMs > 0 ? { delay: Math.round(delayMs) } : {}),
-    });
+    // The call row's id: adding the job twice (the API, then the sweep) collapses into one.
+    await CALLOUT_JOBS.add(this.queue, 'dial', data, { jobId: callId, attempts: this.config.callouts.maxAttempts + ATTEMPTS_HEADROOM });
   }
 
   // For a call the sweep found still queued and never dialled: make sure a job will run for it. A job that gave up

@@ -35,12 +35,6 @@ export type CampaignTick =
 // What the withdrawn calls of a paused campaign say (their error message).
 const WITHDRAW_REASON = { spend_cap: 'spend cap reached', invalid_request: 'invalid call request' } as const;
 
-// A tick's calls go out one every 1000 / callsPerSecond ms rather than all at once, so no one-second window holds
-// more than the rate (give or take one call), whenever the ticks fall.
-export function spreadSpacingMs(callsPerSecond: number): number {
-  return callsPerSecond > 0 ? 1000 / callsPerSecond : 0;
-}
-
 // Calls are swept this long after they ended (the DiCE follow-up normally settles them at once).
 export const SETTLE_SWEEP_AFTER_S = 10;
 
@@ -129,7 +123,6 @@ export class DialerService {
     }
 
     const variables = templateVariables(campaign);
-    const spacingMs = spreadSpacingMs(Number(campaign.callsPerSecond));
     const placed = await this.callouts.place(
       m,
       dialable.map((contact, i) => {
@@ -143,7 +136,6 @@ export class DialerService {
           country: contact.country ?? undefined,
           campaignId: campaign.id,
           contactId: contact.id,
-          delayMs: i * spacingMs,
         };
       }),
     );
