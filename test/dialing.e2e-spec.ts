@@ -156,7 +156,10 @@ describe('progressive and predictive dialing (e2e)', () => {
       await newAgent(agentPhone(0), queueId);
       await newAgent(agentPhone(1), queueId);
       const people = [0, 1, 2, 3, 4, 5].map(person);
-      const id = await dialCampaign({ mode: 'progressive', queueId }, [...people, machine(0), machine(1)]);
+      // Agents are rung per call: on a loaded machine the service's own path to an agent (entry, distribution, the
+      // agent's leg through the callouts queue, its ACE) can pass 2 s, which would abandon a callee for latency, not
+      // for dialling ahead. The delay here leaves room for that.
+      const id = await dialCampaign({ mode: 'progressive', queueId, connectDelayS: 10 }, [...people, machine(0), machine(1)]);
       await done(id);
 
       const rows = await entries(id);
@@ -184,7 +187,7 @@ describe('progressive and predictive dialing (e2e)', () => {
     it('handles an agent going away mid-run (no call for them) and an agent hanging up mid-call', async () => {
       const queueId = await newQueue();
       const agentId = await newAgent(agentPhone(2), queueId);
-      const id = await dialCampaign({ mode: 'progressive', queueId }, [10, 11, 12, 13].map(person));
+      const id = await dialCampaign({ mode: 'progressive', queueId, connectDelayS: 10 }, [10, 11, 12, 13].map(person));
       // The first callee is with the agent: the agent goes away (allowed only when not busy, so after this call).
       const first = await until(async () => (await entries(id)).find((e) => e.state === 'connected'), 30_000);
       // The agent hangs up on the callee mid-call: the callee's call ends too and the agent is free again.
