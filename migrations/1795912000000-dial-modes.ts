@@ -6,9 +6,12 @@ export class DialModes1795912000000 implements MigrationInterface {
   name = 'DialModes1795912000000';
 
   public async up(queryRunner: QueryRunner): Promise<void> {
+    // Existing campaigns are agentless; new rows always get their settings from the service (no default kept:
+    // Postgres re-spells a jsonb literal, which the entities-and-migrations check would see as a change).
     await queryRunner.query(
       `ALTER TABLE "campaigns" ADD "dialing" jsonb NOT NULL DEFAULT '{"mode":"agentless","queueId":null,"abandonCapPercent":3,"capOverrideReason":null,"connectDelayS":2,"abandonMessage":null}'`,
     );
+    await queryRunner.query(`ALTER TABLE "campaigns" ALTER COLUMN "dialing" DROP DEFAULT`);
     await queryRunner.query(`ALTER TABLE "campaigns" ADD "dial_decision" jsonb`);
     await queryRunner.query(`ALTER TABLE "queue_entries" ADD "campaign_id" uuid`);
     await queryRunner.query(`ALTER TABLE "queue_entries" ADD "whisper" text`);
