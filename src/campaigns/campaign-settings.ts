@@ -5,6 +5,7 @@ import type { Campaign, CampaignMessage, MachineAction } from './campaign.entity
 import type { CreateCampaignDto } from 'src/campaigns/dto/create-campaign.dto';
 import type { UpdateCampaignDto } from 'src/campaigns/dto/update-campaign.dto';
 import type { RetryPolicyDto } from './dto/campaign-settings.dto';
+import { AGENTLESS, dialingProblems, mergeDialing, type Dialing } from './dialer/dial-mode';
 import { windowProblems, type CallingWindow } from './scheduling/calling-window';
 import { templateProblems } from './scheduling/message-template';
 import { DEFAULT_RETRY_POLICY, type RetryPolicy } from './scheduling/retry-policy';
@@ -28,6 +29,7 @@ export interface CampaignSettings {
   spendCapCurrency: string | null;
   startAt: Date | null;
   endAt: Date | null;
+  dialing: Dialing;
 }
 
 export interface SettingsLimits {
@@ -57,6 +59,7 @@ export function settingsFromCreate(dto: CreateCampaignDto, limits: SettingsLimit
       spendCapCurrency: dto.spendCap?.currency ?? null,
       startAt: dto.startAt ? new Date(dto.startAt) : null,
       endAt: dto.endAt ? new Date(dto.endAt) : null,
+      dialing: mergeDialing(AGENTLESS, dto.dialing),
     },
     limits,
   );
@@ -87,6 +90,7 @@ export function settingsFromUpdate(current: Campaign, dto: UpdateCampaignDto, li
       spendCapCurrency: has('spendCap') ? (dto.spendCap?.currency ?? null) : current.spendCapCurrency,
       startAt: has('startAt') ? (dto.startAt ? new Date(dto.startAt) : null) : current.startAt,
       endAt: has('endAt') ? (dto.endAt ? new Date(dto.endAt) : null) : current.endAt,
+      dialing: mergeDialing(current.dialing, dto.dialing),
     },
     limits,
   );
@@ -142,6 +146,7 @@ function check(settings: CampaignSettings, limits: SettingsLimits): SettingsResu
     add('endAt', 'after_start', 'endAt must be after startAt');
   }
   if (settings.endAt && settings.endAt <= limits.now) add('endAt', 'future', 'endAt must be in the future');
+  problems.push(...dialingProblems(settings.dialing));
 
   if (problems.length > 0) return { ok: false, problems };
   const message: CampaignMessage =

@@ -1,4 +1,6 @@
 import { Check, Column, CreateDateColumn, Entity, Index, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
+import type { DialDecision } from './dialer/dial-level';
+import type { Dialing } from './dialer/dial-mode';
 import type { CallingWindow } from './scheduling/calling-window';
 import type { RetryPolicy } from './scheduling/retry-policy';
 
@@ -122,6 +124,15 @@ export class Campaign {
   // What its calls cost so far in the spend cap's currency (DiCE debits, added once per settled attempt).
   @Column({ type: 'numeric', precision: 18, scale: 6, default: 0 })
   spentAmount: string;
+
+  // Dial mode and its settings (src/campaigns/dialer/dial-mode.ts); always written by the service (AGENTLESS when
+  // not given). No column default: Postgres re-spells a jsonb literal, which the schema check would see as a change.
+  @Column({ type: 'jsonb' })
+  dialing: Dialing;
+
+  // The predictive dialer's last decision: its level, inputs and why it changed; null until it first decides.
+  @Column({ type: 'jsonb', nullable: true })
+  dialDecision: DialDecision | null;
 
   @Column({ type: 'uuid', nullable: true })
   createdBy: string | null;

@@ -4,6 +4,8 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 import { CallsModule } from 'src/calls/calls.module';
 import { RecordingPolicies } from 'src/recordings/recording-policies.service';
 import { RecordingsModule } from 'src/recordings/recordings.module';
+import { EventsModule } from 'src/events/events.module';
+import { QueuesModule } from 'src/queues/queues.module';
 import { IdempotencyModule } from 'src/common/idempotency/idempotency.module';
 import { ComplianceModule } from 'src/compliance/compliance.module';
 import { NumbersModule } from 'src/numbers/numbers.module';
@@ -27,6 +29,7 @@ import { CampaignPauser } from 'src/campaigns/dialer/campaign-pauser.service';
 import { CampaignScripts } from 'src/campaigns/dialer/campaign-scripts.service';
 import { DIALER_JOBS } from './dialer/dialer.jobs';
 import { DialerProcessor } from './dialer/dialer.processor';
+import { DialStatsReader } from './dialer/dial-stats.service';
 import { DialerRepository } from './dialer/dialer.repository';
 import { DialerService } from './dialer/dialer.service';
 import { CampaignStatsService } from './stats/campaign-stats.service';
@@ -46,6 +49,8 @@ import { CampaignEstimates } from './stats/campaign-estimate.service';
     // The IVR's "talk to an agent" hands the callee to an inbound queue through the route targets queues register;
     // the cost estimate reads the numbers' rate cache.
     NumbersModule,
+    QueuesModule,
+    EventsModule,
   ],
   controllers: [CampaignsController, ContactsController],
   providers: [
@@ -63,6 +68,7 @@ import { CampaignEstimates } from './stats/campaign-estimate.service';
     CampaignPauser,
     CallEvidence,
     DialerRepository,
+    DialStatsReader,
     DialerService,
     DialerProcessor,
     CampaignCallHandler,

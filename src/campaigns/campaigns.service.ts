@@ -1,4 +1,3 @@
-import { RouteTargets } from 'src/numbers/routing/route-targets.service';
 import { Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
 import { DataSource, EntityManager, Repository } from 'typeorm';
@@ -17,6 +16,8 @@ import type { CreateCampaignDto } from 'src/campaigns/dto/create-campaign.dto';
 import type { UpdateCampaignDto } from 'src/campaigns/dto/update-campaign.dto';
 import type { ListCampaignsQueryDto } from './dto/list-campaigns.query';
 import { CampaignsError, CampaignsErrorCode } from 'src/campaigns/campaigns.errors';
+import { QueueBridge } from 'src/queues/queue-bridge.service';
+import { usesAgents } from './dialer/dial-mode';
 
 // Campaign settings and lifecycle. Every status change is one conditional UPDATE (... WHERE status IN (allowed)),
 // so two operators (or an operator and the dialer completing it) never both win.
@@ -33,7 +34,7 @@ export class CampaignsService {
     private readonly idempotency: IdempotencyService,
     private readonly scripts: CampaignScripts,
     private readonly pools: CallerIdPoolResolver,
-    private readonly routeTargets: RouteTargets,
+    private readonly queues: QueueBridge,
   ) {}
 
   async create(dto: CreateCampaignDto, createdBy: string | null): Promise<CampaignResponse> {
@@ -167,17 +168,21 @@ export class CampaignsService {
     return { maxCallsPerSecond: this.config.callouts.perSecond, now: new Date() };
   }
 
-  // Settings that name other things are checked against them: a caller-id pool must exist and have a usable number
-  // (else a 400 naming cli.pool; it is stored by name), and the IVR's "talk to an agent" queue must exist (queues
-  // register it as a route target).
+  // Settings that name other things are checked against them: the queues named (the dialer's agents' queue, the
+  // IVR's "talk to an agent" queue) must exist, and a caller-id pool must exist and have a usable number (else a 400
+  // naming cli.pool; it is stored by name). The other dial rules are in dialingProblems.
   private async checked(settings: CampaignSettings): Promise<CampaignSettings> {
-    const queueId = settings.message.type === 'ivr' ? settings.message.agentQueueId : undefined;
-    if (queueId && !(await this.routeTargets.get('queue')?.exists(queueId))) {
-      const message = `message.agentQueueId: queue ${queueId} does not exist`;
-      throw new CampaignsError(CampaignsErrorCode.InvalidCampaign, message, [{ field: 'message.agentQueueId', rule: 'exists', message }]);
-    }
+    const { dialing, message } = settings;
+    await this.checkQueue('dialing.queueId', usesAgents(dialing) ? dialing.queueId : undefined);
+    await this.checkQueue('message.agentQueueId', message.type === 'ivr' ? message.agentQueueId : undefined);
     if (settings.callerIdPool === null) return settings;
     return { ...settings, callerIdPool: (await this.pools.open(settings.callerIdPool, 'cli.pool')).name };
+  }
+
+  private async checkQueue(field: string, queueId: string | null | undefined): Promise<void> {
+    if (!queueId || (await this.queues.exists(queueId))) return;
+    const message = `${field}: queue ${queueId} does not exist`;
+    throw new CampaignsError(CampaignsErrorCode.InvalidCampaign, message, [{ field, rule: 'exists', message }]);
   }
 
   private valid(result: SettingsResult): CampaignSettings {

@@ -52,6 +52,8 @@ export class AppConfig {
     dialerMaxPerTick: number;
     // How often API processes reload campaign scripts; the dialer waits this long after a start or resume.
     configRefreshMs: number;
+    // How often the predictive dialer decides its dial level again (VICIdial's adaptive dialer: 15 s).
+    dialDecideMs: number;
     importMaxBytes: number;
     // At most `calls` calls to one number within `windowH` hours, across all campaigns.
     frequencyCap: { calls: number; windowH: number };

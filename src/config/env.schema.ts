@@ -72,6 +72,7 @@ export class EnvVars {
   @IsOptional() @Transform(toInt) @IsInt() @Min(100) @Max(60_000) CAMPAIGN_DIALER_INTERVAL_MS?: number;
   @IsOptional() @Transform(toInt) @IsInt() @Min(1) @Max(5000) CAMPAIGN_DIALER_MAX_PER_TICK?: number;
   @IsOptional() @Transform(toInt) @IsInt() @Min(100) @Max(60_000) CAMPAIGN_CONFIG_REFRESH_MS?: number;
+  @IsOptional() @Transform(toInt) @IsInt() @Min(100) @Max(600_000) CAMPAIGN_DIAL_DECIDE_MS?: number;
   @IsOptional() @Transform(toInt) @IsInt() @Min(1) @Max(10_240) CAMPAIGN_IMPORT_MAX_MB?: number;
   @IsOptional() @Transform(toInt) @IsInt() @Min(1) @Max(1000) FREQUENCY_CAP_CALLS?: number;
   @IsOptional() @Transform(toNumber) @IsNumber() @Min(0.01) @Max(24 * 31) FREQUENCY_CAP_WINDOW_H?: number;

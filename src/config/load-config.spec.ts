@@ -56,6 +56,7 @@ describe('loadConfig', () => {
       dialerIntervalMs: 1000,
       dialerMaxPerTick: 200,
       configRefreshMs: 2000,
+      dialDecideMs: 15_000,
       importMaxBytes: 256 * 1024 * 1024,
       frequencyCap: { calls: 3, windowH: 24 },
     });

@@ -99,6 +99,7 @@ export function loadConfig(env: Record<string, string | undefined>): AppConfig {
       dialerIntervalMs: vars.CAMPAIGN_DIALER_INTERVAL_MS ?? 1000,
       dialerMaxPerTick: vars.CAMPAIGN_DIALER_MAX_PER_TICK ?? 200,
       configRefreshMs: vars.CAMPAIGN_CONFIG_REFRESH_MS ?? 2000,
+      dialDecideMs: vars.CAMPAIGN_DIAL_DECIDE_MS ?? 15_000,
       importMaxBytes: (vars.CAMPAIGN_IMPORT_MAX_MB ?? 256) * 1024 * 1024,
       frequencyCap: { calls: vars.FREQUENCY_CAP_CALLS ?? 3, windowH: vars.FREQUENCY_CAP_WINDOW_H ?? 24 },
     },

@@ -20,6 +20,8 @@ import { QueuesService } from './queues.service';
 export const ENTRY_KEY = 'qe';
 // Sinch conferenceId limit is 64 characters: "qe-" + a UUID is 39.
 export const roomOf = (entryId: string): string => `qe-${entryId}`;
+// The entry route of an outbound callee, who joins the room on answering instead of being parked.
+export const OUTBOUND_ROUTE = 'campaign';
 
 // An offer whose agent leg neither answered nor ended this long past the queue's answer timeout is resolved
 // without its DiCE (a worker died mid-offer, the leg was never dialled, a DiCE was lost).
@@ -30,6 +32,9 @@ interface Candidate {
   id: string;
   queue_id: string;
   enqueued_at: Date;
+  // A campaign callee's: what the agent hears (the contact's attributes) and what the offer event carries.
+  whisper?: string | null;
+  context?: Record<string, unknown> | null;
 }
 
 interface FreeAgent {
@@ -116,7 +121,7 @@ export class QueueDistribution implements OnApplicationShutdown {
   private offerNext(): Promise<boolean> {
     return this.dataSource.transaction(async (manager) => {
       const waiting = (await manager.query(
-        `SELECT e.id, e.queue_id, e.enqueued_at FROM queue_entries e
+        `SELECT e.id, e.queue_id, e.enqueued_at, e.whisper, e.context FROM queue_entries e
          WHERE e.state = 'waiting'
            AND EXISTS (SELECT 1 FROM agent_queues aq JOIN agents a ON a.id = aq.agent_id WHERE aq.queue_id = e.queue_id AND a.status = 'available')
          ORDER BY e.priority DESC, e.enqueued_at ASC LIMIT 20 FOR UPDATE OF e SKIP LOCKED`,
@@ -180,7 +185,7 @@ export class QueueDistribution implements OnApplicationShutdown {
           request: {
             destination: destinationOf(agent.endpoint_type, agent.endpoint),
             conferenceId: roomOf(entry.id),
-            greeting: whisper(queue.name, Date.now() - new Date(entry.enqueued_at).getTime()),
+            greeting: entry.whisper ?? whisper(queue.name, Date.now() - new Date(entry.enqueued_at).getTime()),
             enableAce: true,
             enableDice: true,
             ...(queue.locale ? { locale: queue.locale } : {}),
@@ -199,7 +204,13 @@ export class QueueDistribution implements OnApplicationShutdown {
       leg.id,
     ]);
     if (agent.id) await this.agents.transition(manager, agent.id, 'busy', `offered:${entry.id}`);
-    void this.events.publish('queues', 'caller.offered', { entryId: entry.id, queueId: entry.queue_id, agentId: agent.id, agentCallId: leg.id });
+    void this.events.publish('queues', 'caller.offered', {
+      entryId: entry.id,
+      queueId: entry.queue_id,
+      agentId: agent.id,
+      agentCallId: leg.id,
+      ...(entry.context ? { context: entry.context } : {}),
+    });
   }
 
   // The agent answered (ACE of their leg): the caller is unparked into the room. Only one process claims the
@@ -208,15 +219,17 @@ export class QueueDistribution implements OnApplicationShutdown {
     const [rows] = (await this.dataSource.query(
       `UPDATE queue_entries SET state = 'connected', answered_at = now(),
          wait_ms = GREATEST(0, (EXTRACT(EPOCH FROM (now() - enqueued_at)) * 1000)::int), updated_at = now()
-       WHERE id = $1 AND state = 'offered' RETURNING sinch_call_id`,
+       WHERE id = $1 AND state = 'offered' RETURNING sinch_call_id, entry_route`,
       [entryId],
-    )) as [{ sinch_call_id: string }[], number];
+    )) as [{ sinch_call_id: string; entry_route: string }[], number];
     const caller = rows[0];
     if (caller) void this.events.publish('queues', 'caller.connected', { entryId });
     if (!caller) {
       await this.hangUp(agentSinchCallId);
       return;
     }
+    // A campaign's callee waits in the room already (QueueBridge): nothing to unpark.
+    if (caller.entry_route === OUTBOUND_ROUTE) return;
     const joined = await this.manage(caller.sinch_call_id, buildSvaml(svaml.connectConf(roomOf(entryId))));
     if (!joined) {
       await this.dataSource.query(

@@ -9,9 +9,9 @@ import { SinchApiError } from 'src/sinch/sinch-errors';
 import { SinchVoiceClient } from 'src/sinch/voice-client';
 import type { Svaml } from 'src/sinch/svaml/svaml.types';
 import type { EntryState } from './queue-entry.entity';
-import { QueueDistribution } from './queue-distribution.service';
 import { announcement, messageAndHangup, parkSvaml, voicemailSvaml } from './queue-prompts';
 import type { Queue } from './queue.entity';
+import { QueueDistribution } from './queue-distribution.service';
 import { QueuesService } from './queues.service';
 
 export interface NewEntry {
@@ -25,6 +25,14 @@ export interface NewEntry {
   overflowed?: boolean;
   // Sent on by the full queue `overflowedFrom` into this one.
   overflowedFrom?: string;
+  // An outbound campaign's callee (see QueueBridge): its id is chosen first, as the callee joins its room at once.
+  id?: string;
+  priority?: number;
+  campaignId?: string;
+  whisper?: string;
+  context?: Record<string, unknown>;
+  giveUpAfterMs?: number;
+  giveUpText?: string;
 }
 
 interface DueRow {
@@ -40,6 +48,7 @@ interface OverdueRow {
   queue_id: string;
   sinch_call_id: string;
   enqueued_at: Date;
+  give_up_text: string | null;
 }
 
 const WRITE_ATTEMPTS = 5;
@@ -78,6 +87,11 @@ export class QueueEntries implements OnApplicationShutdown {
     void this.write(entry, 1);
   }
 
+  // The same write, awaited (an outbound callee: its agent is sought as soon as the entry exists).
+  enqueueNow(entry: NewEntry): Promise<void> {
+    return this.write(entry, 1);
+  }
+
   private async write(entry: NewEntry, attempt: number): Promise<void> {
     try {
       await this.writer.push(entry);
@@ -108,13 +122,24 @@ export class QueueEntries implements OnApplicationShutdown {
         e.enqueuedAt,
         e.overflowed ? 'overflowed' : 'waiting',
         e.overflowedFrom ?? null,
+        e.priority ?? 0,
+        e.campaignId ?? null,
+        e.whisper ?? null,
+        e.context ? JSON.stringify(e.context) : null,
+        e.giveUpAfterMs ?? null,
+        e.giveUpText ?? null,
+        e.id ?? null,
       );
-      const p = i * 8;
+      const p = i * 15;
       const ended = e.overflowed ? `$${p + 6}::timestamptz, 0, 'queue_full'` : 'NULL, NULL, NULL';
-      return `($${p + 1}::uuid, $${p + 2}, $${p + 3}, $${p + 4}, $${p + 5}, $${p + 6}::timestamptz, $${p + 6}::timestamptz, $${p + 7}, $${p + 8}::uuid, ${ended})`;
+      return (
+        `($${p + 1}::uuid, $${p + 2}, $${p + 3}, $${p + 4}, $${p + 5}, $${p + 6}::timestamptz, $${p + 6}::timestamptz, $${p + 7}, $${p + 8}::uuid, ${ended}, ` +
+        `$${p + 9}::int, $${p + 10}::uuid, $${p + 11}, $${p + 12}::jsonb, $${p + 13}::int, $${p + 14}, COALESCE($${p + 15}::uuid, gen_random_uuid()))`
+      );
     });
     await this.dataSource.query(
-      `INSERT INTO queue_entries (queue_id, sinch_call_id, from_number, dialled, entry_route, enqueued_at, parked_at, state, overflowed_from, ended_at, wait_ms, end_reason)
+      `INSERT INTO queue_entries (queue_id, sinch_call_id, from_number, dialled, entry_route, enqueued_at, parked_at, state, overflowed_from, ended_at, wait_ms, end_reason,
+         priority, campaign_id, whisper, context, give_up_after_ms, give_up_text, id)
        VALUES ${rows.join(', ')} ON CONFLICT (sinch_call_id) DO NOTHING`,
       values,
     );
@@ -199,23 +224,57 @@ export class QueueEntries implements OnApplicationShutdown {
     )) as DueRow[];
   }
 
-  private async overflowOverdue(now: Date): Promise<number> {
-    const rows = (await this.dataSource.query(
+  // Callers past their queue's maximum wait, or their own give-up time. Public: the campaign dialer runs it on its
+  // tick too, so a callee's connect delay is kept to the tick rather than the sweep.
+  async overflowOverdue(now = new Date()): Promise<number> {
+    const giveUps = await this.claimOverdue(
+      now,
+      `e.state IN ('waiting', 'offered') AND e.give_up_after_ms IS NOT NULL AND e.enqueued_at <= $1::timestamptz - make_interval(secs => e.give_up_after_ms / 1000.0)`,
+    );
+    const overWait = await this.claimOverdue(
+      now,
+      `e.state = 'waiting' AND e.give_up_after_ms IS NULL AND q.max_wait_s IS NOT NULL AND e.enqueued_at <= $1::timestamptz - make_interval(secs => q.max_wait_s)`,
+    );
+    const done = await Promise.all(
+      [...giveUps, ...overWait].map(async (row) => {
+        if (row.give_up_text !== null) return this.giveUp(row, now);
+        const queue = this.queues.cached(row.queue_id) ?? (await this.queues.get(row.queue_id));
+        return this.overflow(row, queue, now);
+      }),
+    );
+    return done.filter(Boolean).length;
+  }
+
+  // Claims the entries matching `where` (SKIP LOCKED: several sweepers never act on one caller twice).
+  private async claimOverdue(now: Date, where: string): Promise<OverdueRow[]> {
+    const [rows] = (await this.dataSource.query(
       `WITH over AS (
-         SELECT e.id FROM queue_entries e JOIN queues q ON q.id = e.queue_id
-         WHERE e.state = 'waiting' AND q.max_wait_s IS NOT NULL AND e.enqueued_at <= $1::timestamptz - make_interval(secs => q.max_wait_s)
+         SELECT e.id FROM queue_entries e JOIN queues q ON q.id = e.queue_id WHERE ${where}
          ORDER BY e.enqueued_at LIMIT $2 FOR UPDATE OF e SKIP LOCKED
        )
        UPDATE queue_entries e SET parked_at = $1, updated_at = now() FROM over WHERE e.id = over.id
-       RETURNING e.id, e.queue_id, e.sinch_call_id, e.enqueued_at`,
+       RETURNING e.id, e.queue_id, e.sinch_call_id, e.enqueued_at, e.give_up_text`,
       [now, SWEEP_BATCH],
     )) as [OverdueRow[], number];
-    let done = 0;
-    for (const row of rows[0]) {
-      const queue = this.queues.cached(row.queue_id) ?? (await this.queues.get(row.queue_id));
-      if (await this.overflow(row, queue, now)) done++;
-    }
-    return done;
+    return rows;
+  }
+
+  // Past its own wait limit (a campaign callee no agent took within the connect delay, an agent's phone still
+  // ringing included): its message, then the end. A ringing agent leg is cancelled; its DiCE frees the agent
+  // ("caller left", not the agent's fault).
+  private async giveUp(row: OverdueRow, now: Date): Promise<boolean> {
+    const [moved] = (await this.dataSource.query(
+      `WITH old AS (SELECT id, agent_call_id FROM queue_entries WHERE id = $1 AND state IN ('waiting', 'offered') FOR UPDATE)
+       UPDATE queue_entries e SET state = 'overflowed', end_reason = 'no_agent', ended_at = $2,
+         wait_ms = GREATEST(0, (EXTRACT(EPOCH FROM ($2::timestamptz - e.enqueued_at)) * 1000)::int), updated_at = now()
+       FROM old WHERE e.id = old.id RETURNING old.agent_call_id`,
+      [row.id, now],
+    )) as [{ agent_call_id: string | null }[], number];
+    if (moved.length === 0) return false;
+    if (moved[0].agent_call_id) await this.distribution.callerLeft(moved[0].agent_call_id);
+    const queue = this.queues.cached(row.queue_id);
+    void this.events.publish('queues', 'caller.overflowed', { entryId: row.id, queueId: row.queue_id, reason: 'no_agent' });
+    return this.patch(row.id, row.sinch_call_id, messageAndHangup(row.give_up_text ?? '', queue?.locale ?? null));
   }
 
   // Past the maximum wait: the overflow action, or (none set) a polite end so the caller is not parked forever.

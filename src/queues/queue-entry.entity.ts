@@ -17,6 +17,8 @@ const list = (values: readonly string[]) => values.map((v) => `'${v}'`).join(', 
 @Index('ix_queue_entries_state_parked', ['state', 'parkedAt'])
 @Index('ix_queue_entries_enqueued', ['enqueuedAt'])
 @Index('ix_queue_entries_overflowed_from', ['overflowedFrom', 'enqueuedAt'])
+@Index('ix_queue_entries_campaign', ['campaignId', 'enqueuedAt'], { where: '"campaign_id" IS NOT NULL' })
+@Index('ix_queue_entries_give_up', ['enqueuedAt'], { where: `"give_up_after_ms" IS NOT NULL AND "state" IN ('waiting', 'offered')` })
 @Check('ck_queue_entries_state', `"state" IN (${list(ENTRY_STATES)})`)
 export class QueueEntry {
   @PrimaryGeneratedColumn('uuid', { primaryKeyConstraintName: 'pk_queue_entries' })
@@ -89,6 +91,25 @@ export class QueueEntry {
 
   @Column({ type: 'text', nullable: true })
   endReason: string | null;
+
+  // An outbound campaign's callee bridged to an agent (entryRoute "campaign"): the campaign, what the agent hears
+  // on answering (the contact's attributes) and what the event stream carries.
+  @Column({ type: 'uuid', nullable: true })
+  campaignId: string | null;
+
+  @Column({ type: 'text', nullable: true })
+  whisper: string | null;
+
+  @Column({ type: 'jsonb', nullable: true })
+  context: Record<string, unknown> | null;
+
+  // A per-entry wait limit (a campaign's connect delay): past it, still waiting, the caller hears giveUpText and
+  // the call ends (end_reason no_agent).
+  @Column({ type: 'integer', nullable: true })
+  giveUpAfterMs: number | null;
+
+  @Column({ type: 'text', nullable: true })
+  giveUpText: string | null;
 
   @UpdateDateColumn({ type: 'timestamptz' })
   updatedAt: Date;

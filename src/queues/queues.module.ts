@@ -11,6 +11,7 @@ import { AgentStatusChange } from './agents/agent-status-change.entity';
 import { Agent } from './agents/agent.entity';
 import { AgentsController } from './agents/agents.controller';
 import { AgentsService } from './agents/agents.service';
+import { QueueBridge } from './queue-bridge.service';
 import { QueueCallers } from './queue-callers.service';
 import { QueueDistribution } from './queue-distribution.service';
 import { QueueStats } from './queue-stats.service';
@@ -24,7 +25,8 @@ import { QueuesService } from './queues.service';
 import { QueuesSweepProcessor } from './queues-sweep.processor';
 
 // Inbound queues: callers parked (and re-parked past Sinch's 600 s park limit) while they wait, wait limits with
-// their overflow actions; agents (status, skills, /agents/me) and distribution to them through a bridge room. Plugs into numbers as the `queue` route target.
+// their overflow actions; agents (status, skills, /agents/me) and distribution to them through a bridge room.
+// Campaigns bridge their answered callees to agents through QueueBridge. Plugs into numbers as the `queue` route target.
 @Module({
   imports: [
     TypeOrmModule.forFeature([Queue, QueueEntry, Agent, AgentQueue, AgentStatusChange]),
@@ -35,6 +37,19 @@ import { QueuesSweepProcessor } from './queues-sweep.processor';
     EventsModule,
   ],
   controllers: [QueuesController, AgentsController],
-  providers: [QueuesService, QueueCallers, QueueStats, QueueEntries, QueueDistribution, QueueRoutingHandler, QueuesSweepProcessor, AgentsService, AgentCalls],
+  providers: [
+    QueueBridge,
+    QueuesService,
+    QueueCallers,
+    QueueStats,
+    QueueEntries,
+    QueueDistribution,
+    QueueRoutingHandler,
+    QueuesSweepProcessor,
+    AgentsService,
+    AgentCalls,
+  ],
+  // Outbound dialers (campaigns) bridge answered callees to agents through this.
+  exports: [QueueBridge],
 })
 export class QueuesModule {}

@@ -1,5 +1,6 @@
 import type { CampaignMessage } from 'src/campaigns/campaign.entity';
-import { aceAnswer, menuAction, pieAnswer, type CampaignScript } from 'src/campaigns/dialer/campaign-answers';
+import { abandonText, aceAnswer, agentWhisper, menuAction, pieAnswer, spokenNumber, type CampaignScript } from 'src/campaigns/dialer/campaign-answers';
+import { AGENTLESS } from 'src/campaigns/dialer/dial-mode';
 import { validateSvaml } from 'src/sinch/svaml/svaml.validator';
 
 const tts: CampaignMessage = { type: 'tts', text: 'Hello {{firstName}}, your appointment is tomorrow.' };
@@ -16,6 +17,8 @@ const ivr: CampaignMessage = {
 };
 const script = (over: Partial<CampaignScript> = {}): CampaignScript => ({
   id: 'c',
+  name: 'Spring renewals',
+  dialing: AGENTLESS,
   status: 'running',
   locale: 'en-US',
   message: tts,
@@ -86,5 +89,20 @@ describe('campaign answers', () => {
       expect(pieAnswer(script({ message: ivr }), vars, '+1', result)).toEqual({ svaml: { action: { name: 'hangup' } } });
     }
     expect(menuAction({ type: 'sequence', value: '1' })).toBeUndefined();
+  });
+
+  it('an abandoned callee hears who called (campaign, caller id read digit by digit) and how to stop the calls', () => {
+    expect(spokenNumber('+1404')).toBe('plus 1 4 0 4');
+    const text = abandonText(script(), vars, '+14045001000');
+    expect(text).toContain('Spring renewals');
+    expect(text).toContain('plus 1 4 0 4 5 0 0 1 0 0 0');
+    expect(text).toMatch(/stop these calls/);
+    const custom = abandonText(script({ dialing: { ...AGENTLESS, abandonMessage: 'Sorry {{firstName}}, {{campaign}} will call back.' } }), vars, '+1');
+    expect(custom).toBe('Sorry Ann, Spring renewals will call back.');
+  });
+
+  it("the agent's whisper carries the contact's attributes, cleaned for TTS", () => {
+    expect(agentWhisper('Renewals', { firstName: 'Ann', plan: 'gold [x]', empty: '' })).toBe('Campaign Renewals. firstName: Ann, plan: gold (x).');
+    expect(agentWhisper('Renewals', {})).toBe('Campaign Renewals.');
   });
 });

@@ -4,10 +4,13 @@ import { renderTemplate, ttsPrompt } from 'src/campaigns/scheduling/message-temp
 import type { AmdResult, MenuResult } from 'src/sinch/callback-events';
 import { buildSvaml, svaml } from 'src/sinch/svaml/svaml.builders';
 import type { Svaml } from 'src/sinch/svaml/svaml.types';
+import { DEFAULT_ABANDON_MESSAGE, type Dialing } from './dial-mode';
 
 // What the webhook needs of a campaign to answer its calls: small, immutable, kept in memory by every API process.
 export interface CampaignScript {
   id: string;
+  name: string;
+  dialing: Dialing;
   status: CampaignStatus;
   locale: string;
   message: CampaignMessage;
@@ -21,7 +24,16 @@ export const DEFAULT_OPT_OUT_TEXT = 'You will not be called again. Goodbye.';
 export const TRANSFER_TEXT = 'Please hold while we connect you.';
 
 export function scriptOf(c: Campaign): CampaignScript {
-  return { id: c.id, status: c.status, locale: c.locale, message: c.message, machineAction: c.machineAction, machineMessage: c.machineMessage };
+  return {
+    id: c.id,
+    name: c.name,
+    dialing: c.dialing,
+    status: c.status,
+    locale: c.locale,
+    message: c.message,
+    machineAction: c.machineAction,
+    machineMessage: c.machineMessage,
+  };
 }
 
 // The answer to the ACE of a campaign call: Sinch AMD ran on the connectPstn leg (sync), so the ACE says whether a
@@ -80,4 +92,22 @@ export function pieAnswer(script: CampaignScript, vars: Record<string, string>, 
       if (!message.transferNumber) return { action, svaml: buildSvaml(svaml.hangup(), say(DEFAULT_CONFIRM_TEXT)) };
       return { action, svaml: buildSvaml(svaml.connectPstn(message.transferNumber, { cli, locale: script.locale }), say(TRANSFER_TEXT)) };
   }
+}
+
+// A number read digit by digit ("+1 404..." → "plus 1 4 0 4 ..."), so a callee can note it.
+export function spokenNumber(e164: string): string {
+  return [...e164].map((ch) => (ch === '+' ? 'plus' : ch)).join(' ');
+}
+
+// What an abandoned callee hears: who called (the campaign, the caller id they saw) and how to stop the calls.
+export function abandonText(script: Pick<CampaignScript, 'name' | 'dialing'>, vars: Record<string, string>, cli: string): string {
+  return renderTemplate(script.dialing.abandonMessage ?? DEFAULT_ABANDON_MESSAGE, { ...vars, campaign: script.name, cli: spokenNumber(cli) });
+}
+
+// What the agent hears as their leg is answered: the campaign and the contact's attributes.
+export function agentWhisper(campaignName: string, attributes: Record<string, unknown>): string {
+  const parts = Object.entries(attributes)
+    .filter(([, v]) => v !== null && v !== undefined && v !== '')
+    .map(([k, v]) => `${k}: ${String(v)}`);
+  return renderTemplate(parts.length > 0 ? `Campaign {{campaign}}. ${parts.join(', ')}.` : 'Campaign {{campaign}}.', { campaign: campaignName }, 500);
 }

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { Injectable, Logger, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
@@ -6,7 +7,9 @@ import { decodeCallCustom } from 'src/calls/call-custom';
 import type { AceEvent, DiceEvent, PieEvent } from 'src/sinch/callback-events';
 import { buildSvaml, svaml } from 'src/sinch/svaml/svaml.builders';
 import type { Svaml } from 'src/sinch/svaml/svaml.types';
-import { aceAnswer, pieAnswer, type CampaignScript } from './campaign-answers';
+import { abandonText, aceAnswer, agentWhisper, pieAnswer, type CampaignScript } from './campaign-answers';
+import { usesAgents } from './dial-mode';
+import { QueueBridge } from 'src/queues/queue-bridge.service';
 import { readTag, type CampaignCallTag } from './campaign-call-tag';
 import { CampaignScripts } from './campaign-scripts.service';
 import { RouteTargets } from 'src/numbers/routing/route-targets.service';
@@ -27,6 +30,7 @@ export class CampaignCallHandler implements OnModuleInit, OnModuleDestroy {
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly recording: RecordingPolicies,
     private readonly routeTargets: RouteTargets,
+    private readonly bridge: QueueBridge,
   ) {}
 
   onModuleInit(): void {
@@ -47,10 +51,43 @@ export class CampaignCallHandler implements OnModuleInit, OnModuleDestroy {
     const found = this.lookup(ctx);
     if (!found) return undefined;
     if (!found.script) return this.unknownCampaign(found.tag, 'ace');
-    const answer = aceAnswer(found.script, found.tag.vars, event.amd);
-    // A machine is not recorded: there is nobody to tell.
-    if (event.amd?.status === 'machine') return answer;
+    // A machine is not recorded: there is nobody to tell. It is never bridged to an agent either.
+    if (event.amd?.status === 'machine') return aceAnswer(found.script, found.tag.vars, event.amd);
+    const answer = usesAgents(found.script.dialing) ? this.toAgent(event, ctx, found.script, found.tag) : aceAnswer(found.script, found.tag.vars, event.amd);
     return this.recording.applyTo(answer, [{ type: 'campaign', id: found.tag.campaignId }], found.script.locale);
+  }
+
+  // Progressive / predictive: a person answered. They wait in a room (music) and are handed to the campaign's
+  // queue after the answer, with the connect delay as their own wait limit and the abandon message to hear past it.
+  private toAgent(event: AceEvent, ctx: AnswerContext, script: CampaignScript, tag: CampaignCallTag): Svaml {
+    const entryId = randomUUID();
+    void this.admit(event, ctx, script, tag, entryId);
+    return this.bridge.holdAnswer(entryId);
+  }
+
+  private async admit(event: AceEvent, ctx: AnswerContext, script: CampaignScript, tag: CampaignCallTag, entryId: string): Promise<void> {
+    const answeredAt = new Date();
+    try {
+      const rows: { phone: string; attributes: Record<string, unknown> }[] = await this.dataSource.query(
+        'SELECT phone, attributes FROM campaign_contacts WHERE id = $1',
+        [tag.contactId],
+      );
+      const attributes = rows[0]?.attributes ?? {};
+      await this.bridge.admit({
+        entryId,
+        queueId: script.dialing.queueId as string,
+        sinchCallId: event.callId,
+        toNumber: rows[0]?.phone,
+        answeredAt,
+        campaignId: script.id,
+        whisper: agentWhisper(script.name, attributes),
+        context: { campaignId: script.id, contactId: tag.contactId, callId: ctx.callId ?? null, attributes },
+        giveUpAfterMs: Math.round(script.dialing.connectDelayS * 1000),
+        giveUpText: abandonText(script, tag.vars, tag.cli),
+      });
+    } catch (err) {
+      this.logger.error({ err, campaignId: script.id, sinchCallId: event.callId }, 'Handing a campaign callee to its queue failed');
+    }
   }
 
   private pie(event: PieEvent, ctx: AnswerContext): Svaml | undefined {

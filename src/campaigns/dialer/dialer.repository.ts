@@ -4,6 +4,7 @@ import { DataSource, EntityManager } from 'typeorm';
 import { SQL_FINAL_STATES } from 'src/calls/call-state';
 import { Campaign } from 'src/campaigns/campaign.entity';
 import type { Bucket } from 'src/campaigns/scheduling/pacing';
+import type { AbandonRates, DialDecision, DialHistory } from './dial-level';
 import { dncBlocksSql, frequencyCapFreeAtSql } from 'src/compliance/compliance.module';
 import type { FrequencyCap } from 'src/compliance/compliance.service';
 
@@ -162,5 +163,60 @@ export class DialerRepository {
       [olderThanS, limit],
     );
     return rows.map((r) => r.call_id);
+  }
+
+  // Calls of an agent-mode campaign that will want an agent: not ended and not yet with one (placed, ringing, or
+  // answered and waiting). A callee offered to or talking with an agent has made that agent busy instead; one
+  // whose entry gave up (abandon message playing) wants nobody.
+  async awaitingAgents(m: EntityManager, campaignId: string): Promise<number> {
+    const rows: { n: number }[] = await m.query(
+      `SELECT count(*)::int AS n FROM campaign_contacts c JOIN calls k ON k.id = c.last_call_id
+       WHERE c.campaign_id = $1 AND c.status = 'in_progress' AND k.state NOT IN (${SQL_FINAL_STATES})
+         AND NOT EXISTS (SELECT 1 FROM queue_entries e WHERE e.sinch_call_id = k.sinch_call_id AND e.state <> 'waiting')`,
+      [campaignId],
+    );
+    return rows[0]?.n ?? 0;
+  }
+
+  // The campaign's recent figures (its last windowMin minutes): outcomes known (answered or ended), people (callees
+  // handed to the queue), ring time (callout to answer), handle time (agent answer to the end of the talk).
+  async dialHistory(m: EntityManager, campaignId: string, windowMin: number): Promise<DialHistory> {
+    const [calls]: { dials: number; answered: number; ring_s: number | null }[] = await m.query(
+      `SELECT count(*) FILTER (WHERE answered_at IS NOT NULL OR state IN (${SQL_FINAL_STATES}))::int AS dials,
+              count(*) FILTER (WHERE answered_at IS NOT NULL)::int AS answered,
+              avg(EXTRACT(EPOCH FROM (answered_at - initiated_at))) FILTER (WHERE answered_at IS NOT NULL)::float8 AS ring_s
+       FROM calls WHERE campaign_id = $1 AND initiated_at > now() - make_interval(mins => $2)`,
+      [campaignId, windowMin],
+    );
+    const [people]: { humans: number; handle_s: number | null }[] = await m.query(
+      `SELECT count(*)::int AS humans,
+              avg(EXTRACT(EPOCH FROM (ended_at - answered_at))) FILTER (WHERE state = 'completed' AND answered_at IS NOT NULL)::float8 AS handle_s
+       FROM queue_entries WHERE campaign_id = $1 AND enqueued_at > now() - make_interval(mins => $2)`,
+      [campaignId, windowMin],
+    );
+    return {
+      dials: calls.dials,
+      humans: Math.min(people.humans, calls.answered),
+      machines: Math.max(0, calls.answered - people.humans),
+      avgRingS: calls.ring_s,
+      avgHandleS: people.handle_s,
+    };
+  }
+
+  // Abandoned (no agent within the connect delay) over callees answered by a person: the campaign's and the
+  // rolling 30 days'.
+  async abandonRates(m: EntityManager, campaignId: string): Promise<AbandonRates> {
+    const [r]: { humans: number; abandoned: number; humans_30d: number; abandoned_30d: number }[] = await m.query(
+      `SELECT count(*)::int AS humans, count(*) FILTER (WHERE end_reason = 'no_agent')::int AS abandoned,
+              count(*) FILTER (WHERE enqueued_at > now() - interval '30 days')::int AS humans_30d,
+              count(*) FILTER (WHERE end_reason = 'no_agent' AND enqueued_at > now() - interval '30 days')::int AS abandoned_30d
+       FROM queue_entries WHERE campaign_id = $1`,
+      [campaignId],
+    );
+    return { campaign: { abandoned: r.abandoned, humans: r.humans }, last30Days: { abandoned: r.abandoned_30d, humans: r.humans_30d } };
+  }
+
+  async saveDecision(m: EntityManager, campaignId: string, decision: DialDecision): Promise<void> {
+    await m.query('UPDATE campaigns SET dial_decision = $2 WHERE id = $1', [campaignId, JSON.stringify(decision)]);
   }
 }

@@ -8,14 +8,29 @@ import { CampaignsService } from 'src/campaigns/campaigns.service';
 import { openZones } from 'src/campaigns/scheduling/calling-window';
 import { pacingBudget } from 'src/campaigns/scheduling/pacing';
 import { AppConfig } from 'src/config/app-config';
+import { AdminEvents } from 'src/events/admin-events.service';
+import { QueueBridge } from 'src/queues/queue-bridge.service';
 import { AttemptSettler } from './attempt-settler.service';
 import { callerIdFor, campaignCallout, templateVariables } from './campaign-callout';
 import { CampaignPauser, spendCapReached, spendCapReason } from './campaign-pauser.service';
+import { agentBudget, decide, isDue, RECENT_WINDOW_MIN, type DialDecision } from './dial-level';
+import { usesAgents } from './dial-mode';
 import { DialerRepository, type Candidate } from './dialer.repository';
 
 export type CampaignTick =
   | { campaignId: string; outcome: 'busy' | 'not_running' | 'not_started' }
-  | { campaignId: string; outcome: 'dialled'; dialled: number; dnc: number; capped: number; budget: number; openZones: number }
+  | {
+      campaignId: string;
+      outcome: 'dialled';
+      dialled: number;
+      dnc: number;
+      capped: number;
+      budget: number;
+      openZones: number;
+      // Agent modes: the dial level in force and what it allowed this tick.
+      dialLevel?: number;
+      agentBudget?: number;
+    }
   | { campaignId: string; outcome: 'completed'; reason: string }
   | { campaignId: string; outcome: 'paused'; cause: keyof typeof WITHDRAW_REASON; reason: string };
 
@@ -41,10 +56,15 @@ export class DialerService {
     private readonly pauser: CampaignPauser,
     private readonly config: AppConfig,
     private readonly pools: CallerIdPoolResolver,
+    private readonly bridge: QueueBridge,
+    private readonly events: AdminEvents,
   ) {}
 
   async tick(now = new Date()): Promise<CampaignTick[]> {
     const ids = await this.repository.dialableCampaignIds(this.config.campaigns.configRefreshMs);
+    // Callees past their connect delay hear the abandon message, free agents are offered waiting callees: at the
+    // dialer's pace rather than the queues sweep's, and before the agent counts below are read.
+    if (ids.length > 0) await this.bridge.pass();
     const results: CampaignTick[] = [];
     for (const id of ids) results.push(await this.tickCampaign(id, now));
     return results;
@@ -71,6 +91,7 @@ export class DialerService {
   }
 
   private async claimAndDial(m: EntityManager, campaign: Campaign, now: Date): Promise<CampaignTick> {
+    const agents = usesAgents(campaign.dialing) ? await this.agentAllowance(m, campaign, now) : undefined;
     const pace = pacingBudget({
       callsPerSecond: Number(campaign.callsPerSecond),
       maxConcurrent: campaign.maxConcurrent,
@@ -80,7 +101,8 @@ export class DialerService {
       maxPerTick: this.config.campaigns.dialerMaxPerTick,
     });
     const zones = openZones(campaign.callingWindow, await this.repository.pendingZones(m, campaign.id), now);
-    const candidates = await this.repository.claimCandidates(m, campaign.id, zones, now, pace.budget);
+    const budget = agents ? Math.min(pace.budget, agents.budget) : pace.budget;
+    const candidates = await this.repository.claimCandidates(m, campaign.id, zones, now, budget);
     await this.repository.lockNumbers(
       m,
       candidates.map((c) => c.phone),
@@ -132,8 +154,9 @@ export class DialerService {
       dialled: dials.length,
       dnc: dnc.length,
       capped: capped.length,
-      budget: pace.budget,
+      budget,
       openZones: zones.length,
+      ...(agents ? { dialLevel: agents.decision.level, agentBudget: agents.budget } : {}),
     };
   }
 
@@ -148,6 +171,26 @@ export class DialerService {
       }
       throw err;
     }
+  }
+
+  // Progressive and predictive: how many calls the campaign's agents allow this tick. The dial level is decided
+  // again every DECIDE_EVERY_MS (inside this tick's lock: one decision per campaign, whichever worker ticks it),
+  // stored on the campaign and, when it moved, sent on the event stream.
+  private async agentAllowance(m: EntityManager, campaign: Campaign, now: Date): Promise<{ budget: number; decision: DialDecision }> {
+    const queueId = campaign.dialing.queueId as string;
+    const load = await this.bridge.agentLoad(m, queueId);
+    const awaiting = await this.repository.awaitingAgents(m, campaign.id);
+    const previous = campaign.dialDecision;
+    const history = await this.repository.dialHistory(m, campaign.id, RECENT_WINDOW_MIN);
+    let decision = previous;
+    if (!decision || isDue(previous, campaign.dialing, now, this.config.campaigns.dialDecideMs)) {
+      decision = decide(campaign.dialing, previous, history, await this.repository.abandonRates(m, campaign.id), now);
+      await this.repository.saveDecision(m, campaign.id, decision);
+      if (!previous || previous.level !== decision.level || previous.reason !== decision.reason) {
+        void this.events.publish('campaigns', 'campaign.dial_level', { campaignId: campaign.id, previousLevel: previous?.level ?? null, ...decision });
+      }
+    }
+    return { budget: agentBudget(decision, load, awaiting, history), decision };
   }
 
   // After the claim committed (and its calls were queued): complete or pause the campaign outside the claim's

@@ -1,5 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import type { Campaign, CampaignMessage, CampaignStatus, MachineAction } from 'src/campaigns/campaign.entity';
+import type { Dialing } from 'src/campaigns/dialer/dial-mode';
 import type { CallingWindow } from 'src/campaigns/scheduling/calling-window';
 import type { RetryPolicy, RetryRule } from 'src/campaigns/scheduling/retry-policy';
 
@@ -21,6 +22,7 @@ export class CampaignResponse {
   retryPolicy: { busy: RetryRule; noAnswer: RetryRule; failed: RetryRule; machine: RetryRule };
   @ApiPropertyOptional({ type: 'object', nullable: true, additionalProperties: true }) spendCap: { amount: string; currency: string } | null;
   @ApiProperty({ description: "Spent so far in the spend cap's currency (0 without a cap)" }) spent: string;
+  @ApiProperty({ type: 'object', additionalProperties: true, description: 'Dial mode, queue, abandon cap, connect delay' }) dialing: Dialing;
   @ApiPropertyOptional({ nullable: true }) startAt: string | null;
   @ApiPropertyOptional({ nullable: true }) endAt: string | null;
   @ApiProperty() createdAt: string;
@@ -52,6 +54,7 @@ export function toCampaignResponse(c: Campaign): CampaignResponse {
     retryPolicy: toPolicyResponse(c.retryPolicy),
     spendCap: c.spendCapAmount !== null && c.spendCapCurrency !== null ? { amount: trimDecimal(c.spendCapAmount), currency: c.spendCapCurrency } : null,
     spent: trimDecimal(c.spentAmount),
+    dialing: c.dialing,
     startAt: iso(c.startAt),
     endAt: iso(c.endAt),
     createdAt: c.createdAt.toISOString(),

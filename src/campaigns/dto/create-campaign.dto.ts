@@ -15,6 +15,7 @@ import {
   ValidateNested,
 } from 'class-validator';
 import { IsDialableNumber } from 'src/common/phone-number.validator';
+import { DialingDto } from 'src/campaigns/dto/dialing.dto';
 import {
   AnsweringMachineDto,
   CallingWindowDto,
@@ -108,4 +109,10 @@ export class CreateCampaignDto {
   @IsOptional()
   @IsISO8601({ strict: true })
   endAt?: string | null;
+
+  @ApiPropertyOptional({ type: DialingDto, description: 'Dial mode (agentless by default) and, with agents, the queue, abandon cap and connect delay' })
+  @IsOptional()
+  @ValidateNested()
+  @Type(() => DialingDto)
+  dialing?: DialingDto;
 }

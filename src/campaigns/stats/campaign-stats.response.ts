@@ -1,5 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import type { CampaignStatus } from 'src/campaigns/campaign.entity';
+import type { DialStats } from 'src/campaigns/dialer/dial-stats.service';
 
 export class MoneyAmount {
   @ApiProperty({ example: 'USD' }) currency: string;
@@ -22,4 +23,12 @@ export class CampaignStatsResponse {
   @ApiPropertyOptional({ nullable: true, description: 'Mean duration of answered calls, seconds' }) averageTalkTimeS: number | null;
   @ApiProperty({ description: 'Configured rate; calls placed per second over the last minute and over the whole campaign' })
   callsPerSecond: { configured: number; lastMinute: number; overall: number | null };
+  @ApiPropertyOptional({
+    type: 'object',
+    nullable: true,
+    additionalProperties: true,
+    description:
+      'Progressive / predictive only: dial level and its inputs, callees answered by a person, connected, abandoned, abandon rate (campaign, 30 days), connect delay, agent occupancy, idle between calls',
+  })
+  dialing: DialStats | null;
 }

@@ -4,6 +4,7 @@ import { DataSource } from 'typeorm';
 import { CallRollups } from 'src/calls/rollups/call-rollups.service';
 import { CampaignsService } from 'src/campaigns/campaigns.service';
 import { trimDecimal } from 'src/campaigns/dto/campaign.response';
+import { DialStatsReader } from 'src/campaigns/dialer/dial-stats.service';
 import type { CampaignStatsResponse } from './campaign-stats.response';
 
 const ratio = (n: number, d: number): number | null => (d === 0 ? null : Math.round((n / d) * 10_000) / 10_000);
@@ -17,6 +18,7 @@ export class CampaignStatsService {
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly campaigns: CampaignsService,
     private readonly rollups: CallRollups,
+    private readonly dialStats: DialStatsReader,
   ) {}
 
   async forCampaign(id: string): Promise<CampaignStatsResponse> {
@@ -45,6 +47,7 @@ export class CampaignStatsService {
         // n calls placed over a span start n - 1 intervals.
         overall: totals.placed > 1 && spanS > 0 ? Math.round(((totals.placed - 1) / spanS) * 1000) / 1000 : null,
       },
+      dialing: await this.dialStats.of(campaign),
     };
   }
 
