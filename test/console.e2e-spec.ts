@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { ApiKeysService } from 'src/auth/api-keys.service';
+import { BudgetsService } from 'src/reports/budgets/budgets.service';
 import { sim, simUrl, sql, until } from './callbacks-kit';
 import { campaignBody } from './campaign-fixtures';
 import { createTestApp, type TestApp } from './test-app';
@@ -25,6 +26,7 @@ const CONTACTS = ['+14045559401', '+14045559402'];
 const ROOT = join(__dirname, '..');
 const SCREENSHOTS = process.env.CONSOLE_SCREENSHOTS === '1' ? join(ROOT, 'docs', 'console') : mkdtempSync(join(tmpdir(), 'console-shots-'));
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const BUDGET = `Console budget ${Date.now()}`;
 const SCALE = 200; // simulated seconds per real second: our answered calls (10 h) stay up until afterAll hangs up
 
 describe('Operator console (browser e2e)', () => {
@@ -85,6 +87,7 @@ describe('Operator console (browser e2e)', () => {
     const ours = [CALLER, AGENT_PHONE, ...ROOM_LEGS, RECORDED, ...CONTACTS];
     const liveCalls = `SELECT count(*)::int AS n FROM calls WHERE (to_number = ANY($1) OR from_number = ANY($1)) AND state IN ('queued', 'initiated', 'ringing', 'answered')`;
     await until(async () => (await sql(t, liveCalls, [ours]))[0].n === 0, 30_000);
+    await sql(t, 'DELETE FROM budgets WHERE name = $1', [BUDGET]); // left only if the costs test failed half-way
     await sql(t, 'DELETE FROM number_route_audits WHERE number = $1', [QUEUE_NUMBER]);
     await sql(t, 'DELETE FROM phone_numbers WHERE number = $1', [QUEUE_NUMBER]);
     await t.close();
@@ -241,7 +244,7 @@ describe('Operator console (browser e2e)', () => {
     await expect(page.getByRole('alert').first().textContent()).resolves.toContain('number');
   });
 
-  it('costs: draws the spend chart and downloads the report as CSV', async () => {
+  it('costs: draws the spend chart, downloads the report as CSV; an admin creates a budget, sees its state and deletes it', async () => {
     await until(async () => {
       const from = new Date(Date.now() - 86_400_000).toISOString();
       const to = new Date(Date.now() + 86_400_000).toISOString();
@@ -253,13 +256,48 @@ describe('Operator console (browser e2e)', () => {
     await chart.waitFor();
     expect(await chart.getByTestId('bar').count()).toBeGreaterThan(0);
     await page.getByTestId('costs-table').waitFor();
-    await shot('costs');
 
     const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Download CSV' }).click()]);
     expect(download.suggestedFilename()).toMatch(/^costs-.*\.csv$/);
     const text = readFileSync((await download.path())!, 'utf8');
     expect(text.split(/\r?\n/)[0]).toBe('day,country,calls,answered,talk_seconds,billed_minutes,currency,spend,cost_per_answered_call');
     expect(text).toMatch(/\nUSD|,USD,/);
+
+    // Budgets: only admin may create or delete one. A global budget that only alerts (no pause, no callout refusal:
+    // the run's database is shared) and is crossed by today's spend.
+    expect(await page.getByRole('button', { name: 'Create budget' }).count()).toBe(0);
+    await signOut();
+    await signIn(t.keys.admin);
+    await page.getByTestId('role').getByText('admin').waitFor();
+    await page.goto(consoleUrl('#/costs'));
+    const form = page.getByRole('form', { name: 'New budget' });
+    await form.getByLabel('Name').fill(BUDGET);
+    await form.getByLabel('Period').selectOption('day');
+    await form.getByLabel('Limit', { exact: true }).fill('-1');
+    await form.getByLabel('Thresholds (%)').fill('1');
+    await form.getByLabel('Pause at limit').uncheck();
+    await form.getByRole('button', { name: 'Create budget' }).click();
+    await expect(form.getByRole('alert').textContent()).resolves.toMatch(/^400[\s\S]*amount/);
+    await form.getByLabel('Limit', { exact: true }).fill('0.01');
+    await form.getByRole('button', { name: 'Create budget' }).click();
+    const row = page.getByTestId('budget-row').filter({ hasText: BUDGET });
+    await row.getByText('none of 1 %').waitFor();
+    const budget = ((await t.request('GET', '/api/v1/budgets')).body as Body[]).find((b) => b.name === BUDGET)!;
+    expect(budget).toMatchObject({ scope: 'global', period: 'day', currency: 'USD', amount: '0.01', thresholds: [1], pauseAtLimit: false });
+    await until(async () => {
+      await t.app.get(BudgetsService).check();
+      return (await t.request('GET', `/api/v1/budgets/${budget.id}`)).body.alerts.length === 1;
+    }, 20_000);
+    const state = (await t.request('GET', `/api/v1/budgets/${budget.id}`)).body;
+    await page.reload();
+    await row.getByTestId('budget-alerts').getByText(`1 % at ${state.alerts[0].spend} USD`).waitFor();
+    // Today's global spend keeps growing while other suites run: its shape, not its figure.
+    expect(await row.getByTestId('budget-spent').textContent()).toMatch(/^\d+(\.\d+)? USD$/);
+    expect(await row.getByTestId('budget-used').textContent()).toMatch(/^\d+\.\d %$/);
+    await shot('costs');
+    await page.getByRole('button', { name: `Delete budget ${BUDGET}` }).click();
+    await until(async () => (await row.count()) === 0);
+    expect((await t.request('GET', `/api/v1/budgets/${budget.id}`)).status).toBe(404);
   });
 
   it('roles: reporting reads without the buttons (and the API refuses it); an agent key sees only its own status', async () => {
@@ -274,6 +312,15 @@ describe('Operator console (browser e2e)', () => {
     expect(await page.getByRole('button', { name: /^Mute / }).count()).toBe(0);
     const campaign = (await t.request('GET', '/api/v1/campaigns?limit=1')).body.items[0];
     expect((await t.request('POST', `/api/v1/campaigns/${campaign.id}/start`, { key: t.keys.reporting })).status).toBe(403);
+    await page.goto(consoleUrl('#/costs'));
+    await page.getByTestId('budgets-table').or(page.getByText('No budget is set.')).waitFor();
+    expect(await page.getByRole('button', { name: /^(Create budget|Delete budget )/ }).count()).toBe(0);
+    expect((await t.request('GET', '/api/v1/budgets', { key: t.keys.reporting })).status).toBe(200);
+    const refused = await t.request('POST', '/api/v1/budgets', {
+      key: t.keys.reporting,
+      body: { name: BUDGET, scope: 'global', period: 'day', currency: 'USD', amount: '1', pauseAtLimit: false },
+    });
+    expect(refused.status).toBe(403);
 
     const agentKeyId = (await t.app.get(ApiKeysService).authenticate(t.keys.agent))!.id;
     const bound = await t.request('POST', '/api/v1/agents', {

@@ -22,7 +22,7 @@ const PAGES: readonly PageDef[] = [
   { path: 'conferences', title: 'Conferences', roles: ['admin', 'supervisor', 'reporting'], render: (role) => <ConferencesPage role={role} /> },
   { path: 'campaigns', title: 'Campaigns', roles: ['admin', 'supervisor', 'reporting'], render: (role) => <CampaignsPage role={role} /> },
   { path: 'calls', title: 'Calls', roles: ['admin', 'supervisor', 'reporting'], render: (role) => <CallsPage role={role} /> },
-  { path: 'costs', title: 'Costs', roles: ['admin', 'supervisor', 'reporting'], render: () => <CostsPage /> },
+  { path: 'costs', title: 'Costs', roles: ['admin', 'supervisor', 'reporting'], render: (role) => <CostsPage role={role} /> },
   { path: 'me', title: 'My status', roles: ['agent'], render: () => <AgentPage /> },
 ];
 

@@ -1,6 +1,7 @@
 import { useState } from 'preact/hooks';
-import { download, get, query, type Page } from '../api';
+import { download, get, query, type Page, type Role } from '../api';
 import { Empty, ErrorBox, useAction, useLoad } from '../ui';
+import { BudgetsPanel } from './budgets';
 
 interface Money {
   currency: string;
@@ -31,7 +32,7 @@ const COLOURS = ['#0b5cad', '#f5a623', '#137333', '#b42318', '#6941c6', '#0e9384
 const DAY_MS = 86_400_000;
 const dateInput = (d: Date) => d.toISOString().slice(0, 10);
 
-export function CostsPage() {
+export function CostsPage({ role }: { role: Role }) {
   const [from, setFrom] = useState(dateInput(new Date(Date.now() - 6 * DAY_MS)));
   const [to, setTo] = useState(dateInput(new Date()));
   const [stack, setStack] = useState<(typeof STACKS)[number]>('campaign');
@@ -156,7 +157,7 @@ export function CostsPage() {
           </table>
         </div>
       )}
-      <p class="hint">Budgets: the API offers no budget route yet, so the console shows none.</p>
+      <BudgetsPanel role={role} />
     </>
   );
 }
