@@ -51,6 +51,10 @@ describe('recordings (e2e, inbound route policy)', () => {
         (await t.request('PUT', `/api/v1/recordings/policies/route/${encoded}`, { body: { mode: 'consent', notice: 'We record calls.' } })).status === 200,
       10_000,
     );
+    // Number routes do not ask the opt-out question: optOut there is refused, not ignored.
+    const optOut = await t.request('PUT', `/api/v1/recordings/policies/route/${encoded}`, { body: { mode: 'consent', optOut: true } });
+    expect(optOut.status).toBe(400);
+    expect(optOut.body.details).toEqual([expect.objectContaining({ field: 'optOut', rule: 'not_supported_for_target' })]);
 
     const sinchCallId = ((await simSend('POST', '/_sim/inbound', { from: '+46701112233', to: number })) as { callId: string }).callId;
     const ice = (await waitFor(async () => (await sim.events(`?kind=callback&callId=${sinchCallId}&event=ice`)).events[0]?.response, 10_000)) as {

@@ -247,6 +247,11 @@ describe('recordings (e2e, local directory)', () => {
     const campaign = await createCampaign(t);
     expect((await t.request('PUT', `/api/v1/recordings/policies/campaign/${campaign.id}`, { body: { mode: 'sometimes' } })).status).toBe(400);
     expect((await t.request('PUT', `/api/v1/recordings/policies/campaign/${campaign.id}`, { body: { mode: 'on' }, key: t.keys.supervisor })).status).toBe(403);
+    // Campaigns do not ask the opt-out question: optOut there is refused, not ignored.
+    const optOut = await t.request('PUT', `/api/v1/recordings/policies/campaign/${campaign.id}`, { body: { mode: 'consent', optOut: true } });
+    expect(optOut.status).toBe(400);
+    expect(optOut.body.details).toEqual([expect.objectContaining({ field: 'optOut', rule: 'not_supported_for_target' })]);
+    expect(optOut.body.message).toMatch(/supported for: .*queue/);
     // Other suites of the run (conference rooms) keep policies of their own in the shared database.
     expect(await policies()).toBe(before);
 

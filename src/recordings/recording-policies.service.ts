@@ -14,6 +14,11 @@ export interface PolicyTarget {
   id: string;
 }
 
+interface TargetRegistration {
+  exists: (id: string) => boolean | Promise<boolean>;
+  optOut: boolean;
+}
+
 export interface EffectivePolicy {
   mode: RecordingMode;
   optOut: boolean;
@@ -39,7 +44,7 @@ const REFRESH_MS = 2000;
 @Injectable()
 export class RecordingPolicies implements OnModuleInit, OnModuleDestroy {
   private readonly logger = new Logger('RecordingPolicies');
-  private readonly targets = new Map<PolicyTargetType, (id: string) => boolean | Promise<boolean>>();
+  private readonly targets = new Map<PolicyTargetType, TargetRegistration>();
   private policies = new Map<string, RecordingPolicy>();
   // Answers a feature already decided for (its more specific target, possibly `off`): a later applyTo (the number
   // route's, behind a queue or conference) leaves them alone.
@@ -60,12 +65,19 @@ export class RecordingPolicies implements OnModuleInit, OnModuleDestroy {
     this.stopRefreshing?.();
   }
 
-  // How a feature makes its targets valid for policies (`exists` is asked when a policy is saved).
-  registerTarget(type: PolicyTargetType, exists: (id: string) => boolean | Promise<boolean>): () => void {
-    this.targets.set(type, exists);
+  // How a feature makes its targets valid for policies (`exists` is asked when a policy is saved). `optOut`: the
+  // feature asks the opt-out question (consentMenu / afterConsent); a policy with optOut on any other target is a 400.
+  registerTarget(type: PolicyTargetType, exists: (id: string) => boolean | Promise<boolean>, options: { optOut?: boolean } = {}): () => void {
+    const registration: TargetRegistration = { exists, optOut: options.optOut === true };
+    this.targets.set(type, registration);
     return () => {
-      if (this.targets.get(type) === exists) this.targets.delete(type);
+      if (this.targets.get(type) === registration) this.targets.delete(type);
     };
+  }
+
+  // The target types whose feature applies optOut (the global default has no optOut: RECORDINGS_DEFAULT_POLICY is a mode).
+  optOutTargets(): PolicyTargetType[] {
+    return [...this.targets].filter(([, r]) => r.optOut).map(([type]) => type);
   }
 
   // The policy that applies to a call touching these targets, most specific first.
@@ -152,6 +164,7 @@ export class RecordingPolicies implements OnModuleInit, OnModuleDestroy {
 
   async put(target: PolicyTarget, values: Pick<RecordingPolicy, 'mode' | 'optOut' | 'notice' | 'retentionDays' | 'transcribe'>): Promise<RecordingPolicy> {
     await this.assertTargetExists(target);
+    if (values.optOut) this.assertOptOutSupported(target.type);
     await this.repository.upsert({ targetType: target.type, targetId: target.id, ...values }, ['targetType', 'targetId']);
     const saved = await this.repository.findOneByOrFail({ targetType: target.type, targetId: target.id });
     this.policies.set(key(target), saved);
@@ -165,7 +178,7 @@ export class RecordingPolicies implements OnModuleInit, OnModuleDestroy {
   }
 
   private async assertTargetExists(target: PolicyTarget): Promise<void> {
-    const exists = this.targets.get(target.type);
+    const exists = this.targets.get(target.type)?.exists;
     if (!exists) {
       const message = `${target.type} recording policies are not available: no ${target.type} feature is installed`;
       throw new AppError('invalid', message, [{ field: 'targetType', rule: 'available_target', message }]);
@@ -174,6 +187,13 @@ export class RecordingPolicies implements OnModuleInit, OnModuleDestroy {
       const message = `${target.type} ${target.id} does not exist`;
       throw new AppError('not_found', message, [{ field: 'targetId', rule: 'exists', message }]);
     }
+  }
+
+  private assertOptOutSupported(type: PolicyTargetType): void {
+    if (this.targets.get(type)?.optOut) return;
+    const supported = this.optOutTargets();
+    const message = `optOut is not supported for ${type} policies (the call would be recorded without asking); supported for: ${supported.join(', ') || 'none'}`;
+    throw new AppError('invalid', message, [{ field: 'optOut', rule: 'not_supported_for_target', message }]);
   }
 
   private async reload(): Promise<void> {
