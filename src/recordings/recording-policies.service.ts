@@ -147,9 +147,18 @@ export class RecordingPolicies implements OnModuleInit, OnModuleDestroy {
     return answer;
   }
 
+  // consentMenu in front of an answer the caller is about to get, unless a more specific feature already decided it
+  // (a queue or conference room behind an inbound route: its own policy, and its own question) or it records nothing
+  // (a bare hangup): how an inbound route asks before its own action.
+  consentBefore(answer: Svaml, targets: readonly PolicyTarget[], menuId: string, locale?: string): Svaml | undefined {
+    if (this.decided.has(answer) || (answer.action?.name === 'hangup' && !answer.instructions?.length)) return undefined;
+    return this.consentMenu(targets, menuId, locale);
+  }
+
   // The consent menu's PIE: the feature's next answer, recorded unless the caller pressed the opt-out key (no
-  // key, or another, is consent: the notice was said).
+  // key, or another, is consent: the notice was said). An answer a more specific feature decided is left alone.
   afterConsent(result: MenuResult, answer: Svaml, targets: readonly PolicyTarget[], locale?: string): Svaml {
+    if (this.decided.has(answer)) return answer;
     const declined = declinedRecording(result);
     const policy = this.effective(targets);
     const record = declined || policy.mode === 'off' ? [] : [startRecording(policy, locale)];
