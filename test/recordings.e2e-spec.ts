@@ -315,4 +315,33 @@ describe('recordings (e2e, local directory)', () => {
     await callOf(declines, 'final_source IS NOT NULL');
     expect(await db.query('SELECT id FROM recordings WHERE call_id = $1 OR sinch_call_id = $2', [declined.id, declined.sinch_call_id])).toEqual([]);
   });
+
+  it('an IVR campaign with consent and optOut: 9 declines recording, then the IVR runs as usual', async () => {
+    const campaign = await createCampaign(t, {
+      message: { type: 'ivr', prompt: 'Press 1 to confirm.', options: [{ digit: '1', action: 'confirm' }], confirmText: 'Confirmed, thank you.' },
+    });
+    expect((await t.request('PUT', `/api/v1/recordings/policies/campaign/${campaign.id}`, { body: { mode: 'consent', optOut: true } })).status).toBe(200);
+    const phone = '+14045551303';
+    await sim.setRules([{ match: phone, outcome: 'answered', ringTimeS: 100 }]);
+    await importContacts(t, campaign.id, [{ phone, attributes: { firstName: 'Ada' } }]);
+    expect((await t.request('POST', `/api/v1/campaigns/${campaign.id}/start`)).status).toBe(200);
+    const call = (await waitFor(
+      async () => (await db.query('SELECT id, sinch_call_id FROM calls WHERE to_number = $1 AND sinch_call_id IS NOT NULL', [phone]))[0],
+      30_000,
+    )) as { id: string; sinch_call_id: string };
+    // Keys in the call's buffer: 9 answers the consent question, 1 the campaign's IVR.
+    await sim.pressKeys(call.sinch_call_id, '91');
+    type Answer = { action: { name: string; menus?: { id: string }[] }; instructions?: { name: string; text?: string }[] };
+    const pies = (await waitFor(async () => {
+      const events = (await sim.events(`?kind=callback&callId=${call.sinch_call_id}&event=pie`)).events;
+      return events.length === 2 ? events.map((e) => e.response) : undefined;
+    }, 30_000)) as Answer[];
+    expect(pies[0].action.name).toBe('runMenu');
+    expect(pies[0].action.menus?.[0].id).toBe('main');
+    expect((pies[0].instructions ?? []).map((i) => i.name)).toEqual([]);
+    expect(pies[1].action.name).toBe('hangup');
+    expect(pies[1].instructions?.map((i) => i.text)).toEqual(['Confirmed, thank you.']);
+    await waitFor(async () => (await db.query('SELECT 1 FROM calls WHERE id = $1 AND final_source IS NOT NULL', [call.id])).length === 1, 30_000);
+    expect(await db.query('SELECT id FROM recordings WHERE call_id = $1 OR sinch_call_id = $2', [call.id, call.sinch_call_id])).toEqual([]);
+  });
 });
