@@ -121,4 +121,33 @@ describe('recordings (e2e, inbound route policy)', () => {
     expect(await db.query('SELECT id FROM recordings WHERE call_id = $1 OR sinch_call_id = $2', [unrecorded.id, declines])).toEqual([]);
     expect((await t.request('DELETE', `/api/v1/recordings/policies/route/${encoded}`)).status).toBe(204);
   });
+
+  it("a menu route with consent and optOut: 9 declines recording, then the route's own menu runs", async () => {
+    const number = '+46101234597';
+    const { id, encoded } = await ownNumber(number);
+    const route = { type: 'menu', menus: [{ id: 'main', prompt: 'Sales press 1', options: [{ dtmf: '1', route: { type: 'message', text: 'Sales here' } }] }] };
+    expect((await t.request('PUT', `/api/v1/numbers/${id}/route`, { body: { route } })).status).toBe(200);
+    await waitFor(
+      async () => (await t.request('PUT', `/api/v1/recordings/policies/route/${encoded}`, { body: { mode: 'consent', optOut: true } })).status === 200,
+      10_000,
+    );
+    // Keys in the call's buffer: 9 answers the consent question, 1 the route's menu.
+    const callId = ((await simSend('POST', '/_sim/inbound', { from: '+46701112236', to: number, dtmf: '91' })) as { callId: string }).callId;
+    type Answer = { action: { name: string; menus?: { id: string }[] }; instructions?: { name: string; text?: string }[] };
+    const pies = (await waitFor(async () => {
+      const events = (await sim.events(`?kind=callback&callId=${callId}&event=pie`)).events;
+      return events.length === 2 ? events.map((e) => e.response) : undefined;
+    }, 15_000)) as Answer[];
+    expect(pies[0].action.name).toBe('runMenu');
+    expect(pies[0].action.menus?.map((m) => m.id)).toEqual(['main']);
+    expect(pies[0].instructions ?? []).toEqual([]);
+    expect(pies[1].action.name).toBe('hangup');
+    expect(pies[1].instructions?.map((i) => i.text)).toEqual(['Sales here']);
+    const [call] = (await waitFor(async () => {
+      const rows = (await db.query('SELECT id FROM calls WHERE sinch_call_id = $1 AND final_source IS NOT NULL', [callId])) as { id: string }[];
+      return rows.length ? rows : undefined;
+    }, 15_000)) as { id: string }[];
+    expect(await db.query('SELECT id FROM recordings WHERE call_id = $1 OR sinch_call_id = $2', [call.id, callId])).toEqual([]);
+    expect((await t.request('DELETE', `/api/v1/recordings/policies/route/${encoded}`)).status).toBe(204);
+  });
 });
