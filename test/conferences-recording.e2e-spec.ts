@@ -62,6 +62,21 @@ describe('Conferences recording (e2e)', () => {
     expect(res.body.message).toContain('does not exist');
   });
 
+  it('optOut on a room is refused (rooms do not ask "press 9"), naming the targets that do', async () => {
+    const room = await createRoom();
+    const res = await t.request('PUT', `/api/v1/recordings/policies/conference/${encodeURIComponent(room.sinchConferenceId)}`, {
+      body: { mode: 'consent', optOut: true },
+    });
+    expect(res.status).toBe(400);
+    expect(res.body.details).toEqual([expect.objectContaining({ field: 'optOut', rule: 'not_supported_for_target' })]);
+    expect(res.body.message).toMatch(/supported for: .*campaign/);
+    expect(res.body.message).toMatch(/supported for: .*route/);
+    expect(res.body.message).toMatch(/supported for: .*queue/);
+    expect((await t.request('GET', '/api/v1/recordings/policies')).body.policies).not.toContainEqual(
+      expect.objectContaining({ targetType: 'conference', targetId: room.sinchConferenceId }),
+    );
+  });
+
   it('a room with policy on: both dialled-out legs are recorded, available with the room conference id and a playable file', async () => {
     const room = await createRoom();
     expect((await policy(room.sinchConferenceId, 'on')).status).toBe(200);

@@ -42,9 +42,11 @@ describe('progressive and predictive dialing (e2e)', () => {
   };
   const setStatus = async (agentId: string, status: string) =>
     expect((await t.request('PUT', `/api/v1/agents/${agentId}/status`, { body: { status } })).status).toBe(200);
-  const dialCampaign = async (dialing: Body, phones: string[]): Promise<string> => {
+  // `prepare`: what to set on the campaign before it starts (a recording policy).
+  const dialCampaign = async (dialing: Body, phones: string[], prepare?: (campaignId: string) => Promise<void>): Promise<string> => {
     const c = await createCampaign(t, { name: `dialing ${unique()}`, retryPolicy: ONE_TRY, pacing: { callsPerSecond: 20, maxConcurrent: 50 }, dialing });
     campaigns.push(c.id);
+    await prepare?.(c.id);
     await importContacts(
       t,
       c.id,
@@ -217,6 +219,24 @@ describe('progressive and predictive dialing (e2e)', () => {
       expect(s.dialing.connected + s.dialing.abandoned).toBe(4);
       expect(s.dialing.abandoned).toBe((await entries(id)).filter((e) => e.end_reason === 'no_agent').length);
     }, 180_000);
+
+    it('with a consent-and-optOut recording policy: the callee is asked first, then held, recorded and given the agent', async () => {
+      const queueId = await newQueue();
+      await newAgent(agentPhone(5), queueId);
+      const policy = async (campaignId: string) =>
+        expect((await t.request('PUT', `/api/v1/recordings/policies/campaign/${campaignId}`, { body: { mode: 'consent', optOut: true } })).status).toBe(200);
+      const id = await dialCampaign({ mode: 'progressive', queueId, connectDelayS: 10 }, [person(40)], policy);
+      await done(id);
+      const [row] = await entries(id);
+      expect(row).toMatchObject({ state: 'completed' });
+      expect(row.agent_id).not.toBeNull();
+      // No key pressed: the consent menu's PIE answers the hold before the queue, recorded.
+      const ace = (await simEvents(`kind=callback&callId=${row.sinch_call_id}&event=ace`))[0].response;
+      expect(ace.action).toMatchObject({ name: 'runMenu', mainMenu: 'rec-consent' });
+      const pie = (await simEvents(`kind=callback&callId=${row.sinch_call_id}&event=pie`))[0].response;
+      expect(pie.instructions.map((i: Body) => i.name)).toContain('startRecording');
+      expect(pie.action.name).toBe('connectConf');
+    }, 120_000);
   });
 
   describe('predictive', () => {

@@ -268,4 +268,80 @@ describe('recordings (e2e, local directory)', () => {
     const steps = simCall.history.map((h) => h.what);
     expect(steps).toEqual(expect.arrayContaining(['recording started']));
   });
+
+  it('a campaign with consent and optOut: the question before the message; a callee who presses 9 is not recorded', async () => {
+    const campaign = await createCampaign(t, { message: { type: 'tts', text: 'Hello {{firstName}}, your order is ready.' } });
+    const put = await t.request('PUT', `/api/v1/recordings/policies/campaign/${campaign.id}`, {
+      body: { mode: 'consent', optOut: true, notice: 'We record calls.' },
+    });
+    expect(put.status).toBe(200);
+    const [declines, consents] = ['+14045551301', '+14045551302'];
+    // The callee who declines rings long enough for the key to be pressed before the question (the call's key buffer).
+    await sim.setRules([{ match: declines, outcome: 'answered', ringTimeS: 100 }]);
+    await importContacts(
+      t,
+      campaign.id,
+      [declines, consents].map((phone) => ({ phone, attributes: { firstName: 'Ada' } })),
+    );
+    expect((await t.request('POST', `/api/v1/campaigns/${campaign.id}/start`)).status).toBe(200);
+    const callOf = (phone: string, where = 'TRUE') =>
+      waitFor(
+        async () => (await db.query(`SELECT id, sinch_call_id FROM calls WHERE to_number = $1 AND sinch_call_id IS NOT NULL AND ${where}`, [phone]))[0],
+        30_000,
+      ) as Promise<{ id: string; sinch_call_id: string }>;
+    const declined = await callOf(declines);
+    await sim.pressKeys(declined.sinch_call_id, '9');
+    const consented = await callOf(consents);
+    type Answer = { action: { name: string; menus?: unknown[] }; instructions?: { name: string; text?: string }[] };
+    const answerTo = (callId: string, event: 'ace' | 'pie') =>
+      waitFor(async () => (await sim.events(`?kind=callback&callId=${callId}&event=${event}`)).events[0]?.response, 30_000) as Promise<Answer>;
+    for (const call of [declined, consented]) {
+      const ace = await answerTo(call.sinch_call_id, 'ace');
+      expect(ace.action.name).toBe('runMenu');
+      expect(ace.action.menus?.[0]).toMatchObject({
+        mainPrompt: '#tts[We record calls. Press 9 if you do not want to be recorded.]',
+        options: [{ dtmf: '9', action: 'return(rec:optout)' }],
+      });
+    }
+    // The PIE answers the campaign's message, recorded only for the callee who did not decline.
+    const notRecorded = await answerTo(declined.sinch_call_id, 'pie');
+    expect(notRecorded.action.name).toBe('hangup');
+    expect((notRecorded.instructions ?? []).map((i) => i.name)).toEqual(['say']);
+    expect(notRecorded.instructions?.[0].text).toBe('Hello Ada, your order is ready.');
+    const recorded = await answerTo(consented.sinch_call_id, 'pie');
+    expect((recorded.instructions ?? []).map((i) => i.name)).toEqual(['startRecording', 'say']);
+    await waitRecordings(t, consented.id, ['available']);
+    // The callee who declined has no recording, not even an expected one flagged later as missing.
+    await callOf(declines, 'final_source IS NOT NULL');
+    expect(await db.query('SELECT id FROM recordings WHERE call_id = $1 OR sinch_call_id = $2', [declined.id, declined.sinch_call_id])).toEqual([]);
+  });
+
+  it('an IVR campaign with consent and optOut: 9 declines recording, then the IVR runs as usual', async () => {
+    const campaign = await createCampaign(t, {
+      message: { type: 'ivr', prompt: 'Press 1 to confirm.', options: [{ digit: '1', action: 'confirm' }], confirmText: 'Confirmed, thank you.' },
+    });
+    expect((await t.request('PUT', `/api/v1/recordings/policies/campaign/${campaign.id}`, { body: { mode: 'consent', optOut: true } })).status).toBe(200);
+    const phone = '+14045551303';
+    await sim.setRules([{ match: phone, outcome: 'answered', ringTimeS: 100 }]);
+    await importContacts(t, campaign.id, [{ phone, attributes: { firstName: 'Ada' } }]);
+    expect((await t.request('POST', `/api/v1/campaigns/${campaign.id}/start`)).status).toBe(200);
+    const call = (await waitFor(
+      async () => (await db.query('SELECT id, sinch_call_id FROM calls WHERE to_number = $1 AND sinch_call_id IS NOT NULL', [phone]))[0],
+      30_000,
+    )) as { id: string; sinch_call_id: string };
+    // Keys in the call's buffer: 9 answers the consent question, 1 the campaign's IVR.
+    await sim.pressKeys(call.sinch_call_id, '91');
+    type Answer = { action: { name: string; menus?: { id: string }[] }; instructions?: { name: string; text?: string }[] };
+    const pies = (await waitFor(async () => {
+      const events = (await sim.events(`?kind=callback&callId=${call.sinch_call_id}&event=pie`)).events;
+      return events.length === 2 ? events.map((e) => e.response) : undefined;
+    }, 30_000)) as Answer[];
+    expect(pies[0].action.name).toBe('runMenu');
+    expect(pies[0].action.menus?.[0].id).toBe('main');
+    expect((pies[0].instructions ?? []).map((i) => i.name)).toEqual([]);
+    expect(pies[1].action.name).toBe('hangup');
+    expect(pies[1].instructions?.map((i) => i.text)).toEqual(['Confirmed, thank you.']);
+    await waitFor(async () => (await db.query('SELECT 1 FROM calls WHERE id = $1 AND final_source IS NOT NULL', [call.id])).length === 1, 30_000);
+    expect(await db.query('SELECT id FROM recordings WHERE call_id = $1 OR sinch_call_id = $2', [call.id, call.sinch_call_id])).toEqual([]);
+  });
 });

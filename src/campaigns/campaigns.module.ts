@@ -86,6 +86,7 @@ export class CampaignsModule implements OnModuleInit {
   // A number put on a do-not-call list through the API: its campaign calls queued but not dialled are taken back.
   onModuleInit(): void {
     this.dncAdmin.onNumberBlocked((phone, campaignId) => this.withdrawal.withdrawNumber(phone, campaignId));
-    this.recordingPolicies.registerTarget('campaign', (id) => this.campaigns.exists(id));
+    // Its consent policy may ask "press 9 to not be recorded" before the message (campaign-call.handler.ts).
+    this.recordingPolicies.registerTarget('campaign', (id) => this.campaigns.exists(id), { optOut: true });
   }
 }

@@ -83,8 +83,8 @@ export class QueueRoutingHandler implements OnModuleInit, OnModuleDestroy {
         pie: (event) => this.pie(event),
         dice: (event, ctx) => this.dice(event, ctx),
       }),
-      // Queue calls record by the queue's policy (before the number route's).
-      this.recording.registerTarget('queue', (id) => this.queues.exists(id)),
+      // Queue calls record by the queue's policy (before the number route's), asking the opt-out question.
+      this.recording.registerTarget('queue', (id) => this.queues.exists(id), { optOut: true }),
     );
   }
 

@@ -14,6 +14,11 @@ export interface PolicyTarget {
   id: string;
 }
 
+interface TargetRegistration {
+  exists: (id: string) => boolean | Promise<boolean>;
+  optOut: boolean;
+}
+
 export interface EffectivePolicy {
   mode: RecordingMode;
   optOut: boolean;
@@ -39,7 +44,7 @@ const REFRESH_MS = 2000;
 @Injectable()
 export class RecordingPolicies implements OnModuleInit, OnModuleDestroy {
   private readonly logger = new Logger('RecordingPolicies');
-  private readonly targets = new Map<PolicyTargetType, (id: string) => boolean | Promise<boolean>>();
+  private readonly targets = new Map<PolicyTargetType, TargetRegistration>();
   private policies = new Map<string, RecordingPolicy>();
   // Answers a feature already decided for (its more specific target, possibly `off`): a later applyTo (the number
   // route's, behind a queue or conference) leaves them alone.
@@ -60,12 +65,19 @@ export class RecordingPolicies implements OnModuleInit, OnModuleDestroy {
     this.stopRefreshing?.();
   }
 
-  // How a feature makes its targets valid for policies (`exists` is asked when a policy is saved).
-  registerTarget(type: PolicyTargetType, exists: (id: string) => boolean | Promise<boolean>): () => void {
-    this.targets.set(type, exists);
+  // How a feature makes its targets valid for policies (`exists` is asked when a policy is saved). `optOut`: the
+  // feature asks the opt-out question (consentMenu / afterConsent); a policy with optOut on any other target is a 400.
+  registerTarget(type: PolicyTargetType, exists: (id: string) => boolean | Promise<boolean>, options: { optOut?: boolean } = {}): () => void {
+    const registration: TargetRegistration = { exists, optOut: options.optOut === true };
+    this.targets.set(type, registration);
     return () => {
-      if (this.targets.get(type) === exists) this.targets.delete(type);
+      if (this.targets.get(type) === registration) this.targets.delete(type);
     };
+  }
+
+  // The target types whose feature applies optOut (the global default has no optOut: RECORDINGS_DEFAULT_POLICY is a mode).
+  optOutTargets(): PolicyTargetType[] {
+    return [...this.targets].filter(([, r]) => r.optOut).map(([type]) => type);
   }
 
   // The policy that applies to a call touching these targets, most specific first.
@@ -135,9 +147,18 @@ export class RecordingPolicies implements OnModuleInit, OnModuleDestroy {
     return answer;
   }
 
+  // consentMenu in front of an answer the caller is about to get, unless a more specific feature already decided it
+  // (a queue or conference room behind an inbound route: its own policy, and its own question) or it records nothing
+  // (a bare hangup): how an inbound route asks before its own action.
+  consentBefore(answer: Svaml, targets: readonly PolicyTarget[], menuId: string, locale?: string): Svaml | undefined {
+    if (this.decided.has(answer) || (answer.action?.name === 'hangup' && !answer.instructions?.length)) return undefined;
+    return this.consentMenu(targets, menuId, locale);
+  }
+
   // The consent menu's PIE: the feature's next answer, recorded unless the caller pressed the opt-out key (no
-  // key, or another, is consent: the notice was said).
+  // key, or another, is consent: the notice was said). An answer a more specific feature decided is left alone.
   afterConsent(result: MenuResult, answer: Svaml, targets: readonly PolicyTarget[], locale?: string): Svaml {
+    if (this.decided.has(answer)) return answer;
     const declined = declinedRecording(result);
     const policy = this.effective(targets);
     const record = declined || policy.mode === 'off' ? [] : [startRecording(policy, locale)];
@@ -152,6 +173,7 @@ export class RecordingPolicies implements OnModuleInit, OnModuleDestroy {
 
   async put(target: PolicyTarget, values: Pick<RecordingPolicy, 'mode' | 'optOut' | 'notice' | 'retentionDays' | 'transcribe'>): Promise<RecordingPolicy> {
     await this.assertTargetExists(target);
+    if (values.optOut) this.assertOptOutSupported(target.type);
     await this.repository.upsert({ targetType: target.type, targetId: target.id, ...values }, ['targetType', 'targetId']);
     const saved = await this.repository.findOneByOrFail({ targetType: target.type, targetId: target.id });
     this.policies.set(key(target), saved);
@@ -165,7 +187,7 @@ export class RecordingPolicies implements OnModuleInit, OnModuleDestroy {
   }
 
   private async assertTargetExists(target: PolicyTarget): Promise<void> {
-    const exists = this.targets.get(target.type);
+    const exists = this.targets.get(target.type)?.exists;
     if (!exists) {
       const message = `${target.type} recording policies are not available: no ${target.type} feature is installed`;
       throw new AppError('invalid', message, [{ field: 'targetType', rule: 'available_target', message }]);
@@ -174,6 +196,13 @@ export class RecordingPolicies implements OnModuleInit, OnModuleDestroy {
       const message = `${target.type} ${target.id} does not exist`;
       throw new AppError('not_found', message, [{ field: 'targetId', rule: 'exists', message }]);
     }
+  }
+
+  private assertOptOutSupported(type: PolicyTargetType): void {
+    if (this.targets.get(type)?.optOut) return;
+    const supported = this.optOutTargets();
+    const message = `optOut is not supported for ${type} policies (the call would be recorded without asking); supported for: ${supported.join(', ') || 'none'}`;
+    throw new AppError('invalid', message, [{ field: 'optOut', rule: 'not_supported_for_target', message }]);
   }
 
   private async reload(): Promise<void> {

@@ -58,7 +58,8 @@ export class PutPolicyDto {
   @ApiPropertyOptional() @IsOptional() @IsBoolean() transcribe?: boolean;
   @ApiPropertyOptional({
     default: false,
-    description: 'consent only: the notice ends with "press 9 if you do not want to be recorded" (applied by queues, see docs/recordings.md)',
+    description:
+      'consent only: the notice ends with "press 9 if you do not want to be recorded" (queues, routes and campaigns ask it; 400 not_supported_for_target on a conference room, see docs/recordings.md)',
   })
   @IsOptional()
   @IsBoolean()

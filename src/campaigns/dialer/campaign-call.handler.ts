@@ -13,8 +13,12 @@ import { QueueBridge } from 'src/queues/queue-bridge.service';
 import { readTag, type CampaignCallTag } from './campaign-call-tag';
 import { CampaignScripts } from './campaign-scripts.service';
 import { RouteTargets } from 'src/numbers/routing/route-targets.service';
-import { RecordingPolicies } from 'src/recordings/recording-policies.service';
+import { RecordingPolicies, type PolicyTarget } from 'src/recordings/recording-policies.service';
 import { AttemptSettler } from './attempt-settler.service';
+
+// The consent menu's id ("press 9 to not be recorded"); the campaign's own IVR menu is "main".
+const CONSENT_MENU = 'rec-consent';
+const campaignTarget = (tag: CampaignCallTag): PolicyTarget[] => [{ type: 'campaign', id: tag.campaignId }];
 
 // The campaign feature's part of the webhook: answers the ACE and PIE of its calls from memory (the script cache
 // and the tag in `custom`), records opt-outs, and settles each call's attempt when its DiCE arrives.
@@ -53,19 +57,27 @@ export class CampaignCallHandler implements OnModuleInit, OnModuleDestroy {
     if (!found.script) return this.unknownCampaign(found.tag, 'ace');
     // A machine is not recorded: there is nobody to tell. It is never bridged to an agent either.
     if (event.amd?.status === 'machine') return aceAnswer(found.script, found.tag.vars, event.amd);
-    const answer = usesAgents(found.script.dialing) ? this.toAgent(event, ctx, found.script, found.tag) : aceAnswer(found.script, found.tag.vars, event.amd);
-    return this.recording.applyTo(answer, [{ type: 'campaign', id: found.tag.campaignId }], found.script.locale);
+    const targets = campaignTarget(found.tag);
+    // "Press 9 to not be recorded" first when the campaign's policy asks; its PIE answers the campaign's message.
+    const ask = this.recording.consentMenu(targets, CONSENT_MENU, found.script.locale);
+    if (ask) return ask;
+    return this.recording.applyTo(this.personAnswer(event.callId, ctx, found.script, found.tag), targets, found.script.locale);
+  }
+
+  // What a person who answered hears: the message (TTS or IVR), or, dialing for agents, the hold before the queue.
+  private personAnswer(sinchCallId: string, ctx: AnswerContext, script: CampaignScript, tag: CampaignCallTag): Svaml {
+    return usesAgents(script.dialing) ? this.toAgent(sinchCallId, ctx, script, tag) : aceAnswer(script, tag.vars, undefined);
   }
 
   // Progressive / predictive: a person answered. They wait in a room (music) and are handed to the campaign's
   // queue after the answer, with the connect delay as their own wait limit and the abandon message to hear past it.
-  private toAgent(event: AceEvent, ctx: AnswerContext, script: CampaignScript, tag: CampaignCallTag): Svaml {
+  private toAgent(sinchCallId: string, ctx: AnswerContext, script: CampaignScript, tag: CampaignCallTag): Svaml {
     const entryId = randomUUID();
-    void this.admit(event, ctx, script, tag, entryId);
+    void this.admit(sinchCallId, ctx, script, tag, entryId);
     return this.bridge.holdAnswer(entryId);
   }
 
-  private async admit(event: AceEvent, ctx: AnswerContext, script: CampaignScript, tag: CampaignCallTag, entryId: string): Promise<void> {
+  private async admit(sinchCallId: string, ctx: AnswerContext, script: CampaignScript, tag: CampaignCallTag, entryId: string): Promise<void> {
     const answeredAt = new Date();
     try {
       const rows: { phone: string; attributes: Record<string, unknown> }[] = await this.dataSource.query(
@@ -76,7 +88,7 @@ export class CampaignCallHandler implements OnModuleInit, OnModuleDestroy {
       await this.bridge.admit({
         entryId,
         queueId: script.dialing.queueId as string,
-        sinchCallId: event.callId,
+        sinchCallId,
         toNumber: rows[0]?.phone,
         answeredAt,
         campaignId: script.id,
@@ -86,7 +98,7 @@ export class CampaignCallHandler implements OnModuleInit, OnModuleDestroy {
         giveUpText: abandonText(script, tag.vars, tag.cli),
       });
     } catch (err) {
-      this.logger.error({ err, campaignId: script.id, sinchCallId: event.callId }, 'Handing a campaign callee to its queue failed');
+      this.logger.error({ err, campaignId: script.id, sinchCallId }, 'Handing a campaign callee to its queue failed');
     }
   }
 
@@ -94,6 +106,11 @@ export class CampaignCallHandler implements OnModuleInit, OnModuleDestroy {
     const found = this.lookup(ctx);
     if (!found) return undefined;
     if (!found.script) return this.unknownCampaign(found.tag, 'pie');
+    // The consent menu answered (a key, or none): the message, recorded unless the callee declined.
+    if (event.menuResult.menuId === CONSENT_MENU) {
+      const answer = this.personAnswer(event.callId, ctx, found.script, found.tag);
+      return this.recording.afterConsent(event.menuResult, answer, campaignTarget(found.tag), found.script.locale);
+    }
     const decision = pieAnswer(found.script, found.tag.vars, found.tag.cli, event.menuResult);
     // Put on the list at once, off the answer path; the DiCE follow-up records it again (idempotent) in case
     // this process dies before it is written.

@@ -2,7 +2,7 @@ import { Injectable, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
 import { CallbackHandlers, type AnswerContext } from 'src/calls/handlers/callback-handlers.service';
 import type { IceEvent, PieEvent } from 'src/sinch/callback-events';
 import type { Svaml } from 'src/sinch/svaml/svaml.types';
-import { RecordingPolicies } from 'src/recordings/recording-policies.service';
+import { RecordingPolicies, type PolicyTarget } from 'src/recordings/recording-policies.service';
 import { RouteCache } from './route-cache.service';
 import { RouteClock } from './route-clock.service';
 import { chosenRoute, iceAnswer, leafSvaml, menuChoice } from './route-svaml';
@@ -33,7 +33,8 @@ export class InboundRouteHandler implements OnModuleInit, OnModuleDestroy {
       pie: (event) => this.pie(event),
     });
     // A recording policy may name a number with a route (`route` / E.164).
-    this.unregisterTarget = this.recording.registerTarget('route', (id) => this.routes.get(id) !== undefined);
+    // Its consent policy may ask "press 9 to not be recorded" (a queue or conference behind the route asks its own).
+    this.unregisterTarget = this.recording.registerTarget('route', (id) => this.routes.get(id) !== undefined, { optOut: true });
   }
 
   onModuleDestroy(): void {
@@ -49,14 +50,48 @@ export class InboundRouteHandler implements OnModuleInit, OnModuleDestroy {
     if (!dialled || !routing) return undefined;
     const answer = iceAnswer(routing, { from: event.cli, dialled, sinchCallId: event.callId, receivedAt: this.clock.now() }, (t) => this.targets.get(t));
     ctx.route = answer.label;
-    return this.recording.applyTo(answer.svaml, [{ type: 'route', id: dialled }]);
+    const targets = routeTarget(dialled);
+    // "Press 9 to not be recorded" first when the route's policy asks; its PIE answers the route's action.
+    return this.recording.consentBefore(answer.svaml, targets, consentMenuId(dialled, event.cli)) ?? this.recording.applyTo(answer.svaml, targets);
   }
 
   private pie(event: PieEvent): Svaml | undefined {
+    const consent = consentOf(event.menuResult.menuId);
+    if (consent) return this.afterConsent(event, consent);
     const choice = menuChoice(event.menuResult);
     const routing = choice ? this.routes.get(choice.dialled) : undefined;
     const route = choice && routing ? chosenRoute(routing, choice) : undefined;
     if (!choice || !route) return undefined;
     return leafSvaml(route, { dialled: choice.dialled, sinchCallId: event.callId, receivedAt: this.clock.now() }, (t) => this.targets.get(t));
+  }
+
+  // The consent menu answered (a key, or none): the route's action, recorded unless the caller declined. A route
+  // removed in between lets the call go to the default answer.
+  private afterConsent(event: PieEvent, consent: { dialled: string; from?: string }): Svaml | undefined {
+    const routing = this.routes.get(consent.dialled);
+    if (!routing) return undefined;
+    const call = { ...consent, sinchCallId: event.callId, receivedAt: this.clock.now() };
+    const answer = iceAnswer(routing, call, (t) => this.targets.get(t));
+    return this.recording.afterConsent(event.menuResult, answer.svaml, routeTarget(consent.dialled));
+  }
+}
+
+const routeTarget = (dialled: string): PolicyTarget[] => [{ type: 'route', id: dialled }];
+
+// The route's consent menu id carries the call's numbers: its PIE may reach another api process, and has no cli.
+const CONSENT_MENU = 'nc:';
+
+function consentMenuId(dialled: string, from: string | undefined): string {
+  return CONSENT_MENU + Buffer.from(JSON.stringify([dialled, from ?? ''])).toString('base64url');
+}
+
+function consentOf(menuId: string | undefined): { dialled: string; from?: string } | undefined {
+  if (!menuId?.startsWith(CONSENT_MENU)) return undefined;
+  try {
+    const [dialled, from] = JSON.parse(Buffer.from(menuId.slice(CONSENT_MENU.length), 'base64url').toString()) as [unknown, unknown];
+    if (typeof dialled !== 'string' || typeof from !== 'string') return undefined;
+    return { dialled, ...(from ? { from } : {}) };
+  } catch {
+    return undefined;
   }
 }
