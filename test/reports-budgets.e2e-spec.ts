@@ -137,6 +137,12 @@ describe('budgets and signed alerts (e2e)', () => {
     const [{ alerts }] = await sql(t, 'SELECT count(*)::int AS alerts FROM budget_alerts WHERE budget_id = $1', [id]);
     expect(alerts).toBe(2);
     expect(received).toHaveLength(3);
+
+    // Resumed while the budget is still spent this period: the next check pauses it again (and sends nothing).
+    expect((await t.request('POST', `/api/v1/campaigns/${c.id}/resume`)).status).toBe(200);
+    await budgets.check();
+    expect((await t.request('GET', `/api/v1/campaigns/${c.id}`)).body.status).toBe('paused');
+    expect(received).toHaveLength(3);
   });
 
   it('a spent global budget refuses new callouts with 409 until it is removed', async () => {
@@ -171,6 +177,10 @@ describe('budgets and signed alerts (e2e)', () => {
     await bad({ timeZone: 'Asia/Kolkata' }, 'timeZone');
     await bad({ thresholds: [0] }, 'thresholds');
     await bad({ alertUrls: ['not a url'] }, 'alertUrls');
+    const missing = '00000000-0000-4000-8000-000000000000';
+    await bad({ scope: 'campaign', scopeId: missing }, 'scopeId');
+    await bad({ scope: 'queue', scopeId: missing }, 'scopeId');
+    await bad({ scope: 'queue', scopeId: missing, pauseAtLimit: true }, 'pauseAtLimit');
     const reporting = await t.request('POST', '/api/v1/budgets', {
       key: t.keys.reporting,
       body: { name: 'x', scope: 'global', period: 'day', currency: 'USD', amount: '1' },

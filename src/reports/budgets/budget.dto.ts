@@ -57,7 +57,10 @@ export class CreateBudgetDto {
   @Max(1000, { each: true })
   thresholds?: number[];
 
-  @ApiPropertyOptional({ default: true, description: 'At 100 %: pause the campaign (global: every running campaign) and, global, refuse callouts (409)' })
+  @ApiPropertyOptional({
+    description:
+      'At 100 %: pause the campaign (global: every running campaign, and refuse callouts with 409). Default true; a queue budget only alerts (false; true is a 400)',
+  })
   @IsOptional()
   @IsBoolean()
   pauseAtLimit?: boolean;
