@@ -152,6 +152,12 @@ describe('budgets and signed alerts (e2e)', () => {
     expect(created.status).toBe(201);
     expect(created.body.thresholds).toEqual([80, 100]); // pausing at the limit needs the 100 % threshold
     const callout = () => t.request('POST', '/api/v1/callouts', { body: { type: 'tts', destination: '+14045099002', text: 'Budget' } });
+    const keyed = (key: string, path = '/api/v1/callouts', body: unknown = { type: 'tts', destination: '+14045099003', text: 'Keyed' }) =>
+      t.request('POST', path, { body, headers: { 'idempotency-key': key } });
+    const batchBody = { calls: [{ type: 'tts', destination: '+14045099004', text: 'Keyed batch' }] };
+    const first = await keyed('budget-replay-single');
+    const firstBatch = await keyed('budget-replay-batch', '/api/v1/callouts/batch', batchBody);
+    expect([first.status, firstBatch.status]).toEqual([202, 202]);
     expect((await callout()).status).toBe(202);
     await spend('2.5', 'SEK');
     await t.app.get(BudgetsService).check();
@@ -159,6 +165,15 @@ describe('budgets and signed alerts (e2e)', () => {
     expect(refused.status).toBe(409);
     expect(refused.body.code).toBe('budget_exhausted');
     expect(refused.body.message).toContain('All calls');
+    // A replay of a request accepted before the budget was spent answers what was answered; a new key is refused.
+    const replay = await keyed('budget-replay-single');
+    expect([replay.status, replay.body.id]).toEqual([202, first.body.id]);
+    const replayBatch = await keyed('budget-replay-batch', '/api/v1/callouts/batch', batchBody);
+    expect([replayBatch.status, replayBatch.body]).toEqual([202, firstBatch.body]);
+    const fresh = await keyed('budget-replay-new');
+    expect([fresh.status, fresh.body.code]).toEqual([409, 'budget_exhausted']);
+    const freshBatch = await keyed('budget-replay-new-batch', '/api/v1/callouts/batch', batchBody);
+    expect([freshBatch.status, freshBatch.body.code]).toEqual([409, 'budget_exhausted']);
     expect((await t.request('DELETE', `/api/v1/budgets/${created.body.id}`)).status).toBe(204);
     expect((await callout()).status).toBe(202);
   });
