@@ -116,6 +116,8 @@ describe('budgets and signed alerts (e2e)', () => {
     });
     const read = await t.request('GET', `/api/v1/budgets/${id}`, { key: t.keys.reporting });
     expect(read.body.spent).toBe('0.6');
+    expect(read.body.alertUrls).toEqual([new URL(receiverUrl).origin]); // a reporting key: the origin only
+    expect((await t.request('GET', `/api/v1/budgets/${id}`)).body.alertUrls).toEqual([receiverUrl]);
     expect(read.body.alerts).toHaveLength(1);
     expect(read.body.alerts[0].deliveries.map((d: { attempt: number; status: number }) => [d.attempt, d.status])).toEqual([
       [1, 500],

@@ -94,7 +94,7 @@ export class BudgetResponse {
   @ApiProperty() amount: string;
   @ApiProperty({ type: [Number] }) thresholds: number[];
   @ApiProperty() pauseAtLimit: boolean;
-  @ApiProperty({ type: [String] }) alertUrls: string[];
+  @ApiProperty({ type: [String], description: 'Whole for admin keys; only each URL origin for supervisor and reporting keys' }) alertUrls: string[];
   @ApiProperty({ description: 'Start (local date) of the current period' }) periodStart: string;
   @ApiProperty({ description: 'Spend in the current period (exact decimal string)' }) spent: string;
   @ApiProperty({ type: [BudgetAlertResponse], description: 'Thresholds crossed in the current period' }) alerts: BudgetAlertResponse[];
