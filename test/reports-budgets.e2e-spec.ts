@@ -180,6 +180,31 @@ describe('budgets and signed alerts (e2e)', () => {
     expect((await callout()).status).toBe(202);
   });
 
+  it("a stale re-dispatch of last period's 100 % alert notifies but pauses nothing in the new period", async () => {
+    const c = await createCampaign(t, { callerIds: ['+14045007000'], pacing: { callsPerSecond: 1, maxConcurrent: 1 } });
+    await importContacts(
+      t,
+      c.id,
+      ['+14045091008', '+14045091018', '+14045091028'].map((phone) => ({ phone })),
+    );
+    expect((await t.request('POST', `/api/v1/campaigns/${c.id}/start`)).status).toBe(200);
+    const created = await t.request('POST', '/api/v1/budgets', {
+      body: { name: 'Yesterday', scope: 'campaign', scopeId: c.id, period: 'day', currency: 'USD', amount: '1', thresholds: [100] },
+    });
+    expect(created.status).toBe(201);
+    // Yesterday's 100 % crossing whose process died before dispatching it.
+    const [{ id: alertId }] = await sql(
+      t,
+      `INSERT INTO budget_alerts (budget_id, period_start, threshold, spend, crossed_at)
+       VALUES ($1, (now() AT TIME ZONE 'UTC')::date - 1, 100, 1, now() - interval '5 minutes') RETURNING id`,
+      [created.body.id],
+    );
+    await t.app.get(BudgetsService).check();
+    const [{ dispatched }] = await sql(t, 'SELECT dispatched_at IS NOT NULL AS dispatched FROM budget_alerts WHERE id = $1', [alertId]);
+    expect(dispatched).toBe(true);
+    expect((await t.request('GET', `/api/v1/campaigns/${c.id}`)).body.status).toBe('running');
+  });
+
   it('answers 400 naming the field, 403 for a reporting key writing', async () => {
     const bad = async (body: Record<string, unknown>, field: string) => {
       const res = await t.request('POST', '/api/v1/budgets', { body: { name: 'x', scope: 'global', period: 'day', currency: 'USD', amount: '1', ...body } });
