@@ -144,6 +144,15 @@ export class CalloutsService implements EntitySubscriberInterface {
     );
   }
 
+  // The spend gate's answer for an idempotent unit, asked before its transaction takes a connection (the gate's query
+  // must not wait for the pool while the transaction holds one) and awaited inside it, on a first run only: a replay
+  // never awaits it (its rejection is handled here).
+  private gateBeforeTransaction(): Promise<void> {
+    const gate = this.spendGate.assertOpen();
+    gate.catch(() => undefined);
+    return gate;
+  }
+
   // Rolled back to a savepoint, the outer transaction goes on: ids it wrote stay pending, and their jobs, finding
   // no row, end without dialling.
   afterTransactionRollback(event: TransactionRollbackEvent): void {
@@ -170,8 +179,9 @@ export class CalloutsService implements EntitySubscriberInterface {
     }
     // Inside the idempotent unit: a refusal (a spent budget included) stores nothing (not even the key), a replay
     // answers what was answered (a budget spent since does not turn it into a 409).
+    const gate = this.gateBeforeTransaction();
     const { response, replayed } = await this.idempotency.run(IDEMPOTENCY_SCOPE, idempotencyKey, dto, async (manager) => {
-      await this.spendGate.assertOpen();
+      await gate;
       return answer((await this.placePlanned(manager, [{ plan, requestId }]))[0]);
     });
     if (!replayed) this.metrics.requested.inc({ type: plan.kind });
@@ -198,8 +208,9 @@ export class CalloutsService implements EntitySubscriberInterface {
     }
     if (problems.length > 0) throw invalidBatch(problems);
     // The spend gate inside the idempotent unit: only a first run is refused, a replay answers what was answered.
+    const gate = this.gateBeforeTransaction();
     const { response, replayed } = await this.idempotency.run(BATCH_IDEMPOTENCY_SCOPE, idempotencyKey, dtos, async (manager) => {
-      await this.spendGate.assertOpen();
+      await gate;
       const placements = await this.placePlanned(
         manager,
         plans.map((plan) => ({ plan, requestId })),
