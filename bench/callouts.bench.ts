@@ -23,7 +23,7 @@ const tts = () => ({ type: 'tts', destination: destination(), text: 'Your order 
 // the call rows, the dial jobs in Redis) against the anchor the issue names: BullMQ's `add` alone (and `addBulk` for
 // the batch) on the same Redis, measured in the same run. The process is an api replica (no worker dials).
 export async function run(): Promise<void> {
-  const bench = await startBenchApp({ APP_ROLE: 'api', ADMIN_RATE_LIMIT_PER_MINUTE: '6000000', FREQUENCY_CAP_CALLS: '1000' });
+  const bench = await startBenchApp({ APP_ROLE: 'api', ADMIN_RATE_LIMIT_PER_MINUTE: '100000', FREQUENCY_CAP_CALLS: '1000' });
   const anchorPrefix = `{ccb-anchor-${randomUUID().slice(0, 8)}}`;
   const anchorQueue = new Queue('anchor', { connection: new Redis(REDIS_URL, { maxRetriesPerRequest: null }), prefix: anchorPrefix });
   try {

@@ -116,6 +116,8 @@ describe('budgets and signed alerts (e2e)', () => {
     });
     const read = await t.request('GET', `/api/v1/budgets/${id}`, { key: t.keys.reporting });
     expect(read.body.spent).toBe('0.6');
+    expect(read.body.alertUrls).toEqual([new URL(receiverUrl).origin]); // a reporting key: the origin only
+    expect((await t.request('GET', `/api/v1/budgets/${id}`)).body.alertUrls).toEqual([receiverUrl]);
     expect(read.body.alerts).toHaveLength(1);
     expect(read.body.alerts[0].deliveries.map((d: { attempt: number; status: number }) => [d.attempt, d.status])).toEqual([
       [1, 500],
@@ -137,6 +139,12 @@ describe('budgets and signed alerts (e2e)', () => {
     const [{ alerts }] = await sql(t, 'SELECT count(*)::int AS alerts FROM budget_alerts WHERE budget_id = $1', [id]);
     expect(alerts).toBe(2);
     expect(received).toHaveLength(3);
+
+    // Resumed while the budget is still spent this period: the next check pauses it again (and sends nothing).
+    expect((await t.request('POST', `/api/v1/campaigns/${c.id}/resume`)).status).toBe(200);
+    await budgets.check();
+    expect((await t.request('GET', `/api/v1/campaigns/${c.id}`)).body.status).toBe('paused');
+    expect(received).toHaveLength(3);
   });
 
   it('a spent global budget refuses new callouts with 409 until it is removed', async () => {
@@ -146,6 +154,12 @@ describe('budgets and signed alerts (e2e)', () => {
     expect(created.status).toBe(201);
     expect(created.body.thresholds).toEqual([80, 100]); // pausing at the limit needs the 100 % threshold
     const callout = () => t.request('POST', '/api/v1/callouts', { body: { type: 'tts', destination: '+14045099002', text: 'Budget' } });
+    const keyed = (key: string, path = '/api/v1/callouts', body: unknown = { type: 'tts', destination: '+14045099003', text: 'Keyed' }) =>
+      t.request('POST', path, { body, headers: { 'idempotency-key': key } });
+    const batchBody = { calls: [{ type: 'tts', destination: '+14045099004', text: 'Keyed batch' }] };
+    const first = await keyed('budget-replay-single');
+    const firstBatch = await keyed('budget-replay-batch', '/api/v1/callouts/batch', batchBody);
+    expect([first.status, firstBatch.status]).toEqual([202, 202]);
     expect((await callout()).status).toBe(202);
     await spend('2.5', 'SEK');
     await t.app.get(BudgetsService).check();
@@ -153,8 +167,42 @@ describe('budgets and signed alerts (e2e)', () => {
     expect(refused.status).toBe(409);
     expect(refused.body.code).toBe('budget_exhausted');
     expect(refused.body.message).toContain('All calls');
+    // A replay of a request accepted before the budget was spent answers what was answered; a new key is refused.
+    const replay = await keyed('budget-replay-single');
+    expect([replay.status, replay.body.id]).toEqual([202, first.body.id]);
+    const replayBatch = await keyed('budget-replay-batch', '/api/v1/callouts/batch', batchBody);
+    expect([replayBatch.status, replayBatch.body]).toEqual([202, firstBatch.body]);
+    const fresh = await keyed('budget-replay-new');
+    expect([fresh.status, fresh.body.code]).toEqual([409, 'budget_exhausted']);
+    const freshBatch = await keyed('budget-replay-new-batch', '/api/v1/callouts/batch', batchBody);
+    expect([freshBatch.status, freshBatch.body.code]).toEqual([409, 'budget_exhausted']);
     expect((await t.request('DELETE', `/api/v1/budgets/${created.body.id}`)).status).toBe(204);
     expect((await callout()).status).toBe(202);
+  });
+
+  it("a stale re-dispatch of last period's 100 % alert notifies but pauses nothing in the new period", async () => {
+    const c = await createCampaign(t, { callerIds: ['+14045007000'], pacing: { callsPerSecond: 1, maxConcurrent: 1 } });
+    await importContacts(
+      t,
+      c.id,
+      ['+14045091008', '+14045091018', '+14045091028'].map((phone) => ({ phone })),
+    );
+    expect((await t.request('POST', `/api/v1/campaigns/${c.id}/start`)).status).toBe(200);
+    const created = await t.request('POST', '/api/v1/budgets', {
+      body: { name: 'Yesterday', scope: 'campaign', scopeId: c.id, period: 'day', currency: 'USD', amount: '1', thresholds: [100] },
+    });
+    expect(created.status).toBe(201);
+    // Yesterday's 100 % crossing whose process died before dispatching it.
+    const [{ id: alertId }] = await sql(
+      t,
+      `INSERT INTO budget_alerts (budget_id, period_start, threshold, spend, crossed_at)
+       VALUES ($1, (now() AT TIME ZONE 'UTC')::date - 1, 100, 1, now() - interval '5 minutes') RETURNING id`,
+      [created.body.id],
+    );
+    await t.app.get(BudgetsService).check();
+    const [{ dispatched }] = await sql(t, 'SELECT dispatched_at IS NOT NULL AS dispatched FROM budget_alerts WHERE id = $1', [alertId]);
+    expect(dispatched).toBe(true);
+    expect((await t.request('GET', `/api/v1/campaigns/${c.id}`)).body.status).toBe('running');
   });
 
   it('answers 400 naming the field, 403 for a reporting key writing', async () => {
@@ -171,6 +219,10 @@ describe('budgets and signed alerts (e2e)', () => {
     await bad({ timeZone: 'Asia/Kolkata' }, 'timeZone');
     await bad({ thresholds: [0] }, 'thresholds');
     await bad({ alertUrls: ['not a url'] }, 'alertUrls');
+    const missing = '00000000-0000-4000-8000-000000000000';
+    await bad({ scope: 'campaign', scopeId: missing }, 'scopeId');
+    await bad({ scope: 'queue', scopeId: missing }, 'scopeId');
+    await bad({ scope: 'queue', scopeId: missing, pauseAtLimit: true }, 'pauseAtLimit');
     const reporting = await t.request('POST', '/api/v1/budgets', {
       key: t.keys.reporting,
       body: { name: 'x', scope: 'global', period: 'day', currency: 'USD', amount: '1' },

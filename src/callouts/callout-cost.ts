@@ -29,7 +29,7 @@ export class CalloutCostEstimator {
       const rate = await this.rateOf(toNumber, country);
       return rate && { amount: trimDecimal(rate.amount), currency: rate.currency };
     } catch (error) {
-      this.logger.warn({ toNumber, error: error instanceof Error ? error.message : String(error) }, 'No rate for the callout estimate');
+      this.logger.warn({ country, error: error instanceof Error ? error.message : String(error) }, 'No rate for the callout estimate');
       return null;
     }
   }

@@ -40,7 +40,10 @@ export class CalloutsController {
   @ApiHeader(IDEMPOTENCY_KEY_HEADER)
   @ApiAcceptedResponse({ type: CalloutResponse, description: 'Queued; the call is placed at the configured pace' })
   @ApiBadRequestResponse({ description: 'A field breaks a rule (details name the field and the rule)' })
-  @ApiConflictResponse({ description: 'The Idempotency-Key was used with another body' })
+  @ApiConflictResponse({
+    description:
+      'The Idempotency-Key was used with another body, or `budget_exhausted`: a global budget with pauseAtLimit is spent for its period (a replay of an accepted key still gets its stored answer)',
+  })
   create(
     @Body(CreateCalloutPipe) body: CreateCalloutDto,
     @Headers(IDEMPOTENCY_HEADER) idempotencyKey: string | undefined,
@@ -69,7 +72,10 @@ export class CalloutsController {
   @ApiHeader(IDEMPOTENCY_KEY_HEADER)
   @ApiAcceptedResponse({ type: CalloutBatchResponse, description: 'Queued (each accepted call is placed at the configured pace); refused items named' })
   @ApiBadRequestResponse({ description: 'An item breaks a rule (details name calls[i].field and the rule); nothing was stored' })
-  @ApiConflictResponse({ description: 'The Idempotency-Key was used with another body' })
+  @ApiConflictResponse({
+    description:
+      'The Idempotency-Key was used with another body, or `budget_exhausted`: a global budget with pauseAtLimit is spent for its period (a replay of an accepted key still gets its stored answer)',
+  })
   createBatch(
     @Body(CalloutBatchPipe) calls: CreateCalloutDto[],
     @Headers(IDEMPOTENCY_HEADER) idempotencyKey: string | undefined,

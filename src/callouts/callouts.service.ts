@@ -144,6 +144,15 @@ export class CalloutsService implements EntitySubscriberInterface {
     );
   }
 
+  // The spend gate's answer for an idempotent unit, asked before its transaction takes a connection (the gate's query
+  // must not wait for the pool while the transaction holds one) and awaited inside it, on a first run only: a replay
+  // never awaits it (its rejection is handled here).
+  private gateBeforeTransaction(): Promise<void> {
+    const gate = this.spendGate.assertOpen();
+    gate.catch(() => undefined);
+    return gate;
+  }
+
   // Rolled back to a savepoint, the outer transaction goes on: ids it wrote stay pending, and their jobs, finding
   // no row, end without dialling.
   afterTransactionRollback(event: TransactionRollbackEvent): void {
@@ -157,21 +166,24 @@ export class CalloutsService implements EntitySubscriberInterface {
     const planned = planCallout(await this.pools.resolve(dto));
     if (!planned.ok) throw new CalloutsError(CalloutsErrorCode.InvalidCallout, planned.problems.map((p) => p.message).join('; '), planned.problems);
     const { plan } = planned;
-    await this.spendGate.assertOpen();
     const perMinute = this.cost.perMinute(plan.toNumber, plan.country ?? null); // never rejects: null when unknown
     const answer = async (placement: Placement): Promise<CalloutResponse> => {
       if ('refusal' in placement) throw notCallable('destination', placement.refusal);
       return { ...calloutResponse(plan, placement.call), estimatedCostPerMinute: await perMinute };
     };
     if (idempotencyKey === undefined) {
+      await this.spendGate.assertOpen();
       const response = await answer(await this.batcher.push({ plan, requestId }));
       this.metrics.requested.inc({ type: plan.kind });
       return response;
     }
-    // Inside the idempotent unit: a refusal stores nothing (not even the key), a replay answers what was answered.
-    const { response, replayed } = await this.idempotency.run(IDEMPOTENCY_SCOPE, idempotencyKey, dto, async (manager) =>
-      answer((await this.placePlanned(manager, [{ plan, requestId }]))[0]),
-    );
+    // Inside the idempotent unit: a refusal (a spent budget included) stores nothing (not even the key), a replay
+    // answers what was answered (a budget spent since does not turn it into a 409).
+    const gate = this.gateBeforeTransaction();
+    const { response, replayed } = await this.idempotency.run(IDEMPOTENCY_SCOPE, idempotencyKey, dto, async (manager) => {
+      await gate;
+      return answer((await this.placePlanned(manager, [{ plan, requestId }]))[0]);
+    });
     if (!replayed) this.metrics.requested.inc({ type: plan.kind });
     return response;
   }
@@ -195,8 +207,10 @@ export class CalloutsService implements EntitySubscriberInterface {
       else problems.push(...itemProblems(index, planned.problems));
     }
     if (problems.length > 0) throw invalidBatch(problems);
-    await this.spendGate.assertOpen();
+    // The spend gate inside the idempotent unit: only a first run is refused, a replay answers what was answered.
+    const gate = this.gateBeforeTransaction();
     const { response, replayed } = await this.idempotency.run(BATCH_IDEMPOTENCY_SCOPE, idempotencyKey, dtos, async (manager) => {
+      await gate;
       const placements = await this.placePlanned(
         manager,
         plans.map((plan) => ({ plan, requestId })),

@@ -40,7 +40,7 @@ export class EnvVars {
   QUEUE_PREFIX?: string;
 
   @IsOptional() @IsString() @MinLength(24) ADMIN_API_KEY?: string;
-  @IsOptional() @Transform(toInt) @IsInt() @Min(1) @Max(10_000_000) ADMIN_RATE_LIMIT_PER_MINUTE?: number;
+  @IsOptional() @Transform(toInt) @IsInt() @Min(1) @Max(100_000) ADMIN_RATE_LIMIT_PER_MINUTE?: number;
   @IsOptional() @Transform(toInt) @IsInt() @Min(1) @Max(100_000) AUTH_FAILURES_PER_MINUTE?: number;
 
   @IsOptional() @IsString() @MinLength(1) SINCH_APPLICATION_KEY?: string;

@@ -55,5 +55,5 @@ export class CampaignEstimateResponse {
   @ApiProperty({ type: EstimateBasis }) basis: EstimateBasis;
   @ApiProperty({ type: [EstimateRange], description: 'Expected cost per currency (never added across currencies)' }) cost: EstimateRange[];
   @ApiProperty({ type: [EstimateCountry] }) byCountry: EstimateCountry[];
-  @ApiProperty({ description: 'Contacts whose destination has no known rate (not in cost)' }) unpriced: number;
+  @ApiProperty({ description: 'Contacts whose destination has no known rate, or whose rate lookup failed (logged; not in cost)' }) unpriced: number;
 }

@@ -1,4 +1,4 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { CampaignsService } from 'src/campaigns/campaigns.service';
@@ -25,6 +25,8 @@ interface History {
 // retry policy's most attempts (1 - (1 - p)^attempts of them answer). Money is computed by Postgres (numeric).
 @Injectable()
 export class CampaignEstimates {
+  private readonly logger = new Logger('CampaignEstimates');
+
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly campaigns: CampaignsService,
@@ -68,7 +70,14 @@ export class CampaignEstimates {
       groups.map((g) =>
         this.rates.get(g.sample).then(
           (r) => r.rate,
-          () => null,
+          (error: unknown) => {
+            // Unpriced (counted in `unpriced`), logged by country: never the contact's number.
+            this.logger.warn(
+              { campaignId: id, country: g.country, error: error instanceof Error ? error.message : String(error) },
+              'Rate lookup failed for the estimate',
+            );
+            return null;
+          },
         ),
       ),
     );

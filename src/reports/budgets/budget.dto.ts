@@ -57,7 +57,10 @@ export class CreateBudgetDto {
   @Max(1000, { each: true })
   thresholds?: number[];
 
-  @ApiPropertyOptional({ default: true, description: 'At 100 %: pause the campaign (global: every running campaign) and, global, refuse callouts (409)' })
+  @ApiPropertyOptional({
+    description:
+      'At 100 %: pause the campaign (global: every running campaign, and refuse callouts with 409). Default true; a queue budget only alerts (false; true is a 400)',
+  })
   @IsOptional()
   @IsBoolean()
   pauseAtLimit?: boolean;
@@ -91,7 +94,7 @@ export class BudgetResponse {
   @ApiProperty() amount: string;
   @ApiProperty({ type: [Number] }) thresholds: number[];
   @ApiProperty() pauseAtLimit: boolean;
-  @ApiProperty({ type: [String] }) alertUrls: string[];
+  @ApiProperty({ type: [String], description: 'Whole for admin keys; only each URL origin for supervisor and reporting keys' }) alertUrls: string[];
   @ApiProperty({ description: 'Start (local date) of the current period' }) periodStart: string;
   @ApiProperty({ description: 'Spend in the current period (exact decimal string)' }) spent: string;
   @ApiProperty({ type: [BudgetAlertResponse], description: 'Thresholds crossed in the current period' }) alerts: BudgetAlertResponse[];

@@ -1,9 +1,16 @@
-import { Body, Delete, Get, HttpCode, HttpStatus, Param, Post } from '@nestjs/common';
+import { Body, Delete, Get, HttpCode, HttpStatus, Param, Post, Req } from '@nestjs/common';
 import { ApiBadRequestResponse, ApiCreatedResponse, ApiNoContentResponse, ApiNotFoundResponse, ApiOkResponse } from '@nestjs/swagger';
+import type { AuthenticatedRequest } from 'src/auth/api-key.guard';
 import { AdminController, Roles } from 'src/auth/auth.decorators';
 import { uuidParam } from 'src/common/validation';
 import { BudgetResponse, CreateBudgetDto } from './budget.dto';
 import { BudgetsService } from './budgets.service';
+
+// Alert URLs may name internal receivers and carry secrets in their path or query: only admins read them whole;
+// supervisor and reporting keys see each URL's origin (scheme, host, port).
+function forRole(budget: BudgetResponse, req: AuthenticatedRequest): BudgetResponse {
+  return req.apiKey?.role === 'admin' ? budget : { ...budget, alertUrls: budget.alertUrls.map((url) => new URL(url).origin) };
+}
 
 @AdminController('budgets', 'reports')
 @Roles('admin', 'supervisor', 'reporting')
@@ -20,15 +27,15 @@ export class BudgetsController {
 
   @Get()
   @ApiOkResponse({ type: [BudgetResponse], description: 'Every budget with its spend and the thresholds crossed in its current period' })
-  list(): Promise<BudgetResponse[]> {
-    return this.budgets.list();
+  async list(@Req() req: AuthenticatedRequest): Promise<BudgetResponse[]> {
+    return (await this.budgets.list()).map((b) => forRole(b, req));
   }
 
   @Get(':id')
   @ApiOkResponse({ type: BudgetResponse, description: 'One budget, its alerts this period and their delivery log' })
   @ApiNotFoundResponse({ description: 'No such budget' })
-  get(@Param('id', uuidParam('id')) id: string): Promise<BudgetResponse> {
-    return this.budgets.get(id);
+  async get(@Param('id', uuidParam('id')) id: string, @Req() req: AuthenticatedRequest): Promise<BudgetResponse> {
+    return forRole(await this.budgets.get(id), req);
   }
 
   @Delete(':id')

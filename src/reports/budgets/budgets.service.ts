@@ -10,6 +10,7 @@ import { CampaignsService } from 'src/campaigns/campaigns.service';
 import { AppError } from 'src/common/app-error';
 import { AppConfig } from 'src/config/app-config';
 import { AdminEvents } from 'src/events/admin-events.service';
+import { QueueBridge } from 'src/queues/queue-bridge.service';
 import type { BudgetAlertResponse, BudgetResponse, CreateBudgetDto } from './budget.dto';
 import { BUDGET_JOBS } from './budgets.jobs';
 
@@ -25,6 +26,13 @@ const BUDGET_COLUMNS = `b.id, b.name, b.scope, b.scope_id AS "scopeId", b.period
 
 interface BudgetRow extends Omit<BudgetResponse, 'spent' | 'alerts'> {
   startAt: Date;
+}
+
+interface StoredAlert {
+  id: string;
+  threshold: number;
+  spend: string;
+  periodStart: string;
 }
 
 const invalid = (field: string, rule: string, message: string): AppError => new AppError('invalid', message, [{ field, rule, message }]);
@@ -44,6 +52,7 @@ export class BudgetsService implements OnModuleInit {
     private readonly events: AdminEvents,
     private readonly gate: CalloutSpendGate,
     private readonly config: AppConfig,
+    private readonly queues: QueueBridge,
   ) {}
 
   onModuleInit(): void {
@@ -69,7 +78,14 @@ export class BudgetsService implements OnModuleInit {
     if ((dto.alertUrls?.length ?? 0) > 0 && !this.config.budgets.alertSecret) {
       throw invalid('alertUrls', 'secret_missing', 'alertUrls: alerts are signed, and BUDGET_ALERT_SECRET is not configured');
     }
-    const pause = dto.pauseAtLimit ?? true;
+    // A queue budget pauses nothing (a queue's calls are inbound or a campaign's bridged callees): it only alerts.
+    if (dto.scope === 'queue' && dto.pauseAtLimit === true) {
+      throw invalid('pauseAtLimit', 'not_with_queue', 'pauseAtLimit: a queue budget only alerts (nothing is paused at its limit)');
+    }
+    if (dto.scopeId !== undefined && !(await this.scopeExists(dto.scope, dto.scopeId))) {
+      throw invalid('scopeId', 'exists', `scopeId: no ${dto.scope} ${dto.scopeId}`);
+    }
+    const pause = dto.pauseAtLimit ?? dto.scope !== 'queue';
     const thresholds = [...new Set([...(dto.thresholds ?? [50, 80, 100]), ...(pause ? [100] : [])])].sort((a, b) => a - b);
     const [{ id }] = await this.dataSource.query<{ id: string }[]>(
       `INSERT INTO budgets (name, scope, scope_id, period, time_zone, currency, amount, thresholds, pause_at_limit, alert_urls)
@@ -97,30 +113,57 @@ export class BudgetsService implements OnModuleInit {
   }
 
   // The check job: every budget's spend against its thresholds; new crossings are dispatched, and crossings whose
-  // dispatch was cut short are dispatched again. Returns the alerts dispatched.
+  // dispatch was cut short are dispatched again. A budget that fails (its alert not enqueued, …) is logged and the
+  // others are still checked. Then every campaign running under a pausing budget already spent this period (resumed
+  // or started since its 100 % crossing) is paused again. Returns the alerts dispatched.
   async check(): Promise<{ budgets: number; alerts: number }> {
     const budgets: BudgetRow[] = await this.dataSource.query(`SELECT ${BUDGET_COLUMNS} FROM budgets b`);
     let alerts = 0;
     for (const budget of budgets) {
-      const spent = await this.spent(budget);
-      const crossed: { id: string; threshold: number }[] = await this.dataSource.query(
-        `INSERT INTO budget_alerts (budget_id, period_start, threshold, spend)
-         SELECT $1, $2::date, t, $3::numeric FROM unnest($4::int[]) t WHERE $3::numeric * 100 >= $5::numeric * t
-         ON CONFLICT (budget_id, period_start, threshold) DO NOTHING RETURNING id, threshold`,
-        [budget.id, budget.periodStart, spent, budget.thresholds, budget.amount],
-      );
-      for (const alert of crossed) await this.dispatch(budget, alert.id, alert.threshold, spent);
-      alerts += crossed.length;
+      await this.isolated(budget.id, async () => {
+        const spent = await this.spent(budget);
+        const crossed: { id: string; threshold: number }[] = await this.dataSource.query(
+          `INSERT INTO budget_alerts (budget_id, period_start, threshold, spend)
+           SELECT $1, $2::date, t, $3::numeric FROM unnest($4::int[]) t WHERE $3::numeric * 100 >= $5::numeric * t
+           ON CONFLICT (budget_id, period_start, threshold) DO NOTHING RETURNING id, threshold`,
+          [budget.id, budget.periodStart, spent, budget.thresholds, budget.amount],
+        );
+        for (const alert of crossed) {
+          await this.dispatch(budget, { id: alert.id, threshold: alert.threshold, spend: spent, periodStart: budget.periodStart });
+          alerts++;
+        }
+      });
     }
-    const stale: { id: string; budget_id: string; threshold: number; spend: string }[] = await this.dataSource.query(
-      `SELECT id, budget_id, threshold, spend::text FROM budget_alerts WHERE dispatched_at IS NULL AND crossed_at < now() - make_interval(secs => $1)`,
+    const stale: (StoredAlert & { budgetId: string })[] = await this.dataSource.query(
+      `SELECT id, budget_id AS "budgetId", threshold, spend::text, period_start::text AS "periodStart" FROM budget_alerts
+       WHERE dispatched_at IS NULL AND crossed_at < now() - make_interval(secs => $1)`,
       [REDISPATCH_AFTER_S],
     );
     for (const alert of stale) {
-      const budget = budgets.find((b) => b.id === alert.budget_id);
-      if (budget) await this.dispatch(budget, alert.id, alert.threshold, alert.spend);
+      const budget = budgets.find((b) => b.id === alert.budgetId);
+      if (!budget) continue;
+      await this.isolated(budget.id, async () => {
+        await this.dispatch(budget, alert);
+        alerts++;
+      });
     }
-    return { budgets: budgets.length, alerts: alerts + stale.length };
+    const spentOut: { id: string }[] = await this.dataSource.query(
+      `SELECT DISTINCT b.id FROM budgets b JOIN budget_alerts a ON a.budget_id = b.id AND a.threshold >= 100 AND a.period_start = ${PERIOD_START}
+       WHERE b.pause_at_limit AND a.dispatched_at IS NOT NULL`,
+    );
+    for (const { id } of spentOut) {
+      const budget = budgets.find((b) => b.id === id);
+      if (budget) await this.isolated(id, () => this.pauseCampaigns(budget));
+    }
+    return { budgets: budgets.length, alerts };
+  }
+
+  private async isolated(budgetId: string, work: () => Promise<void>): Promise<void> {
+    try {
+      await work();
+    } catch (error) {
+      this.logger.error({ budgetId, error: error instanceof Error ? error.message : String(error) }, 'Budget check failed for this budget');
+    }
   }
 
   // One POST of an alert to one URL: JSON body, `X-Budget-Timestamp` (Unix seconds) and `X-Budget-Signature:
@@ -170,8 +213,11 @@ export class BudgetsService implements OnModuleInit {
     return status ?? 0;
   }
 
-  private async dispatch(budget: BudgetRow, alertId: string, threshold: number, spend: string): Promise<void> {
-    const data = { budgetId: budget.id, name: budget.name, scope: budget.scope, scopeId: budget.scopeId, periodStart: budget.periodStart, threshold };
+  // An alert's event, its POSTs and, at 100 % of a pausing budget, the pause. A stale re-dispatch of an earlier
+  // period's alert (its process died before the period ended) still notifies, but pauses nothing in the new period.
+  private async dispatch(budget: BudgetRow, alert: StoredAlert): Promise<void> {
+    const { id: alertId, threshold, spend } = alert;
+    const data = { budgetId: budget.id, name: budget.name, scope: budget.scope, scopeId: budget.scopeId, periodStart: alert.periodStart, threshold };
     await this.events.publish('budgets', 'threshold_crossed', {
       ...data,
       alertId,
@@ -181,7 +227,7 @@ export class BudgetsService implements OnModuleInit {
     });
     // One job per URL, its id derived from the alert: a dispatch repeated after a crash does not send it twice.
     await Promise.all(budget.alertUrls.map((url, i) => BUDGET_JOBS.add(this.queue, 'deliver', { alertId, url }, { jobId: `alert-${alertId}-${i}` })));
-    if (threshold >= 100 && budget.pauseAtLimit) {
+    if (threshold >= 100 && budget.pauseAtLimit && alert.periodStart === budget.periodStart) {
       this.gate.invalidate();
       await this.pauseCampaigns(budget);
     }
@@ -189,15 +235,13 @@ export class BudgetsService implements OnModuleInit {
     this.logger.warn({ ...data, spend }, 'Budget threshold crossed');
   }
 
-  // At 100 %: the budget's campaign, or every running campaign for a global budget (a queue budget pauses none).
+  // At 100 %: the budget's campaign if running, or every running campaign for a global budget (a queue budget pauses none).
   private async pauseCampaigns(budget: BudgetRow): Promise<void> {
-    const ids: string[] =
-      budget.scope === 'campaign'
-        ? [budget.scopeId as string]
-        : budget.scope === 'global'
-          ? (await this.dataSource.query<{ id: string }[]>(`SELECT id FROM campaigns WHERE status = 'running'`)).map((c) => c.id)
-          : [];
-    for (const id of ids) {
+    if (budget.scope === 'queue') return;
+    const running: { id: string }[] = await this.dataSource.query(`SELECT id FROM campaigns WHERE status = 'running' AND ($1::uuid IS NULL OR id = $1::uuid)`, [
+      budget.scope === 'campaign' ? budget.scopeId : null,
+    ]);
+    for (const { id } of running) {
       try {
         await this.campaigns.transition(id, 'pause');
       } catch (error) {
@@ -216,6 +260,12 @@ export class BudgetsService implements OnModuleInit {
     return row ? `the ${row.currency} ${trimDecimal(row.amount)} budget "${row.name}" is spent for this period` : null;
   }
 
+  private async scopeExists(scope: CreateBudgetDto['scope'], id: string): Promise<boolean> {
+    if (scope === 'queue') return this.queues.exists(id);
+    const found: unknown[] = await this.dataSource.query('SELECT 1 FROM campaigns WHERE id = $1', [id]);
+    return found.length > 0;
+  }
+
   private spent(budget: BudgetRow): Promise<string> {
     return this.rollups.spendSince(
       budget.startAt,
@@ -225,8 +275,7 @@ export class BudgetsService implements OnModuleInit {
   }
 
   private async withSpend(budget: BudgetRow): Promise<BudgetResponse> {
-    const { startAt, ...rest } = budget;
-    void startAt;
+    const { startAt: _startAt, ...rest } = budget;
     const alerts: BudgetAlertResponse[] = await this.dataSource.query(
       `SELECT a.id, a.period_start::text AS "periodStart", a.threshold, a.spend::text AS spend, a.crossed_at AS "crossedAt",
          coalesce((SELECT jsonb_agg(jsonb_build_object('url', d.url, 'attempt', d.attempt, 'status', d.status, 'error', d.error, 'at', d.at) ORDER BY d.at, d.id)
