@@ -38,6 +38,9 @@ export function scriptOf(c: Campaign): CampaignScript {
 
 // The answer to the ACE of a campaign call: Sinch AMD ran on the connectPstn leg (sync), so the ACE says whether a
 // person or a machine picked up. A person hears the message (or the menu); a machine gets the message or nothing.
+// The id of the campaign's IVR menu (its PIE is answered by the campaign handler; other menus are not its own).
+export const MAIN_MENU = 'main';
+
 export function aceAnswer(script: CampaignScript, vars: Record<string, string>, amd: AmdResult | undefined): Svaml {
   const say = (template: string) => svaml.say(renderTemplate(template, vars), script.locale);
   const { message } = script;
@@ -51,7 +54,7 @@ export function aceAnswer(script: CampaignScript, vars: Record<string, string>, 
     svaml.runMenu(
       [
         {
-          id: 'main',
+          id: MAIN_MENU,
           mainPrompt: prompt,
           repeatPrompt: prompt,
           repeats: 2,

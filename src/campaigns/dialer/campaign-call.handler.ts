@@ -7,7 +7,7 @@ import { decodeCallCustom } from 'src/calls/call-custom';
 import type { AceEvent, DiceEvent, PieEvent } from 'src/sinch/callback-events';
 import { buildSvaml, svaml } from 'src/sinch/svaml/svaml.builders';
 import type { Svaml } from 'src/sinch/svaml/svaml.types';
-import { abandonText, aceAnswer, agentWhisper, pieAnswer, type CampaignScript } from './campaign-answers';
+import { abandonText, aceAnswer, agentWhisper, MAIN_MENU, pieAnswer, type CampaignScript } from './campaign-answers';
 import { usesAgents } from './dial-mode';
 import { QueueBridge } from 'src/queues/queue-bridge.service';
 import { readTag, type CampaignCallTag } from './campaign-call-tag';
@@ -16,8 +16,9 @@ import { RouteTargets } from 'src/numbers/routing/route-targets.service';
 import { RecordingPolicies, type PolicyTarget } from 'src/recordings/recording-policies.service';
 import { AttemptSettler } from './attempt-settler.service';
 
-// The consent menu's id ("press 9 to not be recorded"); the campaign's own IVR menu is "main".
+// The consent menu's id ("press 9 to not be recorded"); the campaign's own IVR menu is MAIN_MENU.
 const CONSENT_MENU = 'rec-consent';
+const OWN_MENUS: readonly string[] = [CONSENT_MENU, MAIN_MENU];
 const campaignTarget = (tag: CampaignCallTag): PolicyTarget[] => [{ type: 'campaign', id: tag.campaignId }];
 
 // The campaign feature's part of the webhook: answers the ACE and PIE of its calls from memory (the script cache
@@ -104,7 +105,10 @@ export class CampaignCallHandler implements OnModuleInit, OnModuleDestroy {
 
   private pie(event: PieEvent, ctx: AnswerContext): Svaml | undefined {
     const found = this.lookup(ctx);
-    if (!found) return undefined;
+    // A menu that is not the campaign's (the consent menu of the queue its IVR sent the callee to) is answered
+    // by the handler that ran it.
+    const menuId = event.menuResult.menuId;
+    if (!found || (menuId !== undefined && !OWN_MENUS.includes(menuId))) return undefined;
     if (!found.script) return this.unknownCampaign(found.tag, 'pie');
     // The consent menu answered (a key, or none): the message, recorded unless the callee declined.
     if (event.menuResult.menuId === CONSENT_MENU) {
