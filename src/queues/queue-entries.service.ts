@@ -11,7 +11,7 @@ import type { Svaml } from 'src/sinch/svaml/svaml.types';
 import type { EntryState } from './queue-entry.entity';
 import { announcement, messageAndHangup, parkSvaml, voicemailSvaml } from './queue-prompts';
 import type { Queue } from './queue.entity';
-import { QueueDistribution } from './queue-distribution.service';
+import { OUTBOUND_ROUTE, QueueDistribution } from './queue-distribution.service';
 import { QueuesService } from './queues.service';
 
 export interface NewEntry {
@@ -191,7 +191,8 @@ export class QueueEntries implements OnApplicationShutdown {
 
   // One sweep: overflow the callers past their queue's maximum wait, then re-park the ones whose park is due
   // (QUEUE_REPARK_AFTER_MS, or the queue's announcement interval). Rows are claimed with SKIP LOCKED, so several
-  // workers sweeping at once never PATCH one caller twice.
+  // workers sweeping at once never PATCH one caller twice. A dialer's callee waits in the agent's room, not
+  // parked: it is never re-parked.
   async sweep(now = new Date()): Promise<{ reparked: number; overflowed: number }> {
     const overflowed = await this.overflowOverdue(now);
     const due = await this.claimDueParks(now);
@@ -210,7 +211,7 @@ export class QueueEntries implements OnApplicationShutdown {
     return (await this.dataSource.query(
       `WITH due AS (
          SELECT e.id, e.parked_at FROM queue_entries e JOIN queues q ON q.id = e.queue_id
-         WHERE e.state = 'waiting'
+         WHERE e.state = 'waiting' AND e.entry_route <> $4
            AND e.parked_at <= $1::timestamptz - make_interval(secs => LEAST($2::int, CASE WHEN q.announce_position AND q.announce_every_s IS NOT NULL THEN q.announce_every_s * 1000 ELSE $2::int END) / 1000.0)
          ORDER BY e.parked_at LIMIT $3 FOR UPDATE OF e SKIP LOCKED
        ), claimed AS (
@@ -220,7 +221,7 @@ export class QueueEntries implements OnApplicationShutdown {
        SELECT c.*, (SELECT count(*) + 1 FROM queue_entries o WHERE o.queue_id = c.queue_id AND o.state = 'waiting' AND o.id <> c.id
                      AND (o.priority > w.priority OR (o.priority = w.priority AND o.enqueued_at < w.enqueued_at)))::int AS position
        FROM claimed c JOIN queue_entries w ON w.id = c.id`,
-      [now, this.config.queues.reparkAfterMs, SWEEP_BATCH],
+      [now, this.config.queues.reparkAfterMs, SWEEP_BATCH, OUTBOUND_ROUTE],
     )) as DueRow[];
   }
 
