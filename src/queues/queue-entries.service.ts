@@ -12,6 +12,7 @@ import type { EntryState } from './queue-entry.entity';
 import { announcement, messageAndHangup, parkSvaml, voicemailSvaml } from './queue-prompts';
 import type { Queue } from './queue.entity';
 import { OUTBOUND_ROUTE, QueueDistribution } from './queue-distribution.service';
+import { settleInChunks } from './settle-in-chunks';
 import { QueuesService } from './queues.service';
 
 export interface NewEntry {
@@ -53,6 +54,8 @@ interface OverdueRow {
 
 const WRITE_ATTEMPTS = 5;
 const SWEEP_BATCH = 200;
+// Callers acted on at once in a sweep (each a PATCH to Sinch, or an overflow that may place a call).
+const SWEEP_CONCURRENCY = 20;
 const LINK_ATTEMPTS = 6;
 
 // Callers in queues: their entries (written off the ICE path), re-parks before Sinch's park limit, wait-limit
@@ -196,15 +199,17 @@ export class QueueEntries implements OnApplicationShutdown {
   async sweep(now = new Date()): Promise<{ reparked: number; overflowed: number }> {
     const overflowed = await this.overflowOverdue(now);
     const due = await this.claimDueParks(now);
-    let reparked = 0;
-    await Promise.all(
-      due.map(async (row) => {
+    const done = await settleInChunks(
+      due,
+      SWEEP_CONCURRENCY,
+      async (row) => {
         const queue = this.queues.cached(row.queue_id) ?? (await this.queues.get(row.queue_id));
         const intro = queue.announcePosition ? announcement(Number(row.position)) : undefined;
-        if (await this.patch(row.id, row.sinch_call_id, parkSvaml(queue, this.config.queues.parkS, intro ?? ''), row.prev_parked_at)) reparked++;
-      }),
+        return this.patch(row.id, row.sinch_call_id, parkSvaml(queue, this.config.queues.parkS, intro ?? ''), row.prev_parked_at);
+      },
+      (err, row) => this.logger.error({ err, entryId: row.id, sinchCallId: row.sinch_call_id }, 'Re-parking a waiting caller failed'),
     );
-    return { reparked, overflowed };
+    return { reparked: done.filter(Boolean).length, overflowed };
   }
 
   private async claimDueParks(now: Date): Promise<DueRow[]> {
@@ -236,12 +241,17 @@ export class QueueEntries implements OnApplicationShutdown {
       now,
       `e.state = 'waiting' AND e.give_up_after_ms IS NULL AND q.max_wait_s IS NOT NULL AND e.enqueued_at <= $1::timestamptz - make_interval(secs => q.max_wait_s)`,
     );
-    const done = await Promise.all(
-      [...giveUps, ...overWait].map(async (row) => {
+    // One caller whose overflow fails (a forward callout that throws, a queue deleted meanwhile) is logged and
+    // retried on a later sweep; it stops neither the others nor the re-parks after it.
+    const done = await settleInChunks(
+      [...giveUps, ...overWait],
+      SWEEP_CONCURRENCY,
+      async (row) => {
         if (row.give_up_text !== null) return this.giveUp(row, now);
         const queue = this.queues.cached(row.queue_id) ?? (await this.queues.get(row.queue_id));
         return this.overflow(row, queue, now);
-      }),
+      },
+      (err, row) => this.logger.error({ err, entryId: row.id, sinchCallId: row.sinch_call_id }, 'Overflowing an overdue caller failed'),
     );
     return done.filter(Boolean).length;
   }
