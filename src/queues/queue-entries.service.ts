@@ -90,16 +90,18 @@ export class QueueEntries implements OnApplicationShutdown {
     void this.write(entry, 1);
   }
 
-  // The same write, awaited (an outbound callee: its agent is sought as soon as the entry exists).
+  // The same write, awaited (an outbound callee: its agent is sought as soon as the entry exists). Rejects when
+  // the entry could not be written after the retries: the caller decides what the callee hears then.
   enqueueNow(entry: NewEntry): Promise<void> {
-    return this.write(entry, 1);
+    return this.write(entry, 1, true);
   }
 
-  private async write(entry: NewEntry, attempt: number): Promise<void> {
+  private async write(entry: NewEntry, attempt: number, rethrow = false): Promise<void> {
     try {
       await this.writer.push(entry);
     } catch (err) {
       if (attempt >= WRITE_ATTEMPTS) {
+        if (rethrow) throw err;
         this.logger.error(
           { err, sinchCallId: entry.sinchCallId, queueId: entry.queueId },
           'Queue entry could not be written; the caller will not be re-parked',
@@ -108,7 +110,7 @@ export class QueueEntries implements OnApplicationShutdown {
       }
       this.logger.warn({ err, sinchCallId: entry.sinchCallId, attempt }, 'Queue entry write failed; retrying');
       await new Promise((resolve) => setTimeout(resolve, 500 * 2 ** attempt).unref());
-      return this.write(entry, attempt + 1);
+      return this.write(entry, attempt + 1, rethrow);
     }
   }
 

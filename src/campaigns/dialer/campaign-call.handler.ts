@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import { Injectable, Logger, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
@@ -7,7 +6,8 @@ import { decodeCallCustom } from 'src/calls/call-custom';
 import type { AceEvent, DiceEvent, PieEvent } from 'src/sinch/callback-events';
 import { buildSvaml, svaml } from 'src/sinch/svaml/svaml.builders';
 import type { Svaml } from 'src/sinch/svaml/svaml.types';
-import { abandonText, aceAnswer, agentWhisper, MAIN_MENU, pieAnswer, type CampaignScript } from './campaign-answers';
+import { abandonText, aceAnswer, agentWhisper, calleeEntryId, MAIN_MENU, pieAnswer, type CampaignScript } from './campaign-answers';
+import { SinchVoiceClient } from 'src/sinch/voice-client';
 import { usesAgents } from './dial-mode';
 import { QueueBridge } from 'src/queues/queue-bridge.service';
 import { readTag, type CampaignCallTag } from './campaign-call-tag';
@@ -36,6 +36,7 @@ export class CampaignCallHandler implements OnModuleInit, OnModuleDestroy {
     private readonly recording: RecordingPolicies,
     private readonly routeTargets: RouteTargets,
     private readonly bridge: QueueBridge,
+    private readonly voice: SinchVoiceClient,
   ) {}
 
   onModuleInit(): void {
@@ -73,7 +74,7 @@ export class CampaignCallHandler implements OnModuleInit, OnModuleDestroy {
   // Progressive / predictive: a person answered. They wait in a room (music) and are handed to the campaign's
   // queue after the answer, with the connect delay as their own wait limit and the abandon message to hear past it.
   private toAgent(sinchCallId: string, ctx: AnswerContext, script: CampaignScript, tag: CampaignCallTag): Svaml {
-    const entryId = randomUUID();
+    const entryId = calleeEntryId(sinchCallId);
     void this.admit(sinchCallId, ctx, script, tag, entryId);
     return this.bridge.holdAnswer(entryId);
   }
@@ -99,7 +100,17 @@ export class CampaignCallHandler implements OnModuleInit, OnModuleDestroy {
         giveUpText: abandonText(script, tag.vars, tag.cli),
       });
     } catch (err) {
-      this.logger.error({ err, campaignId: script.id, sinchCallId }, 'Handing a campaign callee to its queue failed');
+      // No entry: nothing would ever end this hold. The callee hears the abandon message now.
+      this.logger.error({ err, campaignId: script.id, sinchCallId }, 'Handing a campaign callee to its queue failed; hanging up with the abandon message');
+      await this.abandon(sinchCallId, script, tag);
+    }
+  }
+
+  private async abandon(sinchCallId: string, script: CampaignScript, tag: CampaignCallTag): Promise<void> {
+    try {
+      await this.voice.manageCall(sinchCallId, buildSvaml(svaml.hangup(), svaml.say(abandonText(script, tag.vars, tag.cli), script.locale)));
+    } catch (err) {
+      this.logger.error({ err, campaignId: script.id, sinchCallId }, 'Hanging up a campaign callee left on hold failed');
     }
   }
 
@@ -121,6 +132,12 @@ export class CampaignCallHandler implements OnModuleInit, OnModuleDestroy {
     if (decision.action === 'opt_out' && ctx.callId) void this.optOut(found.script, found.tag, ctx.callId);
     const message = found.script.message;
     const queue = decision.action === 'agent' && message.type === 'ivr' && message.agentQueueId ? this.routeTargets.get('queue') : undefined;
+    if (decision.action === 'agent' && message.type === 'ivr' && message.agentQueueId && !queue) {
+      this.logger.warn(
+        { campaignId: found.tag.campaignId, queueId: message.agentQueueId },
+        'No queue target loaded for the agent key; the callee hears the goodbye',
+      );
+    }
     if (queue && message.type === 'ivr' && message.agentQueueId) {
       try {
         // Parked in the queue (from memory, like an inbound caller); the campaign's caller id stands for "our number".
