@@ -1,4 +1,5 @@
 import Redis from 'ioredis';
+import { calleeEntryId } from 'src/campaigns/dialer/campaign-answers';
 import { eventStreamKey } from 'src/events/admin-events.service';
 import { campaignBody, createCampaign, importContacts } from './campaign-fixtures';
 import { sim, sql, until } from './callbacks-kit';
@@ -168,6 +169,9 @@ describe('progressive and predictive dialing (e2e)', () => {
       expect(rows).toHaveLength(people.length);
       expect(rows.filter((e) => e.end_reason === 'no_agent')).toEqual([]);
       expect(rows.every((e) => e.answered_at !== null && e.agent_id !== null && e.state === 'completed')).toBe(true);
+      // Each entry (and room) is named from the callee's Sinch call id: a re-delivered ACE holds them in the same room.
+      expect(rows.map((e) => e.id)).toEqual(rows.map((e) => calleeEntryId(e.sinch_call_id)));
+      expect(rows.every((e) => e.entry_route === 'campaign_bridge')).toBe(true);
       // Each callee was in the agent's room (the agent's leg is a conference callout into it) with the contact's attributes.
       const leg = (await sql(t, 'SELECT sinch_call_id FROM calls WHERE id = $1', [rows[0].agent_call_id]))[0];
       const callout = (await simEvents(`kind=rest&callId=${leg.sinch_call_id}`)).find((e) => e.method === 'POST');

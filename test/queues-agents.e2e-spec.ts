@@ -16,6 +16,7 @@ const NEVER_ANSWERS = '+46701239290';
 const RINGS_LONG = '+46701239291';
 // A campaign's callee who asks for an agent.
 const CALLEE = '+46701239180';
+const CONSENTING_CALLEE = '+46701239181';
 const SCALE = 200;
 // Callers and answering agents stay on the line for an hour (18 real seconds) unless hung up.
 const RULES = [
@@ -384,10 +385,75 @@ describe('Queue agents and distribution (e2e)', () => {
         expect(pie).toMatchObject({ action: { name: 'park', introPrompt: '#tts[Connecting you to an agent]' } });
         expect(await entry(callee)).toMatchObject({ queue_id: queueId, entry_route: 'campaign', dialled: '+14045001000' });
         const agentId = await newAgent(ANSWERS[3], [{ queueId }]);
-        expect(await entry(callee, `state = 'connected'`)).toMatchObject({ agent_id: agentId });
+        const connected = await entry(callee, `state = 'connected'`);
+        expect(connected).toMatchObject({ agent_id: agentId });
+        // The parked callee is unparked into the agent's room: the service PATCHes the call and both are in it.
+        const room = `qe-${connected.id}`;
+        const unpark = await until(
+          async () => (await simEvents(`kind=rest&callId=${callee}`)).find((e) => e.method === 'PATCH' && (e.request as Body).action.name === 'connectConf'),
+          10_000,
+        );
+        expect(unpark.request).toEqual({ action: { name: 'connectConf', conferenceId: room } });
+        const conference = await until(
+          async () => (await sim(t, 'GET', '/_sim/conferences')).conferences.find((c: Body) => c.conferenceId === room && c.participants?.length === 2),
+          10_000,
+        );
+        const leg = (await sql(t, 'SELECT sinch_call_id FROM calls WHERE id = $1', [connected.agent_call_id]))[0];
+        expect(conference.participants.map((p: Body) => p.callId).sort()).toEqual([callee, leg.sinch_call_id].sort());
         await sim(t, 'POST', `/_sim/calls/${callee}/hangup`, {});
         await entry(callee, `state = 'completed'`);
         await until(async () => (await agentsApi('GET', `/${agentId}`)).body.status === 'available', 10_000);
+      } finally {
+        await sim(t, 'PUT', '/_sim/rules', { rules: RULES });
+      }
+    });
+
+    it('lets the queue answer its own consent menu: the callee the IVR sent there is parked, not hung up by the campaign', async () => {
+      const queueId = await newQueue({ greeting: 'Connecting you to an agent' });
+      const policy = await t.request('PUT', `/api/v1/recordings/policies/queue/${queueId}`, {
+        body: { mode: 'consent', optOut: true, notice: 'We record calls.' },
+      });
+      expect(policy.status).toBe(200);
+      const created = await t.request('POST', '/api/v1/campaigns', {
+        body: {
+          name: `campaign ${unique()}`,
+          callerIds: ['+14045001000'],
+          locale: 'en-US',
+          message: { type: 'ivr', prompt: 'Press 0 for an agent.', options: [{ digit: '0', action: 'agent' }], agentQueueId: queueId },
+          callingWindow: { days: [1, 2, 3, 4, 5, 6, 7], start: '00:00', end: '24:00' },
+          defaultTimeZone: 'Europe/Stockholm',
+          pacing: { callsPerSecond: 5, maxConcurrent: 5 },
+        },
+      });
+      expect(created.status).toBe(201);
+      await sim(t, 'PUT', '/_sim/rules', { rules: [{ match: CONSENTING_CALLEE, outcome: 'answered', ringTimeS: 600, talkTimeS: 3600 }, ...RULES] });
+      try {
+        const contacts = { contacts: [{ phone: CONSENTING_CALLEE }] };
+        expect((await t.request('POST', `/api/v1/campaigns/${created.body.id}/contacts`, { body: contacts })).status).toBe(200);
+        expect((await t.request('POST', `/api/v1/campaigns/${created.body.id}/start`)).status).toBe(200);
+        const callee = await until(
+          async () =>
+            (await sql(t, `SELECT sinch_call_id FROM calls WHERE campaign_id = $1 AND sinch_call_id IS NOT NULL`, [created.body.id]))[0]?.sinch_call_id,
+          20_000,
+        );
+        await sim(t, 'POST', `/_sim/calls/${callee}/dtmf`, { digits: '0' });
+        const pieOf = (prefix: string) =>
+          until(
+            async () =>
+              (await simEvents(`kind=callback&callId=${callee}&event=pie`)).find((e) =>
+                String((e.request as Body)?.menuResult?.menuId ?? '').startsWith(prefix),
+              )?.response,
+            15_000,
+          );
+        // The campaign's menu: the queue asks its recording question first.
+        const asked = await pieOf('main');
+        expect(asked.action.name).toBe('runMenu');
+        expect(asked.action.menus[0].id).toMatch(/^rq:/);
+        // The queue's consent menu result (no key: consent) is the queue's to answer: parked and recorded.
+        const parked = await pieOf('rq:');
+        expect(parked.action.name).toBe('park');
+        expect(await entry(callee)).toMatchObject({ queue_id: queueId, entry_route: 'campaign', state: 'waiting' });
+        await sim(t, 'POST', `/_sim/calls/${callee}/hangup`, {});
       } finally {
         await sim(t, 'PUT', '/_sim/rules', { rules: RULES });
       }

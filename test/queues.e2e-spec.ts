@@ -137,6 +137,25 @@ describe('Inbound queues (e2e)', () => {
   });
 
   describe('waiting', () => {
+    it("re-parks a parked caller when due, never a dialer's callee waiting in the agent's room", async () => {
+      const queue = (await api('POST', '', settings())).body;
+      const insert = async (route: string) =>
+        (
+          await sql(
+            t,
+            `INSERT INTO queue_entries (queue_id, sinch_call_id, entry_route, enqueued_at, parked_at) VALUES ($1, $2, $3, now(), now() - interval '1 hour') RETURNING id`,
+            [queue.id, `sweep-${route}-${Date.now()}-${Math.random().toString(36).slice(2, 7)}`, route],
+          )
+        )[0].id as string;
+      const parked = await insert('number');
+      const bridged = await insert('campaign_bridge');
+      const parksOf = async (id: string) => (await sql(t, 'SELECT parks FROM queue_entries WHERE id = $1', [id]))[0].parks as number;
+      // The sweep reached the parked caller (its re-park claimed): the callee, due alike, was passed over.
+      await until(async () => (await parksOf(parked)) > 1, 10_000);
+      expect(await parksOf(bridged)).toBe(1);
+      await sql(t, `UPDATE queue_entries SET state = 'removed', ended_at = now() WHERE id = ANY($1)`, [[parked, bridged]]);
+    });
+
     it('parks the caller at ICE and records the entry; a hang-up while waiting is an abandon with its wait', async () => {
       const queue = (await api('POST', '', settings())).body;
       await routeTo(SHORT_NUMBER, queue.id);

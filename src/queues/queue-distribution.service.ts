@@ -20,8 +20,10 @@ import { QueuesService } from './queues.service';
 export const ENTRY_KEY = 'qe';
 // Sinch conferenceId limit is 64 characters: "qe-" + a UUID is 39.
 export const roomOf = (entryId: string): string => `qe-${entryId}`;
-// The entry route of an outbound callee, who joins the room on answering instead of being parked.
-export const OUTBOUND_ROUTE = 'campaign';
+// The entry route of a dialer's callee (progressive / predictive), who joins the room on answering instead of
+// being parked. Not 'campaign': that is the route of a campaign IVR caller who asked for an agent and is parked
+// like an inbound caller (unparked into the room when the agent answers).
+export const OUTBOUND_ROUTE = 'campaign_bridge';
 
 // An offer whose agent leg neither answered nor ended this long past the queue's answer timeout is resolved
 // without its DiCE (a worker died mid-offer, the leg was never dialled, a DiCE was lost).

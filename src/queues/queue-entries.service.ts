@@ -11,7 +11,8 @@ import type { Svaml } from 'src/sinch/svaml/svaml.types';
 import type { EntryState } from './queue-entry.entity';
 import { announcement, messageAndHangup, parkSvaml, voicemailSvaml } from './queue-prompts';
 import type { Queue } from './queue.entity';
-import { QueueDistribution } from './queue-distribution.service';
+import { OUTBOUND_ROUTE, QueueDistribution } from './queue-distribution.service';
+import { settleInChunks } from './settle-in-chunks';
 import { QueuesService } from './queues.service';
 
 export interface NewEntry {
@@ -53,6 +54,8 @@ interface OverdueRow {
 
 const WRITE_ATTEMPTS = 5;
 const SWEEP_BATCH = 200;
+// Callers acted on at once in a sweep (each a PATCH to Sinch, or an overflow that may place a call).
+const SWEEP_CONCURRENCY = 20;
 const LINK_ATTEMPTS = 6;
 
 // Callers in queues: their entries (written off the ICE path), re-parks before Sinch's park limit, wait-limit
@@ -87,16 +90,18 @@ export class QueueEntries implements OnApplicationShutdown {
     void this.write(entry, 1);
   }
 
-  // The same write, awaited (an outbound callee: its agent is sought as soon as the entry exists).
+  // The same write, awaited (an outbound callee: its agent is sought as soon as the entry exists). Rejects when
+  // the entry could not be written after the retries: the caller decides what the callee hears then.
   enqueueNow(entry: NewEntry): Promise<void> {
-    return this.write(entry, 1);
+    return this.write(entry, 1, true);
   }
 
-  private async write(entry: NewEntry, attempt: number): Promise<void> {
+  private async write(entry: NewEntry, attempt: number, rethrow = false): Promise<void> {
     try {
       await this.writer.push(entry);
     } catch (err) {
       if (attempt >= WRITE_ATTEMPTS) {
+        if (rethrow) throw err;
         this.logger.error(
           { err, sinchCallId: entry.sinchCallId, queueId: entry.queueId },
           'Queue entry could not be written; the caller will not be re-parked',
@@ -105,7 +110,7 @@ export class QueueEntries implements OnApplicationShutdown {
       }
       this.logger.warn({ err, sinchCallId: entry.sinchCallId, attempt }, 'Queue entry write failed; retrying');
       await new Promise((resolve) => setTimeout(resolve, 500 * 2 ** attempt).unref());
-      return this.write(entry, attempt + 1);
+      return this.write(entry, attempt + 1, rethrow);
     }
   }
 
@@ -191,26 +196,29 @@ export class QueueEntries implements OnApplicationShutdown {
 
   // One sweep: overflow the callers past their queue's maximum wait, then re-park the ones whose park is due
   // (QUEUE_REPARK_AFTER_MS, or the queue's announcement interval). Rows are claimed with SKIP LOCKED, so several
-  // workers sweeping at once never PATCH one caller twice.
+  // workers sweeping at once never PATCH one caller twice. A dialer's callee waits in the agent's room, not
+  // parked: it is never re-parked.
   async sweep(now = new Date()): Promise<{ reparked: number; overflowed: number }> {
     const overflowed = await this.overflowOverdue(now);
     const due = await this.claimDueParks(now);
-    let reparked = 0;
-    await Promise.all(
-      due.map(async (row) => {
+    const done = await settleInChunks(
+      due,
+      SWEEP_CONCURRENCY,
+      async (row) => {
         const queue = this.queues.cached(row.queue_id) ?? (await this.queues.get(row.queue_id));
         const intro = queue.announcePosition ? announcement(Number(row.position)) : undefined;
-        if (await this.patch(row.id, row.sinch_call_id, parkSvaml(queue, this.config.queues.parkS, intro ?? ''), row.prev_parked_at)) reparked++;
-      }),
+        return this.patch(row.id, row.sinch_call_id, parkSvaml(queue, this.config.queues.parkS, intro ?? ''), row.prev_parked_at);
+      },
+      (err, row) => this.logger.error({ err, entryId: row.id, sinchCallId: row.sinch_call_id }, 'Re-parking a waiting caller failed'),
     );
-    return { reparked, overflowed };
+    return { reparked: done.filter(Boolean).length, overflowed };
   }
 
   private async claimDueParks(now: Date): Promise<DueRow[]> {
     return (await this.dataSource.query(
       `WITH due AS (
          SELECT e.id, e.parked_at FROM queue_entries e JOIN queues q ON q.id = e.queue_id
-         WHERE e.state = 'waiting'
+         WHERE e.state = 'waiting' AND e.entry_route <> $4
            AND e.parked_at <= $1::timestamptz - make_interval(secs => LEAST($2::int, CASE WHEN q.announce_position AND q.announce_every_s IS NOT NULL THEN q.announce_every_s * 1000 ELSE $2::int END) / 1000.0)
          ORDER BY e.parked_at LIMIT $3 FOR UPDATE OF e SKIP LOCKED
        ), claimed AS (
@@ -220,7 +228,7 @@ export class QueueEntries implements OnApplicationShutdown {
        SELECT c.*, (SELECT count(*) + 1 FROM queue_entries o WHERE o.queue_id = c.queue_id AND o.state = 'waiting' AND o.id <> c.id
                      AND (o.priority > w.priority OR (o.priority = w.priority AND o.enqueued_at < w.enqueued_at)))::int AS position
        FROM claimed c JOIN queue_entries w ON w.id = c.id`,
-      [now, this.config.queues.reparkAfterMs, SWEEP_BATCH],
+      [now, this.config.queues.reparkAfterMs, SWEEP_BATCH, OUTBOUND_ROUTE],
     )) as DueRow[];
   }
 
@@ -235,12 +243,17 @@ export class QueueEntries implements OnApplicationShutdown {
       now,
       `e.state = 'waiting' AND e.give_up_after_ms IS NULL AND q.max_wait_s IS NOT NULL AND e.enqueued_at <= $1::timestamptz - make_interval(secs => q.max_wait_s)`,
     );
-    const done = await Promise.all(
-      [...giveUps, ...overWait].map(async (row) => {
+    // One caller whose overflow fails (a forward callout that throws, a queue deleted meanwhile) is logged and
+    // retried on a later sweep; it stops neither the others nor the re-parks after it.
+    const done = await settleInChunks(
+      [...giveUps, ...overWait],
+      SWEEP_CONCURRENCY,
+      async (row) => {
         if (row.give_up_text !== null) return this.giveUp(row, now);
         const queue = this.queues.cached(row.queue_id) ?? (await this.queues.get(row.queue_id));
         return this.overflow(row, queue, now);
-      }),
+      },
+      (err, row) => this.logger.error({ err, entryId: row.id, sinchCallId: row.sinch_call_id }, 'Overflowing an overdue caller failed'),
     );
     return done.filter(Boolean).length;
   }

@@ -92,7 +92,7 @@ export class QueueEntry {
   @Column({ type: 'text', nullable: true })
   endReason: string | null;
 
-  // An outbound campaign's callee bridged to an agent (entryRoute "campaign"): the campaign, what the agent hears
+  // An outbound campaign's callee bridged to an agent (entryRoute "campaign_bridge"): the campaign, what the agent hears
   // on answering (the contact's attributes) and what the event stream carries.
   @Column({ type: 'uuid', nullable: true })
   campaignId: string | null;

@@ -1,5 +1,14 @@
 import type { CampaignMessage } from 'src/campaigns/campaign.entity';
-import { abandonText, aceAnswer, agentWhisper, menuAction, pieAnswer, spokenNumber, type CampaignScript } from 'src/campaigns/dialer/campaign-answers';
+import {
+  abandonText,
+  aceAnswer,
+  agentWhisper,
+  calleeEntryId,
+  menuAction,
+  pieAnswer,
+  spokenNumber,
+  type CampaignScript,
+} from 'src/campaigns/dialer/campaign-answers';
 import { AGENTLESS } from 'src/campaigns/dialer/dial-mode';
 import { validateSvaml } from 'src/sinch/svaml/svaml.validator';
 
@@ -104,5 +113,14 @@ describe('campaign answers', () => {
   it("the agent's whisper carries the contact's attributes, cleaned for TTS", () => {
     expect(agentWhisper('Renewals', { firstName: 'Ann', plan: 'gold [x]', empty: '' })).toBe('Campaign Renewals. firstName: Ann, plan: gold (x).');
     expect(agentWhisper('Renewals', {})).toBe('Campaign Renewals.');
+  });
+});
+
+describe('calleeEntryId', () => {
+  it('is a UUID derived from the Sinch call id alone: the same call, the same entry and room', () => {
+    const id = calleeEntryId('sinch-call-1');
+    expect(id).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-5[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+    expect(calleeEntryId('sinch-call-1')).toBe(id);
+    expect(calleeEntryId('sinch-call-2')).not.toBe(id);
   });
 });

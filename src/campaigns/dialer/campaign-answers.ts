@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { Campaign, CampaignMessage, CampaignStatus, IvrAction, MachineAction } from 'src/campaigns/campaign.entity';
 import { IVR_ACTIONS } from 'src/campaigns/campaign.entity';
 import { renderTemplate, ttsPrompt } from 'src/campaigns/scheduling/message-template';
@@ -38,6 +39,19 @@ export function scriptOf(c: Campaign): CampaignScript {
 
 // The answer to the ACE of a campaign call: Sinch AMD ran on the connectPstn leg (sync), so the ACE says whether a
 // person or a machine picked up. A person hears the message (or the menu); a machine gets the message or nothing.
+// The queue entry (and so the room) of a callee handed to an agent, derived from the Sinch call id (a UUID in
+// the version-5 layout, SHA-1 of a namespaced name): a re-delivered ACE names the same entry and room.
+export function calleeEntryId(sinchCallId: string): string {
+  const h = createHash('sha1').update(`campaign-callee:${sinchCallId}`).digest().subarray(0, 16);
+  h[6] = (h[6] & 0x0f) | 0x50;
+  h[8] = (h[8] & 0x3f) | 0x80;
+  const hex = h.toString('hex');
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
+}
+
+// The id of the campaign's IVR menu (its PIE is answered by the campaign handler; other menus are not its own).
+export const MAIN_MENU = 'main';
+
 export function aceAnswer(script: CampaignScript, vars: Record<string, string>, amd: AmdResult | undefined): Svaml {
   const say = (template: string) => svaml.say(renderTemplate(template, vars), script.locale);
   const { message } = script;
@@ -51,7 +65,7 @@ export function aceAnswer(script: CampaignScript, vars: Record<string, string>, 
     svaml.runMenu(
       [
         {
-          id: 'main',
+          id: MAIN_MENU,
           mainPrompt: prompt,
           repeatPrompt: prompt,
           repeats: 2,

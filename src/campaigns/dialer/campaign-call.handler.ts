@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import { Injectable, Logger, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
@@ -7,7 +6,8 @@ import { decodeCallCustom } from 'src/calls/call-custom';
 import type { AceEvent, DiceEvent, PieEvent } from 'src/sinch/callback-events';
 import { buildSvaml, svaml } from 'src/sinch/svaml/svaml.builders';
 import type { Svaml } from 'src/sinch/svaml/svaml.types';
-import { abandonText, aceAnswer, agentWhisper, pieAnswer, type CampaignScript } from './campaign-answers';
+import { abandonText, aceAnswer, agentWhisper, calleeEntryId, MAIN_MENU, pieAnswer, type CampaignScript } from './campaign-answers';
+import { SinchVoiceClient } from 'src/sinch/voice-client';
 import { usesAgents } from './dial-mode';
 import { QueueBridge } from 'src/queues/queue-bridge.service';
 import { readTag, type CampaignCallTag } from './campaign-call-tag';
@@ -16,8 +16,9 @@ import { RouteTargets } from 'src/numbers/routing/route-targets.service';
 import { RecordingPolicies, type PolicyTarget } from 'src/recordings/recording-policies.service';
 import { AttemptSettler } from './attempt-settler.service';
 
-// The consent menu's id ("press 9 to not be recorded"); the campaign's own IVR menu is "main".
+// The consent menu's id ("press 9 to not be recorded"); the campaign's own IVR menu is MAIN_MENU.
 const CONSENT_MENU = 'rec-consent';
+const OWN_MENUS: readonly string[] = [CONSENT_MENU, MAIN_MENU];
 const campaignTarget = (tag: CampaignCallTag): PolicyTarget[] => [{ type: 'campaign', id: tag.campaignId }];
 
 // The campaign feature's part of the webhook: answers the ACE and PIE of its calls from memory (the script cache
@@ -35,6 +36,7 @@ export class CampaignCallHandler implements OnModuleInit, OnModuleDestroy {
     private readonly recording: RecordingPolicies,
     private readonly routeTargets: RouteTargets,
     private readonly bridge: QueueBridge,
+    private readonly voice: SinchVoiceClient,
   ) {}
 
   onModuleInit(): void {
@@ -72,7 +74,7 @@ export class CampaignCallHandler implements OnModuleInit, OnModuleDestroy {
   // Progressive / predictive: a person answered. They wait in a room (music) and are handed to the campaign's
   // queue after the answer, with the connect delay as their own wait limit and the abandon message to hear past it.
   private toAgent(sinchCallId: string, ctx: AnswerContext, script: CampaignScript, tag: CampaignCallTag): Svaml {
-    const entryId = randomUUID();
+    const entryId = calleeEntryId(sinchCallId);
     void this.admit(sinchCallId, ctx, script, tag, entryId);
     return this.bridge.holdAnswer(entryId);
   }
@@ -98,13 +100,26 @@ export class CampaignCallHandler implements OnModuleInit, OnModuleDestroy {
         giveUpText: abandonText(script, tag.vars, tag.cli),
       });
     } catch (err) {
-      this.logger.error({ err, campaignId: script.id, sinchCallId }, 'Handing a campaign callee to its queue failed');
+      // No entry: nothing would ever end this hold. The callee hears the abandon message now.
+      this.logger.error({ err, campaignId: script.id, sinchCallId }, 'Handing a campaign callee to its queue failed; hanging up with the abandon message');
+      await this.abandon(sinchCallId, script, tag);
+    }
+  }
+
+  private async abandon(sinchCallId: string, script: CampaignScript, tag: CampaignCallTag): Promise<void> {
+    try {
+      await this.voice.manageCall(sinchCallId, buildSvaml(svaml.hangup(), svaml.say(abandonText(script, tag.vars, tag.cli), script.locale)));
+    } catch (err) {
+      this.logger.error({ err, campaignId: script.id, sinchCallId }, 'Hanging up a campaign callee left on hold failed');
     }
   }
 
   private pie(event: PieEvent, ctx: AnswerContext): Svaml | undefined {
     const found = this.lookup(ctx);
-    if (!found) return undefined;
+    // A menu that is not the campaign's (the consent menu of the queue its IVR sent the callee to) is answered
+    // by the handler that ran it.
+    const menuId = event.menuResult.menuId;
+    if (!found || (menuId !== undefined && !OWN_MENUS.includes(menuId))) return undefined;
     if (!found.script) return this.unknownCampaign(found.tag, 'pie');
     // The consent menu answered (a key, or none): the message, recorded unless the callee declined.
     if (event.menuResult.menuId === CONSENT_MENU) {
@@ -117,6 +132,12 @@ export class CampaignCallHandler implements OnModuleInit, OnModuleDestroy {
     if (decision.action === 'opt_out' && ctx.callId) void this.optOut(found.script, found.tag, ctx.callId);
     const message = found.script.message;
     const queue = decision.action === 'agent' && message.type === 'ivr' && message.agentQueueId ? this.routeTargets.get('queue') : undefined;
+    if (decision.action === 'agent' && message.type === 'ivr' && message.agentQueueId && !queue) {
+      this.logger.warn(
+        { campaignId: found.tag.campaignId, queueId: message.agentQueueId },
+        'No queue target loaded for the agent key; the callee hears the goodbye',
+      );
+    }
     if (queue && message.type === 'ivr' && message.agentQueueId) {
       try {
         // Parked in the queue (from memory, like an inbound caller); the campaign's caller id stands for "our number".

@@ -34,12 +34,14 @@ export class DialerRepository {
   }
 
   // Running campaigns whose settings every API process has had time to load (see CampaignScripts).
-  async dialableCampaignIds(settledForMs: number): Promise<string[]> {
-    const rows: { id: string }[] = await this.dataSource.query(
-      `SELECT id FROM campaigns WHERE status = 'running' AND updated_at <= now() - make_interval(secs => $1) ORDER BY id`,
+  // The running campaigns to tick, and whether any of them dials for agents (progressive / predictive).
+  async dialableCampaigns(settledForMs: number): Promise<{ ids: string[]; anyUsesAgents: boolean }> {
+    const rows: { id: string; agentless: boolean }[] = await this.dataSource.query(
+      `SELECT id, dialing->>'mode' = 'agentless' AS agentless FROM campaigns
+       WHERE status = 'running' AND updated_at <= now() - make_interval(secs => $1) ORDER BY id`,
       [settledForMs / 1000],
     );
-    return rows.map((r) => r.id);
+    return { ids: rows.map((r) => r.id), anyUsesAgents: rows.some((r) => !r.agentless) };
   }
 
   // The campaign row, locked for this tick: a second worker skips it rather than waiting (one tick per campaign

@@ -61,13 +61,23 @@ export class DialerService {
   ) {}
 
   async tick(now = new Date()): Promise<CampaignTick[]> {
-    const ids = await this.repository.dialableCampaignIds(this.config.campaigns.configRefreshMs);
+    const { ids, anyUsesAgents } = await this.repository.dialableCampaigns(this.config.campaigns.configRefreshMs);
     // Callees past their connect delay hear the abandon message, free agents are offered waiting callees: at the
-    // dialer's pace rather than the queues sweep's, and before the agent counts below are read.
-    if (ids.length > 0) await this.bridge.pass();
+    // dialer's pace rather than the queues sweep's, and before the agent counts below are read. Only when a
+    // campaign dials for agents; a failure is logged (the queues sweep does the same work later) and every
+    // campaign is still ticked.
+    if (anyUsesAgents) await this.bridgePass();
     const results: CampaignTick[] = [];
     for (const id of ids) results.push(await this.tickCampaign(id, now));
     return results;
+  }
+
+  private async bridgePass(): Promise<void> {
+    try {
+      await this.bridge.pass();
+    } catch (err) {
+      this.logger.error({ err }, 'Queue bridge pass failed; ticking the campaigns anyway');
+    }
   }
 
   async tickCampaign(campaignId: string, now = new Date()): Promise<CampaignTick> {
