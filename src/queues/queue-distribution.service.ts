@@ -3,6 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import { CalloutsService } from 'src/callouts/callouts.service';
 import { CallsService } from 'src/calls/calls.service';
+import { ComplianceService } from 'src/compliance/compliance.service';
 import { AppError } from 'src/common/app-error';
 import { AdminEvents } from 'src/events/admin-events.service';
 import { SinchApiError } from 'src/sinch/sinch-errors';
@@ -18,6 +19,9 @@ import { QueuesService } from './queues.service';
 
 // The key our agent legs carry in `custom`: the queue entry they are offered.
 export const ENTRY_KEY = 'qe';
+// The key a callback to a caller who asked for one carries in `custom`: their queue entry.
+export const CALLBACK_KEY = 'qcb';
+const CALLBACK_GREETING = 'This is your callback. Please hold, an agent will be with you shortly.';
 // Sinch conferenceId limit is 64 characters: "qe-" + a UUID is 39.
 export const roomOf = (entryId: string): string => `qe-${entryId}`;
 // The entry route of a dialer's callee (progressive / predictive), who joins the room on answering instead of
@@ -37,6 +41,9 @@ interface Candidate {
   // A campaign callee's: what the agent hears (the contact's attributes) and what the offer event carries.
   whisper?: string | null;
   context?: Record<string, unknown> | null;
+  state?: EntryState;
+  from_number?: string | null;
+  dialled?: string | null;
 }
 
 interface FreeAgent {
@@ -85,6 +92,7 @@ export class QueueDistribution implements OnApplicationShutdown {
     private readonly queues: QueuesService,
     private readonly sinch: SinchVoiceClient,
     private readonly events: AdminEvents,
+    private readonly compliance: ComplianceService,
   ) {}
 
   // A caller arrived or an agent became free: a distribution pass now, not at the next sweep. Kicks while a pass
@@ -123,8 +131,8 @@ export class QueueDistribution implements OnApplicationShutdown {
   private offerNext(): Promise<boolean> {
     return this.dataSource.transaction(async (manager) => {
       const waiting = (await manager.query(
-        `SELECT e.id, e.queue_id, e.enqueued_at, e.whisper, e.context FROM queue_entries e
-         WHERE e.state = 'waiting'
+        `SELECT e.id, e.queue_id, e.enqueued_at, e.whisper, e.context, e.state, e.from_number, e.dialled FROM queue_entries e
+         WHERE e.state IN ('waiting', 'callback_requested')
            AND EXISTS (SELECT 1 FROM agent_queues aq JOIN agents a ON a.id = aq.agent_id WHERE aq.queue_id = e.queue_id AND a.status = 'available')
          ORDER BY e.priority DESC, e.enqueued_at ASC LIMIT 20 FOR UPDATE OF e SKIP LOCKED`,
       )) as Candidate[];
@@ -135,7 +143,10 @@ export class QueueDistribution implements OnApplicationShutdown {
           [entry.queue_id],
         )) as FreeAgent[];
         if (!agent) continue;
-        await this.offer(manager, entry, agent);
+        if (entry.state === 'callback_requested') {
+          if (!(await this.callbackDue(manager, entry.queue_id))) continue;
+          await this.callBack(manager, entry);
+        } else await this.offer(manager, entry, agent);
         return true;
       }
       return false;
@@ -215,23 +226,71 @@ export class QueueDistribution implements OnApplicationShutdown {
     });
   }
 
+  // A caller who asked for a callback is called back when it is their turn and an agent is free, but never more
+  // callers (ringing, or back in their room waiting) than there are free agents.
+  private async callbackDue(manager: EntityManager, queueId: string): Promise<boolean> {
+    const [row] = (await manager.query(
+      `SELECT (SELECT count(*) FROM queue_entries WHERE queue_id = $1 AND (state = 'calling_back' OR (state = 'waiting' AND callback_answered_at IS NOT NULL)))::int AS pending,
+              (SELECT count(*) FROM agent_queues aq JOIN agents a ON a.id = aq.agent_id WHERE aq.queue_id = $1 AND a.status = 'available')::int AS free`,
+      [queueId],
+    )) as { pending: number; free: number }[];
+    return row.pending < row.free;
+  }
+
+  // The callback: a call to the caller's number into their room (the do-not-call lists and the frequency cap apply,
+  // asked here so that a refusal closes the entry with its reason; the dialler asks again before dialling). When
+  // answered, the caller waits in the room and is offered to an agent like any waiting caller (QueueCallbacks).
+  private async callBack(manager: EntityManager, entry: Candidate): Promise<void> {
+    const queue = this.queues.cached(entry.queue_id) ?? (await this.queues.get(entry.queue_id));
+    const refusal = entry.from_number ? await this.compliance.check(entry.from_number, { manager }) : { rule: 'no_number', message: 'no caller number' };
+    if (refusal || !entry.from_number) {
+      await manager.query(`UPDATE queue_entries SET state = 'failed', end_reason = $2, ended_at = now(), updated_at = now() WHERE id = $1`, [
+        entry.id,
+        `callback_refused:${refusal?.rule}`,
+      ]);
+      void this.events.publish('queues', 'callback.refused', { entryId: entry.id, queueId: entry.queue_id, rule: refusal?.rule });
+      return;
+    }
+    const [leg] = await this.callouts.place(manager, [
+      {
+        callout: {
+          method: 'conferenceCallout',
+          request: {
+            destination: { type: 'number', endpoint: entry.from_number },
+            conferenceId: roomOf(entry.id),
+            ...(entry.dialled ? { cli: entry.dialled } : {}),
+            greeting: CALLBACK_GREETING,
+            enableAce: true,
+            enableDice: true,
+            ...(queue.locale ? { locale: queue.locale } : {}),
+          },
+        },
+        customExtra: { [CALLBACK_KEY]: entry.id },
+        toNumber: entry.from_number,
+        queueId: entry.queue_id,
+      },
+    ]);
+    await manager.query(`UPDATE queue_entries SET state = 'calling_back', callback_call_id = $2, updated_at = now() WHERE id = $1`, [entry.id, leg.id]);
+    void this.events.publish('queues', 'callback.dialled', { entryId: entry.id, queueId: entry.queue_id, callId: leg.id });
+  }
+
   // The agent answered (ACE of their leg): the caller is unparked into the room. Only one process claims the
   // entry (offered → connected); a leg whose caller has left, or whose offer was resolved meanwhile, is hung up.
   async agentAnswered(entryId: string, agentSinchCallId: string): Promise<void> {
     const [rows] = (await this.dataSource.query(
       `UPDATE queue_entries SET state = 'connected', answered_at = now(),
          wait_ms = GREATEST(0, (EXTRACT(EPOCH FROM (now() - enqueued_at)) * 1000)::int), updated_at = now()
-       WHERE id = $1 AND state = 'offered' RETURNING sinch_call_id, entry_route`,
+       WHERE id = $1 AND state = 'offered' RETURNING sinch_call_id, entry_route, callback_answered_at`,
       [entryId],
-    )) as [{ sinch_call_id: string; entry_route: string }[], number];
+    )) as [{ sinch_call_id: string; entry_route: string; callback_answered_at: Date | null }[], number];
     const caller = rows[0];
     if (caller) void this.events.publish('queues', 'caller.connected', { entryId });
     if (!caller) {
       await this.hangUp(agentSinchCallId);
       return;
     }
-    // A campaign's callee waits in the room already (QueueBridge): nothing to unpark.
-    if (caller.entry_route === OUTBOUND_ROUTE) return;
+    // A campaign's callee (QueueBridge) and a called-back caller wait in the room already: nothing to unpark.
+    if (caller.entry_route === OUTBOUND_ROUTE || caller.callback_answered_at) return;
     const joined = await this.manage(caller.sinch_call_id, buildSvaml(svaml.connectConf(roomOf(entryId))));
     if (!joined) {
       await this.dataSource.query(

@@ -218,7 +218,7 @@ export class QueueEntries implements OnApplicationShutdown {
     return (await this.dataSource.query(
       `WITH due AS (
          SELECT e.id, e.parked_at FROM queue_entries e JOIN queues q ON q.id = e.queue_id
-         WHERE e.state = 'waiting' AND e.entry_route <> $4
+         WHERE e.state = 'waiting' AND e.entry_route <> $4 AND e.callback_answered_at IS NULL
            AND e.parked_at <= $1::timestamptz - make_interval(secs => LEAST($2::int, CASE WHEN q.announce_position AND q.announce_every_s IS NOT NULL THEN q.announce_every_s * 1000 ELSE $2::int END) / 1000.0)
          ORDER BY e.parked_at LIMIT $3 FOR UPDATE OF e SKIP LOCKED
        ), claimed AS (
@@ -241,7 +241,7 @@ export class QueueEntries implements OnApplicationShutdown {
     );
     const overWait = await this.claimOverdue(
       now,
-      `e.state = 'waiting' AND e.give_up_after_ms IS NULL AND q.max_wait_s IS NOT NULL AND e.enqueued_at <= $1::timestamptz - make_interval(secs => q.max_wait_s)`,
+      `e.state = 'waiting' AND e.give_up_after_ms IS NULL AND e.callback_requested_at IS NULL AND q.max_wait_s IS NOT NULL AND e.enqueued_at <= $1::timestamptz - make_interval(secs => q.max_wait_s)`,
     );
     // One caller whose overflow fails (a forward callout that throws, a queue deleted meanwhile) is logged and
     // retried on a later sweep; it stops neither the others nor the re-parks after it.

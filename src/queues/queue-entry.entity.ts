@@ -3,8 +3,21 @@ import { Queue } from './queue.entity';
 
 // waiting: parked, in line. offered: an agent's leg is ringing for this caller. connected: with the agent.
 // completed: the talk ended. abandoned: the caller hung up while waiting or offered. removed: a supervisor took
-// the caller out. overflowed: a wait limit sent the caller elsewhere. failed: the call was gone when we acted.
-export const ENTRY_STATES = ['waiting', 'offered', 'connected', 'completed', 'abandoned', 'removed', 'overflowed', 'failed'] as const;
+// the caller out. overflowed: a wait limit sent the caller elsewhere. failed: the call was gone when we acted (or a
+// callback expired, was refused or not answered). callback_requested: the caller pressed the callback key and hung up,
+// keeping their place. calling_back: their callback call rings (answered, the entry is waiting again, in its room).
+export const ENTRY_STATES = [
+  'waiting',
+  'offered',
+  'connected',
+  'completed',
+  'abandoned',
+  'removed',
+  'overflowed',
+  'failed',
+  'callback_requested',
+  'calling_back',
+] as const;
 export type EntryState = (typeof ENTRY_STATES)[number];
 export const LIVE_STATES: readonly EntryState[] = ['waiting', 'offered'];
 
@@ -110,6 +123,19 @@ export class QueueEntry {
 
   @Column({ type: 'text', nullable: true })
   giveUpText: string | null;
+
+  // Callback instead of waiting: when the key was offered, pressed, the callback placed (our calls.id) and answered.
+  @Column({ type: 'timestamptz', nullable: true })
+  callbackOfferedAt: Date | null;
+
+  @Column({ type: 'timestamptz', nullable: true })
+  callbackRequestedAt: Date | null;
+
+  @Column({ type: 'uuid', nullable: true })
+  callbackCallId: string | null;
+
+  @Column({ type: 'timestamptz', nullable: true })
+  callbackAnsweredAt: Date | null;
 
   @UpdateDateColumn({ type: 'timestamptz' })
   updatedAt: Date;

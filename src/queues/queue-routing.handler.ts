@@ -7,7 +7,8 @@ import { RecordingPolicies, type PolicyTarget } from 'src/recordings/recording-p
 import type { AceEvent, DiceEvent, PieEvent } from 'src/sinch/callback-events';
 import type { Svaml } from 'src/sinch/svaml/svaml.types';
 import { AppConfig } from 'src/config/app-config';
-import { ENTRY_KEY, QueueDistribution, roomOf } from './queue-distribution.service';
+import { CALLBACK_KEY, ENTRY_KEY, QueueDistribution, roomOf } from './queue-distribution.service';
+import { QueueCallbacks } from './queue-callbacks.service';
 import { QueueEntries, type NewEntry } from './queue-entries.service';
 import { messageAndHangup, parkSvaml, voicemailSvaml } from './queue-prompts';
 
@@ -72,6 +73,7 @@ export class QueueRoutingHandler implements OnModuleInit, OnModuleDestroy {
     private readonly distribution: QueueDistribution,
     private readonly config: AppConfig,
     private readonly recording: RecordingPolicies,
+    private readonly callbacks: QueueCallbacks,
   ) {}
 
   onModuleInit(): void {
@@ -130,6 +132,12 @@ export class QueueRoutingHandler implements OnModuleInit, OnModuleDestroy {
 
   // The consent menu answered (a key, or none): parked, recorded unless the caller declined.
   private pie(event: PieEvent): Svaml | undefined {
+    const offer = this.callbacks.pie(event);
+    if (offer) {
+      // The caller chose a callback while an agent's leg rang for them: that leg is cancelled (its DiCE frees the agent).
+      void offer.requested?.then((agentCallId) => (agentCallId ? this.distribution.callerLeft(agentCallId) : undefined));
+      return offer.answer;
+    }
     const entry = pendingOf(event.menuResult?.menuId, event.callId);
     if (!entry) return undefined;
     const queue = this.queues.cached(entry.queueId);
@@ -142,6 +150,12 @@ export class QueueRoutingHandler implements OnModuleInit, OnModuleDestroy {
   // The agent answered their leg: into the caller's room (the OpenAPI: a conference callout's ACE answer must
   // connect the conference); the caller is unparked there after this answer, off Sinch's wait.
   private ace(event: AceEvent, ctx: AnswerContext): Svaml | undefined {
+    const calledBack = ctx.custom?.extra?.[CALLBACK_KEY];
+    if (typeof calledBack === 'string') {
+      // A called-back caller answered: into their room with music, in line again for the next free agent.
+      void this.callbacks.answered(calledBack, event.callId).then((ok) => (ok ? this.distribution.kick() : undefined));
+      return buildSvaml(svaml.connectConf(roomOf(calledBack), { moh: 'music1' }));
+    }
     const entryId = ctx.custom?.extra?.[ENTRY_KEY];
     if (typeof entryId !== 'string') return undefined;
     void this.distribution.agentAnswered(entryId, event.callId);
@@ -149,11 +163,19 @@ export class QueueRoutingHandler implements OnModuleInit, OnModuleDestroy {
   }
 
   private async dice(event: DiceEvent, ctx: FollowUpContext): Promise<void> {
-    const entryId = decodeCallCustom(event.custom)?.extra?.[ENTRY_KEY];
+    const extra = decodeCallCustom(event.custom)?.extra;
+    const calledBack = extra?.[CALLBACK_KEY];
+    // A callback that never answered ends here; an answered one ends as any waiting or connected caller.
+    if (typeof calledBack === 'string' && ctx.callId && (await this.callbacks.notAnswered(calledBack, ctx.callId, event.result))) {
+      this.distribution.kick();
+      return;
+    }
+    const entryId = extra?.[ENTRY_KEY];
     if (typeof entryId === 'string') {
       if (ctx.callId) await this.distribution.agentLegEnded(entryId, ctx.callId, event.result);
       return;
     }
+    await this.callbacks.settled(event.callId);
     const ended = await this.entries.ended(event.callId, event.timestamp ?? new Date());
     if (ended?.agentCallId && (ended.was === 'offered' || ended.was === 'connected')) await this.distribution.callerLeft(ended.agentCallId);
   }

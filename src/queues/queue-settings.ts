@@ -54,6 +54,53 @@ export class OverflowActionDto {
   maxSeconds?: number;
 }
 
+// Callback instead of waiting: the caller hears the offer (a PATCH runMenu) once, offerAfterS into the wait (0: at
+// the first sweep after joining), and pressing `key` hangs up keeping their place; a callback not made within
+// expiresAfterS of the request is dropped.
+export interface CallbackSettings {
+  enabled: boolean;
+  key: string;
+  offerAfterS: number;
+  expiresAfterS: number;
+}
+export const CALLBACK_DEFAULTS = { key: '1', offerAfterS: 0, expiresAfterS: 3600 } as const;
+export const MAX_CALLBACK_EXPIRY_S = 7 * 24 * 3600;
+
+export class CallbackSettingsDto {
+  @ApiProperty()
+  @IsBoolean()
+  enabled: boolean;
+
+  @ApiPropertyOptional({ default: CALLBACK_DEFAULTS.key, description: 'The key (0-9, * or #) the caller presses' })
+  @IsOptional()
+  @Matches(/^[0-9*#]$/, { message: 'key must be one of 0-9, * or #' })
+  key?: string;
+
+  @ApiPropertyOptional({ default: CALLBACK_DEFAULTS.offerAfterS, minimum: 0, maximum: MAX_WAIT_LIMIT_S, description: '0: on entry' })
+  @IsOptional()
+  @IsInt()
+  @Min(0)
+  @Max(MAX_WAIT_LIMIT_S)
+  offerAfterS?: number;
+
+  @ApiPropertyOptional({ default: CALLBACK_DEFAULTS.expiresAfterS, minimum: 60, maximum: MAX_CALLBACK_EXPIRY_S })
+  @IsOptional()
+  @IsInt()
+  @Min(60)
+  @Max(MAX_CALLBACK_EXPIRY_S)
+  expiresAfterS?: number;
+}
+
+export function toCallback(dto: CallbackSettingsDto | null | undefined): CallbackSettings | null {
+  if (!dto) return null;
+  return {
+    enabled: dto.enabled,
+    key: dto.key ?? CALLBACK_DEFAULTS.key,
+    offerAfterS: dto.offerAfterS ?? CALLBACK_DEFAULTS.offerAfterS,
+    expiresAfterS: dto.expiresAfterS ?? CALLBACK_DEFAULTS.expiresAfterS,
+  };
+}
+
 export class QueueSettingsDto {
   @ApiProperty({ example: 'support' })
   @IsString()
@@ -147,6 +194,12 @@ export class QueueSettingsDto {
   @IsOptional()
   @IsIn(['away', 'available'])
   noAnswerStatus?: 'away' | 'available';
+
+  @ApiPropertyOptional({ type: CallbackSettingsDto, description: 'Callback instead of waiting' })
+  @IsOptional()
+  @ValidateNested()
+  @Type(() => CallbackSettingsDto)
+  callback?: CallbackSettingsDto | null;
 }
 
 export function toOverflow(dto: OverflowActionDto | null | undefined): OverflowAction | null {

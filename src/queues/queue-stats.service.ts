@@ -36,6 +36,9 @@ export interface PeriodQueueStats {
   overflowed: number;
   removed: number;
   failed: number;
+  // Callback instead of waiting: callers who asked for one, and those of them the callback put through to an agent.
+  callbacksRequested: number;
+  callbacksCompleted: number;
 }
 
 const RECENT_CALLS = 50;
@@ -102,7 +105,9 @@ export class QueueStats {
               avg(EXTRACT(EPOCH FROM (ended_at - answered_at))) FILTER (WHERE queue_id = $1 AND state = 'completed' AND answered_at IS NOT NULL) AS aht,
               count(*) FILTER (WHERE (queue_id = $1 AND (state = 'overflowed' OR forwarded_to IS NOT NULL)) OR overflowed_from = $1)::int AS overflowed,
               count(*) FILTER (WHERE queue_id = $1 AND state = 'removed')::int AS removed,
-              count(*) FILTER (WHERE queue_id = $1 AND state = 'failed')::int AS failed
+              count(*) FILTER (WHERE queue_id = $1 AND state = 'failed')::int AS failed,
+              count(*) FILTER (WHERE queue_id = $1 AND callback_requested_at IS NOT NULL)::int AS callbacks_requested,
+              count(*) FILTER (WHERE queue_id = $1 AND callback_requested_at IS NOT NULL AND answered_at IS NOT NULL)::int AS callbacks_completed
        FROM queue_entries WHERE (queue_id = $1 OR overflowed_from = $1) AND enqueued_at >= $2 AND enqueued_at < $3`,
       [queueId, from, to, this.config.queues.shortAbandonS, queue.serviceLevelS],
     )) as Record<string, number | string | null>[];
@@ -125,6 +130,8 @@ export class QueueStats {
       overflowed: Number(row.overflowed),
       removed: Number(row.removed),
       failed: Number(row.failed),
+      callbacksRequested: Number(row.callbacks_requested),
+      callbacksCompleted: Number(row.callbacks_completed),
     };
   }
 }

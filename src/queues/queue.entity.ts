@@ -1,5 +1,5 @@
 import { Check, Column, CreateDateColumn, Entity, Index, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
-import type { OverflowAction } from './queue-settings';
+import type { CallbackSettings, OverflowAction } from './queue-settings';
 
 // An inbound queue: what a caller hears while parked, the wait limits with what happens past them, and the
 // service-level and agent settings distribution uses.
@@ -59,6 +59,10 @@ export class Queue {
   // The status an agent who does not answer an offer gets.
   @Column({ type: 'text', default: 'away' })
   noAnswerStatus: 'away' | 'available';
+
+  // Callback instead of waiting (null: not offered).
+  @Column({ type: 'jsonb', nullable: true })
+  callback: CallbackSettings | null;
 
   @CreateDateColumn({ type: 'timestamptz' })
   createdAt: Date;

@@ -7,6 +7,7 @@ import { Manage, Read } from './queue-roles';
 import { CallerPriorityDto, MoveCallerDto, RemoveCallerDto, SendCallerDto, StatsPeriodQueryDto } from './queue-callers.dto';
 import { QueueStats, type LiveQueueStats, type PeriodQueueStats } from './queue-stats.service';
 import { QueueCallers, type WaitingCaller } from './queue-callers.service';
+import { QueueCallbacks, type QueueCallback } from './queue-callbacks.service';
 import { QueueSettingsDto } from './queue-settings';
 import type { Queue } from './queue.entity';
 import { QueuesService } from './queues.service';
@@ -20,6 +21,7 @@ export class QueuesController {
     private readonly queues: QueuesService,
     private readonly callers: QueueCallers,
     private readonly stats: QueueStats,
+    private readonly callbacks: QueueCallbacks,
   ) {}
 
   @Get()
@@ -126,5 +128,23 @@ export class QueuesController {
     @Body() body: RemoveCallerDto,
   ): Promise<void> {
     await this.callers.remove(id, entryId, body.message);
+  }
+
+  @Get(':id/callbacks')
+  @Read('The callbacks of a queue still to be made (requested) or ringing (calling_back), in order')
+  @ApiOkResponse({ description: '{ items: [{ entryId, state, fromNumber, enqueuedAt, requestedAt, expiresAt, callbackCallId }] }' })
+  @ApiNotFoundResponse({ description: 'No such queue' })
+  async listCallbacks(@Param('id', uuidParam('id')) id: string): Promise<{ items: QueueCallback[] }> {
+    return { items: await this.callbacks.list(id) };
+  }
+
+  @Delete(':id/callbacks/:entryId')
+  @Manage('Cancel a callback not yet being made')
+  @HttpCode(HttpStatus.NO_CONTENT)
+  @ApiNoContentResponse({ description: 'Cancelled' })
+  @ApiNotFoundResponse({ description: 'No such queue, or no such callback in it' })
+  @ApiConflictResponse({ description: 'The callback is ringing or already over' })
+  async cancelCallback(@Param('id', uuidParam('id')) id: string, @Param('entryId', uuidParam('entryId')) entryId: string): Promise<void> {
+    await this.callbacks.cancel(id, entryId);
   }
 }

@@ -2,6 +2,7 @@ import { BullModule } from '@nestjs/bullmq';
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { CallsModule } from 'src/calls/calls.module';
+import { ComplianceModule } from 'src/compliance/compliance.module';
 import { EventsModule } from 'src/events/events.module';
 import { NumbersModule } from 'src/numbers/numbers.module';
 import { RecordingsModule } from 'src/recordings/recordings.module';
@@ -12,6 +13,7 @@ import { Agent } from './agents/agent.entity';
 import { AgentsController } from './agents/agents.controller';
 import { AgentsService } from './agents/agents.service';
 import { QueueBridge } from './queue-bridge.service';
+import { QueueCallbacks } from './queue-callbacks.service';
 import { QueueCallers } from './queue-callers.service';
 import { QueueDistribution } from './queue-distribution.service';
 import { QueueStats } from './queue-stats.service';
@@ -35,12 +37,14 @@ import { QueuesSweepProcessor } from './queues-sweep.processor';
     NumbersModule,
     RecordingsModule,
     EventsModule,
+    ComplianceModule,
   ],
   controllers: [QueuesController, AgentsController],
   providers: [
     QueueBridge,
     QueuesService,
     QueueCallers,
+    QueueCallbacks,
     QueueStats,
     QueueEntries,
     QueueDistribution,

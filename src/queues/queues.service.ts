@@ -6,7 +6,7 @@ import { startRefreshing } from 'src/common/refresh-loop';
 import { AppConfig } from 'src/config/app-config';
 import { AdminEvents } from 'src/events/admin-events.service';
 import { LIVE_STATES, QueueEntry } from './queue-entry.entity';
-import { toOverflow, type OverflowActionDto, type QueueSettingsDto } from './queue-settings';
+import { toCallback, toOverflow, type OverflowActionDto, type QueueSettingsDto } from './queue-settings';
 import { Queue } from './queue.entity';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -140,6 +140,7 @@ export class QueuesService implements OnApplicationBootstrap, OnApplicationShutd
       wrapUpS: dto.wrapUpS ?? 0,
       agentAnswerTimeoutS: dto.agentAnswerTimeoutS ?? 20,
       noAnswerStatus: dto.noAnswerStatus ?? 'away',
+      callback: toCallback(dto.callback),
     };
   }
 
