@@ -10,11 +10,14 @@ type Body = Record<string, any>; // eslint-disable-line @typescript-eslint/no-ex
 const QUEUE_NUMBER = '+46101239401';
 const AGENT = '+46701239410';
 const caller = () => `+4670125${String(Math.floor(Math.random() * 10_000)).padStart(4, '0')}`;
+// Callers who do not answer their callback.
+const absentCaller = () => `+4670126${String(Math.floor(Math.random() * 10_000)).padStart(4, '0')}`;
 const SCALE = 200;
 // Callers called back and the agent answer (the agent after 2 simulated seconds); both stay an hour (18 real s).
 const RULES = [
   { match: AGENT, outcome: 'answered', ringTimeS: 2, talkTimeS: 3600 },
   { match: '+4670125*', outcome: 'answered', ringTimeS: 2, talkTimeS: 3600 },
+  { match: '+4670126*', outcome: 'noanswer', ringTimeS: 30 },
 ];
 
 describe('Queue callbacks instead of waiting (e2e)', () => {
@@ -212,6 +215,16 @@ describe('Queue callbacks instead of waiting (e2e)', () => {
     expect(refused.end_reason).toBe('callback_refused:do_not_call');
     expect(await sql(t, 'SELECT count(*)::int AS n FROM calls WHERE to_number = $1', [from])).toEqual([{ n: 0 }]);
     expect((await t.request('GET', `/api/v1/agents/${agentId}`)).body.status).toBe('available');
+  });
+
+  it('ends a callback the caller does not answer; the agent was never rung and stays free', async () => {
+    const requested = await requestCallback(absentCaller());
+    const agentId = await newAgent();
+    const failed = await entryWhere(`id = $1 AND state = 'failed'`, [requested.id]);
+    expect(failed.end_reason).toBe('callback_no_answer:noanswer');
+    expect(failed.agent_call_id).toBeNull();
+    expect((await t.request('GET', `/api/v1/agents/${agentId}`)).body.status).toBe('available');
+    expect((await api('GET', `/${queueId}/stats`)).body).toMatchObject({ callbacksRequested: 1, callbacksCompleted: 0, failed: 1 });
   });
 
   it.each([

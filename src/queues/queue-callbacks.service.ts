@@ -75,7 +75,8 @@ export class QueueCallbacks {
   }
 
   // The offer's PIE. The key: the caller hangs up (the entry becomes callback_requested, written off the answer);
-  // anything else: parked again. `requested` resolves to the agent leg to cancel when an offer was ringing.
+  // anything else: parked again. `requested` resolves to the agent leg to cancel when an offer was ringing (the
+  // entry keeps that leg's id, so the leg's DiCE frees the agent: "caller left").
   pie(event: PieEvent): { answer: Svaml; requested?: Promise<string | null> } | undefined {
     const menuId = event.menuResult?.menuId;
     if (!menuId?.startsWith(OFFER_MENU)) return undefined;
@@ -102,8 +103,7 @@ export class QueueCallbacks {
   private async requested(entryId: string): Promise<string | null> {
     const [rows] = (await this.dataSource.query(
       `WITH old AS (SELECT id, state, agent_call_id FROM queue_entries WHERE id = $1 AND state IN ('waiting', 'offered') FOR UPDATE)
-       UPDATE queue_entries e SET state = 'callback_requested', callback_requested_at = now(), agent_id = NULL, agent_call_id = NULL,
-         offered_at = NULL, updated_at = now()
+       UPDATE queue_entries e SET state = 'callback_requested', callback_requested_at = now(), updated_at = now()
        FROM old WHERE e.id = old.id RETURNING e.queue_id, old.state AS was, old.agent_call_id`,
       [entryId],
     )) as [{ queue_id: string; was: EntryState; agent_call_id: string | null }[], number];

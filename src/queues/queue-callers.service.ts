@@ -54,14 +54,20 @@ export class QueueCallers {
     void this.events.publish('queues', 'caller.priority', { entryId, queueId, priority });
   }
 
-  // The wait counts on: enqueued_at is kept. The caller hears the new queue's greeting and hold prompt.
+  // The wait counts on: enqueued_at is kept. The caller hears the new queue's greeting and hold prompt (a called-back
+  // caller waiting in their room is parked too: from then on unparked like any caller).
   async move(queueId: string, entryId: string, toQueueId: string): Promise<void> {
     if (toQueueId === queueId)
       throw new AppError('invalid', 'queueId must be another queue', [{ field: 'queueId', rule: 'not_self', message: 'queueId must be another queue' }]);
     if (!(await this.queues.exists(toQueueId)))
       throw new AppError('invalid', `Queue ${toQueueId} does not exist`, [{ field: 'queueId', rule: 'exists', message: `queue ${toQueueId} does not exist` }]);
     const target = await this.queues.get(toQueueId);
-    const sinchCallId = await this.claim(queueId, entryId, `queue_id = $3, entry_route = 'moved', parked_at = now(), parks = parks + 1`, [toQueueId]);
+    const sinchCallId = await this.claim(
+      queueId,
+      entryId,
+      `queue_id = $3, entry_route = 'moved', parked_at = now(), parks = parks + 1, callback_answered_at = NULL`,
+      [toQueueId],
+    );
     void this.events.publish('queues', 'caller.moved', { entryId, queueId, to: toQueueId });
     await this.patch(entryId, sinchCallId, parkSvaml(target, this.config.queues.parkS));
     this.distribution.kick();
