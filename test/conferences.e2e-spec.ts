@@ -9,7 +9,7 @@ import { createTestApp, type TestApp } from './test-app';
 type Body = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
 // Numbers of the simulated account used here only.
-const ROOM_NUMBER = '+46101239001';
+const ROOM_NUMBER = '+46101239201'; // unique to this suite (the run's database is shared)
 const CALLERS = ['+46701239001', '+46701239002', '+46701239003', '+46701239004', '+46701239005'];
 const DIAL_OUT = ['+46701239011', '+46701239012', '+46701239013'];
 const PARTICIPANT_PIN = '2468';

@@ -7,7 +7,7 @@ import { TEST_REDIS_URL } from './test-env';
 type Body = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
 // Numbers used here only. Callers get a fresh number each run: the frequency cap counts the callbacks across runs.
-const QUEUE_NUMBER = '+46101239401';
+const QUEUE_NUMBER = '+46101239401'; // also the console suite's; each suite sets its number up itself
 const AGENT = '+46701239410';
 const caller = () => `+4670125${String(Math.floor(Math.random() * 10_000)).padStart(4, '0')}`;
 // Callers who do not answer their callback.
