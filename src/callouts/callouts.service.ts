@@ -218,8 +218,8 @@ export class CalloutsService implements EntitySubscriberInterface {
       const results = placements.map((placement, index): CalloutBatchResult => {
         if ('call' in placement) return { index, ...calloutResponse(plans[index], placement.call) };
         const field = `calls[${index}].destination`;
-        const { message, details } = notCallable(field, placement.refusal);
-        return { index, state: 'refused', error: { code: 'not_callable', field, rule: placement.refusal.rule, message: details?.[0]?.message ?? message } };
+        const { message } = notCallable(field, placement.refusal);
+        return { index, state: 'refused', error: { code: 'not_callable', field, rule: placement.refusal.rule, message } };
       });
       const accepted = results.filter((r) => r.state === 'queued').length;
       const batch: CalloutBatchResponse = { accepted, refused: results.length - accepted, results };

@@ -70,11 +70,7 @@ export class ComplianceService {
     const cap = this.frequencyCap();
     const since = new Date(Date.now() - cap.windowS * 1000);
     const [blocked, recent] = await Promise.all([
-      runner.query(
-        `SELECT p.phone FROM unnest($1::text[]) AS p(phone) WHERE EXISTS (SELECT 1 FROM dnc_entries d
-           WHERE d.campaign_id IS NULL AND d.phone = p.phone AND (d.expires_at IS NULL OR d.expires_at > now()))`,
-        [distinct],
-      ) as Promise<{ phone: string }[]>,
+      runner.query(`SELECT p.phone FROM unnest($1::text[]) AS p(phone) WHERE ${dncGlobalSql('p.phone')}`, [distinct]) as Promise<{ phone: string }[]>,
       this.calls.countRecentCallsToMany(distinct, since, runner),
     ]);
     const onList = new Set(blocked.map((r) => r.phone));
