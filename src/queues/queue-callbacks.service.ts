@@ -57,6 +57,7 @@ export class QueueCallbacks {
       `WITH due AS (
          SELECT e.id FROM queue_entries e JOIN queues q ON q.id = e.queue_id
          WHERE e.state = 'waiting' AND e.entry_route <> $3 AND e.callback_offered_at IS NULL AND e.callback_answered_at IS NULL
+           AND e.from_number ~ '^[+][1-9][0-9]{6,14}$' -- only a caller with a number we can call back hears the offer
            AND (q.callback ->> 'enabled')::boolean
            AND e.enqueued_at <= $1::timestamptz - make_interval(secs => (q.callback ->> 'offerAfterS')::int)
          ORDER BY e.enqueued_at LIMIT $2 FOR UPDATE OF e SKIP LOCKED

@@ -1,3 +1,4 @@
+import { isE164 } from 'src/common/phone-number';
 import { Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
@@ -242,8 +243,9 @@ export class QueueDistribution implements OnApplicationShutdown {
   // answered, the caller waits in the room and is offered to an agent like any waiting caller (QueueCallbacks).
   private async callBack(manager: EntityManager, entry: Candidate): Promise<void> {
     const queue = this.queues.cached(entry.queue_id) ?? (await this.queues.get(entry.queue_id));
-    const refusal = entry.from_number ? await this.compliance.check(entry.from_number, { manager }) : { rule: 'no_number', message: 'no caller number' };
-    if (refusal || !entry.from_number) {
+    const callable = entry.from_number && isE164(entry.from_number) ? entry.from_number : null; // not "private", a SIP URI
+    const refusal = callable ? await this.compliance.check(callable, { manager }) : { rule: 'no_number', message: 'no caller number' };
+    if (refusal || !callable) {
       await manager.query(`UPDATE queue_entries SET state = 'failed', end_reason = $2, ended_at = now(), updated_at = now() WHERE id = $1`, [
         entry.id,
         `callback_refused:${refusal?.rule}`,
@@ -256,7 +258,7 @@ export class QueueDistribution implements OnApplicationShutdown {
         callout: {
           method: 'conferenceCallout',
           request: {
-            destination: { type: 'number', endpoint: entry.from_number },
+            destination: { type: 'number', endpoint: callable },
             conferenceId: roomOf(entry.id),
             ...(entry.dialled ? { cli: entry.dialled } : {}),
             greeting: CALLBACK_GREETING,
@@ -266,7 +268,7 @@ export class QueueDistribution implements OnApplicationShutdown {
           },
         },
         customExtra: { [CALLBACK_KEY]: entry.id },
-        toNumber: entry.from_number,
+        toNumber: callable,
         queueId: entry.queue_id,
       },
     ]);
