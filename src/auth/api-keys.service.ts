@@ -8,7 +8,7 @@ import { ApiKeyResponse } from 'src/auth/dto/api-key.response';
 import { CreatedApiKeyResponse } from 'src/auth/dto/created-api-key.response';
 import { displayPrefix, generateApiKey, hashApiKey } from './api-key-secret';
 import type { Role } from './roles';
-import { AuthError, AuthErrorCode } from 'src/auth/auth.errors';
+import { AuthError } from 'src/auth/auth.errors';
 
 export interface AuthenticatedKey {
   id: string;
@@ -86,7 +86,7 @@ export class ApiKeysService {
 
   async revoke(id: string): Promise<ApiKeyResponse> {
     const row = await this.repository.findOneBy({ id });
-    if (!row) throw new AuthError(AuthErrorCode.ApiKeyNotFound, `API key ${id} not found`);
+    if (!row) throw new AuthError('api_key_not_found', `API key ${id} not found`);
     if (!row.revokedAt) {
       row.revokedAt = new Date();
       await this.repository.save(row);

@@ -136,6 +136,11 @@ export function invalidInput(details: FieldProblem[]): AppError {
   return new AppError('invalid', details.map((d) => d.message).join('; '), details);
 }
 
+// The same for one field a service finds wrong (a rule the DTO cannot express).
+export function invalidField(field: string, rule: string, message: string): AppError {
+  return invalidInput([{ field, rule, message }]);
+}
+
 // Flattens class-validator's tree into one entry per broken rule, with a dotted path (contacts[3].phone).
 export function flattenValidationErrors(errors: ValidationError[], parent = ''): FieldProblem[] {
   return errors.flatMap((error) => {

@@ -8,7 +8,7 @@ import { SinchVoiceClient } from 'src/sinch/voice-client';
 import type { ConferenceParticipant as SinchParticipant } from 'src/sinch/voice-client.types';
 import { JOIN_GRACE_MS } from './conference-config';
 import { admission } from './conference-dial-in';
-import { roomRefuses } from './conference-errors';
+import { ConferencesError } from './conferences.errors';
 import { ConferenceParticipant } from './conference-participant.entity';
 import { ConferenceRooms } from './conference-rooms.service';
 import { ConferenceSessions } from './conference-sessions.service';
@@ -79,7 +79,7 @@ export class ConferenceLive {
     // Ringing legs count: they are on their way in.
     const expected = await repo.countBy({ roomId, leftAt: IsNull() });
     const verdict = admission(room, expected + dto.destinations.length - 1, role, new Date());
-    if (!verdict.ok) throw roomRefuses(`${verdict.message} (${expected} in or on their way, at most ${room.maxParticipants})`);
+    if (!verdict.ok) throw new ConferencesError('conference_refuses', `${verdict.message} (${expected} in or on their way, at most ${room.maxParticipants})`);
     const numbers = dto.destinations.map((d) => normalizePhoneNumber(d)!);
     const rows = await this.dataSource.transaction(async (manager) => {
       const placed = await this.callouts.place(

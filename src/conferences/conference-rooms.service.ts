@@ -2,13 +2,13 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, QueryFailedError } from 'typeorm';
 import { ConferenceDirectory } from './conference-directory.service';
-import { roomNotFound, roomRefuses, invalidField } from './conference-errors';
+import { ConferencesError } from './conferences.errors';
 import { ConferenceRoom } from './conference-room.entity';
 import { ConferenceSessions } from './conference-sessions.service';
 import { ConferenceTimeline } from './conference-timeline.service';
 import type { CreateConferenceRoomDto, UpdateConferenceRoomDto } from './dto/conference.dto';
 import { toRoomResponse, type ConferenceRoomResponse } from './dto/conference.response';
-import { AppError } from 'src/common/app-error';
+import { invalidField } from 'src/common/validation';
 
 const LIST_LIMIT = 500;
 
@@ -37,7 +37,7 @@ export class ConferenceRooms {
 
   async room(id: string): Promise<ConferenceRoom> {
     const room = await this.dataSource.getRepository(ConferenceRoom).findOneBy({ id });
-    if (!room) throw roomNotFound(id);
+    if (!room) throw new ConferencesError('conference_not_found', `Conference room ${id} not found`);
     return room;
   }
 
@@ -46,7 +46,7 @@ export class ConferenceRooms {
     const values = settings(dto);
     checkRules({ ...room, ...values });
     if (values.sinchConferenceId !== undefined && values.sinchConferenceId !== room.sinchConferenceId && (await this.sessions.openSession(id))) {
-      throw roomRefuses('The Sinch conference id cannot change while the room has a session in progress');
+      throw new ConferencesError('conference_refuses', 'The Sinch conference id cannot change while the room has a session in progress');
     }
     await this.saved(() => this.dataSource.getRepository(ConferenceRoom).update({ id }, values));
     const updated = await this.room(id);
@@ -56,7 +56,7 @@ export class ConferenceRooms {
 
   async remove(id: string): Promise<void> {
     await this.room(id);
-    if (await this.sessions.openSession(id)) throw roomRefuses('The room has a session in progress: end it first');
+    if (await this.sessions.openSession(id)) throw new ConferencesError('conference_refuses', 'The room has a session in progress: end it first');
     await this.dataSource.getRepository(ConferenceRoom).delete({ id });
     this.directory.remove(id);
   }
@@ -79,12 +79,9 @@ export class ConferenceRooms {
     } catch (error) {
       const driverError = error instanceof QueryFailedError ? (error.driverError as { code?: string; constraint?: string }) : undefined;
       if (driverError?.code === '23505' && driverError.constraint === 'uq_conference_rooms_sinch_id') {
-        throw new AppError(
-          'conflict',
-          'Another room already uses this Sinch conference id',
-          [{ field: 'sinchConferenceId', rule: 'unique', message: 'sinchConferenceId is already used by another room' }],
-          'conference_id_taken',
-        );
+        throw new ConferencesError('conference_id_taken', 'Another room already uses this Sinch conference id', [
+          { field: 'sinchConferenceId', rule: 'unique', message: 'sinchConferenceId is already used by another room' },
+        ]);
       }
       throw error;
     }
