@@ -13,7 +13,7 @@ import { ConferenceParticipant } from './conference-participant.entity';
 import { ConferenceRooms } from './conference-rooms.service';
 import { ConferenceSessions } from './conference-sessions.service';
 import { ConferenceTimeline } from './conference-timeline.service';
-import type { AddParticipantsDto } from './dto/conference.dto';
+import type { AddParticipantsDto } from './dto/add-participants.dto';
 import { toParticipantResponse, toRoomResponse, type ConferenceRoomResponse, type ParticipantResponse } from './dto/conference.response';
 
 // What a dial-out's `custom` carries for the ACE: the room, the role and whether it joins muted.

@@ -6,7 +6,8 @@ import { ConferencesError } from './conferences.errors';
 import { ConferenceRoom } from './conference-room.entity';
 import { ConferenceSessions } from './conference-sessions.service';
 import { ConferenceTimeline } from './conference-timeline.service';
-import type { CreateConferenceRoomDto, UpdateConferenceRoomDto } from './dto/conference.dto';
+import type { CreateConferenceRoomDto } from './dto/create-conference-room.dto';
+import type { UpdateConferenceRoomDto } from './dto/update-conference-room.dto';
 import { toRoomResponse, type ConferenceRoomResponse } from './dto/conference.response';
 import { invalidField } from 'src/common/validation';
 

@@ -7,7 +7,11 @@ import { ConferenceHistory } from './conference-history.service';
 import { ConferenceLive } from './conference-live.service';
 import { ConferenceModeration } from './conference-moderation.service';
 import { ConferenceRooms } from './conference-rooms.service';
-import { AddParticipantsDto, CreateConferenceRoomDto, HoldDto, ListSessionsQueryDto, UpdateConferenceRoomDto } from './dto/conference.dto';
+import { AddParticipantsDto } from './dto/add-participants.dto';
+import { CreateConferenceRoomDto } from './dto/create-conference-room.dto';
+import { HoldDto } from './dto/hold.dto';
+import { ListSessionsQueryDto } from './dto/list-sessions.query';
+import { UpdateConferenceRoomDto } from './dto/update-conference-room.dto';
 
 const ENDED = 'The conference (or the participant) is no longer in progress';
 const keyOf = (request: AuthenticatedRequest): string | null => request.apiKey?.id ?? null;
