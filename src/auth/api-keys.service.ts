@@ -9,6 +9,7 @@ import { CreatedApiKeyResponse } from 'src/auth/dto/created-api-key.response';
 import { displayPrefix, generateApiKey, hashApiKey } from './api-key-secret';
 import type { Role } from './roles';
 import { AuthError } from 'src/auth/auth.errors';
+import { pick } from 'src/common/pick';
 
 export interface AuthenticatedKey {
   id: string;
@@ -133,14 +134,9 @@ function remember<V>(cache: Map<string, V>, hash: string, value: V): void {
   cache.set(hash, value);
 }
 
+// Never the hash, nor who created the key.
+const RESPONSE_FIELDS = ['id', 'name', 'role', 'keyPrefix', 'createdAt', 'lastUsedAt', 'revokedAt'] as const;
+
 function toResponse(row: ApiKey): ApiKeyResponse {
-  return {
-    id: row.id,
-    name: row.name,
-    role: row.role,
-    keyPrefix: row.keyPrefix,
-    createdAt: row.createdAt,
-    lastUsedAt: row.lastUsedAt,
-    revokedAt: row.revokedAt,
-  };
+  return pick(row, RESPONSE_FIELDS);
 }
