@@ -4,6 +4,7 @@ import type { AuthenticatedRequest } from 'src/auth/api-key.guard';
 import { AdminController, Roles } from 'src/auth/auth.decorators';
 import { uuidParam } from 'src/common/validation';
 import { ConferenceHistory } from './conference-history.service';
+import { ConferenceDialOut } from './conference-dial-out.service';
 import { ConferenceLive } from './conference-live.service';
 import { ConferenceModeration } from './conference-moderation.service';
 import { ConferenceRooms } from './conference-rooms.service';
@@ -23,6 +24,7 @@ export class ConferencesController {
   constructor(
     private readonly rooms: ConferenceRooms,
     private readonly live: ConferenceLive,
+    private readonly dialing: ConferenceDialOut,
     private readonly moderation: ConferenceModeration,
     private readonly history: ConferenceHistory,
   ) {}
@@ -70,7 +72,7 @@ export class ConferencesController {
   @ApiOkResponse({ description: 'Participants being called (conference callouts through the callouts queue)' })
   @ApiConflictResponse({ description: 'The room is locked, full or closed' })
   dialOut(@Param('id', uuidParam('id')) id: string, @Body() body: AddParticipantsDto, @Req() request: AuthenticatedRequest) {
-    return this.live.dialOut(id, body, keyOf(request));
+    return this.dialing.dialOut(id, body, keyOf(request));
   }
 
   @Post(':id/participants/:participantId/mute')
