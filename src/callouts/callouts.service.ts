@@ -1,3 +1,4 @@
+import { summarize } from 'src/common/validation';
 import { Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource, EntityManager, EntitySubscriberInterface, QueryRunner, TransactionCommitEvent, TransactionRollbackEvent } from 'typeorm';
@@ -56,11 +57,7 @@ interface PlanToPlace {
 // A request Sinch would refuse, caught before anything was stored; `details` name each request and field.
 export class InvalidCallRequestError extends CalloutsError {
   constructor(problems: FieldProblem[]) {
-    const shown = problems
-      .slice(0, 3)
-      .map((p) => `${p.field}: ${p.message}`)
-      .join('; ');
-    super('invalid_call_request', `Invalid call request: ${shown}${problems.length > 3 ? ` (+${problems.length - 3} more)` : ''}`, problems);
+    super('invalid_call_request', `Invalid call request: ${summarize(problems.map((p) => `${p.field}: ${p.message}`))}`, problems);
   }
 }
 
