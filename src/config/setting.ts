@@ -83,11 +83,11 @@ type TextRule = { minLength?: number; maxLength?: number; pattern?: RegExp; rule
 
 // `rule` words a pattern for the reader (without it, class-validator's "must match /.../ regular expression").
 export function text<O extends TextRule & WithDefault<string>>(name: string, options = {} as O): Read<string, O> {
+  const { minLength: min, maxLength: max, pattern, rule } = options;
   return setting(name, options, (raw) => {
-    if (options.minLength !== undefined && !minLength(raw, options.minLength)) invalid(name, `must be longer than or equal to ${options.minLength} characters`);
-    if (options.maxLength !== undefined && !maxLength(raw, options.maxLength))
-      invalid(name, `must be shorter than or equal to ${options.maxLength} characters`);
-    if (options.pattern && !options.pattern.test(raw)) invalid(name, options.rule ?? `must match ${options.pattern} regular expression`);
+    if (min !== undefined && !minLength(raw, min)) invalid(name, `must be longer than or equal to ${min} characters`);
+    if (max !== undefined && !maxLength(raw, max)) invalid(name, `must be shorter than or equal to ${max} characters`);
+    if (pattern && !pattern.test(raw)) invalid(name, rule ?? `must match ${pattern} regular expression`);
     return raw;
   });
 }
