@@ -5,7 +5,7 @@ export interface DialHistory {
   dials: number; // calls that reached an outcome (answered, busy, no answer, failed, machine)
   humans: number; // answered by a person (entries handed to the queue); machines are not people
   machines: number;
-  avgRingS: number | null; // from the callout to the answer, answered calls
+  avgRingS: number | null; // from the dial to the person waiting for an agent (the callee entering the queue)
   avgHandleS: number | null; // an agent's talk plus wrap-up per call
 }
 

@@ -205,26 +205,31 @@ export class DialerRepository {
   }
 
   // The campaign's recent figures (its last windowMin minutes): outcomes known (answered or ended), people (callees
-  // handed to the queue), ring time (callout to answer), handle time (agent answer to the end of the talk).
+  // handed to the queue), time to a person (the dial, when the call row was written, to the callee entering the
+  // queue: what the dialer waits between placing a call and needing an agent for it; the call's own answered_at
+  // comes earlier for a campaign's callout and is not the person's answer), handle time (agent answer to the end of
+  // the talk). Before any person, the time to any answer stands in.
   async dialHistory(m: EntityManager, campaignId: string, windowMin: number): Promise<DialHistory> {
     const [calls]: { dials: number; answered: number; ring_s: number | null }[] = await m.query(
       `SELECT count(*) FILTER (WHERE answered_at IS NOT NULL OR state IN (${SQL_FINAL_STATES}))::int AS dials,
               count(*) FILTER (WHERE answered_at IS NOT NULL)::int AS answered,
-              avg(EXTRACT(EPOCH FROM (answered_at - initiated_at))) FILTER (WHERE answered_at IS NOT NULL)::float8 AS ring_s
+              avg(EXTRACT(EPOCH FROM (answered_at - created_at))) FILTER (WHERE answered_at IS NOT NULL)::float8 AS ring_s
        FROM calls WHERE campaign_id = $1 AND initiated_at > now() - make_interval(mins => $2)`,
       [campaignId, windowMin],
     );
-    const [people]: { humans: number; handle_s: number | null }[] = await m.query(
+    const [people]: { humans: number; handle_s: number | null; to_person_s: number | null }[] = await m.query(
       `SELECT count(*)::int AS humans,
-              avg(EXTRACT(EPOCH FROM (ended_at - answered_at))) FILTER (WHERE state = 'completed' AND answered_at IS NOT NULL)::float8 AS handle_s
-       FROM queue_entries WHERE campaign_id = $1 AND enqueued_at > now() - make_interval(mins => $2)`,
+              avg(EXTRACT(EPOCH FROM (e.ended_at - e.answered_at))) FILTER (WHERE e.state = 'completed' AND e.answered_at IS NOT NULL)::float8 AS handle_s,
+              avg(EXTRACT(EPOCH FROM (e.enqueued_at - k.created_at)))::float8 AS to_person_s
+       FROM queue_entries e LEFT JOIN calls k ON k.sinch_call_id = e.sinch_call_id
+       WHERE e.campaign_id = $1 AND e.enqueued_at > now() - make_interval(mins => $2)`,
       [campaignId, windowMin],
     );
     return {
       dials: calls.dials,
       humans: Math.min(people.humans, calls.answered),
       machines: Math.max(0, calls.answered - people.humans),
-      avgRingS: calls.ring_s,
+      avgRingS: people.to_person_s ?? calls.ring_s,
       avgHandleS: people.handle_s,
     };
   }
