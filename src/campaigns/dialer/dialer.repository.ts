@@ -206,9 +206,9 @@ export class DialerRepository {
 
   // The campaign's recent figures (its last windowMin minutes): outcomes known (answered or ended), people (callees
   // handed to the queue), time to a person (the dial, when the call row was written, to the callee entering the
-  // queue: what the dialer waits between placing a call and needing an agent for it; the call's own answered_at
-  // comes earlier for a campaign's callout and is not the person's answer), handle time (agent answer to the end of
-  // the talk). Before any person, the time to any answer stands in.
+  // queue: what the dialer waits between placing a call and needing an agent for it; the call's answered_at is the
+  // ACE's timestamp in Sinch's whole seconds, on average 0.5 s early), handle time (agent answer to the end of the
+  // talk). Before any person, the time to any answer stands in.
   async dialHistory(m: EntityManager, campaignId: string, windowMin: number): Promise<DialHistory> {
     const [calls]: { dials: number; answered: number; ring_s: number | null }[] = await m.query(
       `SELECT count(*) FILTER (WHERE answered_at IS NOT NULL OR state IN (${SQL_FINAL_STATES}))::int AS dials,
