@@ -263,7 +263,8 @@ function fillPath(op: Operation, values: string[]): string {
 function requestFor(op: Operation, bodyKeys: string[]): fc.Arbitrary<FuzzRequest> {
   const params = fc.tuple(...op.pathParams.map(() => badPathParam));
   const query = op.query.length ? fc.dictionary(fc.constantFrom(...op.query, 'unknown'), queryValue, { maxKeys: 4 }) : fc.constant({});
-  const body = op.method === 'get' ? fc.constant(undefined) : badBody(bodyKeys);
+  // A route without a body takes an empty object as no body (NoBodyInterceptor): not a defect there.
+  const body = op.method === 'get' ? fc.constant(undefined) : badBody(bodyKeys).filter((b) => op.hasBody || b.text.trim() !== '{}');
   return fc.tuple(params, query, body).map(([values, q, b]) => {
     const path = fillPath(op, values);
     const search = Object.entries(q)
