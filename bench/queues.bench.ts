@@ -9,7 +9,8 @@ import { ratio, SHORT, startBenchApp } from './bench-kit';
 
 // Inbound queues through the time-scaled simulator, run as its own process (as Sinch is elsewhere in production:
 // the bench measures the app's process, not the simulator's timers and HTTP sharing its event loop): CALLERS callers across QUEUES queues served by AGENTS agents
-// (AGENTS / QUEUES per queue). Agents answer after 2 simulated seconds and talk 60; callers never give up, so every
+// (AGENTS / QUEUES per queue). Agents answer after 2 simulated seconds and talk TALK_S (ten callers per agent: the
+// last in line wait well past Sinch's 600 s park limit, so the re-parks are what keeps them); callers never give up, so every
 // caller must end up connected. Figures: from an agent becoming free (or the caller arriving, when the agent was
 // free first) to the caller's unpark (the entry claimed `connected`, the PATCH connectConf sent right after) and to
 // the offer; callers dropped by Sinch's park limit; double offers. Anchor, same run: one ManageCall PATCH to a
@@ -18,6 +19,7 @@ const CALLERS = SHORT ? 200 : 1000;
 const QUEUES = 10;
 const AGENTS = SHORT ? 20 : 100;
 const SCALE = 20;
+const TALK_S = 120;
 const ARRIVALS_PER_SECOND = 100;
 const ANCHOR_PATCHES = 50;
 
@@ -105,7 +107,7 @@ export async function run(): Promise<void> {
       ).json() as Promise<Body>;
     await simJson('/_sim/rules', 'PUT', {
       rules: [
-        { match: '+4670210*', outcome: 'answered', ringTimeS: 2, talkTimeS: 60 },
+        { match: '+4670210*', outcome: 'answered', ringTimeS: 2, talkTimeS: TALK_S },
         { match: '*', outcome: 'answered', talkTimeS: 86_400 },
       ],
     });
