@@ -8,22 +8,30 @@ import { SinchVoiceClient } from 'src/sinch/voice-client';
 import { ratio, SHORT, startBenchApp } from './bench-kit';
 
 // Inbound queues through the time-scaled simulator, run as its own process (as Sinch is elsewhere in production:
-// the bench measures the app's process, not the simulator's timers and HTTP sharing its event loop): CALLERS callers across QUEUES queues served by AGENTS agents
-// (AGENTS / QUEUES per queue). Agents answer after 2 simulated seconds and talk TALK_S (ten callers per agent: the
-// last in line wait well past Sinch's 600 s park limit, so the re-parks are what keeps them); callers never give up, so every
-// caller must end up connected. Figures: from an agent becoming free (or the caller arriving, when the agent was
-// free first) to the caller's unpark (the entry claimed `connected`, the PATCH connectConf sent right after) and to
-// the offer; callers dropped by Sinch's park limit; double offers. Anchor, same run: one ManageCall PATCH to a
-// parked call (the unpark's own floor).
+// the bench measures the app's process, not the simulator's timers and HTTP sharing its event loop): CALLERS
+// callers across QUEUES queues served by AGENTS agents (AGENTS / QUEUES per queue). Agents answer after 2 simulated
+// seconds and talk about TALK_S (ten callers per agent: the last in line wait well past Sinch's 600 s park limit, so
+// the re-parks are what keeps them); callers never give up, so every caller must end up connected. Figures: from an
+// agent becoming free (or the caller arriving, when the agent was free first) to the caller's unpark (the entry
+// claimed `connected`, the PATCH connectConf sent right after) and to the offer, with the offer's phases; callers
+// dropped by Sinch's park limit; double offers. Anchor, same run: one ManageCall PATCH to a parked call (the
+// unpark's own floor).
 const CALLERS = SHORT ? 200 : 1000;
 const QUEUES = 10;
 const AGENTS = SHORT ? 20 : 100;
 const SCALE = 20;
 const TALK_S = 120;
+// Talk times spread over TALK_S ± 60 per agent (default), as a real floor's calls end at all sorts of times; or
+// BENCH_QUEUES_TALK=same: every agent talks exactly TALK_S, so all of them free up within the same moment, wave after
+// wave (the harshest case for the free → unparked figure: a wave's legs pass the dial pace and its ACEs arrive together).
+const SAME_TALK = process.env.BENCH_QUEUES_TALK === 'same';
+const talkOf = (agent: number): number => (SAME_TALK ? TALK_S : TALK_S - 60 + ((agent * 37) % 121));
 const ARRIVALS_PER_SECOND = 100;
 const ANCHOR_PATCHES = 50;
 
 type Body = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+
+const agentNumber = (a: number): string => `+4670210${String(1000 + a)}`;
 
 const percentile = (values: number[], p: number): number => [...values].sort((a, b) => a - b)[Math.max(0, Math.ceil(values.length * p) - 1)] ?? NaN;
 
@@ -107,7 +115,7 @@ export async function run(): Promise<void> {
       ).json() as Promise<Body>;
     await simJson('/_sim/rules', 'PUT', {
       rules: [
-        { match: '+4670210*', outcome: 'answered', ringTimeS: 2, talkTimeS: TALK_S },
+        ...Array.from({ length: AGENTS }, (_, a) => ({ match: agentNumber(a), outcome: 'answered', ringTimeS: 2, talkTimeS: talkOf(a) })),
         { match: '*', outcome: 'answered', talkTimeS: 86_400 },
       ],
     });
@@ -126,7 +134,7 @@ export async function run(): Promise<void> {
       const agent = await api('POST', '/agents', {
         name: `agent ${a}`,
         endpointType: 'pstn',
-        endpoint: `+4670210${String(1000 + a)}`,
+        endpoint: agentNumber(a),
         queues: [{ queueId: queueIds[a % QUEUES] }],
       });
       await api('PUT', `/agents/${agent.id}/status`, { status: 'available' });
@@ -206,7 +214,7 @@ export async function run(): Promise<void> {
 
     process.stdout.write(
       [
-        `${CALLERS} callers (${ARRIVALS_PER_SECOND}/s) across ${QUEUES} queues, ${AGENTS} agents, simulator ×${SCALE}: all done in ${runS.toFixed(1)} s; ${connected} connected, longest wait ${longestWaitS.toFixed(0)} simulated s, ${reparks} re-parks`,
+        `${CALLERS} callers (${ARRIVALS_PER_SECOND}/s) across ${QUEUES} queues, ${AGENTS} agents (talk ${SAME_TALK ? `${TALK_S} s each` : `${TALK_S - 60}–${TALK_S + 60} s`}), simulator ×${SCALE}: all done in ${runS.toFixed(1)} s; ${connected} connected, longest wait ${longestWaitS.toFixed(0)} simulated s, ${reparks} re-parks`,
         `agent free → caller unparked: p50 ${percentile(toUnpark, 0.5).toFixed(0)} ms, p95 ${unparkP95.toFixed(0)} ms (goal p95 < 1000 ms: ${unparkP95 < 1000 ? 'met' : 'not met'}; includes the agent's 2 simulated s of ringing = ${(2000 / SCALE).toFixed(0)} ms real)`,
         `agent free → offer placed: p50 ${percentile(toOffer, 0.5).toFixed(0)} ms, p95 ${offerP95.toFixed(0)} ms`,
         `phases: offer → dial started ${phase('to_dial_ms')}; dial → Sinch accepted ${phase('to_initiated_ms')}; accepted → agent answered and caller claimed ${phase('to_answer_ms')}`,
