@@ -1,28 +1,70 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { join } from 'node:path';
 import { Client } from 'pg';
 import { ApiKeysService } from 'src/auth/api-keys.service';
-import { EMBEDDED_SIMULATOR } from 'src/embedded-simulator.module';
-import type { SinchSimulator } from 'src/simulator/simulator.types';
 import { buildSvaml, svaml } from 'src/sinch/svaml/svaml.builders';
 import { SinchWebhook } from 'src/sinch/sinch.module';
 import { SinchVoiceClient } from 'src/sinch/voice-client';
 import { ratio, SHORT, startBenchApp } from './bench-kit';
 
-// Inbound queues through the time-scaled simulator: CALLERS callers across QUEUES queues served by AGENTS agents
-// (AGENTS / QUEUES per queue). Agents answer after 2 simulated seconds and talk 60; callers never give up, so every
-// caller must end up connected. Figures: from an agent becoming free (or the caller arriving, when the agent was
-// free first) to the caller's unpark (the entry claimed `connected`, the PATCH connectConf sent right after) and to
-// the offer; callers dropped by Sinch's park limit; double offers. Anchor, same run: one ManageCall PATCH to a
-// parked call (the unpark's own floor).
+// Inbound queues through the time-scaled simulator, run as its own process (as Sinch is elsewhere in production:
+// the bench measures the app's process, not the simulator's timers and HTTP sharing its event loop): CALLERS
+// callers across QUEUES queues served by AGENTS agents (AGENTS / QUEUES per queue). Agents answer after 2 simulated
+// seconds and talk about TALK_S (ten callers per agent: the last in line wait well past Sinch's 600 s park limit, so
+// the re-parks are what keeps them); callers never give up, so every caller must end up connected. Figures: from an
+// agent becoming free (or the caller arriving, when the agent was free first) to the caller's unpark (the entry
+// claimed `connected`, the PATCH connectConf sent right after) and to the offer, with the offer's phases; callers
+// dropped by Sinch's park limit; double offers. Anchor, same run: one ManageCall PATCH to a parked call (the
+// unpark's own floor).
 const CALLERS = SHORT ? 200 : 1000;
 const QUEUES = 10;
 const AGENTS = SHORT ? 20 : 100;
 const SCALE = 20;
+const TALK_S = 120;
+// Talk times spread over TALK_S ± 60 per agent (default), as a real floor's calls end at all sorts of times; or
+// BENCH_QUEUES_TALK=same: every agent talks exactly TALK_S, so all of them free up within the same moment, wave after
+// wave (the harshest case for the free → unparked figure: a wave's legs pass the dial pace and its ACEs arrive together).
+const SAME_TALK = process.env.BENCH_QUEUES_TALK === 'same';
+const talkOf = (agent: number): number => (SAME_TALK ? TALK_S : TALK_S - 60 + ((agent * 37) % 121));
 const ARRIVALS_PER_SECOND = 100;
 const ANCHOR_PATCHES = 50;
 
 type Body = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
+const agentNumber = (a: number): string => `+4670210${String(1000 + a)}`;
+
 const percentile = (values: number[], p: number): number => [...values].sort((a, b) => a - b)[Math.max(0, Math.ceil(values.length * p) - 1)] ?? NaN;
+
+// The standalone simulator (src/simulator/main.ts) on an ephemeral port, with the development credentials the app
+// uses in simulator mode; the app registers its callback URL with it when it listens (SINCH_VOICE_URL).
+async function startSimulator(): Promise<{ url: string; child: ChildProcess; stop(): Promise<void> }> {
+  const root = join(__dirname, '..');
+  const child = spawn(process.execPath, ['-r', 'ts-node/register/transpile-only', '-r', 'tsconfig-paths/register', 'src/simulator/main.ts'], {
+    cwd: root,
+    env: { ...process.env, SIMULATOR_PORT: '0', SIMULATOR_HOST: '127.0.0.1', SIMULATOR_TIME_SCALE: String(SCALE), SIMULATOR_LOG: 'false' },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  const url = await new Promise<string>((resolve, reject) => {
+    let out = '';
+    child.stdout!.on('data', (chunk: Buffer) => {
+      out += chunk.toString();
+      const m = /listening on (http:\/\/\S+)/.exec(out);
+      if (m) resolve(m[1]);
+    });
+    child.once('exit', (code) => reject(new Error(`simulator exited (${code}) before listening: ${out}`)));
+  });
+  child.stdout!.resume();
+  return {
+    url,
+    child,
+    stop: () =>
+      new Promise<void>((resolve) => {
+        if (child.exitCode !== null) return resolve();
+        child.once('exit', () => resolve());
+        child.kill('SIGTERM');
+      }),
+  };
+}
 
 async function until(probe: () => Promise<boolean>, timeoutMs: number, what: string): Promise<void> {
   const deadline = Date.now() + timeoutMs;
@@ -33,22 +75,29 @@ async function until(probe: () => Promise<boolean>, timeoutMs: number, what: str
 }
 
 export async function run(): Promise<void> {
-  const bench = await startBenchApp({
-    SIMULATOR_TIME_SCALE: String(SCALE),
-    SINCH_CALLOUTS_PER_SECOND: '200',
-    CALLOUT_CONCURRENCY: '100',
-    // Parks of 600 simulated seconds are 30 real ones: re-parked every 15 (the service's margin, 50x compressed
-    // from a real 10-minute park, is still what the loaded machine has to beat).
-    QUEUE_PARK_S: '600',
-    QUEUE_REPARK_AFTER_MS: '15000',
-    QUEUE_SWEEP_MS: '500',
-    QUEUE_REFRESH_MS: '1000',
-  });
+  const simulator = await startSimulator();
+  let bench: Awaited<ReturnType<typeof startBenchApp>>;
+  try {
+    bench = await startBenchApp({
+      SINCH_VOICE_URL: simulator.url,
+      SINCH_CALLOUTS_PER_SECOND: '200',
+      CALLOUT_CONCURRENCY: '100',
+      // Parks of 600 simulated seconds are 30 real ones: re-parked every 15 (the service's margin, 50x compressed
+      // from a real 10-minute park, is still what the loaded machine has to beat).
+      QUEUE_PARK_S: '600',
+      QUEUE_REPARK_AFTER_MS: '15000',
+      QUEUE_SWEEP_MS: '500',
+      QUEUE_REFRESH_MS: '1000',
+    });
+  } catch (err) {
+    await simulator.stop();
+    throw err;
+  }
   const db = new Client({ connectionString: bench.databaseUrl });
   await db.connect();
   try {
     await bench.app.get(SinchWebhook).onListening(bench.url);
-    const sim = bench.app.get<SinchSimulator | null>(EMBEDDED_SIMULATOR)!;
+    const sim = { url: simulator.url };
     const key = (await bench.app.get(ApiKeysService).create('bench', 'admin', null)).key;
     const api = async (method: string, path: string, body?: unknown): Promise<Body> => {
       const res = await fetch(`${bench.url}/api/v1${path}`, {
@@ -66,7 +115,7 @@ export async function run(): Promise<void> {
       ).json() as Promise<Body>;
     await simJson('/_sim/rules', 'PUT', {
       rules: [
-        { match: '+4670210*', outcome: 'answered', ringTimeS: 2, talkTimeS: 60 },
+        ...Array.from({ length: AGENTS }, (_, a) => ({ match: agentNumber(a), outcome: 'answered', ringTimeS: 2, talkTimeS: talkOf(a) })),
         { match: '*', outcome: 'answered', talkTimeS: 86_400 },
       ],
     });
@@ -85,7 +134,7 @@ export async function run(): Promise<void> {
       const agent = await api('POST', '/agents', {
         name: `agent ${a}`,
         endpointType: 'pstn',
-        endpoint: `+4670210${String(1000 + a)}`,
+        endpoint: agentNumber(a),
         queues: [{ queueId: queueIds[a % QUEUES] }],
       });
       await api('PUT', `/agents/${agent.id}/status`, { status: 'available' });
@@ -124,11 +173,15 @@ export async function run(): Promise<void> {
     // Free → offer and free → unpark per connected caller: the agent's last `available` before the offer, or the
     // caller's arrival when the agent was already free.
     const { rows } = await db
-      .query<{ to_offer_ms: string; to_unpark_ms: string }>(
+      .query<{ to_offer_ms: string; to_unpark_ms: string; to_dial_ms: string; to_initiated_ms: string; to_answer_ms: string }>(
         `
       SELECT EXTRACT(EPOCH FROM (e.offered_at - GREATEST(f.at, e.enqueued_at))) * 1000 AS to_offer_ms,
-             EXTRACT(EPOCH FROM (e.answered_at - GREATEST(f.at, e.enqueued_at))) * 1000 AS to_unpark_ms
+             EXTRACT(EPOCH FROM (e.answered_at - GREATEST(f.at, e.enqueued_at))) * 1000 AS to_unpark_ms,
+             EXTRACT(EPOCH FROM (c.dial_started_at - e.offered_at)) * 1000 AS to_dial_ms,
+             EXTRACT(EPOCH FROM (c.initiated_at - c.dial_started_at)) * 1000 AS to_initiated_ms,
+             EXTRACT(EPOCH FROM (e.answered_at - c.initiated_at)) * 1000 AS to_answer_ms
         FROM queue_entries e
+        JOIN calls c ON c.id = e.agent_call_id
         CROSS JOIN LATERAL (SELECT max(at) AS at FROM agent_status_changes s WHERE s.agent_id = e.agent_id AND s.status = 'available' AND s.at <= e.offered_at) f
        WHERE e.answered_at IS NOT NULL AND e.queue_id = ANY($1)`,
         [queueIds],
@@ -136,6 +189,10 @@ export async function run(): Promise<void> {
       .then((r) => r);
     const toOffer = rows.map((r) => Number(r.to_offer_ms));
     const toUnpark = rows.map((r) => Number(r.to_unpark_ms));
+    const phase = (k: 'to_dial_ms' | 'to_initiated_ms' | 'to_answer_ms'): string => {
+      const v = rows.map((r) => Number(r[k]));
+      return `p50 ${percentile(v, 0.5).toFixed(0)} / p95 ${percentile(v, 0.95).toFixed(0)} ms`;
+    };
     const count = async (sql: string, values: unknown[] = []) => Number((await db.query(sql, values)).rows[0].n);
     const dropped = await count(`SELECT count(*) AS n FROM queue_entries WHERE queue_id = ANY($1) AND state IN ('abandoned', 'failed')`, [queueIds]);
     const connected = await count(`SELECT count(*) AS n FROM queue_entries WHERE queue_id = ANY($1) AND answered_at IS NOT NULL`, [queueIds]);
@@ -157,9 +214,10 @@ export async function run(): Promise<void> {
 
     process.stdout.write(
       [
-        `${CALLERS} callers (${ARRIVALS_PER_SECOND}/s) across ${QUEUES} queues, ${AGENTS} agents, simulator ×${SCALE}: all done in ${runS.toFixed(1)} s; ${connected} connected, longest wait ${longestWaitS.toFixed(0)} simulated s, ${reparks} re-parks`,
+        `${CALLERS} callers (${ARRIVALS_PER_SECOND}/s) across ${QUEUES} queues, ${AGENTS} agents (talk ${SAME_TALK ? `${TALK_S} s each` : `${TALK_S - 60}–${TALK_S + 60} s`}), simulator ×${SCALE}: all done in ${runS.toFixed(1)} s; ${connected} connected, longest wait ${longestWaitS.toFixed(0)} simulated s, ${reparks} re-parks`,
         `agent free → caller unparked: p50 ${percentile(toUnpark, 0.5).toFixed(0)} ms, p95 ${unparkP95.toFixed(0)} ms (goal p95 < 1000 ms: ${unparkP95 < 1000 ? 'met' : 'not met'}; includes the agent's 2 simulated s of ringing = ${(2000 / SCALE).toFixed(0)} ms real)`,
         `agent free → offer placed: p50 ${percentile(toOffer, 0.5).toFixed(0)} ms, p95 ${offerP95.toFixed(0)} ms`,
+        `phases: offer → dial started ${phase('to_dial_ms')}; dial → Sinch accepted ${phase('to_initiated_ms')}; accepted → agent answered and caller claimed ${phase('to_answer_ms')}`,
         `anchor, one ManageCall PATCH to a parked call (${ANCHOR_PATCHES}): p50 ${percentile(anchorMs, 0.5).toFixed(1)} ms, p95 ${anchorP95.toFixed(1)} ms; unpark p95 / anchor p95 = ${ratio(unparkP95, anchorP95)}`,
         `callers dropped by the park limit (abandoned or failed; callers never give up here): ${dropped} (goal 0)`,
         `double offers: ${agentOverlaps} agents offered two callers at once, ${answeredLegs - connected} callers answered by more than one leg (goal 0)`,
@@ -168,5 +226,6 @@ export async function run(): Promise<void> {
   } finally {
     await db.end();
     await bench.close();
+    await simulator.stop();
   }
 }

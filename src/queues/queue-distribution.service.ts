@@ -122,36 +122,75 @@ export class QueueDistribution implements OnApplicationShutdown {
     await this.running;
   }
 
-  // Offers as many waiting callers as there are free agents. Each offer is one transaction holding the caller's
-  // entry and the agent's row (SKIP LOCKED): two workers never offer one caller twice nor one agent two callers.
+  // Offers as many waiting callers as there are free agents, a batch per transaction (see offerBatch); batches
+  // repeat while they offer someone (a callback placed does not take its agent, so the next batch may).
   async distribute(): Promise<number> {
     let offers = 0;
-    while (offers < OFFERS_PER_PASS && (await this.offerNext())) offers++;
+    while (offers < OFFERS_PER_PASS) {
+      const made = await this.offerBatch(OFFERS_PER_PASS - offers);
+      if (made === 0) break;
+      offers += made;
+    }
     return offers;
   }
 
-  private offerNext(): Promise<boolean> {
+  // One transaction matches every free agent it can lock to the callers waiting for them. The agents (available,
+  // serving a queue someone waits in) and then, per queue, as many waiting entries as that queue has locked agents
+  // are taken with FOR UPDATE SKIP LOCKED: two workers never offer one caller twice nor one agent two callers, and
+  // neither waits for the other. The matching is the one-by-one order: callers by priority then time in line, each
+  // to the best-skilled, longest-idle agent of its queue not yet matched. The agent legs are one INSERT (their dial
+  // jobs one addBulk after the commit), the entries one UPDATE, the agents one UPDATE and one history INSERT.
+  private offerBatch(limit: number): Promise<number> {
     return this.dataSource.transaction(async (manager) => {
+      const free = (await manager.query(
+        `SELECT a.id, a.endpoint_type, a.endpoint FROM agents a
+         WHERE a.status = 'available'
+           AND EXISTS (SELECT 1 FROM agent_queues aq JOIN queue_entries e ON e.queue_id = aq.queue_id
+                       WHERE aq.agent_id = a.id AND e.state IN ('waiting', 'callback_requested'))
+         ORDER BY a.idle_since ASC NULLS LAST, a.id LIMIT $1 FOR UPDATE OF a SKIP LOCKED`,
+        [limit],
+      )) as FreeAgent[];
+      if (free.length === 0) return 0;
+      const agentById = new Map(free.map((a) => [a.id as string, a]));
+      // Each queue's locked agents, best first (skill, then longest idle).
+      const serving = (await manager.query(
+        `SELECT aq.queue_id, aq.agent_id FROM agent_queues aq JOIN agents a ON a.id = aq.agent_id
+         WHERE aq.agent_id = ANY($1::uuid[]) ORDER BY aq.queue_id, aq.skill DESC, a.idle_since ASC NULLS LAST, a.id`,
+        [[...agentById.keys()]],
+      )) as { queue_id: string; agent_id: string }[];
+      const byQueue = new Map<string, FreeAgent[]>();
+      for (const row of serving) byQueue.set(row.queue_id, [...(byQueue.get(row.queue_id) ?? []), agentById.get(row.agent_id)!]);
+      const queueIds = [...byQueue.keys()];
       const waiting = (await manager.query(
-        `SELECT e.id, e.queue_id, e.enqueued_at, e.whisper, e.context, e.state, e.from_number, e.dialled FROM queue_entries e
-         WHERE e.state IN ('waiting', 'callback_requested')
-           AND EXISTS (SELECT 1 FROM agent_queues aq JOIN agents a ON a.id = aq.agent_id WHERE aq.queue_id = e.queue_id AND a.status = 'available')
-         ORDER BY e.priority DESC, e.enqueued_at ASC LIMIT 20 FOR UPDATE OF e SKIP LOCKED`,
+        `SELECT e.* FROM unnest($1::uuid[], $2::int[]) AS q(id, n)
+         CROSS JOIN LATERAL (
+           SELECT e.id, e.queue_id, e.enqueued_at, e.whisper, e.context, e.state, e.from_number, e.dialled, e.priority FROM queue_entries e
+           WHERE e.queue_id = q.id AND e.state IN ('waiting', 'callback_requested')
+           ORDER BY e.priority DESC, e.enqueued_at ASC LIMIT q.n FOR UPDATE OF e SKIP LOCKED
+         ) e
+         ORDER BY e.priority DESC, e.enqueued_at ASC`,
+        [queueIds, queueIds.map((q) => byQueue.get(q)!.length)],
       )) as Candidate[];
+      const taken = new Set<string>();
+      const offers: { entry: Candidate; agent: FreeAgent }[] = [];
+      let callbacks = 0;
       for (const entry of waiting) {
-        const [agent] = (await manager.query(
-          `SELECT a.id, a.endpoint_type, a.endpoint FROM agents a JOIN agent_queues aq ON aq.agent_id = a.id AND aq.queue_id = $1
-           WHERE a.status = 'available' ORDER BY aq.skill DESC, a.idle_since ASC NULLS LAST, a.id LIMIT 1 FOR UPDATE OF a SKIP LOCKED`,
-          [entry.queue_id],
-        )) as FreeAgent[];
+        const agents = byQueue.get(entry.queue_id) ?? [];
+        const agent = agents.find((a) => !taken.has(a.id as string));
         if (!agent) continue;
         if (entry.state === 'callback_requested') {
-          if (!(await this.callbackDue(manager, entry.queue_id))) continue;
+          // The agents this batch has matched are not free any more, though their rows still say so.
+          const matched = agents.filter((a) => taken.has(a.id as string)).length;
+          if (!(await this.callbackDue(manager, entry.queue_id, matched))) continue;
           await this.callBack(manager, entry);
-        } else await this.offer(manager, entry, agent);
-        return true;
+          callbacks++;
+          continue;
+        }
+        taken.add(agent.id as string);
+        offers.push({ entry, agent });
       }
-      return false;
+      await this.offerMany(manager, offers);
+      return offers.length + callbacks;
     });
   }
 
@@ -190,12 +229,20 @@ export class QueueDistribution implements OnApplicationShutdown {
     });
   }
 
-  private async offer(manager: EntityManager, entry: Candidate, agent: FreeAgent): Promise<void> {
-    const queue = this.queues.cached(entry.queue_id) ?? (await this.queues.get(entry.queue_id));
-    const [leg] = await this.callouts.place(manager, [
-      {
+  private offer(manager: EntityManager, entry: Candidate, agent: FreeAgent): Promise<void> {
+    return this.offerMany(manager, [{ entry, agent }]);
+  }
+
+  // The offers of one transaction: their agent legs (a conference callout each into the caller's room, with the
+  // whisper) in one place(), then the entries and the agents in one statement each.
+  private async offerMany(manager: EntityManager, offers: readonly { entry: Candidate; agent: FreeAgent }[]): Promise<void> {
+    if (offers.length === 0) return;
+    const requests = [];
+    for (const { entry, agent } of offers) {
+      const queue = this.queues.cached(entry.queue_id) ?? (await this.queues.get(entry.queue_id));
+      requests.push({
         callout: {
-          method: 'conferenceCallout',
+          method: 'conferenceCallout' as const,
           request: {
             destination: destinationOf(agent.endpoint_type, agent.endpoint),
             conferenceId: roomOf(entry.id),
@@ -210,32 +257,41 @@ export class QueueDistribution implements OnApplicationShutdown {
         queueId: entry.queue_id,
         // An agent is staff; a number a supervisor sends the caller to is not.
         staff: agent.staff ?? agent.id !== null,
-      },
-    ]);
-    await manager.query(`UPDATE queue_entries SET state = 'offered', agent_id = $2, agent_call_id = $3, offered_at = now(), updated_at = now() WHERE id = $1`, [
-      entry.id,
-      agent.id,
-      leg.id,
-    ]);
-    if (agent.id) await this.agents.transition(manager, agent.id, 'busy', `offered:${entry.id}`);
-    void this.events.publish('queues', 'caller.offered', {
-      entryId: entry.id,
-      queueId: entry.queue_id,
-      agentId: agent.id,
-      agentCallId: leg.id,
-      ...(entry.context ? { context: entry.context } : {}),
-    });
+      });
+    }
+    const legs = await this.callouts.place(manager, requests);
+    await manager.query(
+      `UPDATE queue_entries e SET state = 'offered', agent_id = o.agent_id, agent_call_id = o.call_id, offered_at = now(), updated_at = now()
+       FROM unnest($1::uuid[], $2::uuid[], $3::uuid[]) AS o(id, agent_id, call_id) WHERE e.id = o.id`,
+      [offers.map((o) => o.entry.id), offers.map((o) => o.agent.id), legs.map((l) => l.id)],
+    );
+    await this.agents.transitionMany(
+      manager,
+      offers.flatMap(({ entry, agent }) => (agent.id ? [{ agentId: agent.id, reason: `offered:${entry.id}` }] : [])),
+      'busy',
+    );
+    offers.forEach(
+      ({ entry, agent }, i) =>
+        void this.events.publish('queues', 'caller.offered', {
+          entryId: entry.id,
+          queueId: entry.queue_id,
+          agentId: agent.id,
+          agentCallId: legs[i].id,
+          ...(entry.context ? { context: entry.context } : {}),
+        }),
+    );
   }
 
   // A caller who asked for a callback is called back when it is their turn and an agent is free, but never more
   // callers (ringing, or back in their room waiting) than there are free agents.
-  private async callbackDue(manager: EntityManager, queueId: string): Promise<boolean> {
+  // `matched`: the queue's agents this transaction has matched already (still `available` in their rows).
+  private async callbackDue(manager: EntityManager, queueId: string, matched = 0): Promise<boolean> {
     const [row] = (await manager.query(
       `SELECT (SELECT count(*) FROM queue_entries WHERE queue_id = $1 AND (state = 'calling_back' OR (state = 'waiting' AND callback_answered_at IS NOT NULL)))::int AS pending,
               (SELECT count(*) FROM agent_queues aq JOIN agents a ON a.id = aq.agent_id WHERE aq.queue_id = $1 AND a.status = 'available')::int AS free`,
       [queueId],
     )) as { pending: number; free: number }[];
-    return row.pending < row.free;
+    return row.pending < row.free - matched;
   }
 
   // The callback: a call to the caller's number into their room (the do-not-call lists and the frequency cap apply,
@@ -391,7 +447,11 @@ export class QueueDistribution implements OnApplicationShutdown {
       const done = (await manager.query(`SELECT id FROM agents WHERE status = 'wrap_up' AND wrap_up_until <= $1 FOR UPDATE SKIP LOCKED`, [now])) as {
         id: string;
       }[];
-      for (const a of done) await this.agents.transition(manager, a.id, 'available', 'wrap_up_done');
+      await this.agents.transitionMany(
+        manager,
+        done.map((a) => ({ agentId: a.id, reason: 'wrap_up_done' })),
+        'available',
+      );
       return done.length;
     });
     return { timedOut, resolved, wrapped };

@@ -109,6 +109,28 @@ export class AgentsService {
     void this.events.publish('agents', 'agent.status', { agentId, status, reason });
   }
 
+  // The same change for many agents at once (a distribution pass's offers, the wrap-ups a sweep ends): one UPDATE
+  // and one INSERT of their history lines, each with its own reason.
+  async transitionMany(
+    manager: EntityManager,
+    changes: readonly { agentId: string; reason: string }[],
+    status: Exclude<AgentStatus, 'wrap_up'>,
+  ): Promise<void> {
+    if (changes.length === 0) return;
+    await manager.query(
+      `UPDATE agents SET status = $2, status_since = now(), updated_at = now(),
+         idle_since = CASE WHEN $2 = 'available' THEN COALESCE(CASE WHEN status = 'available' THEN idle_since END, now()) ELSE NULL END,
+         wrap_up_until = NULL
+       WHERE id = ANY($1::uuid[])`,
+      [changes.map((c) => c.agentId), status],
+    );
+    await manager.insert(
+      AgentStatusChange,
+      changes.map((c) => ({ agentId: c.agentId, status, reason: c.reason })),
+    );
+    for (const c of changes) void this.events.publish('agents', 'agent.status', { agentId: c.agentId, status, reason: c.reason });
+  }
+
   private async linkQueues(manager: EntityManager, agentId: string, dto: AgentDto): Promise<void> {
     if (dto.queues?.length)
       await manager.insert(
