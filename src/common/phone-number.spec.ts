@@ -1,5 +1,6 @@
 import { isE164, normalizePhoneNumber } from 'src/common/phone-number';
-import { parsePhoneNumberFromString } from 'libphonenumber-js/max';
+import { getCountries, getExampleNumber, parsePhoneNumberFromString } from 'libphonenumber-js/max';
+import examples from 'libphonenumber-js/mobile/examples';
 import metadata from 'libphonenumber-js/metadata.max.json';
 
 describe('isE164', () => {
@@ -63,6 +64,18 @@ describe('normalizePhoneNumber on E.164 input (its fast path)', () => {
       expect({ input, got: normalizePhoneNumber(input) }).toEqual({ input, got: expected });
     }
     expect(valid).toBeGreaterThan(250); // the sample holds valid numbers, not only refusals
+  });
+
+  it("agrees with the general parser on every country's example mobile number", () => {
+    for (const country of getCountries()) {
+      const example = getExampleNumber(country, examples);
+      if (!example) continue;
+      const general = parsePhoneNumberFromString(example.number);
+      expect({ input: example.number, got: normalizePhoneNumber(example.number) }).toEqual({
+        input: example.number,
+        got: general?.isValid() ? { e164: general.number, country: general.country } : null,
+      });
+    }
   });
 
   it('finds the country among those sharing a calling code', () => {

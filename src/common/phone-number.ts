@@ -1,4 +1,4 @@
-import { PhoneNumber } from 'libphonenumber-js/core';
+import { Metadata } from 'libphonenumber-js/core';
 import { parsePhoneNumberFromString, type CountryCode } from 'libphonenumber-js/max';
 import metadata from 'libphonenumber-js/metadata.max.json';
 
@@ -46,27 +46,55 @@ function parse(input: string, defaultCountry?: CountryCode): NormalizedPhoneNumb
   return { e164: parsed.number, country: parsed.country };
 }
 
-// The library's PhoneNumber also takes (country or calling code, national number, metadata); its typings name only
-// the E.164 form.
-const NumberInPlan = PhoneNumber as unknown as new (countryOrCallingCode: string, national: string, plan: typeof metadata) => PhoneNumber;
+// The numbering plans, read through the library's Metadata class (its typings name only selectNumberingPlan).
+interface PlanView {
+  selectNumberingPlan(country: string): void;
+  hasTypes(): boolean;
+  nationalNumberPattern(): string;
+  type(name: string): { pattern(): string; possibleLengths(): number[] | undefined } | undefined;
+}
+const plans = new Metadata(metadata) as unknown as PlanView;
+const NUMBER_TYPES = ['FIXED_LINE', 'MOBILE', 'PREMIUM_RATE', 'TOLL_FREE', 'SHARED_COST', 'VOIP', 'PERSONAL_NUMBER', 'PAGER', 'UAN', 'VOICEMAIL'];
+const planChecks = new Map<string, (national: string) => boolean>();
 
-// A number already written as valid E.164 (what imports and the API mostly carry), found at about a quarter of the
-// general parser's cost by skipping its search for a number in free text. The calling code is the first 1–3 digits
-// that name one; the country is the first of the code's countries (the main one first) whose plan the number fits,
-// as the general parser decides it. null sends the number on to the general parser, which also repairs what this
-// does not (a trunk prefix written after the calling code: +64 0...); a test compares the two on random numbers.
+// Whether a national number is valid in a country's plan, as the library's isValid() decides it (the whole number
+// matches the plan's pattern and one number type's pattern and lengths), with each pattern compiled once: the
+// library compiles them again on every call, which is most of its cost.
+function fitsPlan(country: string, national: string): boolean {
+  let check = planChecks.get(country);
+  if (!check) {
+    check = compilePlan(country);
+    planChecks.set(country, check);
+  }
+  return check(national);
+}
+
+function compilePlan(country: string): (national: string) => boolean {
+  const whole = (pattern: string) => new RegExp(`^(?:${pattern})$`);
+  plans.selectNumberingPlan(country);
+  const national = whole(plans.nationalNumberPattern());
+  if (!plans.hasTypes()) return (n) => national.test(n);
+  const types = NUMBER_TYPES.flatMap((name) => {
+    const type = plans.type(name);
+    const pattern = type?.pattern();
+    return type && pattern ? [{ pattern: whole(pattern), lengths: type.possibleLengths() }] : [];
+  });
+  return (n) => national.test(n) && types.some((t) => (!t.lengths || t.lengths.includes(n.length)) && t.pattern.test(n));
+}
+
+// A number already written as valid E.164 (what imports and the API mostly carry), found at a fraction of the
+// general parser's cost. The calling code is the first 1–3 digits that name one; the country is the first of the
+// code's countries (the main one first) whose plan the number fits, as the general parser decides it. null sends the
+// number on to the general parser, which also repairs what this does not (a trunk prefix written after the calling
+// code: +64 0...) and knows the non-geographic codes; a test compares the two on random numbers.
 function validE164(e164: string): NormalizedPhoneNumber | null {
   for (let length = 1; length <= 3; length += 1) {
     const callingCode = e164.slice(1, 1 + length);
     const countries = metadata.country_calling_codes[callingCode];
     if (!countries) continue;
     const national = e164.slice(1 + length);
-    if (national.length < 2) return null;
-    if (countries.length === 1) return new NumberInPlan(countries[0], national, metadata).isValid() ? { e164, country: countries[0] } : null;
-    for (const country of countries) {
-      if (new NumberInPlan(country, national, metadata).isValid()) return { e164, country };
-    }
-    return null;
+    const country = countries.find((c) => (c as string) !== '001' && fitsPlan(c, national));
+    return country ? { e164, country } : null;
   }
   return null;
 }
