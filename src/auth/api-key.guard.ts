@@ -5,7 +5,7 @@ import { ApiKeysService, AuthenticatedKey } from './api-keys.service';
 import { PUBLIC_KEY, ROLES_KEY } from './auth.decorators';
 import { FailedAuthLimiter } from './failed-auth-limiter.service';
 import type { Role } from './roles';
-import { AuthError, AuthErrorCode } from 'src/auth/auth.errors';
+import { AuthError } from 'src/auth/auth.errors';
 
 export type AuthenticatedRequest = FastifyRequest & { apiKey?: AuthenticatedKey };
 
@@ -35,15 +35,15 @@ export class ApiKeyGuard implements CanActivate {
     if (!key) {
       await this.failedAuth.recordFailure(request.ip);
       throw match
-        ? new AuthError(AuthErrorCode.InvalidApiKey, 'Invalid or revoked API key')
-        : new AuthError(AuthErrorCode.MissingApiKey, 'Missing API key: send Authorization: Bearer <key>');
+        ? new AuthError('api_key_invalid', 'Invalid or revoked API key')
+        : new AuthError('api_key_missing', 'Missing API key: send Authorization: Bearer <key>');
     }
     request.apiKey = key;
 
     const allowed = this.reflector.getAllAndOverride<Role[] | undefined>(ROLES_KEY, targets) ?? ['admin'];
     if (key.role !== 'admin' && !allowed.includes(key.role)) {
       throw new AuthError(
-        AuthErrorCode.RoleForbidden,
+        'role_forbidden',
         `Role ${key.role} may not call this endpoint (allowed: ${['admin', ...allowed.filter((r) => r !== 'admin')].join(', ')})`,
       );
     }

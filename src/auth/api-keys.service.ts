@@ -8,7 +8,8 @@ import { ApiKeyResponse } from 'src/auth/dto/api-key.response';
 import { CreatedApiKeyResponse } from 'src/auth/dto/created-api-key.response';
 import { displayPrefix, generateApiKey, hashApiKey } from './api-key-secret';
 import type { Role } from './roles';
-import { AuthError, AuthErrorCode } from 'src/auth/auth.errors';
+import { AuthError } from 'src/auth/auth.errors';
+import { pick } from 'src/common/pick';
 
 export interface AuthenticatedKey {
   id: string;
@@ -86,7 +87,7 @@ export class ApiKeysService {
 
   async revoke(id: string): Promise<ApiKeyResponse> {
     const row = await this.repository.findOneBy({ id });
-    if (!row) throw new AuthError(AuthErrorCode.ApiKeyNotFound, `API key ${id} not found`);
+    if (!row) throw new AuthError('api_key_not_found', `API key ${id} not found`);
     if (!row.revokedAt) {
       row.revokedAt = new Date();
       await this.repository.save(row);
@@ -133,14 +134,9 @@ function remember<V>(cache: Map<string, V>, hash: string, value: V): void {
   cache.set(hash, value);
 }
 
+// Never the hash, nor who created the key.
+const RESPONSE_FIELDS = ['id', 'name', 'role', 'keyPrefix', 'createdAt', 'lastUsedAt', 'revokedAt'] as const;
+
 function toResponse(row: ApiKey): ApiKeyResponse {
-  return {
-    id: row.id,
-    name: row.name,
-    role: row.role,
-    keyPrefix: row.keyPrefix,
-    createdAt: row.createdAt,
-    lastUsedAt: row.lastUsedAt,
-    revokedAt: row.revokedAt,
-  };
+  return pick(row, RESPONSE_FIELDS);
 }

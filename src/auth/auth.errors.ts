@@ -1,16 +1,8 @@
 import { featureError } from 'src/common/app-error';
 
-// Errors of authentication and API keys; each code's kind sets its HTTP status.
-export enum AuthErrorCode {
-  MissingApiKey = 'api_key_missing',
-  InvalidApiKey = 'api_key_invalid',
-  RoleForbidden = 'role_forbidden',
-  ApiKeyNotFound = 'api_key_not_found',
-}
-
-export class AuthError extends featureError<AuthErrorCode>({
-  [AuthErrorCode.MissingApiKey]: 'unauthorized',
-  [AuthErrorCode.InvalidApiKey]: 'unauthorized',
-  [AuthErrorCode.RoleForbidden]: 'forbidden',
-  [AuthErrorCode.ApiKeyNotFound]: 'not_found',
+// Errors of authentication and API keys: the codes by kind (the kind sets the HTTP status).
+export class AuthError extends featureError({
+  unauthorized: ['api_key_missing', 'api_key_invalid'],
+  forbidden: ['role_forbidden'],
+  not_found: ['api_key_not_found'],
 }) {}

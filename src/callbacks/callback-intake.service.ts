@@ -17,7 +17,7 @@ import { verifySignedRequest } from 'src/sinch/signing';
 import { SinchCredentials, SinchWebhook } from 'src/sinch/sinch.module';
 import { recordingDefaults, withRecordingDefaults, type RecordingDefaults } from 'src/sinch/svaml/recording-defaults';
 import type { Svaml } from 'src/sinch/svaml/svaml.types';
-import { CallbacksError, CallbacksErrorCode } from 'src/callbacks/callbacks.errors';
+import { CallbacksError } from 'src/callbacks/callbacks.errors';
 
 export interface IncomingCallback {
   // The client address: failed signatures are limited per address.
@@ -70,7 +70,7 @@ export class CallbackIntake {
         this.metrics.count(kind, 'rejected_signature');
         // Verifying is cheap, so a valid signature is never refused; past the limit a bad one is answered 429.
         await this.failedAuth.recordFailure(request.ip);
-        throw new CallbacksError(CallbacksErrorCode.SignatureRejected, `Callback signature rejected: ${verdict.message}`);
+        throw new CallbacksError('callback_signature_rejected', `Callback signature rejected: ${verdict.message}`);
       }
       const event = this.parse(request.body);
       kind = event.event;
@@ -121,7 +121,7 @@ export class CallbackIntake {
   private parse(body: unknown): CallbackEvent {
     if (body === undefined || body === null) {
       this.metrics.count('unknown', 'invalid');
-      throw new CallbacksError(CallbacksErrorCode.InvalidCallback, 'Callback body must be a JSON object', [
+      throw new CallbacksError('invalid_callback', 'Callback body must be a JSON object', [
         { field: 'body', rule: 'json', message: 'Callback body must be a JSON object' },
       ]);
     }
@@ -133,7 +133,7 @@ export class CallbackIntake {
       this.metrics.count('unknown', 'invalid');
       this.logger.warn({ field: error.field, message: error.message }, 'Signed callback could not be parsed');
       const field = error.field ?? 'body';
-      throw new CallbacksError(CallbacksErrorCode.InvalidCallback, `Invalid callback: ${error.message}`, [{ field, rule: 'callback', message: error.message }]);
+      throw new CallbacksError('invalid_callback', `Invalid callback: ${error.message}`, [{ field, rule: 'callback', message: error.message }]);
     }
   }
 

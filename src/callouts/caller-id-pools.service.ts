@@ -1,6 +1,6 @@
 import type { AlternativeForm } from 'src/common/phone-number.validator';
 import { Injectable } from '@nestjs/common';
-import { CalloutsError, CalloutsErrorCode } from 'src/callouts/callouts.errors';
+import { CalloutsError } from 'src/callouts/callouts.errors';
 
 // `cli: { pool: "sales" }`: a caller id picked from a named pool of our numbers. The numbers feature owns the
 // pools and provides the pick here (callouts stays below the features that use it).
@@ -38,7 +38,7 @@ export class CallerIdPoolResolver {
   open(pool: string, field = 'cli.pool'): Promise<OpenedPool> {
     if (!this.openPool) {
       const message = `${field}: caller-id pools are not available`;
-      throw new CalloutsError(CalloutsErrorCode.CallerIdPoolsUnavailable, message, [{ field, rule: 'pools_unavailable', message }]);
+      throw new CalloutsError('caller_id_pools_unavailable', message, [{ field, rule: 'pools_unavailable', message }]);
     }
     return this.openPool(pool, field);
   }

@@ -1,6 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { trimDecimal } from 'src/calls/rollups/call-rollups.service';
-import { CalloutsError, CalloutsErrorCode } from 'src/callouts/callouts.errors';
+import { CalloutsError } from 'src/callouts/callouts.errors';
 
 // What a minute of a call to a number is expected to cost: { amount (exact decimal string), currency }.
 export interface CostPerMinute {
@@ -62,6 +62,6 @@ export class CalloutSpendGate {
       reason.catch(() => (this.known = undefined));
     }
     const reason = await this.known.reason;
-    if (reason) throw new CalloutsError(CalloutsErrorCode.BudgetExhausted, `Callouts are refused: ${reason}`);
+    if (reason) throw new CalloutsError('budget_exhausted', `Callouts are refused: ${reason}`);
   }
 }

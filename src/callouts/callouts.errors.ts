@@ -1,16 +1,7 @@
 import { featureError } from 'src/common/app-error';
 
-// Errors of callouts (placing calls); each code's kind sets its HTTP status.
-export enum CalloutsErrorCode {
-  InvalidCallout = 'invalid_callout',
-  InvalidCallRequest = 'invalid_call_request',
-  CallerIdPoolsUnavailable = 'caller_id_pools_unavailable',
-  BudgetExhausted = 'budget_exhausted',
-}
-
-export class CalloutsError extends featureError<CalloutsErrorCode>({
-  [CalloutsErrorCode.InvalidCallout]: 'invalid',
-  [CalloutsErrorCode.InvalidCallRequest]: 'invalid',
-  [CalloutsErrorCode.CallerIdPoolsUnavailable]: 'invalid',
-  [CalloutsErrorCode.BudgetExhausted]: 'conflict',
+// Errors of callouts (placing calls): the codes by kind (the kind sets the HTTP status).
+export class CalloutsError extends featureError({
+  invalid: ['invalid_callout', 'invalid_call_request', 'caller_id_pools_unavailable'],
+  conflict: ['budget_exhausted'],
 }) {}

@@ -1,3 +1,4 @@
+import { summarize } from 'src/common/validation';
 import { Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource, EntityManager, EntitySubscriberInterface, QueryRunner, TransactionCommitEvent, TransactionRollbackEvent } from 'typeorm';
@@ -18,7 +19,7 @@ import type { CreateCalloutDto } from 'src/callouts/dto/create-callout.dto';
 import { CalloutJobs } from 'src/callouts/dialing/callout-jobs.service';
 import { invalidBatch, itemProblems } from 'src/callouts/dto/callout-batch.pipe';
 import { CALL_KIND_OF, STAFF_KEY, toStoredCallout, type SinchCallout } from './stored-callout';
-import { CalloutsError, CalloutsErrorCode } from 'src/callouts/callouts.errors';
+import { CalloutsError } from 'src/callouts/callouts.errors';
 import { CalloutCostEstimator, CalloutSpendGate } from 'src/callouts/callout-cost';
 import type { DialJobData } from 'src/callouts/callout.jobs';
 
@@ -59,11 +60,7 @@ interface PlanToPlace {
 // A request Sinch would refuse, caught before anything was stored; `details` name each request and field.
 export class InvalidCallRequestError extends CalloutsError {
   constructor(problems: FieldProblem[]) {
-    const shown = problems
-      .slice(0, 3)
-      .map((p) => `${p.field}: ${p.message}`)
-      .join('; ');
-    super(CalloutsErrorCode.InvalidCallRequest, `Invalid call request: ${shown}${problems.length > 3 ? ` (+${problems.length - 3} more)` : ''}`, problems);
+    super('invalid_call_request', `Invalid call request: ${summarize(problems.map((p) => `${p.field}: ${p.message}`))}`, problems);
   }
 }
 
@@ -162,7 +159,7 @@ export class CalloutsService implements EntitySubscriberInterface {
   // requests share one transaction and one enqueue (each still gets its own answer or refusal).
   async create(dto: CreateCalloutDto, idempotencyKey?: string, requestId?: string): Promise<CalloutResponse> {
     const planned = planCallout(await this.pools.resolve(dto));
-    if (!planned.ok) throw new CalloutsError(CalloutsErrorCode.InvalidCallout, planned.problems.map((p) => p.message).join('; '), planned.problems);
+    if (!planned.ok) throw new CalloutsError('invalid_callout', planned.problems.map((p) => p.message).join('; '), planned.problems);
     const { plan } = planned;
     const perMinute = this.cost.perMinute(plan.toNumber, plan.country ?? null); // never rejects: null when unknown
     const answer = async (placement: Placement): Promise<CalloutResponse> => {

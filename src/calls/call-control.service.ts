@@ -9,7 +9,7 @@ import { buildSvaml, svaml } from 'src/sinch/svaml/svaml.builders';
 import { assertValidSvaml, SvamlValidationError } from 'src/sinch/svaml/svaml.validator';
 import type { Svaml, SvamlAction, SvamlInstruction } from 'src/sinch/svaml/svaml.types';
 import { SinchVoiceClient } from 'src/sinch/voice-client';
-import { CallsError, CallsErrorCode } from 'src/calls/calls.errors';
+import { CallsError } from 'src/calls/calls.errors';
 
 // Acting on a live call through Sinch's ManageCall (PATCH /calling/v1/calls/id/{callId}).
 @Injectable()
@@ -35,7 +35,7 @@ export class CallControlService {
     } catch (error) {
       if (!(error instanceof SvamlValidationError)) throw error;
       const details = error.violations.map((v) => ({ field: v.path, rule: v.rule, message: v.message }));
-      throw new CallsError(CallsErrorCode.InvalidCallAction, error.message, details);
+      throw new CallsError('invalid_call_action', error.message, details);
     }
     try {
       await this.client.manageCall(call.sinchCallId, body);
@@ -47,9 +47,9 @@ export class CallControlService {
 
   private async liveCall(id: string): Promise<Call & { sinchCallId: string }> {
     const call = await this.calls.findById(id);
-    if (!call) throw new CallsError(CallsErrorCode.CallNotFound, `Call ${id} not found`);
-    if (isFinalState(call.state)) throw new CallsError(CallsErrorCode.CallEnded, `Call ${id} has ended (${call.state})`);
-    if (!call.sinchCallId) throw new CallsError(CallsErrorCode.CallNotAtSinch, `Call ${id} has not reached Sinch yet (no Sinch call id)`);
+    if (!call) throw new CallsError('call_not_found', `Call ${id} not found`);
+    if (isFinalState(call.state)) throw new CallsError('call_ended', `Call ${id} has ended (${call.state})`);
+    if (!call.sinchCallId) throw new CallsError('call_not_at_sinch', `Call ${id} has not reached Sinch yet (no Sinch call id)`);
     return call as Call & { sinchCallId: string };
   }
 }
@@ -57,7 +57,7 @@ export class CallControlService {
 export function buildManageSvaml(dto: ManageCallDto): Svaml {
   if (dto.park && dto.hangup) {
     const message = 'park and hangup are both actions; send one';
-    throw new CallsError(CallsErrorCode.InvalidCallAction, message, [{ field: 'hangup', rule: 'oneAction', message }]);
+    throw new CallsError('invalid_call_action', message, [{ field: 'hangup', rule: 'oneAction', message }]);
   }
   const instructions: SvamlInstruction[] = [];
   if (dto.say) instructions.push(svaml.say(dto.say.text, dto.say.locale));
@@ -72,7 +72,7 @@ export function buildManageSvaml(dto: ManageCallDto): Svaml {
   }
   if (!action && instructions.length === 0) {
     const message = 'send at least one of say, play, dtmf, park, hangup';
-    throw new CallsError(CallsErrorCode.InvalidCallAction, message, [{ field: 'body', rule: 'notEmpty', message }]);
+    throw new CallsError('invalid_call_action', message, [{ field: 'body', rule: 'notEmpty', message }]);
   }
   return buildSvaml(action ?? svaml.continue(), ...instructions);
 }
@@ -81,6 +81,6 @@ export function buildManageSvaml(dto: ManageCallDto): Svaml {
 function toAppError(error: unknown): unknown {
   if (!(error instanceof SinchApiError)) return error;
   const code = error.errorCode ? ` (errorCode ${error.errorCode})` : '';
-  if (error.status === 404) return new CallsError(CallsErrorCode.SinchCallNotFound, `Sinch does not know this call${code}`);
-  return new CallsError(CallsErrorCode.SinchRefused, `Sinch refused the request${code}: ${error.message}`);
+  if (error.status === 404) return new CallsError('sinch_call_not_found', `Sinch does not know this call${code}`);
+  return new CallsError('sinch_refused', `Sinch refused the request${code}: ${error.message}`);
 }

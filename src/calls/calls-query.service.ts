@@ -8,7 +8,7 @@ import { toCallResponse, type CallResponse } from 'src/calls/dto/call.response';
 import { type CallDetailResponse } from 'src/calls/dto/call-detail.response';
 import type { ListCallsQueryDto } from 'src/calls/dto/list-calls.query';
 import { decodeCursor, toPage, type Page } from 'src/common/pagination';
-import { CallsError, CallsErrorCode } from 'src/calls/calls.errors';
+import { CallsError } from 'src/calls/calls.errors';
 
 const TIMELINE_LIMIT = 500;
 
@@ -55,9 +55,7 @@ export class CallsQueryService {
     const from = query.from ? new Date(query.from) : undefined;
     const to = query.to ? new Date(query.to) : undefined;
     if (from && to && from > to) {
-      throw new CallsError(CallsErrorCode.InvalidCallQuery, 'from must not be after to', [
-        { field: 'from', rule: 'range', message: 'from must not be after to' },
-      ]);
+      throw new CallsError('invalid_call_query', 'from must not be after to', [{ field: 'from', rule: 'range', message: 'from must not be after to' }]);
     }
     const qb = this.calls.createQueryBuilder('c');
     if (query.state) qb.andWhere('c.state = :state', { state: query.state });
@@ -80,7 +78,7 @@ export class CallsQueryService {
 
   async get(id: string): Promise<CallDetailResponse> {
     const call = await this.calls.findOneBy({ id });
-    if (!call) throw new CallsError(CallsErrorCode.CallNotFound, `Call ${id} not found`);
+    if (!call) throw new CallsError('call_not_found', `Call ${id} not found`);
     const qb = this.events.createQueryBuilder('e').where('e.call_id = :id', { id });
     // Events recorded before the row knew its Sinch id (or matched by nothing but that id) belong here too.
     if (call.sinchCallId) qb.orWhere('e.sinch_call_id = :sinchCallId', { sinchCallId: call.sinchCallId });

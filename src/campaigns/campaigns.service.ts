@@ -15,7 +15,7 @@ import { toCampaignResponse, type CampaignResponse } from './dto/campaign.respon
 import type { CreateCampaignDto } from 'src/campaigns/dto/create-campaign.dto';
 import type { UpdateCampaignDto } from 'src/campaigns/dto/update-campaign.dto';
 import type { ListCampaignsQueryDto } from './dto/list-campaigns.query';
-import { CampaignsError, CampaignsErrorCode } from 'src/campaigns/campaigns.errors';
+import { CampaignsError } from 'src/campaigns/campaigns.errors';
 import { QueueBridge } from 'src/queues/queue-bridge.service';
 import { usesAgents } from './dialer/dial-mode';
 
@@ -46,10 +46,7 @@ export class CampaignsService {
   async update(id: string, dto: UpdateCampaignDto): Promise<CampaignResponse> {
     const current = await this.findOrFail(id);
     if (!EDITABLE_STATUSES.includes(current.status)) {
-      throw new CampaignsError(
-        CampaignsErrorCode.CampaignNotEditable,
-        `Cannot update a campaign that is ${current.status}: settings change only while it is draft or paused`,
-      );
+      throw new CampaignsError('campaign_not_editable', `Cannot update a campaign that is ${current.status}: settings change only while it is draft or paused`);
     }
     const settings = await this.checked(this.valid(settingsFromUpdate(current, dto, this.limits())));
     await this.dataSource.transaction(async (manager) => {
@@ -59,7 +56,7 @@ export class CampaignsService {
         .set({ ...settings, updatedAt: () => 'now()' })
         .where('id = :id AND status IN (:...editable)', { id, editable: EDITABLE_STATUSES })
         .execute();
-      if (!updated.affected) throw new CampaignsError(CampaignsErrorCode.CampaignChanged, 'The campaign changed state meanwhile; read it again and retry');
+      if (!updated.affected) throw new CampaignsError('campaign_changed', 'The campaign changed state meanwhile; read it again and retry');
       // Contacts placed in the default zone follow it; contacts with their own zone or their country's do not.
       if (settings.defaultTimeZone !== current.defaultTimeZone) {
         await manager.query(
@@ -100,7 +97,7 @@ export class CampaignsService {
 
   async findOrFail(id: string): Promise<Campaign> {
     const row = await this.campaigns.findOneBy({ id });
-    if (!row) throw new CampaignsError(CampaignsErrorCode.CampaignNotFound, `Campaign ${id} not found`);
+    if (!row) throw new CampaignsError('campaign_not_found', `Campaign ${id} not found`);
     return row;
   }
 
@@ -109,12 +106,12 @@ export class CampaignsService {
   async transition(id: string, action: Exclude<CampaignAction, 'complete'>, idempotencyKey?: string): Promise<CampaignResponse> {
     const current = await this.findOrFail(id);
     const { response, replayed } = await this.idempotency.run(`POST /api/v1/campaigns/{id}/${action}`, idempotencyKey, { id }, async (m) => {
-      if (!canTransition(action, current.status)) throw new CampaignsError(CampaignsErrorCode.InvalidTransition, transitionError(action, current.status));
+      if (!canTransition(action, current.status)) throw new CampaignsError('invalid_transition', transitionError(action, current.status));
       if (action === 'start' && !(await this.hasContacts(id, m))) {
-        throw new CampaignsError(CampaignsErrorCode.NoContacts, 'Cannot start a campaign without contacts: import contacts first');
+        throw new CampaignsError('campaign_has_no_contacts', 'Cannot start a campaign without contacts: import contacts first');
       }
       const moved = await this.moveWith(m, id, action, null);
-      if (!moved) throw new CampaignsError(CampaignsErrorCode.InvalidTransition, transitionError(action, (await this.findOrFail(id)).status));
+      if (!moved) throw new CampaignsError('invalid_transition', transitionError(action, (await this.findOrFail(id)).status));
       return toCampaignResponse(moved);
     });
     if (replayed) return response;
@@ -182,11 +179,11 @@ export class CampaignsService {
   private async checkQueue(field: string, queueId: string | null | undefined): Promise<void> {
     if (!queueId || (await this.queues.exists(queueId))) return;
     const message = `${field}: queue ${queueId} does not exist`;
-    throw new CampaignsError(CampaignsErrorCode.InvalidCampaign, message, [{ field, rule: 'exists', message }]);
+    throw new CampaignsError('invalid_campaign', message, [{ field, rule: 'exists', message }]);
   }
 
   private valid(result: SettingsResult): CampaignSettings {
-    if (!result.ok) throw new CampaignsError(CampaignsErrorCode.InvalidCampaign, result.problems.map((p) => p.message).join('; '), result.problems);
+    if (!result.ok) throw new CampaignsError('invalid_campaign', result.problems.map((p) => p.message).join('; '), result.problems);
     return result.settings;
   }
 }

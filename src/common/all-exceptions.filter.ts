@@ -15,7 +15,7 @@ export interface ErrorBody {
 }
 
 // One error shape for every endpoint: { statusCode, error, code, message, details? }. `code` is the feature's error
-// code (CallsErrorCode, ...) or, for an error without one, its status in snake case (`bad_request`). No stack traces
+// code (`call_not_found`, ...) or, for an error without one, its status in snake case (`bad_request`). No stack traces
 // leave the service; a 500 is logged with its request id, which the client also gets so support can find the log line.
 @Catch()
 export class AllExceptionsFilter implements ExceptionFilter {

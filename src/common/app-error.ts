@@ -33,16 +33,27 @@ export class AppError extends Error {
   }
 }
 
-// A feature's error class, declared once with the kind (so the HTTP status) of each of its codes; a code left out of
-// `kinds` does not compile. The code reaches the client as the error body's `code`.
-//   export enum CallsErrorCode { CallNotFound = 'call_not_found' }
-//   export class CallsError extends featureError<CallsErrorCode>({ call_not_found: 'not_found' }) {}
-export function featureError<C extends string>(kinds: Readonly<Record<C, AppErrorKind>>) {
-  return class extends AppError {
-    declare readonly code: C;
+// A feature's error class, declared once as its codes grouped by kind (the kind sets the HTTP status):
+//   export class CallsError extends featureError({ not_found: ['call_not_found'], conflict: ['call_ended'] }) {}
+//   throw new CallsError('call_not_found', `Call ${id} not found`);
+// A code not declared does not compile at the throw; a code declared under two kinds fails at start-up. The code reaches
+// the client as the error body's `code`.
+export type ErrorCodesByKind = Readonly<Partial<Record<AppErrorKind, readonly string[]>>>;
+export type ErrorCodeOf<K extends ErrorCodesByKind> = { [P in keyof K]-?: K[P] extends readonly (infer C extends string)[] ? C : never }[keyof K];
 
-    constructor(code: C, message: string, details?: FieldProblem[]) {
-      super(kinds[code], message, details, code);
+export function featureError<const K extends ErrorCodesByKind>(codesByKind: K) {
+  const kindOf = new Map<string, AppErrorKind>();
+  for (const [kind, codes] of Object.entries(codesByKind) as [AppErrorKind, readonly string[]][]) {
+    for (const code of codes) {
+      if (kindOf.has(code)) throw new Error(`Error code ${code} is declared as both ${kindOf.get(code)} and ${kind}`);
+      kindOf.set(code, kind);
+    }
+  }
+  return class extends AppError {
+    declare readonly code: ErrorCodeOf<K>;
+
+    constructor(code: ErrorCodeOf<K>, message: string, details?: FieldProblem[]) {
+      super(kindOf.get(code)!, message, details, code);
     }
   };
 }

@@ -136,6 +136,17 @@ export function invalidInput(details: FieldProblem[]): AppError {
   return new AppError('invalid', details.map((d) => d.message).join('; '), details);
 }
 
+// The first `shown` of many messages and how many more: an error message that stays one readable line.
+export function summarize(messages: readonly string[], shown = 3): string {
+  const more = messages.length > shown ? ` (+${messages.length - shown} more)` : '';
+  return messages.slice(0, shown).join('; ') + more;
+}
+
+// The same for one field a service finds wrong (a rule the DTO cannot express).
+export function invalidField(field: string, rule: string, message: string): AppError {
+  return invalidInput([{ field, rule, message }]);
+}
+
 // Flattens class-validator's tree into one entry per broken rule, with a dotted path (contacts[3].phone).
 export function flattenValidationErrors(errors: ValidationError[], parent = ''): FieldProblem[] {
   return errors.flatMap((error) => {

@@ -4,7 +4,7 @@ import { DataSource, EntityManager } from 'typeorm';
 import { CallsQueryService } from 'src/calls/calls-query.service';
 import { AppConfig } from 'src/config/app-config';
 import { dncCampaignSql, dncGlobalSql } from './compliance-sql';
-import { ComplianceError, ComplianceErrorCode } from 'src/compliance/compliance.errors';
+import { ComplianceError } from 'src/compliance/compliance.errors';
 
 export type ComplianceRule = 'do_not_call' | 'frequency_cap';
 
@@ -94,7 +94,7 @@ export class ComplianceService {
 // The 400 of a number that may not be called, naming the request's field and the rule.
 export function notCallable(field: string, refusal: ComplianceRefusal): ComplianceError {
   const message = `${field} may not be called: ${refusal.message}`;
-  return new ComplianceError(ComplianceErrorCode.NotCallable, message, [{ field, rule: refusal.rule, message }]);
+  return new ComplianceError('not_callable', message, [{ field, rule: refusal.rule, message }]);
 }
 
 const frequencyCapRefusal = (recent: number, cap: FrequencyCap): ComplianceRefusal => ({

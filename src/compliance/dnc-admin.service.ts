@@ -9,7 +9,7 @@ import type { DncCheckResponse } from 'src/compliance/dto/dnc-check.response';
 import type { DncEntryResponse } from 'src/compliance/dto/dnc-entry.response';
 import type { ListDncQueryDto } from 'src/compliance/dto/list-dnc.query';
 import { DncService, toDncResponse } from './dnc.service';
-import { ComplianceError, ComplianceErrorCode } from 'src/compliance/compliance.errors';
+import { ComplianceError } from 'src/compliance/compliance.errors';
 
 // A number was put on a list (campaignId null: the global one). Features that hold calls for it take them back.
 export type NumberBlockedListener = (phone: string, campaignId: string | null) => Promise<unknown>;
@@ -32,14 +32,14 @@ export class DncAdmin {
     const phone = e164(dto.phone, 'phone');
     const expiresAt = dto.expiresAt ? new Date(dto.expiresAt) : null;
     if (expiresAt && expiresAt <= new Date()) {
-      throw new ComplianceError(ComplianceErrorCode.InvalidDncEntry, 'expiresAt must be in the future', [
+      throw new ComplianceError('invalid_dnc_entry', 'expiresAt must be in the future', [
         { field: 'expiresAt', rule: 'future', message: 'expiresAt must be in the future' },
       ]);
     }
     const campaignId = dto.campaignId ?? null;
     const { entry } = await this.dnc.add({ phone, campaignId, source: 'api', reason: dto.reason ?? null, expiresAt, actor }).catch((error: unknown) => {
       // The foreign key is the existence check: compliance does not read the campaigns' tables.
-      if (campaignId && isUnknownCampaign(error)) throw new ComplianceError(ComplianceErrorCode.CampaignNotFound, `Campaign ${campaignId} not found`);
+      if (campaignId && isUnknownCampaign(error)) throw new ComplianceError('campaign_not_found', `Campaign ${campaignId} not found`);
       throw error;
     });
     for (const listener of this.blockedListeners) await listener(phone, campaignId);
@@ -77,7 +77,7 @@ function isUnknownCampaign(error: unknown): boolean {
 function e164(input: string, field: string): string {
   const normalized = normalizePhoneNumber(input);
   if (!normalized)
-    throw new ComplianceError(ComplianceErrorCode.InvalidDncEntry, `${field} must be a valid phone number`, [
+    throw new ComplianceError('invalid_dnc_entry', `${field} must be a valid phone number`, [
       { field, rule: 'isDialableNumber', message: `${field} must be a valid phone number` },
     ]);
   return normalized.e164;

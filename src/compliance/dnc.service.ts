@@ -8,7 +8,7 @@ import { DncEntry, type DncSource } from './dnc-entry.entity';
 import type { DncAuditResponse } from 'src/compliance/dto/dnc-audit.response';
 import type { DncCheckResponse } from 'src/compliance/dto/dnc-check.response';
 import type { DncEntryResponse } from 'src/compliance/dto/dnc-entry.response';
-import { ComplianceError, ComplianceErrorCode } from 'src/compliance/compliance.errors';
+import { ComplianceError } from 'src/compliance/compliance.errors';
 
 export interface DncAddition {
   // E.164, already normalised.
@@ -58,7 +58,7 @@ export class DncService {
       input.campaignId,
     ]);
     const row = existing[0];
-    if (!row) throw new ComplianceError(ComplianceErrorCode.DncEntryChanged, 'The entry was removed meanwhile; retry'); // deleted between the two statements
+    if (!row) throw new ComplianceError('dnc_entry_changed', 'The entry was removed meanwhile; retry'); // deleted between the two statements
     const reason = input.reason ?? row.reason;
     const expiresAt = input.expiresAt ?? null;
     if (reason === row.reason && sameInstant(expiresAt, row.expires_at)) return { entry: toEntity(row), action: 'unchanged' };
@@ -73,7 +73,7 @@ export class DncService {
     return this.dataSource.transaction(async (m) => {
       const rows = returnedRows<DncRow>(await m.query('DELETE FROM dnc_entries WHERE id = $1 RETURNING *', [id]));
       const row = rows[0];
-      if (!row) throw new ComplianceError(ComplianceErrorCode.DncEntryNotFound, `Do-not-call entry ${id} not found`);
+      if (!row) throw new ComplianceError('dnc_entry_not_found', `Do-not-call entry ${id} not found`);
       const entry = toEntity(row);
       await this.audit(m, 'removed', { ...entry, actor, reason: entry.reason });
       return entry;

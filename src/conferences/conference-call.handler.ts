@@ -9,7 +9,7 @@ import type { Svaml } from 'src/sinch/svaml/svaml.types';
 import { admission, joinSvaml, MESSAGES, needsPin, pinEntry, pinMenu, PIN_TRIES, refusal, roleForPin, type DialInRoom } from './conference-dial-in';
 import { ConferenceDirectory } from './conference-directory.service';
 import type { ConferenceRole } from './conference-participant.entity';
-import { DIAL_OUT_KEYS } from './conference-live.service';
+import { DIAL_OUT_KEYS } from './conference-dial-out.service';
 import { ConferenceSessions } from './conference-sessions.service';
 
 // The conferences feature's part of the webhook. A number routed to a room (RouteTargets 'conference') answers

@@ -1,7 +1,7 @@
-import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
-import { startRefreshing } from 'src/common/refresh-loop';
+import { RefreshedCache } from 'src/common/refresh-loop';
 import { AppConfig } from 'src/config/app-config';
 import type { ConferenceRole } from './conference-participant.entity';
 import { ConferenceRoom } from './conference-room.entity';
@@ -16,26 +16,22 @@ interface Present {
 // from here (Sinch waits on the line). This process's own changes apply at once; other processes' at the next
 // reload (every 5 s), which also re-reads presence from Postgres so the counts never drift for long.
 @Injectable()
-export class ConferenceDirectory implements OnApplicationBootstrap, OnApplicationShutdown {
-  private readonly logger = new Logger('ConferenceDirectory');
+export class ConferenceDirectory extends RefreshedCache {
+  protected readonly logger = new Logger('ConferenceDirectory');
   private rooms = new Map<string, ConferenceRoom>();
   private presence = new Map<string, Map<string, Present>>();
   // Admitted here but maybe not written yet: kept across reloads until written or gone.
   private readonly unwritten = new Map<string, { roomId: string; role: ConferenceRole }>();
-  private stopRefreshing?: () => void;
 
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly config: AppConfig,
-  ) {}
-
-  async onApplicationBootstrap(): Promise<void> {
-    if (!this.config.runsApi) return;
-    this.stopRefreshing = await startRefreshing(this.logger, 'conference rooms', REFRESH_MS, () => this.refresh());
+  ) {
+    super();
   }
 
-  onApplicationShutdown(): void {
-    this.stopRefreshing?.();
+  protected plan() {
+    return { what: 'conference rooms', everyMs: REFRESH_MS, here: this.config.runsApi };
   }
 
   async refresh(): Promise<void> {

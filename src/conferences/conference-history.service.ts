@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
-import { AppError } from 'src/common/app-error';
+import { ConferencesError } from './conferences.errors';
 import { ConferenceEvent } from './conference-event.entity';
 import { ConferenceParticipant } from './conference-participant.entity';
 import { ConferenceRooms } from './conference-rooms.service';
@@ -48,7 +48,7 @@ export class ConferenceHistory {
   async session(roomId: string, sessionId: string): Promise<SessionSummary & { participants: ParticipantResponse[]; timeline: object[] }> {
     await this.rooms.room(roomId);
     const [row] = await this.summaries('s.room_id = $1 AND s.id = $2', [roomId, sessionId], 1);
-    if (!row) throw new AppError('not_found', `Session ${sessionId} not found in this room`, undefined, 'session_not_found');
+    if (!row) throw new ConferencesError('session_not_found', `Session ${sessionId} not found in this room`);
     const participants = await this.dataSource.getRepository(ConferenceParticipant).find({ where: { sessionId }, order: { joinedAt: 'ASC' } });
     const events = await this.dataSource.getRepository(ConferenceEvent).find({ where: { sessionId }, order: { at: 'ASC' }, take: TIMELINE_LIMIT });
     const now = new Date();

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, IsNull, Not } from 'typeorm';
 import { ConferenceCommands, NotInSinchRoom, type CommandResult, type ParticipantAction } from './conference-commands.service';
-import { conferenceEnded, participantLeft, participantNotFound, participantNotJoined } from './conference-errors';
+import { ConferencesError } from './conferences.errors';
 import { ConferenceParticipant } from './conference-participant.entity';
 import { ConferenceRooms } from './conference-rooms.service';
 import { ConferenceSessions } from './conference-sessions.service';
@@ -35,11 +35,13 @@ export class ConferenceModeration {
   ): Promise<ParticipantResponse> {
     const room = await this.rooms.room(roomId);
     const p = await this.dataSource.getRepository(ConferenceParticipant).findOneBy({ id: participantId, roomId });
-    if (!p) throw participantNotFound(participantId);
-    if (p.leftAt) throw participantLeft(participantId);
-    if (!p.joinedAt || !p.sinchCallId) throw participantNotJoined(participantId);
+    if (!p) throw new ConferencesError('participant_not_found', `Participant ${participantId} is not in this conference room`);
+    if (p.leftAt) throw new ConferencesError('participant_left', `Participant ${participantId} has left the conference; there is nothing to moderate`);
+    if (!p.joinedAt || !p.sinchCallId)
+      throw new ConferencesError('participant_not_joined', `Participant ${participantId} has not joined yet (its call is still ringing)`);
     const session = await this.sessions.openSession(roomId);
-    if (!session || session.id !== p.sessionId) throw conferenceEnded(`The conference session of participant ${participantId} has ended`);
+    if (!session || session.id !== p.sessionId)
+      throw new ConferencesError('conference_ended', `The conference session of participant ${participantId} has ended`);
     try {
       const changed = await this.sessions.inOrder(roomId, () => this.commands.send(room, p, action, { apiKeyId, music }));
       return toParticipantResponse(changed, new Date());
@@ -47,14 +49,14 @@ export class ConferenceModeration {
       if (!(error instanceof NotInSinchRoom)) throw error;
       // Sinch no longer has it: it left before we heard (the DiCE is on its way).
       await this.sessions.gone(roomId, [p.id]);
-      throw participantLeft(participantId);
+      throw new ConferencesError('participant_left', `Participant ${participantId} has left the conference; there is nothing to moderate`);
     }
   }
 
   async muteAll(roomId: string, apiKeyId: string | null): Promise<BulkResult> {
     const room = await this.rooms.room(roomId);
     const session = await this.sessions.openSession(roomId);
-    if (!session) throw conferenceEnded('The conference has no session in progress');
+    if (!session) throw new ConferencesError('conference_ended', 'The conference has no session in progress');
     const results = await this.sessions.inOrder(roomId, async () => {
       const targets = await this.dataSource.getRepository(ConferenceParticipant).findBy({
         sessionId: session.id,
@@ -73,7 +75,7 @@ export class ConferenceModeration {
   async end(roomId: string, apiKeyId: string | null): Promise<BulkResult> {
     await this.rooms.room(roomId);
     const session = await this.sessions.openSession(roomId);
-    if (!session) throw conferenceEnded('The conference has no session in progress');
+    if (!session) throw new ConferencesError('conference_ended', 'The conference has no session in progress');
     const left = await this.sessions.ended(roomId, 'ended', apiKeyId);
     const now = new Date();
     return { sessionId: session.id, results: left.map((p) => ({ participantId: p.id, ok: true as const, participant: toParticipantResponse(p, now) })) };

@@ -1,14 +1,15 @@
 import { Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, QueryFailedError } from 'typeorm';
+import { InjectRepository } from '@nestjs/typeorm';
+import { QueryFailedError, Repository } from 'typeorm';
 import { ConferenceDirectory } from './conference-directory.service';
-import { roomNotFound, roomRefuses, invalidField } from './conference-errors';
+import { ConferencesError } from './conferences.errors';
 import { ConferenceRoom } from './conference-room.entity';
 import { ConferenceSessions } from './conference-sessions.service';
 import { ConferenceTimeline } from './conference-timeline.service';
-import type { CreateConferenceRoomDto, UpdateConferenceRoomDto } from './dto/conference.dto';
+import type { CreateConferenceRoomDto } from './dto/create-conference-room.dto';
+import type { UpdateConferenceRoomDto } from './dto/update-conference-room.dto';
 import { toRoomResponse, type ConferenceRoomResponse } from './dto/conference.response';
-import { AppError } from 'src/common/app-error';
+import { invalidField } from 'src/common/validation';
 
 const LIST_LIMIT = 500;
 
@@ -16,7 +17,7 @@ const LIST_LIMIT = 500;
 @Injectable()
 export class ConferenceRooms {
   constructor(
-    @InjectDataSource() private readonly dataSource: DataSource,
+    @InjectRepository(ConferenceRoom) private readonly repository: Repository<ConferenceRoom>,
     private readonly directory: ConferenceDirectory,
     private readonly sessions: ConferenceSessions,
     private readonly timeline: ConferenceTimeline,
@@ -25,19 +26,19 @@ export class ConferenceRooms {
   async create(dto: CreateConferenceRoomDto): Promise<ConferenceRoomResponse> {
     const values = settings(dto);
     checkRules(values);
-    const room = await this.saved(() => this.dataSource.getRepository(ConferenceRoom).save(this.dataSource.getRepository(ConferenceRoom).create(values)));
+    const room = await this.saved(() => this.repository.save(this.repository.create(values)));
     this.directory.put(room);
     return toRoomResponse(room);
   }
 
   async list(): Promise<{ items: ConferenceRoomResponse[] }> {
-    const rooms = await this.dataSource.getRepository(ConferenceRoom).find({ order: { createdAt: 'DESC', id: 'DESC' }, take: LIST_LIMIT });
+    const rooms = await this.repository.find({ order: { createdAt: 'DESC', id: 'DESC' }, take: LIST_LIMIT });
     return { items: rooms.map(toRoomResponse) };
   }
 
   async room(id: string): Promise<ConferenceRoom> {
-    const room = await this.dataSource.getRepository(ConferenceRoom).findOneBy({ id });
-    if (!room) throw roomNotFound(id);
+    const room = await this.repository.findOneBy({ id });
+    if (!room) throw new ConferencesError('conference_not_found', `Conference room ${id} not found`);
     return room;
   }
 
@@ -46,9 +47,9 @@ export class ConferenceRooms {
     const values = settings(dto);
     checkRules({ ...room, ...values });
     if (values.sinchConferenceId !== undefined && values.sinchConferenceId !== room.sinchConferenceId && (await this.sessions.openSession(id))) {
-      throw roomRefuses('The Sinch conference id cannot change while the room has a session in progress');
+      throw new ConferencesError('conference_refuses', 'The Sinch conference id cannot change while the room has a session in progress');
     }
-    await this.saved(() => this.dataSource.getRepository(ConferenceRoom).update({ id }, values));
+    await this.saved(() => this.repository.update({ id }, values));
     const updated = await this.room(id);
     this.directory.put(updated);
     return toRoomResponse(updated);
@@ -56,14 +57,14 @@ export class ConferenceRooms {
 
   async remove(id: string): Promise<void> {
     await this.room(id);
-    if (await this.sessions.openSession(id)) throw roomRefuses('The room has a session in progress: end it first');
-    await this.dataSource.getRepository(ConferenceRoom).delete({ id });
+    if (await this.sessions.openSession(id)) throw new ConferencesError('conference_refuses', 'The room has a session in progress: end it first');
+    await this.repository.delete({ id });
     this.directory.remove(id);
   }
 
   async setLocked(id: string, locked: boolean, apiKeyId: string | null): Promise<ConferenceRoomResponse> {
     await this.room(id);
-    await this.dataSource.transaction(async (manager) => {
+    await this.repository.manager.transaction(async (manager) => {
       await manager.update(ConferenceRoom, { id }, { locked });
       const session = await this.sessions.openSession(id, manager);
       await this.timeline.record([{ roomId: id, sessionId: session?.id ?? null, type: locked ? 'lock' : 'unlock', apiKeyId }], manager);
@@ -79,12 +80,9 @@ export class ConferenceRooms {
     } catch (error) {
       const driverError = error instanceof QueryFailedError ? (error.driverError as { code?: string; constraint?: string }) : undefined;
       if (driverError?.code === '23505' && driverError.constraint === 'uq_conference_rooms_sinch_id') {
-        throw new AppError(
-          'conflict',
-          'Another room already uses this Sinch conference id',
-          [{ field: 'sinchConferenceId', rule: 'unique', message: 'sinchConferenceId is already used by another room' }],
-          'conference_id_taken',
-        );
+        throw new ConferencesError('conference_id_taken', 'Another room already uses this Sinch conference id', [
+          { field: 'sinchConferenceId', rule: 'unique', message: 'sinchConferenceId is already used by another room' },
+        ]);
       }
       throw error;
     }

@@ -4,10 +4,15 @@ import type { AuthenticatedRequest } from 'src/auth/api-key.guard';
 import { AdminController, Roles } from 'src/auth/auth.decorators';
 import { uuidParam } from 'src/common/validation';
 import { ConferenceHistory } from './conference-history.service';
+import { ConferenceDialOut } from './conference-dial-out.service';
 import { ConferenceLive } from './conference-live.service';
 import { ConferenceModeration } from './conference-moderation.service';
 import { ConferenceRooms } from './conference-rooms.service';
-import { AddParticipantsDto, CreateConferenceRoomDto, HoldDto, ListSessionsQueryDto, UpdateConferenceRoomDto } from './dto/conference.dto';
+import { AddParticipantsDto } from './dto/add-participants.dto';
+import { CreateConferenceRoomDto } from './dto/create-conference-room.dto';
+import { HoldDto } from './dto/hold.dto';
+import { ListSessionsQueryDto } from './dto/list-sessions.query';
+import { UpdateConferenceRoomDto } from './dto/update-conference-room.dto';
 
 const ENDED = 'The conference (or the participant) is no longer in progress';
 const keyOf = (request: AuthenticatedRequest): string | null => request.apiKey?.id ?? null;
@@ -19,6 +24,7 @@ export class ConferencesController {
   constructor(
     private readonly rooms: ConferenceRooms,
     private readonly live: ConferenceLive,
+    private readonly dialing: ConferenceDialOut,
     private readonly moderation: ConferenceModeration,
     private readonly history: ConferenceHistory,
   ) {}
@@ -66,7 +72,7 @@ export class ConferencesController {
   @ApiOkResponse({ description: 'Participants being called (conference callouts through the callouts queue)' })
   @ApiConflictResponse({ description: 'The room is locked, full or closed' })
   dialOut(@Param('id', uuidParam('id')) id: string, @Body() body: AddParticipantsDto, @Req() request: AuthenticatedRequest) {
-    return this.live.dialOut(id, body, keyOf(request));
+    return this.dialing.dialOut(id, body, keyOf(request));
   }
 
   @Post(':id/participants/:participantId/mute')

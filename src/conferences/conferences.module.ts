@@ -9,6 +9,7 @@ import { ConferenceCommands } from './conference-commands.service';
 import { ConferenceDirectory } from './conference-directory.service';
 import { ConferenceEvent } from './conference-event.entity';
 import { ConferenceHistory } from './conference-history.service';
+import { ConferenceDialOut } from './conference-dial-out.service';
 import { ConferenceLive } from './conference-live.service';
 import { ConferenceModeration } from './conference-moderation.service';
 import { ConferenceParticipant } from './conference-participant.entity';
@@ -37,6 +38,7 @@ import { ConferencesController } from './conferences.controller';
     ConferenceSessions,
     ConferenceRooms,
     ConferenceLive,
+    ConferenceDialOut,
     ConferenceModeration,
     ConferenceHistory,
     ConferenceCallHandler,

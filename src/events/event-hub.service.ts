@@ -7,7 +7,7 @@ import { Metrics } from 'src/metrics/metrics';
 import { redisOptionsFromUrl } from 'src/redis/redis-options';
 import { REDIS } from 'src/redis/redis.tokens';
 import { eventStreamKey } from './admin-events.service';
-import { EventsError, EventsErrorCode } from './events.errors';
+import { EventsError } from './events.errors';
 import { compareStreamIds, eventFromEntry, EventTopic, formatControl, formatEvent, headFromInfo, StreamEvent, StreamHead } from './event-stream';
 
 export const MAX_CLIENTS_PER_PROCESS = 500;
@@ -80,12 +80,9 @@ export class EventHub implements OnModuleDestroy {
   // Registers a client and brings it up to date: from `lastEventId` when the history still holds everything after
   // it, else with a `reset` event (reload your state). Throws (before anything is written) when full or Redis fails.
   async subscribe(topics: readonly EventTopic[], lastEventId: string | undefined, sink: EventSink): Promise<Subscription> {
-    if (this.stopped) throw new EventsError(EventsErrorCode.StreamUnavailable, 'The server is shutting down');
+    if (this.stopped) throw new EventsError('event_stream_unavailable', 'The server is shutting down');
     if (this.clients.size >= MAX_CLIENTS_PER_PROCESS) {
-      throw new EventsError(
-        EventsErrorCode.TooManyStreamClients,
-        `Too many event stream clients on this process (at most ${MAX_CLIENTS_PER_PROCESS}); retry later`,
-      );
+      throw new EventsError('too_many_stream_clients', `Too many event stream clients on this process (at most ${MAX_CLIENTS_PER_PROCESS}); retry later`);
     }
     await this.startReader();
     // Registered before the stream's position is read: every event added after that read reaches this client live.
@@ -144,7 +141,7 @@ export class EventHub implements OnModuleDestroy {
       'admin event stream head (Redis)',
     ).catch((err: unknown) => {
       this.logger.warn({ err }, 'Reading the admin event stream head failed');
-      throw new EventsError(EventsErrorCode.StreamUnavailable, 'The event stream is unavailable (Redis); retry later');
+      throw new EventsError('event_stream_unavailable', 'The event stream is unavailable (Redis); retry later');
     });
     if (info === null) return { last: '0-0', resumableFrom: (id) => id === '0-0' };
     return headFromInfo(info);

@@ -1,4 +1,4 @@
-import { EventsError, EventsErrorCode } from './events.errors';
+import { EventsError } from './events.errors';
 
 // The pure parts of the admin event stream: topics, stream ids, the SSE wire format.
 
@@ -32,12 +32,12 @@ export function compareStreamIds(a: string, b: string): number {
 // `?topics=queues,conferences` -> the topics, in the canonical order; absent means every topic the role may see.
 export function parseTopics(raw: unknown, allowed: readonly EventTopic[]): EventTopic[] {
   if (raw === undefined || raw === '') return [...allowed];
-  if (typeof raw !== 'string') throw invalid(EventsErrorCode.InvalidTopics, 'topics', 'isString', 'topics must be one comma-separated list');
+  if (typeof raw !== 'string') throw invalid('invalid_topics', 'topics', 'isString', 'topics must be one comma-separated list');
   const names = raw.split(',').map((name) => name.trim());
   const unknown = names.filter((name) => !(EVENT_TOPICS as readonly string[]).includes(name));
   if (unknown.length > 0) {
     throw invalid(
-      EventsErrorCode.InvalidTopics,
+      'invalid_topics',
       'topics',
       'isIn',
       `topics: unknown topic ${unknown.map((n) => JSON.stringify(n)).join(', ')} (known: ${EVENT_TOPICS.join(', ')})`,
@@ -45,7 +45,7 @@ export function parseTopics(raw: unknown, allowed: readonly EventTopic[]): Event
   }
   const refused = names.filter((name) => !allowed.includes(name as EventTopic));
   if (refused.length > 0) {
-    throw new EventsError(EventsErrorCode.TopicForbidden, `This key's role may not subscribe to ${refused.join(', ')} (allowed: ${allowed.join(', ')})`);
+    throw new EventsError('topic_forbidden', `This key's role may not subscribe to ${refused.join(', ')} (allowed: ${allowed.join(', ')})`);
   }
   return EVENT_TOPICS.filter((topic) => names.includes(topic));
 }
@@ -55,12 +55,12 @@ export function parseLastEventId(header: unknown, query: unknown): string | unde
   const [field, value] = header !== undefined ? ['Last-Event-ID', header] : ['lastEventId', query];
   if (value === undefined || value === '') return undefined;
   if (typeof value !== 'string' || !isStreamId(value.trim())) {
-    throw invalid(EventsErrorCode.InvalidLastEventId, field, 'isStreamId', `${field} must be an event id as sent in the stream's id: lines (<ms>-<seq>)`);
+    throw invalid('invalid_last_event_id', field, 'isStreamId', `${field} must be an event id as sent in the stream's id: lines (<ms>-<seq>)`);
   }
   return value.trim();
 }
 
-function invalid(code: EventsErrorCode, field: string, rule: string, message: string): EventsError {
+function invalid(code: EventsError['code'], field: string, rule: string, message: string): EventsError {
   return new EventsError(code, message, [{ field, rule, message }]);
 }
 

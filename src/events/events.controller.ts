@@ -1,5 +1,5 @@
 import type { OutgoingHttpHeaders } from 'node:http';
-import { applyDecorators, Get, Headers, Logger, Query, Req, Res } from '@nestjs/common';
+import { applyDecorators, Get, Logger, Query, Req, Res } from '@nestjs/common';
 import { ApiBadRequestResponse, ApiHeader, ApiOkResponse, ApiOperation, ApiProduces, ApiServiceUnavailableResponse } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { AuthenticatedKey } from 'src/auth/api-keys.service';
@@ -49,27 +49,19 @@ export class EventsController {
 
   @Get('events')
   @apiDocs('Admin event stream (SSE): queues, agents, conferences, budgets, campaigns, recordings')
-  async events(
-    @Req() request: AuthenticatedRequest,
-    @Res() reply: FastifyReply,
-    @Query() query: EventsQueryDto,
-    @Headers('last-event-id') lastEventIdHeader: unknown,
-  ): Promise<void> {
-    await this.stream(request, reply, parseTopics(query.topics, topicsOf(request)), parseLastEventId(lastEventIdHeader, query.lastEventId));
+  async events(@Req() request: AuthenticatedRequest, @Res() reply: FastifyReply, @Query() query: EventsQueryDto): Promise<void> {
+    await this.stream(request, reply, parseTopics(query.topics, topicsOf(request)), query.lastEventId);
   }
 
   @Get('queues/events')
   @apiDocs('Queue wallboard stream (SSE): the queues and agents topics of /api/v1/events')
-  async queueEvents(
-    @Req() request: AuthenticatedRequest,
-    @Res() reply: FastifyReply,
-    @Query() query: QueueEventsQueryDto,
-    @Headers('last-event-id') lastEventIdHeader: unknown,
-  ): Promise<void> {
-    await this.stream(request, reply, parseTopics('queues,agents', topicsOf(request)), parseLastEventId(lastEventIdHeader, query.lastEventId));
+  async queueEvents(@Req() request: AuthenticatedRequest, @Res() reply: FastifyReply, @Query() query: QueueEventsQueryDto): Promise<void> {
+    await this.stream(request, reply, parseTopics('queues,agents', topicsOf(request)), query.lastEventId);
   }
 
-  private async stream(request: AuthenticatedRequest, reply: FastifyReply, topics: EventTopic[], lastEventId: string | undefined): Promise<void> {
+  // Resumes after the Last-Event-ID header (what a reconnecting client sends), else after ?lastEventId=.
+  private async stream(request: AuthenticatedRequest, reply: FastifyReply, topics: EventTopic[], lastEventIdQuery: string | undefined): Promise<void> {
+    const lastEventId = parseLastEventId(request.headers['last-event-id'], lastEventIdQuery);
     const raw = reply.raw;
     let started = false;
     let subscription: Subscription | undefined;

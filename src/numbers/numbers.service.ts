@@ -13,7 +13,7 @@ import { NumberRouteAudit } from './route-audit.entity';
 import { parseRouting, type NumberRouting } from './routing/number-routes';
 import { RouteCache } from 'src/numbers/routing/route-cache.service';
 import { RouteTargets, TARGET_ROUTE_TYPES, type TargetRouteType } from 'src/numbers/routing/route-targets.service';
-import { NumbersError, NumbersErrorCode } from 'src/numbers/numbers.errors';
+import { NumbersError } from 'src/numbers/numbers.errors';
 
 const LIST_SQL = `
 SELECT n.*, ARRAY(SELECT p.name FROM caller_id_pools p WHERE n.number = ANY(p.numbers) ORDER BY p.name) AS pools
@@ -76,7 +76,7 @@ export class NumbersService {
 
   async get(id: string): Promise<NumberResponse> {
     const [row]: RawNumber[] = await this.dataSource.query(`${LIST_SQL} WHERE n.id = $1`, [id]);
-    if (!row) throw new NumbersError(NumbersErrorCode.NumberNotFound, `Number ${id} not found`);
+    if (!row) throw new NumbersError('number_not_found', `Number ${id} not found`);
     return this.toResponse(row);
   }
 
@@ -89,7 +89,7 @@ export class NumbersService {
         problems.push({ field: ref.field, rule: 'target_unknown', message: `${ref.field}: there is no ${ref.type} "${ref.target}"` });
       }
     }
-    if (problems.length > 0 || !parsed.routing) throw new NumbersError(NumbersErrorCode.InvalidRoute, problems.map((p) => p.message).join('; '), problems);
+    if (problems.length > 0 || !parsed.routing) throw new NumbersError('invalid_route', problems.map((p) => p.message).join('; '), problems);
     return this.writeRoute(id, parsed.routing, actor, 'route_set');
   }
 
@@ -105,7 +105,7 @@ export class NumbersService {
 
   private async existing(id: string): Promise<PhoneNumber> {
     const row = await this.numbers.findOneBy({ id });
-    if (!row) throw new NumbersError(NumbersErrorCode.NumberNotFound, `Number ${id} not found`);
+    if (!row) throw new NumbersError('number_not_found', `Number ${id} not found`);
     return row;
   }
 
@@ -113,9 +113,9 @@ export class NumbersService {
   private async writeRoute(id: string, routing: NumberRouting | null, actor: string, change: string): Promise<NumberResponse> {
     const saved = await this.dataSource.transaction(async (manager) => {
       const row = await manager.findOne(PhoneNumber, { where: { id }, lock: { mode: 'pessimistic_write' } });
-      if (!row) throw new NumbersError(NumbersErrorCode.NumberNotFound, `Number ${id} not found`);
+      if (!row) throw new NumbersError('number_not_found', `Number ${id} not found`);
       if (routing && row.status === 'released') {
-        throw new NumbersError(NumbersErrorCode.NumberReleased, `Number ${row.number} is released (no longer in the Sinch account): it cannot take a route`);
+        throw new NumbersError('number_released', `Number ${row.number} is released (no longer in the Sinch account): it cannot take a route`);
       }
       await manager.query(`UPDATE phone_numbers SET routing = $2, route_disabled_reason = NULL, updated_at = now() WHERE id = $1`, [id, routing]);
       await manager.insert(NumberRouteAudit, { numberId: id, number: row.number, actor, change, before: row.routing, after: routing });

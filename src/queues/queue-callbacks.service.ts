@@ -1,7 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
-import { AppError } from 'src/common/app-error';
+import { QueuesError } from 'src/queues/queues.errors';
 import { AppConfig } from 'src/config/app-config';
 import { AdminEvents } from 'src/events/admin-events.service';
 import type { PieEvent } from 'src/sinch/callback-events';
@@ -181,8 +181,8 @@ export class QueueCallbacks {
       entryId,
       queueId,
     ])) as { state: EntryState; callback_requested_at: Date | null }[];
-    if (!row?.callback_requested_at) throw new AppError('not_found', `No callback ${entryId} in queue ${queueId}`, undefined, 'callback_not_found');
-    throw new AppError('conflict', `Callback ${entryId} is ${row.state}, not waiting to be made`, undefined, 'callback_not_pending');
+    if (!row?.callback_requested_at) throw new QueuesError('callback_not_found', `No callback ${entryId} in queue ${queueId}`);
+    throw new QueuesError('callback_not_pending', `Callback ${entryId} is ${row.state}, not waiting to be made`);
   }
 
   // false when the call is gone (the entry is closed) or the PATCH failed (logged).

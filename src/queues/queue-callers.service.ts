@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { AppError } from 'src/common/app-error';
+import { QueuesError } from 'src/queues/queues.errors';
 import { AppConfig } from 'src/config/app-config';
 import { AdminEvents } from 'src/events/admin-events.service';
 import { SinchApiError } from 'src/sinch/sinch-errors';
@@ -95,7 +96,7 @@ export class QueueCallers {
     const [row] = (await this.dataSource.query(`SELECT state FROM queue_entries WHERE id = $1 AND queue_id = $2`, [entryId, queueId])) as {
       state: EntryState;
     }[];
-    if (!row) throw new AppError('not_found', `Caller ${entryId} is not in queue ${queueId}`, undefined, 'entry_not_found');
+    if (!row) throw new QueuesError('entry_not_found', `Caller ${entryId} is not in queue ${queueId}`);
   }
 
   // Updates the entry only while it is in one of `states` in this queue; otherwise a 404 / 409 saying why.
@@ -107,7 +108,7 @@ export class QueueCallers {
     )) as [{ sinch_call_id: string }[], number];
     if (!rows[0]) {
       const [row] = (await this.dataSource.query(`SELECT state FROM queue_entries WHERE id = $1`, [entryId])) as { state: EntryState }[];
-      throw new AppError('conflict', `Caller ${entryId} is not waiting (${row?.state ?? 'gone'})`, undefined, 'caller_not_waiting');
+      throw new QueuesError('caller_not_waiting', `Caller ${entryId} is not waiting (${row?.state ?? 'gone'})`);
     }
     return rows[0].sinch_call_id;
   }
@@ -121,7 +122,7 @@ export class QueueCallers {
           `UPDATE queue_entries SET state = 'failed', end_reason = 'call_gone', ended_at = now() WHERE id = $1 AND state = 'waiting'`,
           [entryId],
         );
-        throw new AppError('conflict', `Caller ${entryId} has left`, undefined, 'caller_gone');
+        throw new QueuesError('caller_gone', `Caller ${entryId} has left`);
       }
       throw err;
     }

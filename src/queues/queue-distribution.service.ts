@@ -6,6 +6,7 @@ import { CalloutsService } from 'src/callouts/callouts.service';
 import { CallsService } from 'src/calls/calls.service';
 import { ComplianceService } from 'src/compliance/compliance.service';
 import { AppError } from 'src/common/app-error';
+import { QueuesError } from 'src/queues/queues.errors';
 import { AdminEvents } from 'src/events/admin-events.service';
 import { SinchApiError } from 'src/sinch/sinch-errors';
 import { buildSvaml, svaml } from 'src/sinch/svaml/svaml.builders';
@@ -160,8 +161,8 @@ export class QueueDistribution implements OnApplicationShutdown {
       const [entry] = (await manager.query(`SELECT id, queue_id, enqueued_at, state FROM queue_entries WHERE id = $1 FOR UPDATE`, [entryId])) as (Candidate & {
         state: EntryState;
       })[];
-      if (!entry) throw new AppError('not_found', `Caller ${entryId} is not in a queue`, undefined, 'entry_not_found');
-      if (entry.state !== 'waiting') throw new AppError('conflict', `Caller ${entryId} is not waiting (${entry.state})`, undefined, 'caller_not_waiting');
+      if (!entry) throw new QueuesError('entry_not_found', `Caller ${entryId} is not in a queue`);
+      if (entry.state !== 'waiting') throw new QueuesError('caller_not_waiting', `Caller ${entryId} is not waiting (${entry.state})`);
       if ('number' in target) return this.offer(manager, entry, { id: null, endpoint_type: 'pstn', endpoint: target.number });
       const [agent] = (await manager.query(`SELECT id, endpoint_type, endpoint, status FROM agents WHERE id = $1 FOR UPDATE`, [
         target.agentId,
@@ -170,8 +171,7 @@ export class QueueDistribution implements OnApplicationShutdown {
         throw new AppError('invalid', `Agent ${target.agentId} does not exist`, [
           { field: 'agentId', rule: 'exists', message: `agent ${target.agentId} does not exist` },
         ]);
-      if (agent.status !== 'available')
-        throw new AppError('conflict', `Agent ${target.agentId} is ${agent.status}, not available`, undefined, 'agent_not_available');
+      if (agent.status !== 'available') throw new QueuesError('agent_not_available', `Agent ${target.agentId} is ${agent.status}, not available`);
       return this.offer(manager, entry, agent);
     });
   }

@@ -2,6 +2,7 @@ import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } fro
 import { InjectRepository } from '@nestjs/typeorm';
 import { In, Repository } from 'typeorm';
 import { AppError } from 'src/common/app-error';
+import { QueuesError } from 'src/queues/queues.errors';
 import { startRefreshing } from 'src/common/refresh-loop';
 import { AppConfig } from 'src/config/app-config';
 import { AdminEvents } from 'src/events/admin-events.service';
@@ -10,12 +11,6 @@ import { toCallback, toOverflow, type OverflowActionDto, type QueueSettingsDto }
 import { Queue } from './queue.entity';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
-export class QueueNotFoundError extends AppError {
-  constructor(id: string) {
-    super('not_found', `Queue ${id} does not exist`, undefined, 'queue_not_found');
-  }
-}
 
 // Queue settings: stored in Postgres, kept in memory by every api process (the ICE answers from memory), reloaded
 // every QUEUE_REFRESH_MS; the process that saves a queue sees it at once.
@@ -74,7 +69,7 @@ export class QueuesService implements OnApplicationBootstrap, OnApplicationShutd
 
   async get(id: string): Promise<Queue> {
     const queue = await this.queues.findOneBy({ id });
-    if (!queue) throw new QueueNotFoundError(id);
+    if (!queue) throw new QueuesError('queue_not_found', `Queue ${id} does not exist`);
     return queue;
   }
 
@@ -105,10 +100,10 @@ export class QueuesService implements OnApplicationBootstrap, OnApplicationShutd
   async remove(id: string): Promise<void> {
     await this.get(id);
     if (await this.entries.existsBy({ queueId: id, state: In([...LIVE_STATES]) })) {
-      throw new AppError('conflict', `Queue ${id} has callers waiting`, undefined, 'queue_has_callers');
+      throw new QueuesError('queue_has_callers', `Queue ${id} has callers waiting`);
     }
     if (await this.entries.existsBy({ queueId: id })) {
-      throw new AppError('conflict', `Queue ${id} has call history (its statistics would be lost); rename it instead`, undefined, 'queue_has_history');
+      throw new QueuesError('queue_has_history', `Queue ${id} has call history (its statistics would be lost); rename it instead`);
     }
     if (
       await this.queues
@@ -116,7 +111,7 @@ export class QueuesService implements OnApplicationBootstrap, OnApplicationShutd
         .where(`q.overflow_when_full ->> 'queueId' = :id OR q.overflow_after_wait ->> 'queueId' = :id`, { id })
         .getExists()
     ) {
-      throw new AppError('conflict', `Queue ${id} is another queue's overflow target`, undefined, 'queue_is_overflow_target');
+      throw new QueuesError('queue_is_overflow_target', `Queue ${id} is another queue's overflow target`);
     }
     await this.queues.delete({ id });
     this.cache.delete(id);
@@ -165,12 +160,9 @@ export class QueuesService implements OnApplicationBootstrap, OnApplicationShutd
       return await this.queues.save(queue);
     } catch (error) {
       if ((error as { code?: string }).code === '23505') {
-        throw new AppError(
-          'conflict',
-          `A queue named "${queue.name}" already exists`,
-          [{ field: 'name', rule: 'unique', message: 'name is taken' }],
-          'queue_name_taken',
-        );
+        throw new QueuesError('queue_name_taken', `A queue named "${queue.name}" already exists`, [
+          { field: 'name', rule: 'unique', message: 'name is taken' },
+        ]);
       }
       throw error;
     }

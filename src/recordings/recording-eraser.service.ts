@@ -1,7 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource } from 'typeorm';
-import { AppError } from 'src/common/app-error';
+import { InjectRepository } from '@nestjs/typeorm';
+import { Repository } from 'typeorm';
+import { RecordingsError } from './recordings.errors';
 import { RecordingAccess } from './recording-access.entity';
 import { entry } from './recording-ledger.service';
 import { RecordingMetrics } from './recording-metrics.service';
@@ -20,23 +20,24 @@ export class RecordingEraser {
   private readonly logger = new Logger('RecordingEraser');
 
   constructor(
-    @InjectDataSource() private readonly dataSource: DataSource,
+    @InjectRepository(Recording) private readonly recordings: Repository<Recording>,
     private readonly storage: RecordingStorage,
     private readonly metrics: RecordingMetrics,
   ) {}
 
   async erase(id: string, by: Eraser, reason: 'deleted' | 'retention'): Promise<Recording> {
-    const repo = this.dataSource.getRepository(Recording);
-    const row = await repo.findOneBy({ id });
-    if (!row) throw new AppError('not_found', `Recording ${id} not found`);
-    if (row.erasedAt)
-      throw new AppError('conflict', `Recording ${id} was already erased at ${row.erasedAt.toISOString()} (${row.eraseReason})`, undefined, 'already_erased');
-    if (row.legalHold) throw new AppError('conflict', `Recording ${id} is under legal hold; release the hold before erasing it`, undefined, 'legal_hold');
+    const row = await this.recordings.findOneBy({ id });
+    if (!row) throw new RecordingsError('recording_not_found', `Recording ${id} not found`);
+    if (row.erasedAt) throw new RecordingsError('already_erased', `Recording ${id} was already erased at ${row.erasedAt.toISOString()} (${row.eraseReason})`);
+    if (row.legalHold) throw new RecordingsError('legal_hold', `Recording ${id} is under legal hold; release the hold before erasing it`);
     if (row.status === 'recording' || row.status === 'finished') {
-      throw new AppError('conflict', `Recording ${id} is still ${row.status}; it can be erased once Sinch has delivered it (or it is missing)`);
+      throw new RecordingsError(
+        'recording_not_delivered',
+        `Recording ${id} is still ${row.status}; it can be erased once Sinch has delivered it (or it is missing)`,
+      );
     }
     for (const location of [row.location, row.transcriptLocation]) if (location) await this.storage.delete(location);
-    const erased = await this.dataSource.transaction(async (m) => {
+    const erased = await this.recordings.manager.transaction(async (m) => {
       const [, affected] = (await m.query(
         `UPDATE recordings SET erased_at = now(), erased_by = $2, erase_reason = $3, location = NULL, size_bytes = NULL, transcript_text = NULL,
                 transcript_locale = NULL, transcript_location = NULL, timeline = timeline || $4::jsonb, updated_at = now()
@@ -49,9 +50,9 @@ export class RecordingEraser {
         .insert({ recordingId: id, action: reason === 'deleted' ? 'erase' : 'retention_erase', keyId: by.keyId, keyName: by.keyName });
       return true;
     });
-    if (!erased) throw new AppError('conflict', `Recording ${id} changed while being erased (erased or held meanwhile)`);
+    if (!erased) throw new RecordingsError('recording_changed', `Recording ${id} changed while being erased (erased or held meanwhile)`);
     this.metrics.erased.inc({ reason });
     this.logger.log({ recordingId: id, reason }, 'Recording erased');
-    return repo.findOneByOrFail({ id });
+    return this.recordings.findOneByOrFail({ id });
   }
 }

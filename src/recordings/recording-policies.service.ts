@@ -1,7 +1,8 @@
 import { Injectable, Logger, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import type { Repository } from 'typeorm';
-import { AppError } from 'src/common/app-error';
+import { invalidField } from 'src/common/validation';
+import { RecordingsError } from './recordings.errors';
 import { startRefreshing } from 'src/common/refresh-loop';
 import { AppConfig } from 'src/config/app-config';
 import { buildSvaml, svaml } from 'src/sinch/svaml/svaml.builders';
@@ -182,7 +183,7 @@ export class RecordingPolicies implements OnModuleInit, OnModuleDestroy {
 
   async remove(target: PolicyTarget): Promise<void> {
     const result = await this.repository.delete({ targetType: target.type, targetId: target.id });
-    if (!result.affected) throw new AppError('not_found', `No recording policy on ${target.type} ${target.id}`);
+    if (!result.affected) throw new RecordingsError('recording_policy_not_found', `No recording policy on ${target.type} ${target.id}`);
     this.policies.delete(key(target));
   }
 
@@ -190,11 +191,11 @@ export class RecordingPolicies implements OnModuleInit, OnModuleDestroy {
     const exists = this.targets.get(target.type)?.exists;
     if (!exists) {
       const message = `${target.type} recording policies are not available: no ${target.type} feature is installed`;
-      throw new AppError('invalid', message, [{ field: 'targetType', rule: 'available_target', message }]);
+      throw invalidField('targetType', 'available_target', message);
     }
     if (!(await exists(target.id))) {
       const message = `${target.type} ${target.id} does not exist`;
-      throw new AppError('not_found', message, [{ field: 'targetId', rule: 'exists', message }]);
+      throw new RecordingsError('policy_target_not_found', message, [{ field: 'targetId', rule: 'exists', message }]);
     }
   }
 
@@ -202,7 +203,7 @@ export class RecordingPolicies implements OnModuleInit, OnModuleDestroy {
     if (this.targets.get(type)?.optOut) return;
     const supported = this.optOutTargets();
     const message = `optOut is not supported for ${type} policies (the call would be recorded without asking); supported for: ${supported.join(', ') || 'none'}`;
-    throw new AppError('invalid', message, [{ field: 'optOut', rule: 'not_supported_for_target', message }]);
+    throw invalidField('optOut', 'not_supported_for_target', message);
   }
 
   private async reload(): Promise<void> {

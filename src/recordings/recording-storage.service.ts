@@ -5,7 +5,7 @@ import { readFile, rm, stat } from 'node:fs/promises';
 import { resolve, sep } from 'node:path';
 import { Readable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
-import { AppError } from 'src/common/app-error';
+import { RecordingsError } from './recordings.errors';
 import { AppConfig } from 'src/config/app-config';
 
 export type StoredLocation = { kind: 's3'; bucket: string; key: string } | { kind: 'file'; path: string };
@@ -15,7 +15,7 @@ export class StoredObjectMissing extends Error {}
 // Reads `s3://bucket/key` and `file:///path` locations. Only places under RECORDINGS_DESTINATION are accepted:
 // a location comes from a Notify callback, and must never let anyone read another bucket or any local file.
 export function parseLocation(location: string, destination: string): StoredLocation {
-  const outside = () => new AppError('invalid', `Recording location ${location} is outside RECORDINGS_DESTINATION`);
+  const outside = () => new RecordingsError('invalid_recording_location', `Recording location ${location} is outside RECORDINGS_DESTINATION`);
   if (destination.startsWith('file://')) {
     if (!location.startsWith('file://')) throw outside();
     const root = resolve(fileURLToPath(destination));
@@ -100,7 +100,7 @@ export class RecordingStorage implements OnModuleDestroy {
 
   private client(): S3Client {
     const { credentials, s3 } = this.config.recordings;
-    if (!credentials) throw new AppError('unavailable', 'RECORDINGS_CREDENTIALS is not set: recordings in S3 cannot be read');
+    if (!credentials) throw new RecordingsError('recordings_storage_unavailable', 'RECORDINGS_CREDENTIALS is not set: recordings in S3 cannot be read');
     const { accessKeyId, secretAccessKey } = s3Credentials(credentials);
     this.s3 ??= new S3Client({
       region: s3.region,

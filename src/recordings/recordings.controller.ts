@@ -1,11 +1,10 @@
-import { AppError } from 'src/common/app-error';
 import { Body, Delete, Get, HttpCode, HttpException, HttpStatus, Param, Post, Put, Query, Req, Res, StreamableFile } from '@nestjs/common';
 import { ApiConflictResponse, ApiNotFoundResponse, ApiOkResponse, ApiPartialContentResponse } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import type { AuthenticatedRequest } from 'src/auth/api-key.guard';
 import type { AuthenticatedKey } from 'src/auth/api-keys.service';
 import { AdminController, Roles } from 'src/auth/auth.decorators';
-import { uuidParam } from 'src/common/validation';
+import { invalidField, uuidParam } from 'src/common/validation';
 import { RecordingPolicies } from './recording-policies.service';
 import {
   AccessLogQueryDto,
@@ -62,7 +61,7 @@ export class RecordingsController {
   @ApiNotFoundResponse({ description: 'No such target' })
   putPolicy(@Param() params: PolicyParamsDto, @Body() body: PutPolicyDto) {
     if (body.optOut && body.mode !== 'consent') {
-      throw new AppError('invalid', 'optOut is for consent policies only', [{ field: 'optOut', rule: 'consent_only', message: 'optOut needs mode consent' }]);
+      throw invalidField('optOut', 'consent_only', 'optOut is for consent policies only (mode consent)');
     }
     return this.policies.put(
       { type: params.targetType, id: params.targetId },

@@ -6,6 +6,8 @@ import type { AuthenticatedKey } from 'src/auth/api-keys.service';
 import { isFinalState, type Call } from 'src/calls/calls.module';
 import { CallsService } from 'src/calls/calls.service';
 import { AppError } from 'src/common/app-error';
+import { invalidField } from 'src/common/validation';
+import { RecordingsError } from './recordings.errors';
 import { decodeCursor, encodeCursor, toPage, type Page } from 'src/common/pagination';
 import { SinchVoiceClient } from 'src/sinch/voice-client';
 import { buildSvaml, svaml } from 'src/sinch/svaml/svaml.builders';
@@ -48,7 +50,7 @@ export class RecordingsService {
     const from = query.from ? new Date(query.from) : undefined;
     const to = query.to ? new Date(query.to) : undefined;
     if (from && to && from > to) {
-      throw new AppError('invalid', 'from must not be after to', [{ field: 'from', rule: 'range', message: 'from must not be after to' }]);
+      throw invalidField('from', 'range', 'from must not be after to');
     }
     const qb = this.dataSource.getRepository(Recording).createQueryBuilder('r');
     for (const [field, column] of [
@@ -81,16 +83,10 @@ export class RecordingsService {
   async media(id: string, rangeHeader: string | undefined, key: AuthenticatedKey): Promise<MediaResponse> {
     const row = await this.find(id);
     if (row.erasedAt)
-      throw new AppError(
-        'not_found',
-        `Recording ${id} was erased at ${row.erasedAt.toISOString()} (${row.eraseReason}); only its tombstone is kept`,
-        undefined,
-        'erased',
-      );
-    if (row.status !== 'available' || !row.location)
-      throw new AppError('conflict', `Recording ${id} is ${row.status}: there is no media to play`, undefined, 'not_available');
+      throw new RecordingsError('erased', `Recording ${id} was erased at ${row.erasedAt.toISOString()} (${row.eraseReason}); only its tombstone is kept`);
+    if (row.status !== 'available' || !row.location) throw new RecordingsError('not_available', `Recording ${id} is ${row.status}: there is no media to play`);
     const size = await this.storage.size(row.location);
-    if (size === null) throw new AppError('not_found', `Recording ${id}'s file is no longer at its location`, undefined, 'media_gone');
+    if (size === null) throw new RecordingsError('media_gone', `Recording ${id}'s file is no longer at its location`);
     const range = parseRange(rangeHeader, size);
     if (range === 'unsatisfiable') throw new RangeNotSatisfiable(size);
     await this.dataSource.getRepository(RecordingAccess).insert({
@@ -110,7 +106,7 @@ export class RecordingsService {
         body,
       };
     } catch (error) {
-      if (error instanceof StoredObjectMissing) throw new AppError('not_found', `Recording ${id}'s file is no longer at its location`, undefined, 'media_gone');
+      if (error instanceof StoredObjectMissing) throw new RecordingsError('media_gone', `Recording ${id}'s file is no longer at its location`);
       throw error;
     }
   }
@@ -156,9 +152,9 @@ export class RecordingsService {
   // A hold on a call holds every segment it has, and the ones it records later (a new segment inherits it).
   async setCallHold(callId: string, hold: boolean, key: AuthenticatedKey): Promise<RecordingResponse[]> {
     const call = await this.calls.findById(callId);
-    if (!call) throw new AppError('not_found', `Call ${callId} not found`);
+    if (!call) throw new RecordingsError('call_not_found', `Call ${callId} not found`);
     const rows = await this.dataSource.getRepository(Recording).find({ where: { callId }, order: { segment: 'ASC' } });
-    if (rows.length === 0) throw new AppError('not_found', `Call ${callId} has no recordings to hold`, undefined, 'no_recordings');
+    if (rows.length === 0) throw new RecordingsError('no_recordings', `Call ${callId} has no recordings to hold`);
     await this.holdWhere('call_id = $1', [callId], hold, key);
     return (await this.dataSource.getRepository(Recording).find({ where: { callId }, order: { segment: 'ASC' } })).map(toRecordingResponse);
   }
@@ -166,7 +162,7 @@ export class RecordingsService {
   async start(callId: string, dto: StartRecordingDto, key: AuthenticatedKey): Promise<RecordingResponse> {
     const call = await this.liveCall(callId);
     const segment = await this.ledger.open(call, key.name);
-    if (!segment) throw new AppError('conflict', `Call ${callId} is already being recorded; stop it first`, undefined, 'already_recording');
+    if (!segment) throw new RecordingsError('already_recording', `Call ${callId} is already being recorded; stop it first`);
     const options = dto.transcribe ? { transcriptionOptions: { enabled: true, ...(dto.locale ? { locale: dto.locale } : {}) } } : {};
     try {
       await this.client.manageCall(call.sinchCallId, buildSvaml(svaml.continue(), svaml.startRecording(options)));
@@ -180,7 +176,7 @@ export class RecordingsService {
   async stop(callId: string, key: AuthenticatedKey): Promise<RecordingResponse> {
     const call = await this.liveCall(callId);
     const segment = await this.ledger.recording(call.sinchCallId);
-    if (!segment || segment.finishedAt) throw new AppError('conflict', `Call ${callId} is not being recorded`, undefined, 'not_recording');
+    if (!segment || segment.finishedAt) throw new RecordingsError('not_recording', `Call ${callId} is not being recorded`);
     try {
       await this.client.manageCall(call.sinchCallId, buildSvaml(svaml.continue(), svaml.stopRecording()));
     } catch (error) {
@@ -205,16 +201,16 @@ export class RecordingsService {
 
   private async liveCall(id: string): Promise<Call & { sinchCallId: string }> {
     const call = await this.calls.findById(id);
-    if (!call) throw new AppError('not_found', `Call ${id} not found`);
-    if (isFinalState(call.state)) throw new AppError('conflict', `Call ${id} has ended (${call.state}): it can no longer be recorded`, undefined, 'call_ended');
+    if (!call) throw new RecordingsError('call_not_found', `Call ${id} not found`);
+    if (isFinalState(call.state)) throw new RecordingsError('call_ended', `Call ${id} has ended (${call.state}): it can no longer be recorded`);
     // Not 'answered' only: a custom callout's inline ACE never reaches us, so the row may still say initiated.
-    if (!call.sinchCallId) throw new AppError('conflict', `Call ${id} has not reached Sinch yet (no Sinch call id)`, undefined, 'call_not_live');
+    if (!call.sinchCallId) throw new RecordingsError('call_not_live', `Call ${id} has not reached Sinch yet (no Sinch call id)`);
     return call as Call & { sinchCallId: string };
   }
 
   private async find(id: string): Promise<Recording> {
     const row = await this.dataSource.getRepository(Recording).findOneBy({ id });
-    if (!row) throw new AppError('not_found', `Recording ${id} not found`);
+    if (!row) throw new RecordingsError('recording_not_found', `Recording ${id} not found`);
     return row;
   }
 }
@@ -222,6 +218,6 @@ export class RecordingsService {
 function upstream(error: unknown, callId: string): AppError {
   if (error instanceof AppError) return error;
   const status = (error as { status?: number })?.status;
-  if (status === 404) return new AppError('conflict', `Call ${callId} is no longer live at Sinch`, undefined, 'call_ended');
-  return new AppError('upstream', `Sinch refused the recording change: ${error instanceof Error ? error.message : String(error)}`);
+  if (status === 404) return new RecordingsError('call_ended', `Call ${callId} is no longer live at Sinch`);
+  return new RecordingsError('sinch_refused', `Sinch refused the recording change: ${error instanceof Error ? error.message : String(error)}`);
 }

@@ -15,7 +15,7 @@ import {
   type ReportMeasure,
 } from 'src/calls/rollups/call-rollups.service';
 import { CampaignStatsService } from 'src/campaigns/stats/campaign-stats.service';
-import { AppError, type FieldProblem } from 'src/common/app-error';
+import { invalidField } from 'src/common/validation';
 import { AppConfig } from 'src/config/app-config';
 import { csvLine } from 'src/reports/csv';
 import type { AnomaliesQueryDto, CallsCsvQueryDto, CostReportQueryDto } from 'src/reports/dto/cost-report.query';
@@ -41,8 +41,6 @@ export interface CostReport {
   offset: number;
   totals: CostReportItem;
 }
-
-const invalid = (field: string, rule: string, message: string): AppError => new AppError('invalid', message, [{ field, rule, message } satisfies FieldProblem]);
 
 // An exact decimal divided by a whole number, rounded half up to 6 places (money never goes through a float).
 export function divideDecimal(amount: string, by: number): string {
@@ -144,8 +142,8 @@ export class ReportsService {
   private period(dto: { from: string; to: string }, maxDays: number): { from: Date; to: Date } {
     const from = new Date(dto.from);
     const to = new Date(dto.to);
-    if (from >= to) throw invalid('from', 'before_to', 'from must be before to');
-    if (to.getTime() - from.getTime() > maxDays * DAY_MS) throw invalid('to', 'max_period', `The period may be at most ${maxDays} days`);
+    if (from >= to) throw invalidField('from', 'before_to', 'from must be before to');
+    if (to.getTime() - from.getTime() > maxDays * DAY_MS) throw invalidField('to', 'max_period', `The period may be at most ${maxDays} days`);
     return { from, to };
   }
 
@@ -154,25 +152,26 @@ export class ReportsService {
     const { from, to } = this.period(dto, source === 'raw' ? this.config.reports.rawMaxPeriodDays : this.config.reports.maxPeriodDays);
     const timeZone = dto.timeZone ?? 'UTC';
     if (!(await this.rollups.isKnownTimeZone(timeZone)))
-      throw invalid('timeZone', 'iana_zone', `Unknown time zone ${timeZone} (an IANA name such as Europe/Stockholm)`);
+      throw invalidField('timeZone', 'iana_zone', `Unknown time zone ${timeZone} (an IANA name such as Europe/Stockholm)`);
     const groupBy = split(dto.groupBy);
     for (const g of groupBy) {
-      if (!(REPORT_DIMENSIONS as readonly string[]).includes(g)) throw invalid('groupBy', 'enum', `groupBy ${g} is not one of ${REPORT_DIMENSIONS.join(', ')}`);
+      if (!(REPORT_DIMENSIONS as readonly string[]).includes(g))
+        throw invalidField('groupBy', 'enum', `groupBy ${g} is not one of ${REPORT_DIMENSIONS.join(', ')}`);
     }
-    if (new Set(groupBy).size !== groupBy.length) throw invalid('groupBy', 'unique', 'groupBy names a dimension twice');
+    if (new Set(groupBy).size !== groupBy.length) throw invalidField('groupBy', 'unique', 'groupBy names a dimension twice');
     const filters: Partial<Record<ReportFilter, string[]>> = {};
     for (const f of REPORT_FILTERS) {
       const raw = dto[f];
       if (raw !== undefined) filters[f] = raw.split(',').map((v) => v.trim());
     }
     for (const c of filters.currency ?? [])
-      if (!CURRENCIES.has(c)) throw invalid('currency', 'iso4217', `Unknown currency ${c} (an ISO 4217 code such as USD)`);
+      if (!CURRENCIES.has(c)) throw invalidField('currency', 'iso4217', `Unknown currency ${c} (an ISO 4217 code such as USD)`);
     let sort: CostReportQuery['sort'];
     if (dto.sort) {
       const desc = dto.sort.startsWith('-');
       const by = dto.sort.replace(/^[-+]/, '');
       if (!(REPORT_MEASURES as readonly string[]).includes(by) && !groupBy.includes(by)) {
-        throw invalid('sort', 'enum', `sort must be a grouped dimension or one of ${REPORT_MEASURES.join(', ')}`);
+        throw invalidField('sort', 'enum', `sort must be a grouped dimension or one of ${REPORT_MEASURES.join(', ')}`);
       }
       sort = { by: by as ReportDimension | ReportMeasure, desc };
     }

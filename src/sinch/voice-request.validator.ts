@@ -1,3 +1,4 @@
+import { summarize } from 'src/common/validation';
 import { isE164 } from 'src/common/phone-number';
 import { isRecord } from 'src/sinch/json';
 import {
@@ -20,11 +21,7 @@ import { validateSvaml } from 'src/sinch/svaml/svaml.validator';
 // Checks a REST request body against the limits the spec states, before it costs a round trip (or a call).
 export class SinchRequestValidationError extends Error {
   constructor(readonly violations: SvamlViolation[]) {
-    const shown = violations
-      .slice(0, 3)
-      .map((v) => v.message)
-      .join('; ');
-    super(`Invalid Sinch request: ${shown}${violations.length > 3 ? ` (+${violations.length - 3} more)` : ''}`);
+    super(`Invalid Sinch request: ${summarize(violations.map((v) => v.message))}`);
     this.name = 'SinchRequestValidationError';
   }
 }

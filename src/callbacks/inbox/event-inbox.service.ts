@@ -10,7 +10,7 @@ import { MicroBatcher } from 'src/common/micro-batcher';
 import { storageProblems, withoutBilling } from 'src/callbacks/inbox/storable';
 import { CallLedger, type LedgerEntry, type LedgerOutcome } from 'src/calls/ledger/call-ledger.service';
 import { withDeadline } from 'src/common/deadline';
-import { CallbacksError, CallbacksErrorCode } from 'src/callbacks/callbacks.errors';
+import { CallbacksError } from 'src/callbacks/callbacks.errors';
 
 // Sinch's ICE timeout is undocumented (5 s in v2): leave room for the Redis fallback within it.
 const DB_TIMEOUT_MS = 2_000;
@@ -71,7 +71,7 @@ export class EventInbox implements OnApplicationShutdown {
       return { stored: 'redis' };
     } catch (error) {
       this.logger.error({ err: error, event: entry.kind }, 'Neither Postgres nor Redis can take a callback');
-      throw new CallbacksError(CallbacksErrorCode.CallbackNotRecorded, 'The callback cannot be recorded now (database and queue unavailable); retry later');
+      throw new CallbacksError('callback_not_recorded', 'The callback cannot be recorded now (database and queue unavailable); retry later');
     }
   }
 

@@ -1,6 +1,7 @@
+import { summarize } from 'src/common/validation';
 import { Injectable, PipeTransform } from '@nestjs/common';
 import { AppError, type FieldProblem } from 'src/common/app-error';
-import { CalloutsError, CalloutsErrorCode } from 'src/callouts/callouts.errors';
+import { CalloutsError } from 'src/callouts/callouts.errors';
 import { type CreateCalloutDto } from 'src/callouts/dto/create-callout.dto';
 import { CreateCalloutPipe } from './create-callout.pipe';
 
@@ -50,7 +51,12 @@ export function itemProblems(index: number, problems: readonly FieldProblem[]): 
 }
 
 export function invalidBatch(problems: FieldProblem[]): CalloutsError {
-  const shown = problems.slice(0, 5).map((p) => p.message);
-  const more = problems.length > 5 ? ` (+${problems.length - 5} more)` : '';
-  return new CalloutsError(CalloutsErrorCode.InvalidCallout, `Invalid callouts: ${shown.join('; ')}${more}`, problems);
+  return new CalloutsError(
+    'invalid_callout',
+    `Invalid callouts: ${summarize(
+      problems.map((p) => p.message),
+      5,
+    )}`,
+    problems,
+  );
 }

@@ -2,7 +2,7 @@ import { Injectable, PipeTransform } from '@nestjs/common';
 import { createValidationPipe } from 'src/common/validation';
 import { CALLOUT_DTO_BY_TYPE, type CreateCalloutDto } from 'src/callouts/dto/create-callout.dto';
 import { CALLOUT_TYPES, type CalloutType } from 'src/callouts/dto/callout-base.dto';
-import { CalloutsError, CalloutsErrorCode } from 'src/callouts/callouts.errors';
+import { CalloutsError } from 'src/callouts/callouts.errors';
 
 const isCalloutType = (value: unknown): value is CalloutType => CALLOUT_TYPES.includes(value as CalloutType);
 
@@ -17,7 +17,7 @@ export class CreateCalloutPipe implements PipeTransform<unknown, Promise<CreateC
     const type = typeof value === 'object' && value !== null ? (value as { type?: unknown }).type : undefined;
     if (!isCalloutType(type)) {
       const message = `type must be one of the following values: ${CALLOUT_TYPES.join(', ')}`;
-      throw new CalloutsError(CalloutsErrorCode.InvalidCallout, message, [{ field: 'type', rule: 'isIn', message }]);
+      throw new CalloutsError('invalid_callout', message, [{ field: 'type', rule: 'isIn', message }]);
     }
     return (await this.pipe.transform(value, { type: 'body', metatype: CALLOUT_DTO_BY_TYPE[type] })) as CreateCalloutDto;
   }

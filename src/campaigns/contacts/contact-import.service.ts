@@ -10,7 +10,7 @@ import { ContactsRepository } from './contacts.repository';
 import type { ImportContactsDto } from 'src/campaigns/dto/import-contacts.dto';
 import type { ImportErrorResponse, ImportResultResponse } from 'src/campaigns/dto/import-result.response';
 import { csvContacts } from './csv-contacts';
-import { CampaignsError, CampaignsErrorCode } from 'src/campaigns/campaigns.errors';
+import { CampaignsError } from 'src/campaigns/campaigns.errors';
 
 const BATCH = 5000;
 export const MAX_REPORTED_ERRORS = 1000;
@@ -53,7 +53,7 @@ export class ContactImportService {
     const started = Date.now();
     const campaign = await this.campaigns.findOrFail(campaignId);
     if (!IMPORTABLE_STATUSES.includes(campaign.status)) {
-      throw new CampaignsError(CampaignsErrorCode.ImportNotAllowed, `Cannot import contacts into a campaign that is ${campaign.status}`);
+      throw new CampaignsError('import_not_allowed', `Cannot import contacts into a campaign that is ${campaign.status}`);
     }
     const result: ImportResultResponse = { rows: 0, inserted: 0, merged: 0, dnc: 0, rejected: 0, errors: [], errorsTruncated: false };
     const reject = (row: RejectedContact) => {
@@ -107,11 +107,7 @@ export class ContactImportService {
           rule: e.field,
           message: e.reason,
         }));
-        throw new CampaignsError(
-          CampaignsErrorCode.InvalidContacts,
-          `${result.rejected} of ${result.rows} rows were rejected; nothing was imported (strict)`,
-          details,
-        );
+        throw new CampaignsError('invalid_contacts', `${result.rejected} of ${result.rows} rows were rejected; nothing was imported (strict)`, details);
       }
     });
     this.logger.log({ campaignId, ...result, errors: result.errors.length, ms: Date.now() - started }, 'Contacts imported');

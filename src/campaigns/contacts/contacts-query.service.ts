@@ -5,7 +5,7 @@ import { CampaignsService } from 'src/campaigns/campaigns.service';
 import { ContactsRepository, type ContactRow } from './contacts.repository';
 import type { ContactResponse } from 'src/campaigns/dto/contact.response';
 import type { ListContactsQueryDto } from 'src/campaigns/dto/list-contacts.query';
-import { CampaignsError, CampaignsErrorCode } from 'src/campaigns/campaigns.errors';
+import { CampaignsError } from 'src/campaigns/campaigns.errors';
 
 @Injectable()
 export class ContactsQueryService {
@@ -19,7 +19,7 @@ export class ContactsQueryService {
     const limit = query.limit ?? 50;
     const phone = query.phone === undefined ? undefined : normalizePhoneNumber(query.phone)?.e164;
     if (query.phone !== undefined && !phone) {
-      throw new CampaignsError(CampaignsErrorCode.InvalidContactQuery, 'phone must be a valid phone number', [
+      throw new CampaignsError('invalid_contact_query', 'phone must be a valid phone number', [
         { field: 'phone', rule: 'isDialableNumber', message: 'phone must be a valid phone number' },
       ]);
     }
@@ -34,7 +34,7 @@ function decodePhoneCursor(cursor: string | undefined): string | undefined {
   if (!cursor) return undefined;
   const phone = Buffer.from(cursor, 'base64url').toString('utf8');
   if (!/^\+\d{2,15}$/.test(phone)) {
-    throw new CampaignsError(CampaignsErrorCode.InvalidContactQuery, 'cursor is not a cursor returned by this API', [
+    throw new CampaignsError('invalid_contact_query', 'cursor is not a cursor returned by this API', [
       { field: 'cursor', rule: 'cursor', message: 'cursor is not a cursor returned by this API' },
     ]);
   }

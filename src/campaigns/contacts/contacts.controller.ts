@@ -12,7 +12,7 @@ import { ImportContactsDto } from 'src/campaigns/dto/import-contacts.dto';
 import { ImportQueryDto } from 'src/campaigns/dto/import-contacts.query';
 import { ImportResultResponse } from 'src/campaigns/dto/import-result.response';
 import { ListContactsQueryDto } from 'src/campaigns/dto/list-contacts.query';
-import { CampaignsError, CampaignsErrorCode } from 'src/campaigns/campaigns.errors';
+import { CampaignsError } from 'src/campaigns/campaigns.errors';
 
 @AdminController('campaigns', 'campaigns')
 @Roles('admin', 'supervisor', 'reporting')
@@ -44,7 +44,7 @@ export class ContactsController {
   ): Promise<ImportResultResponse> {
     const options = { strict: query.strict ?? false, defaultCountry: query.defaultCountry as CountryCode | undefined };
     if (/^text\/csv\b/i.test(contentType ?? '')) {
-      if (!(body instanceof Readable)) throw new CampaignsError(CampaignsErrorCode.InvalidContacts, 'The CSV body could not be read');
+      if (!(body instanceof Readable)) throw new CampaignsError('invalid_contacts', 'The CSV body could not be read');
       return this.importer.importCsv(id, body, options);
     }
     return this.importer.importJson(id, validateBody(ImportContactsDto, body), options);

@@ -3,7 +3,7 @@ import { PayloadTooLargeException } from '@nestjs/common';
 import { CsvError, parse } from 'csv-parse';
 import { AppError } from 'src/common/app-error';
 import type { RawContact } from './contact-rows';
-import { CampaignsError, CampaignsErrorCode } from 'src/campaigns/campaigns.errors';
+import { CampaignsError } from 'src/campaigns/campaigns.errors';
 
 const PHONE_COLUMNS = ['phone', 'phone_number', 'phonenumber', 'number', 'msisdn', 'mobile'];
 const ZONE_COLUMNS = ['timezone', 'time_zone', 'tz'];
@@ -93,5 +93,5 @@ export async function* csvContacts(source: Readable, maxBytes: number): AsyncGen
 
 function csvError(line: number | undefined, rule: string, message: string): AppError {
   const text = line === undefined ? `Invalid CSV: ${message}` : `Invalid CSV at line ${line}: ${message}`;
-  return new CampaignsError(CampaignsErrorCode.InvalidContacts, text, [{ field: line === undefined ? 'body' : `line ${line}`, rule, message }]);
+  return new CampaignsError('invalid_contacts', text, [{ field: line === undefined ? 'body' : `line ${line}`, rule, message }]);
 }

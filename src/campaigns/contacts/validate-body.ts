@@ -2,12 +2,12 @@ import { plainToInstance } from 'class-transformer';
 import { validateSync } from 'class-validator';
 import { flattenValidationErrors, inputProblems, invalidInput, VALIDATOR_OPTIONS } from 'src/common/validation';
 import { isRecord } from 'src/sinch/json';
-import { CampaignsError, CampaignsErrorCode } from 'src/campaigns/campaigns.errors';
+import { CampaignsError } from 'src/campaigns/campaigns.errors';
 
 // The global ValidationPipe's rules for a body the route could not type up front (it takes JSON or a CSV stream).
 export function validateBody<T extends object>(type: new () => T, body: unknown): T {
   if (!isRecord(body)) {
-    throw new CampaignsError(CampaignsErrorCode.InvalidContacts, 'The body must be a JSON object (or send text/csv)', [
+    throw new CampaignsError('invalid_contacts', 'The body must be a JSON object (or send text/csv)', [
       { field: 'body', rule: 'type', message: 'The body must be a JSON object' },
     ]);
   }

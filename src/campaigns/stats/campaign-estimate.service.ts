@@ -2,7 +2,7 @@ import { Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { CampaignsService } from 'src/campaigns/campaigns.service';
-import { CampaignsError, CampaignsErrorCode } from 'src/campaigns/campaigns.errors';
+import { CampaignsError } from 'src/campaigns/campaigns.errors';
 import { trimDecimal } from 'src/campaigns/dto/campaign.response';
 import { NumberRates } from 'src/numbers/number-rates.service';
 import type { CampaignEstimateQueryDto, CampaignEstimateResponse, EstimateBasis, EstimateCountry } from './campaign-estimate.dto';
@@ -56,7 +56,7 @@ export class CampaignEstimates {
     if (!known && missing.length > 0) {
       const message = `${missing.join(', ')}: required, the campaign and similar campaigns have fewer than ${ESTIMATE_MIN_SAMPLE} finished calls`;
       throw new CampaignsError(
-        CampaignsErrorCode.InvalidEstimate,
+        'invalid_estimate',
         message,
         missing.map((field) => ({ field, rule: 'required_without_history', message })),
       );

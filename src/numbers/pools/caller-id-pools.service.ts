@@ -10,7 +10,7 @@ import type { PickResponse } from 'src/numbers/dto/pick.response';
 import type { PoolResponse } from 'src/numbers/dto/pool.response';
 import { CallerIdPool } from './caller-id-pool.entity';
 import { answerRate, flaggedNumbers, pickLocal, type NumberStats, type PoolCandidate } from './caller-id-pick';
-import { NumbersError, NumbersErrorCode } from 'src/numbers/numbers.errors';
+import { NumbersError } from 'src/numbers/numbers.errors';
 
 const STATS_WINDOW = `interval '7 days'`;
 const STRICT_E164 = /^\+[1-9]\d{6,14}$/;
@@ -68,7 +68,7 @@ export class CallerIdPools implements OnModuleInit {
       if (!status.has(n)) add(`numbers[${i}]`, 'not_owned', `${n} is not a number of this account (sync first: POST /api/v1/numbers/sync)`);
       else if (status.get(n) === 'released') add(`numbers[${i}]`, 'released', `${n} was released: it is no longer in the Sinch account`);
     });
-    if (problems.length > 0) throw new NumbersError(NumbersErrorCode.InvalidPool, problems.map((p) => p.message).join('; '), problems);
+    if (problems.length > 0) throw new NumbersError('invalid_pool', problems.map((p) => p.message).join('; '), problems);
     await this.dataSource.query(
       `INSERT INTO caller_id_pools (name, numbers, exclude_flagged) VALUES ($1, $2, $3)
        ON CONFLICT (name) DO UPDATE SET numbers = EXCLUDED.numbers, exclude_flagged = EXCLUDED.exclude_flagged, updated_at = now()`,
@@ -79,7 +79,7 @@ export class CallerIdPools implements OnModuleInit {
 
   async remove(name: string): Promise<void> {
     const result = await this.pools.delete({ name });
-    if (!result.affected) throw new NumbersError(NumbersErrorCode.PoolNotFound, `Caller-id pool "${name}" not found`);
+    if (!result.affected) throw new NumbersError('pool_not_found', `Caller-id pool "${name}" not found`);
   }
 
   // The caller id for a call from `pool` to `destination` (E.164). A 400 naming `field` when the pool cannot give
@@ -121,7 +121,7 @@ export class CallerIdPools implements OnModuleInit {
 
   private async existing(name: string): Promise<CallerIdPool> {
     const row = await this.pools.findOneBy({ name });
-    if (!row) throw new NumbersError(NumbersErrorCode.PoolNotFound, `Caller-id pool "${name}" not found`);
+    if (!row) throw new NumbersError('pool_not_found', `Caller-id pool "${name}" not found`);
     return row;
   }
 
@@ -153,5 +153,5 @@ export class CallerIdPools implements OnModuleInit {
 }
 
 function invalid(field: string, rule: string, message: string): AppError {
-  return new NumbersError(NumbersErrorCode.InvalidPool, `${field}: ${message}`, [{ field, rule, message: `${field}: ${message}` }]);
+  return new NumbersError('invalid_pool', `${field}: ${message}`, [{ field, rule, message: `${field}: ${message}` }]);
 }

@@ -1,7 +1,7 @@
-import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
-import { startRefreshing } from 'src/common/refresh-loop';
+import { RefreshedCache } from 'src/common/refresh-loop';
 import { AppConfig } from 'src/config/app-config';
 import type { NumberRouting } from './number-routes';
 
@@ -21,25 +21,21 @@ const FULL_RELOAD_EVERY = 30;
 // every NUMBERS_ROUTES_REFRESH_MS (only rows changed since the last reload); the process that saves a route sees
 // it at once, the others at their next reload.
 @Injectable()
-export class RouteCache implements OnApplicationBootstrap, OnApplicationShutdown {
-  private readonly logger = new Logger('NumberRoutes');
+export class RouteCache extends RefreshedCache {
+  protected readonly logger = new Logger('NumberRoutes');
   private routes = new Map<string, NumberRouting>();
   private since?: Date;
   private reloads = 0;
-  private stopRefreshing?: () => void;
 
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly config: AppConfig,
-  ) {}
-
-  async onApplicationBootstrap(): Promise<void> {
-    if (!this.config.runsApi) return;
-    this.stopRefreshing = await startRefreshing(this.logger, 'inbound routes', this.config.numbers.routesRefreshMs, () => this.refresh());
+  ) {
+    super();
   }
 
-  onApplicationShutdown(): void {
-    this.stopRefreshing?.();
+  protected plan() {
+    return { what: 'inbound routes', everyMs: this.config.numbers.routesRefreshMs, here: this.config.runsApi };
   }
 
   get(number: string): NumberRouting | undefined {

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
 import { DataSource, EntityManager, In, Not, Repository } from 'typeorm';
 import { AppError, type FieldProblem } from 'src/common/app-error';
+import { QueuesError } from 'src/queues/queues.errors';
 import { AdminEvents } from 'src/events/admin-events.service';
 import { Queue } from 'src/queues/queue.entity';
 import { endpointProblem } from './agent-endpoint';
@@ -33,14 +34,14 @@ export class AgentsService {
 
   async get(id: string): Promise<AgentView> {
     const agent = await this.agents.findOneBy({ id });
-    if (!agent) throw new AppError('not_found', `Agent ${id} does not exist`, undefined, 'agent_not_found');
+    if (!agent) throw new QueuesError('agent_not_found', `Agent ${id} does not exist`);
     return this.view(agent, await this.agentQueues.findBy({ agentId: id }));
   }
 
   // The agent an agent-role key is bound to.
   async forKey(apiKeyId: string | undefined): Promise<AgentView> {
     const agent = apiKeyId ? await this.agents.findOneBy({ apiKeyId }) : null;
-    if (!agent) throw new AppError('forbidden', 'This API key is not bound to an agent', undefined, 'key_not_bound_to_agent');
+    if (!agent) throw new QueuesError('key_not_bound_to_agent', 'This API key is not bound to an agent');
     return this.view(agent, await this.agentQueues.findBy({ agentId: agent.id }));
   }
 
@@ -71,7 +72,7 @@ export class AgentsService {
 
   async remove(id: string): Promise<void> {
     const agent = await this.get(id);
-    if (ON_A_CALL.includes(agent.status)) throw new AppError('conflict', `Agent ${id} is on a call`, undefined, 'agent_on_call');
+    if (ON_A_CALL.includes(agent.status)) throw new QueuesError('agent_on_call', `Agent ${id} is on a call`);
     await this.agents.delete({ id });
   }
 
@@ -79,14 +80,11 @@ export class AgentsService {
   async setStatus(id: string, status: SettableStatus, actor: string): Promise<AgentView> {
     await this.dataSource.transaction(async (manager) => {
       const agent = await manager.findOne(Agent, { where: { id }, lock: { mode: 'pessimistic_write' } });
-      if (!agent) throw new AppError('not_found', `Agent ${id} does not exist`, undefined, 'agent_not_found');
+      if (!agent) throw new QueuesError('agent_not_found', `Agent ${id} does not exist`);
       if (ON_A_CALL.includes(agent.status)) {
-        throw new AppError(
-          'conflict',
-          `Agent ${id} is on a call; the status changes when it ends`,
-          [{ field: 'status', rule: 'on_call', message: 'the agent is busy with a call' }],
-          'agent_on_call',
-        );
+        throw new QueuesError('agent_on_call', `Agent ${id} is on a call; the status changes when it ends`, [
+          { field: 'status', rule: 'on_call', message: 'the agent is busy with a call' },
+        ]);
       }
       if (agent.status !== status) await this.transition(manager, id, status, actor);
     });

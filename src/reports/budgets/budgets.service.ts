@@ -8,6 +8,8 @@ import { CalloutSpendGate } from 'src/callouts/callout-cost';
 import { CallRollups, trimDecimal } from 'src/calls/rollups/call-rollups.service';
 import { CampaignsService } from 'src/campaigns/campaigns.service';
 import { AppError } from 'src/common/app-error';
+import { invalidField } from 'src/common/validation';
+import { ReportsError } from 'src/reports/reports.errors';
 import { AppConfig } from 'src/config/app-config';
 import { AdminEvents } from 'src/events/admin-events.service';
 import { QueueBridge } from 'src/queues/queue-bridge.service';
@@ -35,8 +37,6 @@ interface StoredAlert {
   periodStart: string;
 }
 
-const invalid = (field: string, rule: string, message: string): AppError => new AppError('invalid', message, [{ field, rule, message }]);
-
 // Spend budgets: each budget's spend in its current period (from the call roll-ups, exact numeric), thresholds
 // crossed once per period (a unique row; with several workers only one inserts it), an admin event, a signed POST
 // per alert URL (retried by BullMQ, each attempt logged) and, at 100 %, paused campaigns and refused callouts.
@@ -61,29 +61,29 @@ export class BudgetsService implements OnModuleInit {
 
   async create(dto: CreateBudgetDto): Promise<BudgetResponse> {
     if ((dto.scope === 'global') !== (dto.scopeId === undefined)) {
-      throw invalid(
+      throw invalidField(
         'scopeId',
         dto.scope === 'global' ? 'forbidden' : 'required',
         `scopeId: ${dto.scope === 'global' ? 'not with a global budget' : `required with scope ${dto.scope}`}`,
       );
     }
-    if (!CURRENCIES.has(dto.currency)) throw invalid('currency', 'iso4217', `currency: ${dto.currency} is not an ISO 4217 currency`);
-    if (!/[1-9]/.test(dto.amount)) throw invalid('amount', 'positive', 'amount: must be more than 0');
+    if (!CURRENCIES.has(dto.currency)) throw invalidField('currency', 'iso4217', `currency: ${dto.currency} is not an ISO 4217 currency`);
+    if (!/[1-9]/.test(dto.amount)) throw invalidField('amount', 'positive', 'amount: must be more than 0');
     const timeZone = dto.timeZone ?? 'UTC';
     const now = new Date();
-    if (!(await this.rollups.isKnownTimeZone(timeZone))) throw invalid('timeZone', 'iana', `timeZone: ${timeZone} is not a known time zone`);
+    if (!(await this.rollups.isKnownTimeZone(timeZone))) throw invalidField('timeZone', 'iana', `timeZone: ${timeZone} is not a known time zone`);
     if (await this.rollups.hasPartHourOffset(timeZone, now, new Date(now.getTime() + 366 * 86_400_000))) {
-      throw invalid('timeZone', 'whole_hours', `timeZone: ${timeZone} is not a whole number of hours from UTC (spend is summed per hour)`);
+      throw invalidField('timeZone', 'whole_hours', `timeZone: ${timeZone} is not a whole number of hours from UTC (spend is summed per hour)`);
     }
     if ((dto.alertUrls?.length ?? 0) > 0 && !this.config.budgets.alertSecret) {
-      throw invalid('alertUrls', 'secret_missing', 'alertUrls: alerts are signed, and BUDGET_ALERT_SECRET is not configured');
+      throw invalidField('alertUrls', 'secret_missing', 'alertUrls: alerts are signed, and BUDGET_ALERT_SECRET is not configured');
     }
     // A queue budget pauses nothing (a queue's calls are inbound or a campaign's bridged callees): it only alerts.
     if (dto.scope === 'queue' && dto.pauseAtLimit === true) {
-      throw invalid('pauseAtLimit', 'not_with_queue', 'pauseAtLimit: a queue budget only alerts (nothing is paused at its limit)');
+      throw invalidField('pauseAtLimit', 'not_with_queue', 'pauseAtLimit: a queue budget only alerts (nothing is paused at its limit)');
     }
     if (dto.scopeId !== undefined && !(await this.scopeExists(dto.scope, dto.scopeId))) {
-      throw invalid('scopeId', 'exists', `scopeId: no ${dto.scope} ${dto.scopeId}`);
+      throw invalidField('scopeId', 'exists', `scopeId: no ${dto.scope} ${dto.scopeId}`);
     }
     const pause = dto.pauseAtLimit ?? dto.scope !== 'queue';
     const thresholds = [...new Set([...(dto.thresholds ?? [50, 80, 100]), ...(pause ? [100] : [])])].sort((a, b) => a - b);
@@ -102,13 +102,13 @@ export class BudgetsService implements OnModuleInit {
 
   async get(id: string): Promise<BudgetResponse> {
     const [row] = await this.dataSource.query<BudgetRow[]>(`SELECT ${BUDGET_COLUMNS} FROM budgets b WHERE b.id = $1`, [id]);
-    if (!row) throw new AppError('not_found', `No budget ${id}`);
+    if (!row) throw new ReportsError('budget_not_found', `No budget ${id}`);
     return this.withSpend(row);
   }
 
   async remove(id: string): Promise<void> {
     const deleted: unknown[] = await this.dataSource.query('DELETE FROM budgets WHERE id = $1 RETURNING id', [id]);
-    if (deleted.length === 0) throw new AppError('not_found', `No budget ${id}`);
+    if (deleted.length === 0) throw new ReportsError('budget_not_found', `No budget ${id}`);
     this.gate.invalidate();
   }
 

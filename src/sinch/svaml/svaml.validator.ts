@@ -1,3 +1,4 @@
+import { summarize } from 'src/common/validation';
 import { isRecord } from 'src/sinch/json';
 import {
   ACTIONS_BY_CONTEXT,
@@ -27,12 +28,7 @@ export class SvamlValidationError extends Error {
     readonly violations: SvamlViolation[],
     readonly context?: SvamlContext,
   ) {
-    const shown = violations
-      .slice(0, 3)
-      .map((v) => v.message)
-      .join('; ');
-    const more = violations.length > 3 ? ` (+${violations.length - 3} more)` : '';
-    super(`Invalid SVAML${context ? ` for ${context}` : ''}: ${shown}${more}`);
+    super(`Invalid SVAML${context ? ` for ${context}` : ''}: ${summarize(violations.map((v) => v.message))}`);
     this.name = 'SvamlValidationError';
   }
 }

@@ -1,31 +1,11 @@
-import { ApiProperty, ApiPropertyOptional, PartialType } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
-import {
-  ArrayMaxSize,
-  ArrayMinSize,
-  ArrayUnique,
-  IsArray,
-  IsBoolean,
-  IsIn,
-  IsInt,
-  IsISO8601,
-  IsOptional,
-  IsString,
-  Matches,
-  Max,
-  MaxLength,
-  Min,
-  MinLength,
-} from 'class-validator';
-import { IsDialableNumber } from 'src/common/phone-number.validator';
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { IsBoolean, IsIn, IsInt, IsISO8601, IsOptional, IsString, Matches, Max, MaxLength, Min, MinLength } from 'class-validator';
 import { MUSIC_ON_HOLD, type MusicOnHold } from 'src/sinch/svaml/svaml.types';
-import { CONFERENCE_ROLES, type ConferenceRole } from 'src/conferences/conference-participant.entity';
 
 // Sinch's conference id: 64 characters at most; we keep to characters that are safe in its REST paths.
 const CONFERENCE_ID = /^[A-Za-z0-9_.:-]+$/;
 const PIN = /^\d{3,12}$/;
 export const MAX_ROOM_PARTICIPANTS = 500;
-export const MAX_DIAL_OUT = 100;
 
 export class CreateConferenceRoomDto {
   @ApiProperty({ example: 'Weekly all-hands' })
@@ -93,48 +73,4 @@ export class CreateConferenceRoomDto {
   @IsOptional()
   @IsISO8601({ strict: true })
   openUntil?: string | null;
-}
-
-export class UpdateConferenceRoomDto extends PartialType(CreateConferenceRoomDto) {}
-
-export class AddParticipantsDto {
-  @ApiProperty({ example: ['+46701234567'], description: `1 to ${MAX_DIAL_OUT} numbers to call into the room` })
-  @IsDialableNumber({ each: true })
-  @ArrayUnique()
-  @ArrayMaxSize(MAX_DIAL_OUT)
-  @ArrayMinSize(1)
-  @IsArray()
-  destinations: string[];
-
-  @ApiPropertyOptional({ enum: CONFERENCE_ROLES, default: 'participant' })
-  @IsOptional()
-  @IsIn(CONFERENCE_ROLES)
-  role?: ConferenceRole;
-
-  @ApiPropertyOptional({ description: "Joined muted; default: the room's joinMuted for participants, false for moderators" })
-  @IsOptional()
-  @IsBoolean()
-  muted?: boolean;
-
-  @ApiPropertyOptional({ example: '+46101230001', description: 'Caller id shown to the callee' })
-  @IsOptional()
-  @IsDialableNumber()
-  cli?: string;
-}
-
-export class HoldDto {
-  @ApiPropertyOptional({ enum: MUSIC_ON_HOLD, description: "Default: the room's music on hold" })
-  @IsOptional()
-  @IsIn(MUSIC_ON_HOLD)
-  music?: MusicOnHold;
-}
-
-export class ListSessionsQueryDto {
-  @ApiPropertyOptional({ default: 50, minimum: 1, maximum: 200 })
-  @IsOptional()
-  @Type(() => Number)
-  @Max(200)
-  @Min(1)
-  @IsInt()
-  limit?: number;
 }
