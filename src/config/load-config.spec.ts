@@ -37,6 +37,17 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ RECORDINGS_DEFAULT_POLICY: 'always' })).toThrow(ConfigError);
   });
 
+  it('reads the previous Sinch credentials as a pair, and defaults that depend on other variables', () => {
+    expect(loadConfig({}).sinch.previous).toBeUndefined();
+    const previous = { SINCH_PREVIOUS_APPLICATION_KEY: 'old', SINCH_PREVIOUS_APPLICATION_SECRET: 'c2VjcmV0' };
+    expect(loadConfig(previous).sinch.previous).toEqual({ applicationKey: 'old', applicationSecret: 'c2VjcmV0' });
+    expect(loadConfig({})).toMatchObject({ logLevel: 'info', database: { createIfMissing: true } });
+    expect(loadConfig({ NODE_ENV: 'test' }).logLevel).toBe('warn');
+    const production = { NODE_ENV: 'production', ADMIN_API_KEY: 'a-production-admin-key-0123456789', SINCH_VOICE_URL: 'http://simulator:3019' };
+    expect(loadConfig(production).database.createIfMissing).toBe(false);
+    expect(loadConfig({ ...production, DATABASE_CREATE_IF_MISSING: 'yes' }).database.createIfMissing).toBe(true);
+  });
+
   it('parses numbers and booleans', () => {
     const config = loadConfig({ PORT: '8080', DATABASE_MIGRATIONS_RUN: 'false', CALLBACK_MAX_SKEW_S: '60' });
     expect(config.http.port).toBe(8080);
@@ -74,6 +85,17 @@ describe('loadConfig', () => {
     [{ APP_ROLE: 'web' }, /APP_ROLE must be one of the following values: api, worker, all/],
     [{ SINCH_APPLICATION_SECRET: 'not base64!' }, /SINCH_APPLICATION_SECRET/],
     [{ SINCH_APPLICATION_KEY: 'k' }, /must be set together/],
+    [
+      { SINCH_PREVIOUS_APPLICATION_SECRET: 'c2VjcmV0' },
+      /^Invalid configuration: SINCH_PREVIOUS_APPLICATION_KEY and SINCH_PREVIOUS_APPLICATION_SECRET must be set together$/,
+    ],
+    [{ SINCH_CALLOUTS_PER_SECOND: 'Infinity' }, /^Invalid configuration: SINCH_CALLOUTS_PER_SECOND must be a number conforming to the specified constraints$/],
+    [{ QUEUE_PREFIX: 'no spaces' }, /^Invalid configuration: QUEUE_PREFIX must be 1-64 characters/],
+    [
+      { CALLBACK_DEFAULT_ICE_MESSAGE: 'x'.repeat(601) },
+      /^Invalid configuration: CALLBACK_DEFAULT_ICE_MESSAGE must be shorter than or equal to 600 characters$/,
+    ],
+    [{ DATABASE_MIGRATIONS_RUN: 'maybe' }, /^Invalid configuration: DATABASE_MIGRATIONS_RUN must be a boolean value$/],
     [{ NODE_ENV: 'production' }, /ADMIN_API_KEY is required/],
     [{ NODE_ENV: 'production', ADMIN_API_KEY: 'a-production-admin-key-0123456789' }, /SINCH_APPLICATION_KEY and SINCH_APPLICATION_SECRET are required/],
   ])('rejects %j with one readable line', (env, message) => {

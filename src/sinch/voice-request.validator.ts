@@ -1,19 +1,8 @@
 import { summarize } from 'src/common/validation';
 import { isE164 } from 'src/common/phone-number';
 import { isRecord } from 'src/sinch/json';
-import {
-  SVAML_LIMITS,
-  checkBoolean,
-  checkDtmf,
-  checkEnum,
-  checkInteger,
-  checkObject,
-  checkPrompt,
-  checkString,
-  push,
-  type Out,
-  type SvamlViolation,
-} from 'src/sinch/svaml/svaml.rules';
+import * as check from 'src/sinch/svaml/svaml.checks';
+import { SVAML_LIMITS, push, type Out, type SvamlViolation } from 'src/sinch/svaml/svaml.rules';
 import type { SvamlContext } from 'src/sinch/svaml/svaml.types';
 import { MUSIC_ON_HOLD } from 'src/sinch/svaml/svaml.types';
 import { validateSvaml } from 'src/sinch/svaml/svaml.validator';
@@ -35,7 +24,7 @@ const DOMAINS = ['pstn', 'mxp'];
 const HTTP_URL = /^https?:\/\/[^\s/]+/i;
 
 function checkCli(out: Out, value: unknown, path: string): void {
-  const cli = checkString(out, value, path);
+  const cli = check.string(out, value, path);
   // Sinch answers 40005 NumberMissingLeadingPlus; "private" hides the caller id (callback-api.md ConnectPstn).
   if (cli !== undefined && cli !== 'private' && !isE164(cli)) {
     push(out, path, 'e164', `${path} must be an E.164 number or "private"`);
@@ -43,10 +32,10 @@ function checkCli(out: Out, value: unknown, path: string): void {
 }
 
 function checkDestination(out: Out, value: unknown, path: string, required: boolean): void {
-  const destination = checkObject(out, value, path, required);
+  const destination = check.object(out, value, path, required);
   if (!destination) return;
-  checkEnum(out, destination.type, `${path}.type`, DESTINATION_TYPES, { required: true, ignoreCase: true });
-  const endpoint = checkString(out, destination.endpoint, `${path}.endpoint`, { required: true, nonEmpty: true });
+  check.oneOf(out, destination.type, `${path}.type`, DESTINATION_TYPES, { required: true, ignoreCase: true });
+  const endpoint = check.string(out, destination.endpoint, `${path}.endpoint`, { required: true, nonEmpty: true });
   const isNumber = typeof destination.type === 'string' && destination.type.toLowerCase() === 'number';
   if (isNumber && endpoint && !isE164(endpoint)) {
     push(out, `${path}.endpoint`, 'e164', `${path}.endpoint must be an E.164 number such as +46701234567`);
@@ -55,11 +44,11 @@ function checkDestination(out: Out, value: unknown, path: string, required: bool
 
 function checkCommon(out: Out, req: Record<string, unknown>, prefix: string): void {
   checkCli(out, req.cli, `${prefix}.cli`);
-  checkDtmf(out, req.dtmf, `${prefix}.dtmf`);
-  checkString(out, req.custom, `${prefix}.custom`, { maxBytes: SVAML_LIMITS.customBytes });
-  checkString(out, req.locale, `${prefix}.locale`);
-  checkEnum(out, req.domain, `${prefix}.domain`, DOMAINS, { ignoreCase: true });
-  for (const flag of ['enableAce', 'enableDice', 'enablePie']) checkBoolean(out, req[flag], `${prefix}.${flag}`);
+  check.dtmf(out, req.dtmf, `${prefix}.dtmf`);
+  check.string(out, req.custom, `${prefix}.custom`, { maxBytes: SVAML_LIMITS.customBytes });
+  check.string(out, req.locale, `${prefix}.locale`);
+  check.oneOf(out, req.domain, `${prefix}.domain`, DOMAINS, { ignoreCase: true });
+  for (const flag of ['enableAce', 'enableDice', 'enablePie']) check.boolean(out, req[flag], `${prefix}.${flag}`);
 }
 
 export function validateTtsCallout(req: unknown): Out {
@@ -67,8 +56,8 @@ export function validateTtsCallout(req: unknown): Out {
   if (!isRecord(req)) return [{ path: 'ttsCallout', rule: 'type', message: 'ttsCallout must be an object' }];
   checkDestination(out, req.destination, 'ttsCallout.destination', true);
   checkCommon(out, req, 'ttsCallout');
-  checkPrompt(out, req.text, 'ttsCallout.text', 'ttsCallout');
-  checkPrompt(out, req.prompts, 'ttsCallout.prompts', 'ttsCallout');
+  check.prompt(out, req.text, 'ttsCallout.text', 'ttsCallout');
+  check.prompt(out, req.prompts, 'ttsCallout.prompts', 'ttsCallout');
   if (req.text === undefined && req.prompts === undefined) {
     push(out, 'ttsCallout.text', 'required', 'ttsCallout needs text or prompts');
   }
@@ -79,22 +68,17 @@ export function validateConferenceCallout(req: unknown): Out {
   const out: Out = [];
   if (!isRecord(req)) return [{ path: 'conferenceCallout', rule: 'type', message: 'conferenceCallout must be an object' }];
   checkDestination(out, req.destination, 'conferenceCallout.destination', true);
-  checkString(out, req.conferenceId, 'conferenceCallout.conferenceId', {
+  check.string(out, req.conferenceId, 'conferenceCallout.conferenceId', {
     required: true,
     nonEmpty: true,
     maxChars: SVAML_LIMITS.conferenceIdChars,
     forWhat: 'conferenceCallout',
   });
   checkCommon(out, req, 'conferenceCallout');
-  checkInteger(out, req.maxDuration, 'conferenceCallout.maxDuration');
-  checkPrompt(out, req.greeting, 'conferenceCallout.greeting', 'conferenceCallout');
-  checkEnum(out, req.mohClass, 'conferenceCallout.mohClass', MUSIC_ON_HOLD);
-  const dtmf = checkObject(out, req.conferenceDtmfOptions, 'conferenceCallout.conferenceDtmfOptions');
-  if (dtmf) {
-    checkEnum(out, dtmf.mode, 'conferenceCallout.conferenceDtmfOptions.mode', ['ignore', 'forward', 'detect']);
-    checkInteger(out, dtmf.maxDigits, 'conferenceCallout.conferenceDtmfOptions.maxDigits', { min: 1 });
-    checkInteger(out, dtmf.timeoutMills, 'conferenceCallout.conferenceDtmfOptions.timeoutMills');
-  }
+  check.integer(out, req.maxDuration, 'conferenceCallout.maxDuration');
+  check.prompt(out, req.greeting, 'conferenceCallout.greeting', 'conferenceCallout');
+  check.oneOf(out, req.mohClass, 'conferenceCallout.mohClass', MUSIC_ON_HOLD);
+  check.conferenceDtmfOptions(out, req.conferenceDtmfOptions, 'conferenceCallout.conferenceDtmfOptions');
   return out;
 }
 
@@ -114,9 +98,9 @@ export function validateCustomCallout(req: unknown): Out {
   if (!isRecord(req)) return [{ path: 'customCallout', rule: 'type', message: 'customCallout must be an object' }];
   checkDestination(out, req.destination, 'customCallout.destination', false);
   checkCli(out, req.cli, 'customCallout.cli');
-  checkDtmf(out, req.dtmf, 'customCallout.dtmf');
-  checkString(out, req.custom, 'customCallout.custom', { maxBytes: SVAML_LIMITS.customBytes });
-  checkInteger(out, req.maxDuration, 'customCallout.maxDuration');
+  check.dtmf(out, req.dtmf, 'customCallout.dtmf');
+  check.string(out, req.custom, 'customCallout.custom', { maxBytes: SVAML_LIMITS.customBytes });
+  check.integer(out, req.maxDuration, 'customCallout.maxDuration');
   checkInlineSvaml(out, req.ice, 'customCallout.ice', 'ice');
   checkInlineSvaml(out, req.ace, 'customCallout.ace', 'ace');
   checkInlineSvaml(out, req.pie, 'customCallout.pie', 'pie');
@@ -130,8 +114,8 @@ export function validateCustomCallout(req: unknown): Out {
 export function validateManageParticipant(req: unknown): Out {
   const out: Out = [];
   if (!isRecord(req)) return [{ path: 'body', rule: 'type', message: 'participant command must be an object' }];
-  checkEnum(out, req.command, 'command', ['mute', 'unmute', 'onhold', 'resume'], { required: true });
-  checkEnum(out, req.moh, 'moh', MUSIC_ON_HOLD);
+  check.oneOf(out, req.command, 'command', ['mute', 'unmute', 'onhold', 'resume'], { required: true });
+  check.oneOf(out, req.moh, 'moh', MUSIC_ON_HOLD);
   if (req.moh !== undefined && req.command !== 'onhold') {
     push(out, 'moh', 'conflict', 'moh is only available with the onhold command');
   }
@@ -154,7 +138,7 @@ export function validateCallbackUrls(urls: unknown): Out {
   const out: Out = [];
   if (!isRecord(urls)) return [{ path: 'url', rule: 'type', message: 'callback URLs must be an object' }];
   for (const field of ['primary', 'fallback']) {
-    const url = checkString(out, urls[field], `url.${field}`, { required: field === 'primary' });
+    const url = check.string(out, urls[field], `url.${field}`, { required: field === 'primary' });
     if (url !== undefined && !HTTP_URL.test(url)) push(out, `url.${field}`, 'url', `url.${field} must be an http(s) URL`);
   }
   return out;

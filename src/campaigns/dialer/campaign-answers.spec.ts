@@ -13,14 +13,16 @@ import { AGENTLESS } from 'src/campaigns/dialer/dial-mode';
 import { validateSvaml } from 'src/sinch/svaml/svaml.validator';
 
 const tts: CampaignMessage = { type: 'tts', text: 'Hello {{firstName}}, your appointment is tomorrow.' };
+// The IVR's keys: the action each one returns, the SVAML action the PIE answers it with and what the callee then hears.
+const keys = [
+  { digit: '1', action: 'confirm', answer: 'hangup', said: undefined },
+  { digit: '9', action: 'opt_out', answer: 'hangup', said: 'Done, Ann.' },
+  { digit: '0', action: 'agent', answer: 'connectPstn', said: 'Please hold while we connect you.' },
+] as const;
 const ivr: CampaignMessage = {
   type: 'ivr',
   prompt: 'Hello {{firstName}}. Press 1 to confirm, 9 to stop these calls, 0 for an agent.',
-  options: [
-    { digit: '1', action: 'confirm' },
-    { digit: '9', action: 'opt_out' },
-    { digit: '0', action: 'agent' },
-  ],
+  options: keys.map(({ digit, action }) => ({ digit, action })),
   transferNumber: '+14045001999',
   optOutText: 'Done, {{firstName}}.',
 };
@@ -60,30 +62,15 @@ describe('campaign answers', () => {
   it('runs the IVR menu, returning the action names', () => {
     const doc = aceAnswer(script({ message: ivr }), vars, human);
     expect(validateSvaml(doc, 'ace')).toEqual([]);
-    expect(doc.action).toMatchObject({
-      name: 'runMenu',
-      menus: [
-        {
-          id: 'main',
-          mainPrompt: '#tts[Hello Ann. Press 1 to confirm, 9 to stop these calls, 0 for an agent.]',
-          options: [
-            { dtmf: '1', action: 'return(confirm)' },
-            { dtmf: '9', action: 'return(opt_out)' },
-            { dtmf: '0', action: 'return(agent)' },
-          ],
-        },
-      ],
-    });
+    const options = keys.map(({ digit, action }) => ({ dtmf: digit, action: `return(${action})` }));
+    const mainPrompt = '#tts[Hello Ann. Press 1 to confirm, 9 to stop these calls, 0 for an agent.]';
+    expect(doc.action).toMatchObject({ name: 'runMenu', menus: [{ id: 'main', mainPrompt, options }] });
   });
 
-  it.each([
-    ['confirm', 'hangup', undefined],
-    ['opt_out', 'hangup', 'Done, Ann.'],
-    ['agent', 'connectPstn', 'Please hold while we connect you.'],
-  ])('answers %s with %s', (value, actionName, said) => {
-    const decision = pieAnswer(script({ message: ivr }), vars, '+14045001000', { type: 'return', value });
-    expect(decision.action).toBe(value);
-    expect(decision.svaml.action?.name).toBe(actionName);
+  it.each(keys)('answers $action with $answer', ({ action, answer, said }) => {
+    const decision = pieAnswer(script({ message: ivr }), vars, '+14045001000', { type: 'return', value: action });
+    expect(decision.action).toBe(action);
+    expect(decision.svaml.action?.name).toBe(answer);
     expect(validateSvaml(decision.svaml, 'pie')).toEqual([]);
     if (said) expect(decision.svaml.instructions?.[0]).toMatchObject({ text: said });
   });

@@ -1,5 +1,6 @@
 import { isRecord } from 'src/sinch/json';
-import { checkBoolean, checkInteger, checkPrompt, checkString, push, type Out } from 'src/sinch/svaml/svaml.rules';
+import * as check from 'src/sinch/svaml/svaml.checks';
+import { push, type Out } from 'src/sinch/svaml/svaml.rules';
 
 // One key a caller can press. '*' is a real keypad key, unlike 'w' (a pause that only exists in DTMF we send).
 const MENU_KEY = /^[0-9#*]$/;
@@ -8,12 +9,12 @@ const RETURN = /^return(?:\([^()]*\))?$/;
 
 function validateMenu(out: Out, menu: Record<string, unknown>, path: string, ids: ReadonlySet<string>): void {
   const at = (field: string) => `${path}.${field}`;
-  checkPrompt(out, menu.mainPrompt, at('mainPrompt'), 'runMenu');
-  checkPrompt(out, menu.repeatPrompt, at('repeatPrompt'), 'runMenu');
-  checkInteger(out, menu.repeats, at('repeats'));
-  checkInteger(out, menu.maxDigits, at('maxDigits'), { min: 1 });
-  checkInteger(out, menu.timeoutMills, at('timeoutMills'));
-  checkInteger(out, menu.maxTimeoutMills, at('maxTimeoutMills'));
+  check.prompt(out, menu.mainPrompt, at('mainPrompt'), 'runMenu');
+  check.prompt(out, menu.repeatPrompt, at('repeatPrompt'), 'runMenu');
+  check.integer(out, menu.repeats, at('repeats'));
+  check.integer(out, menu.maxDigits, at('maxDigits'), { min: 1 });
+  check.integer(out, menu.timeoutMills, at('timeoutMills'));
+  check.integer(out, menu.maxTimeoutMills, at('maxTimeoutMills'));
   if (menu.options === undefined) return;
   if (!Array.isArray(menu.options)) {
     push(out, at('options'), 'type', `${at('options')} must be an array`);
@@ -23,13 +24,13 @@ function validateMenu(out: Out, menu: Record<string, unknown>, path: string, ids
   menu.options.forEach((option: unknown, i) => {
     const op = `${at('options')}[${i}]`;
     if (!isRecord(option)) return push(out, op, 'type', `${op} must be an object with dtmf and action`);
-    const key = checkString(out, option.dtmf, `${op}.dtmf`, { required: true });
+    const key = check.string(out, option.dtmf, `${op}.dtmf`, { required: true });
     if (key !== undefined) {
       if (!MENU_KEY.test(key)) push(out, `${op}.dtmf`, 'dtmf_key', `${op}.dtmf must be one key: 0-9, * or #`);
       else if (keys.has(key)) push(out, `${op}.dtmf`, 'duplicate_option', `${op}.dtmf "${key}" is used twice`);
       keys.add(key);
     }
-    const action = checkString(out, option.action, `${op}.action`, { required: true });
+    const action = check.string(out, option.action, `${op}.action`, { required: true });
     if (action === undefined) return;
     const jump = MENU_JUMP.exec(action);
     if (jump) {
@@ -43,9 +44,9 @@ function validateMenu(out: Out, menu: Record<string, unknown>, path: string, ids
 }
 
 export function validateRunMenu(out: Out, action: Record<string, unknown>): void {
-  checkBoolean(out, action.barge, 'action.barge');
-  const locale = checkString(out, action.locale, 'action.locale');
-  checkBoolean(out, action.enableVoice, 'action.enableVoice');
+  check.boolean(out, action.barge, 'action.barge');
+  const locale = check.string(out, action.locale, 'action.locale');
+  check.boolean(out, action.enableVoice, 'action.enableVoice');
   // callback-api.md Voice IVR: with enableVoice, "locale" selects the input language and is required.
   if (action.enableVoice === true && locale === undefined) {
     push(out, 'action.locale', 'required', 'action.locale is required when enableVoice is true');
@@ -61,7 +62,7 @@ export function validateRunMenu(out: Out, action: Record<string, unknown>): void
   menus.forEach((menu: unknown, i) => {
     const path = `action.menus[${i}]`;
     if (!isRecord(menu)) return push(out, path, 'type', `${path} must be an object`);
-    const id = checkString(out, menu.id, `${path}.id`, { required: true, nonEmpty: true });
+    const id = check.string(out, menu.id, `${path}.id`, { required: true, nonEmpty: true });
     if (id === undefined) return;
     if (ids.has(id)) push(out, `${path}.id`, 'duplicate_menu_id', `${path}.id "${id}" is used twice`);
     ids.add(id);
@@ -70,7 +71,7 @@ export function validateRunMenu(out: Out, action: Record<string, unknown>): void
   // svaml-actions.md runMenu: "If no menu has an id value of main, an error is returned".
   if (mains !== 1) push(out, 'action.menus', 'menu_main', 'action.menus must contain exactly one menu with id "main"');
   if (action.mainMenu !== undefined) {
-    const mainMenu = checkString(out, action.mainMenu, 'action.mainMenu');
+    const mainMenu = check.string(out, action.mainMenu, 'action.mainMenu');
     if (mainMenu !== undefined && !ids.has(mainMenu)) {
       push(out, 'action.mainMenu', 'menu_unknown_target', `action.mainMenu "${mainMenu}" is not one of the menus`);
     }

@@ -1,5 +1,3 @@
-import { isE164 } from 'src/common/phone-number';
-import { isRecord } from 'src/sinch/json';
 import type { SvamlActionName, SvamlContext } from 'src/sinch/svaml/svaml.types';
 
 export interface SvamlViolation {
@@ -79,8 +77,6 @@ export const INDICATIONS: readonly string[] = [
   'za',
 ];
 
-const DTMF_STRING = /^[0-9#w]+$/;
-
 export type Out = SvamlViolation[];
 
 export function push(out: Out, path: string, rule: string, message: string): void {
@@ -88,127 +84,3 @@ export function push(out: Out, path: string, rule: string, message: string): voi
 }
 
 export const utf8Bytes = (s: string): number => Buffer.byteLength(s, 'utf8');
-
-// Characters as a person counts them (code points), not UTF-16 units; only computed past the cheap bound.
-const charCount = (s: string): number => (s.length <= SVAML_LIMITS.ttsChars ? s.length : [...s].length);
-
-const suffix = (forWhat?: string): string => (forWhat ? ` for ${forWhat}` : '');
-
-interface StringRule {
-  required?: boolean;
-  nonEmpty?: boolean;
-  maxChars?: number;
-  maxBytes?: number;
-  forWhat?: string;
-}
-
-// Returns the string when present and of the right type, so callers can run further checks on it.
-export function checkString(out: Out, value: unknown, path: string, rule: StringRule = {}): string | undefined {
-  if (value === undefined) {
-    if (rule.required) push(out, path, 'required', `${path} is required${suffix(rule.forWhat)}`);
-    return undefined;
-  }
-  if (typeof value !== 'string') {
-    push(out, path, 'type', `${path} must be a string`);
-    return undefined;
-  }
-  if (rule.nonEmpty && value.length === 0) {
-    push(out, path, 'min_length', `${path} must not be empty${suffix(rule.forWhat)}`);
-  }
-  if (rule.maxChars !== undefined && charCount(value) > rule.maxChars) {
-    push(out, path, 'max_length', `${path} must be at most ${rule.maxChars} characters${suffix(rule.forWhat)}`);
-  }
-  if (rule.maxBytes !== undefined && utf8Bytes(value) > rule.maxBytes) {
-    push(out, path, 'max_bytes', `${path} must be at most ${rule.maxBytes} bytes (UTF-8)${suffix(rule.forWhat)}`);
-  }
-  return value;
-}
-
-export function checkPrompt(out: Out, value: unknown, path: string, forWhat: string, required = false): void {
-  checkString(out, value, path, { required, nonEmpty: required, maxChars: SVAML_LIMITS.ttsChars, forWhat });
-}
-
-interface IntegerRule {
-  required?: boolean;
-  min?: number;
-  max?: number;
-  forWhat?: string;
-}
-
-export function checkInteger(out: Out, value: unknown, path: string, rule: IntegerRule = {}): void {
-  if (value === undefined) {
-    if (rule.required) push(out, path, 'required', `${path} is required${suffix(rule.forWhat)}`);
-    return;
-  }
-  if (typeof value !== 'number' || !Number.isInteger(value)) {
-    push(out, path, 'type', `${path} must be an integer`);
-    return;
-  }
-  const min = rule.min ?? 0;
-  if (value < min) push(out, path, 'min_value', `${path} must be at least ${min}${suffix(rule.forWhat)}`);
-  if (rule.max !== undefined && value > rule.max) {
-    push(out, path, 'max_value', `${path} must be at most ${rule.max}${suffix(rule.forWhat)}`);
-  }
-}
-
-export function checkBoolean(out: Out, value: unknown, path: string): void {
-  if (value !== undefined && typeof value !== 'boolean') push(out, path, 'type', `${path} must be a boolean`);
-}
-
-export function checkEnum(out: Out, value: unknown, path: string, allowed: readonly string[], opts: { required?: boolean; ignoreCase?: boolean } = {}): void {
-  if (value === undefined) {
-    if (opts.required) push(out, path, 'required', `${path} is required`);
-    return;
-  }
-  const candidate = typeof value === 'string' && opts.ignoreCase ? value.toLowerCase() : value;
-  if (typeof candidate !== 'string' || !allowed.includes(candidate)) {
-    push(out, path, 'enum', `${path} must be one of ${allowed.join(', ')}`);
-  }
-}
-
-export function checkDtmf(out: Out, value: unknown, path: string, required = false): void {
-  const digits = checkString(out, value, path, { required });
-  if (digits !== undefined && !DTMF_STRING.test(digits)) {
-    push(out, path, 'dtmf_charset', `${path} may only contain 0-9, # and w`);
-  }
-}
-
-export function checkE164(out: Out, value: unknown, path: string, required = false): void {
-  const number = checkString(out, value, path, { required });
-  if (number !== undefined && !isE164(number)) {
-    push(out, path, 'e164', `${path} must be an E.164 number such as +46701234567`);
-  }
-}
-
-export function checkCallHeaders(out: Out, value: unknown, path: string): void {
-  if (value === undefined) return;
-  if (!Array.isArray(value)) {
-    push(out, path, 'type', `${path} must be an array`);
-    return;
-  }
-  value.forEach((header: unknown, i) => {
-    const at = `${path}[${i}]`;
-    if (!isRecord(header)) {
-      push(out, at, 'type', `${at} must be an object with key and value`);
-      return;
-    }
-    const key = checkString(out, header.key, `${at}.key`, { required: true, nonEmpty: true });
-    const val = checkString(out, header.value, `${at}.value`, { required: true });
-    // callback-api.md "Call Headers": 1024 bytes, counted as the UTF-8 size of each key/value pair.
-    if (key !== undefined && val !== undefined && utf8Bytes(key) + utf8Bytes(val) > SVAML_LIMITS.callHeaderBytes) {
-      push(out, at, 'max_bytes', `${at} key and value must be at most ${SVAML_LIMITS.callHeaderBytes} bytes (UTF-8)`);
-    }
-  });
-}
-
-export function checkObject(out: Out, value: unknown, path: string, required = false): Record<string, unknown> | undefined {
-  if (value === undefined) {
-    if (required) push(out, path, 'required', `${path} is required`);
-    return undefined;
-  }
-  if (!isRecord(value)) {
-    push(out, path, 'type', `${path} must be an object`);
-    return undefined;
-  }
-  return value;
-}

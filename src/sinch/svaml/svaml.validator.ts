@@ -1,23 +1,7 @@
 import { summarize } from 'src/common/validation';
 import { isRecord } from 'src/sinch/json';
-import {
-  ACTIONS_BY_CONTEXT,
-  INDICATIONS,
-  SVAML_LIMITS,
-  checkBoolean,
-  checkCallHeaders,
-  checkDtmf,
-  checkE164,
-  checkEnum,
-  checkInteger,
-  checkObject,
-  checkPrompt,
-  checkString,
-  push,
-  utf8Bytes,
-  type Out,
-  type SvamlViolation,
-} from 'src/sinch/svaml/svaml.rules';
+import * as check from 'src/sinch/svaml/svaml.checks';
+import { ACTIONS_BY_CONTEXT, INDICATIONS, SVAML_LIMITS, push, utf8Bytes, type Out, type SvamlViolation } from 'src/sinch/svaml/svaml.rules';
 import { validateRunMenu } from 'src/sinch/svaml/run-menu.validator';
 import { MUSIC_ON_HOLD, type Svaml, type SvamlActionName, type SvamlContext, type SvamlInstructionName } from 'src/sinch/svaml/svaml.types';
 
@@ -56,7 +40,6 @@ export const canonicalInstructionName = (name: string): SvamlInstructionName | u
 
 const CONNECT_MAX = SVAML_LIMITS.connectMaxDurationSeconds;
 const TRANSPORTS = ['udp', 'tcp', 'tls'];
-const DTMF_MODES = ['ignore', 'forward', 'detect'];
 
 function validateAction(out: Out, action: Record<string, unknown>, name: SvamlActionName): void {
   const at = (field: string) => `action.${field}`;
@@ -65,90 +48,85 @@ function validateAction(out: Out, action: Record<string, unknown>, name: SvamlAc
     case 'continue':
       break;
     case 'connectPstn': {
-      checkE164(out, action.number, at('number'));
-      checkString(out, action.locale, at('locale'));
-      checkInteger(out, action.maxDuration, at('maxDuration'), { max: CONNECT_MAX, forWhat: name });
-      checkInteger(out, action.dialTimeout, at('dialTimeout'));
-      checkString(out, action.cli, at('cli'));
-      checkBoolean(out, action.suppressCallbacks, at('suppressCallbacks'));
-      checkDtmf(out, action.dtmf, at('dtmf'));
-      checkEnum(out, action.indications, at('indications'), INDICATIONS);
-      const amd = checkObject(out, action.amd, at('amd'));
+      check.e164(out, action.number, at('number'));
+      check.string(out, action.locale, at('locale'));
+      check.integer(out, action.maxDuration, at('maxDuration'), { max: CONNECT_MAX, forWhat: name });
+      check.integer(out, action.dialTimeout, at('dialTimeout'));
+      check.string(out, action.cli, at('cli'));
+      check.boolean(out, action.suppressCallbacks, at('suppressCallbacks'));
+      check.dtmf(out, action.dtmf, at('dtmf'));
+      check.oneOf(out, action.indications, at('indications'), INDICATIONS);
+      const amd = check.object(out, action.amd, at('amd'));
       if (amd) {
-        checkBoolean(out, amd.enabled, at('amd.enabled'));
-        checkBoolean(out, amd.async, at('amd.async'));
+        check.boolean(out, amd.enabled, at('amd.enabled'));
+        check.boolean(out, amd.async, at('amd.async'));
       }
       break;
     }
     case 'connectMxp': {
-      const destination = checkObject(out, action.destination, at('destination'));
+      const destination = check.object(out, action.destination, at('destination'));
       if (destination) {
-        checkString(out, destination.type, at('destination.type'), { required: true });
-        checkString(out, destination.endpoint, at('destination.endpoint'), { required: true, nonEmpty: true });
+        check.string(out, destination.type, at('destination.type'), { required: true });
+        check.string(out, destination.endpoint, at('destination.endpoint'), { required: true, nonEmpty: true });
       }
-      checkCallHeaders(out, action.callHeaders, at('callHeaders'));
+      check.callHeaders(out, action.callHeaders, at('callHeaders'));
       break;
     }
     case 'connectConf': {
-      checkString(out, action.conferenceId, at('conferenceId'), {
+      check.string(out, action.conferenceId, at('conferenceId'), {
         required: true,
         nonEmpty: true,
         maxChars: SVAML_LIMITS.conferenceIdChars,
         forWhat: name,
       });
-      const dtmf = checkObject(out, action.conferenceDtmfOptions, at('conferenceDtmfOptions'));
-      if (dtmf) {
-        checkEnum(out, dtmf.mode, at('conferenceDtmfOptions.mode'), DTMF_MODES);
-        checkInteger(out, dtmf.maxDigits, at('conferenceDtmfOptions.maxDigits'), { min: 1 });
-        checkInteger(out, dtmf.timeoutMills, at('conferenceDtmfOptions.timeoutMills'));
-      }
-      checkEnum(out, action.moh, at('moh'), MUSIC_ON_HOLD);
+      check.conferenceDtmfOptions(out, action.conferenceDtmfOptions, at('conferenceDtmfOptions'));
+      check.oneOf(out, action.moh, at('moh'), MUSIC_ON_HOLD);
       break;
     }
     case 'connectSip': {
-      const destination = checkObject(out, action.destination, at('destination'), true);
+      const destination = check.object(out, action.destination, at('destination'), true);
       if (destination) {
-        checkString(out, destination.type, at('destination.type'));
-        checkString(out, destination.endpoint, at('destination.endpoint'), { required: true, nonEmpty: true });
+        check.string(out, destination.type, at('destination.type'));
+        check.string(out, destination.endpoint, at('destination.endpoint'), { required: true, nonEmpty: true });
       }
-      checkInteger(out, action.maxDuration, at('maxDuration'), { max: CONNECT_MAX, forWhat: name });
-      checkString(out, action.cli, at('cli'));
-      checkEnum(out, action.transport, at('transport'), TRANSPORTS, { ignoreCase: true });
-      checkBoolean(out, action.suppressCallbacks, at('suppressCallbacks'));
-      checkCallHeaders(out, action.callHeaders, at('callHeaders'));
-      checkEnum(out, action.moh, at('moh'), MUSIC_ON_HOLD);
+      check.integer(out, action.maxDuration, at('maxDuration'), { max: CONNECT_MAX, forWhat: name });
+      check.string(out, action.cli, at('cli'));
+      check.oneOf(out, action.transport, at('transport'), TRANSPORTS, { ignoreCase: true });
+      check.boolean(out, action.suppressCallbacks, at('suppressCallbacks'));
+      check.callHeaders(out, action.callHeaders, at('callHeaders'));
+      check.oneOf(out, action.moh, at('moh'), MUSIC_ON_HOLD);
       break;
     }
     case 'connectStream': {
-      const destination = checkObject(out, action.destination, at('destination'), true);
+      const destination = check.object(out, action.destination, at('destination'), true);
       if (destination) {
-        checkString(out, destination.type, at('destination.type'), { required: true });
-        checkString(out, destination.endpoint, at('destination.endpoint'), { required: true, nonEmpty: true });
+        check.string(out, destination.type, at('destination.type'), { required: true });
+        check.string(out, destination.endpoint, at('destination.endpoint'), { required: true, nonEmpty: true });
       }
-      const streaming = checkObject(out, action.streamingOptions, at('streamingOptions'));
+      const streaming = check.object(out, action.streamingOptions, at('streamingOptions'));
       if (streaming) {
-        checkInteger(out, streaming.version, at('streamingOptions.version'));
-        checkInteger(out, streaming.sampleRate, at('streamingOptions.sampleRate'), { min: 1 });
+        check.integer(out, streaming.version, at('streamingOptions.version'));
+        check.integer(out, streaming.sampleRate, at('streamingOptions.sampleRate'), { min: 1 });
       }
-      checkInteger(out, action.maxDuration, at('maxDuration'), { max: CONNECT_MAX, forWhat: name });
-      checkCallHeaders(out, action.callHeaders, at('callHeaders'));
+      check.integer(out, action.maxDuration, at('maxDuration'), { max: CONNECT_MAX, forWhat: name });
+      check.callHeaders(out, action.callHeaders, at('callHeaders'));
       break;
     }
     case 'runMenu':
       validateRunMenu(out, action);
       break;
     case 'park':
-      checkString(out, action.locale, at('locale'));
-      checkPrompt(out, action.introPrompt, at('introPrompt'), name);
-      checkPrompt(out, action.holdPrompt, at('holdPrompt'), name);
-      checkInteger(out, action.maxDuration, at('maxDuration'), {
+      check.string(out, action.locale, at('locale'));
+      check.prompt(out, action.introPrompt, at('introPrompt'), name);
+      check.prompt(out, action.holdPrompt, at('holdPrompt'), name);
+      check.integer(out, action.maxDuration, at('maxDuration'), {
         max: SVAML_LIMITS.parkMaxDurationSeconds,
         forWhat: name,
       });
       break;
   }
   // No action schema has `custom`, but Sinch caps it at 1024 bytes wherever it appears.
-  checkString(out, action.custom, at('custom'), { maxBytes: SVAML_LIMITS.customBytes });
+  check.string(out, action.custom, at('custom'), { maxBytes: SVAML_LIMITS.customBytes });
 }
 
 const isTtsOrSsml = (id: unknown): boolean => typeof id === 'string' && /^#(tts|ssml)\[/i.test(id);
@@ -165,23 +143,23 @@ function validateInstruction(out: Out, ins: Record<string, unknown>, name: Svaml
       if (!Array.isArray(ids) || ids.length === 0) {
         push(out, at('ids'), ids === undefined ? 'required' : 'type', `${at('ids')} must be a non-empty array`);
       } else {
-        ids.forEach((id: unknown, i) => checkPrompt(out, id, `${at('ids')}[${i}]`, name, true));
+        ids.forEach((id: unknown, i) => check.prompt(out, id, `${at('ids')}[${i}]`, name, true));
       }
       // OpenAPI playFiles.locale: "If using SSML or TTS, this is a required field".
       const needsLocale = Array.isArray(ids) && ids.some(isTtsOrSsml);
-      checkString(out, ins.locale, at('locale'), { required: needsLocale, forWhat: 'TTS/SSML files' });
+      check.string(out, ins.locale, at('locale'), { required: needsLocale, forWhat: 'TTS/SSML files' });
       break;
     }
     case 'say':
-      checkPrompt(out, ins.text, at('text'), name, true);
-      checkString(out, ins.locale, at('locale'));
+      check.prompt(out, ins.text, at('text'), name, true);
+      check.string(out, ins.locale, at('locale'));
       break;
     case 'sendDtmf':
-      checkDtmf(out, ins.value, at('value'), true);
+      check.dtmf(out, ins.value, at('value'), true);
       break;
     case 'setCookie': {
-      const key = checkString(out, ins.key, at('key'), { required: true, nonEmpty: true });
-      const value = checkString(out, ins.value, at('value'), { required: true });
+      const key = check.string(out, ins.key, at('key'), { required: true, nonEmpty: true });
+      const value = check.string(out, ins.value, at('value'), { required: true });
       // callback-api.md: "The total size of cookie data (keys and values) may not exceed 1024 bytes".
       state.cookieBytes += (key ? utf8Bytes(key) : 0) + (value ? utf8Bytes(value) : 0);
       if (state.cookieBytes > SVAML_LIMITS.cookieBytes) {
@@ -190,16 +168,16 @@ function validateInstruction(out: Out, ins: Record<string, unknown>, name: Svaml
       break;
     }
     case 'startRecording': {
-      const options = checkObject(out, ins.options, at('options'));
+      const options = check.object(out, ins.options, at('options'));
       if (options) {
         for (const field of ['destinationUrl', 'destination', 'credentials', 'format']) {
-          checkString(out, options[field], at(`options.${field}`));
+          check.string(out, options[field], at(`options.${field}`));
         }
-        checkBoolean(out, options.notificationEvents, at('options.notificationEvents'));
-        const transcription = checkObject(out, options.transcriptionOptions, at('options.transcriptionOptions'));
+        check.boolean(out, options.notificationEvents, at('options.notificationEvents'));
+        const transcription = check.object(out, options.transcriptionOptions, at('options.transcriptionOptions'));
         if (transcription) {
-          checkBoolean(out, transcription.enabled, at('options.transcriptionOptions.enabled'));
-          checkString(out, transcription.locale, at('options.transcriptionOptions.locale'));
+          check.boolean(out, transcription.enabled, at('options.transcriptionOptions.enabled'));
+          check.string(out, transcription.locale, at('options.transcriptionOptions.locale'));
         }
       }
       break;
