@@ -4,6 +4,7 @@ import { eventStreamKey } from 'src/events/admin-events.service';
 import { REDIS } from 'src/redis/redis.tokens';
 import { SinchVoiceClient } from 'src/sinch/voice-client';
 import { sim, sql, until } from './callbacks-kit';
+import { connect, type SseEvent } from './sse-kit';
 import { createTestApp, type TestApp } from './test-app';
 
 type Body = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
@@ -12,6 +13,8 @@ type Body = Record<string, any>; // eslint-disable-line @typescript-eslint/no-ex
 const ROOM_NUMBER = '+46101239201'; // unique to this suite (the run's database is shared)
 const CALLERS = ['+46701239001', '+46701239002', '+46701239003', '+46701239004', '+46701239005'];
 const DIAL_OUT = ['+46701239011', '+46701239012', '+46701239013'];
+const STREAMED = ['+46701239021', '+46701239022'];
+const FULL_ROOM_CALLERS = ['+46701239031', '+46701239032'];
 const PARTICIPANT_PIN = '2468';
 const MODERATOR_PIN = '13579';
 const UNKNOWN = '00000000-0000-4000-8000-000000000000';
@@ -153,8 +156,11 @@ describe('Conferences (e2e)', () => {
       expect((await api('POST', `/${room.id}/participants`, { destinations: [DIAL_OUT[0]] })).body.message).toContain('locked');
     });
 
-    it('every route answers 401 without a key and 403 to a role that may not use it', async () => {
+    it('every route answers 401 without a key, 403 to a role that may not use it, and lets every role that may through', async () => {
       const room = await createRoom();
+      // Dial-out is tried on a locked room: the roles that may get its 409, and no call is placed.
+      const locked = await createRoom();
+      await api('POST', `/${locked.id}/lock`);
       const p = `/${room.id}/participants/${UNKNOWN}`;
       const routes: [string, string, unknown, string[]][] = [
         ['POST', '', { name: 'x', sinchConferenceId: 'roles-room' }, ['agent', 'reporting']],
@@ -162,7 +168,7 @@ describe('Conferences (e2e)', () => {
         ['GET', `/${room.id}`, undefined, ['agent']],
         ['PATCH', `/${room.id}`, { name: 'y' }, ['agent', 'reporting']],
         ['DELETE', `/${UNKNOWN}`, undefined, ['agent', 'reporting']],
-        ['POST', `/${room.id}/participants`, { destinations: [DIAL_OUT[0]] }, ['agent', 'reporting']],
+        ['POST', `/${locked.id}/participants`, { destinations: [DIAL_OUT[0]] }, ['agent', 'reporting']],
         ['POST', `${p}/mute`, undefined, ['agent', 'reporting']],
         ['POST', `${p}/unmute`, undefined, ['agent', 'reporting']],
         ['POST', `${p}/hold`, {}, ['agent', 'reporting']],
@@ -175,10 +181,18 @@ describe('Conferences (e2e)', () => {
         ['GET', `/${room.id}/sessions`, undefined, ['agent']],
         ['GET', `/${room.id}/sessions/${UNKNOWN}`, undefined, ['agent']],
       ];
+      const roles = ['admin', 'supervisor', 'agent', 'reporting'] as const;
       for (const [method, path, body, forbidden] of routes) {
         expect([method, path, (await api(method, path, body, null)).status]).toEqual([method, path, 401]);
         for (const role of forbidden)
           expect([method, path, role, (await api(method, path, body, t.keys[role as 'agent'])).status]).toEqual([method, path, role, 403]);
+        // Each role that may: past the guard, answered by the route itself (created, read, a 404 of an unknown id,
+        // the 409 of a locked room or of no open session), never 401 / 403 nor a 5xx.
+        for (const role of roles.filter((r) => !forbidden.includes(r))) {
+          const res = await api(method, path, body, t.keys[role]);
+          expect([method, path, role, res.status >= 200 && res.status < 500 && res.status !== 401 && res.status !== 403]).toEqual([method, path, role, true]);
+          expect([method, path, role, res.body?.code === 'role_forbidden']).toEqual([method, path, role, false]);
+        }
       }
       // Reporting reads; supervisor manages (a room of its own, and the 404s of the unknown ids).
       expect((await api('GET', `/${room.id}/sessions`, undefined, t.keys.reporting)).status).toBe(200);
@@ -263,6 +277,9 @@ describe('Conferences (e2e)', () => {
       const inSim = await simParticipants(room.sinchConferenceId);
       expect(inSim.find((x) => x.callId === legs.participant)).toMatchObject({ muted: true });
       expect(inSim.find((x) => x.callId === legs.moderator)).toMatchObject({ muted: false });
+      // Our own view says the same.
+      expect(await participantOf(room.id, legs.participant)).toMatchObject({ muted: true });
+      expect(await participantOf(room.id, legs.moderator)).toMatchObject({ muted: false });
       await api('POST', `/${room.id}/participants/${pid}/unmute`);
     });
 
@@ -428,6 +445,71 @@ describe('Conferences (e2e)', () => {
           .map((e) => e.data.reason)
           .sort(),
       ).toEqual(['hung_up', 'moderator_left', 'moderator_left']);
+    });
+  });
+  describe('moderation on the admin event stream', () => {
+    it('a client of GET /api/v1/events?topics=conferences sees joins, API moderation (mute, lock, kick, end) and leaves', async () => {
+      const client = await connect(t, '/api/v1/events?topics=conferences', t.keys.reporting);
+      try {
+        expect(client.status).toBe(200);
+        await client.next((e) => e.event === 'ready');
+        const room = await createRoom({ name: 'Streamed' });
+        const ofRoom = (type: string, participantId?: string) => (e: SseEvent) =>
+          e.event === `conferences.${type}` && e.data.roomId === room.id && (participantId === undefined || e.data.participantId === participantId);
+        const res = await api('POST', `/${room.id}/participants`, { destinations: STREAMED });
+        expect(res.status).toBe(202);
+        const [a, b] = res.body.items.map((x: Body) => x.id as string);
+        await client.next(ofRoom('joined', a), 20_000);
+        await client.next(ofRoom('joined', b), 20_000);
+        const supervisor = await keyId('supervisor');
+
+        expect((await api('POST', `/${room.id}/participants/${a}/mute`, undefined, t.keys.supervisor)).status).toBe(200);
+        expect((await client.next(ofRoom('mute', a))).data).toMatchObject({ apiKeyId: supervisor, sessionId: expect.any(String) });
+        expect((await api('POST', `/${room.id}/lock`, undefined, t.keys.supervisor)).status).toBe(200);
+        expect((await client.next(ofRoom('lock'))).data).toMatchObject({ apiKeyId: supervisor });
+        expect((await api('DELETE', `/${room.id}/participants/${b}`, undefined, t.keys.supervisor)).status).toBe(200);
+        expect((await client.next(ofRoom('kick', b))).data).toMatchObject({ apiKeyId: supervisor });
+        expect((await client.next(ofRoom('left', b), 20_000)).data).toMatchObject({ reason: 'kicked' });
+        expect((await api('POST', `/${room.id}/end`, undefined, t.keys.supervisor)).status).toBe(200);
+        expect((await client.next(ofRoom('end'))).data).toMatchObject({ apiKeyId: supervisor });
+        expect((await client.next(ofRoom('left', a), 20_000)).data).toMatchObject({ reason: 'ended' });
+        // In the order they happened.
+        const order = client.events.filter((e) => e.event.startsWith('conferences.') && e.data.roomId === room.id).map((e) => e.event.slice(12));
+        expect(order.indexOf('mute')).toBeLessThan(order.indexOf('lock'));
+        expect(order.indexOf('kick')).toBeLessThan(order.indexOf('end'));
+      } finally {
+        client.close();
+        await until(() => Promise.resolve(client.closed));
+      }
+    });
+  });
+
+  describe('a full room', () => {
+    it('refuses a dial-in with a spoken message and a hangup; the caller is never in the room', async () => {
+      const room = await createRoom({ name: 'Tiny', maxParticipants: 1, participantPin: PARTICIPANT_PIN });
+      await routeNumberTo(room.id);
+      const first = await dialIn(FULL_ROOM_CALLERS[0]);
+      await enterPin(first, room.id, 1, PARTICIPANT_PIN);
+      await joinedAs(room.id, first);
+      const refused = await dialIn(FULL_ROOM_CALLERS[1]);
+      await enterPin(refused, room.id, 1, PARTICIPANT_PIN);
+      await ended(refused);
+      const answers = (await simEvents(`kind=callback&callId=${refused}`)).map((e) => e.response).filter(Boolean);
+      expect(answers).toContainEqual(
+        expect.objectContaining({
+          instructions: [{ name: 'say', text: 'This conference is full. Please try again later. Goodbye.' }],
+          action: { name: 'hangup' },
+        }),
+      );
+      expect(await sql(t, 'SELECT 1 FROM conference_participants WHERE sinch_call_id = $1', [refused])).toEqual([]);
+      expect((await simParticipants(room.sinchConferenceId)).map((x) => x.callId)).toEqual([first]);
+      expect((await view(room.id)).participants.map((p: Body) => p.sinchCallId)).toEqual([first]);
+      expect((await api('POST', `/${room.id}/end`)).status).toBe(200);
+      await ended(first);
+      // Both DiCEs answered before the suite closes the app (a callback still in flight then keeps its connection,
+      // and the close, waiting for Fastify's keep-alive timeout).
+      for (const callId of [first, refused])
+        await until(async () => (await simEvents(`kind=callback&callId=${callId}&event=dice`)).some((e) => e.status === 200));
     });
   });
 });

@@ -269,6 +269,8 @@ describe('progressive and predictive dialing (e2e)', () => {
       const s = await stats(id);
       expect(s.dialing.abandoned).toBe((await entries(id)).filter((e) => e.end_reason === 'no_agent').length);
       expect(s.dialing.abandoned).toBeGreaterThanOrEqual(1);
+      // Settled as abandoned (one try: not called again, completed); retried within the no-answer rule otherwise.
+      expect(s.attempts.byOutcome.abandoned).toBe(s.dialing.abandoned);
       expect(s.dialing.answeredByPerson).toBe(await peopleInCallLog(id));
       expect(s.dialing.abandonRatePercent).toBe(Math.round((10_000 * s.dialing.abandoned) / s.dialing.answeredByPerson) / 100);
     }, 180_000);

@@ -232,6 +232,10 @@ describe('foundation (e2e)', () => {
         expect(res.status).toBe(503);
         expect(res.body.checks.postgres.status).toBe('down');
         expect(res.body.checks.redis.status).toBe('up');
+        // Which dependency, never the driver's words (host, port, database name, error codes).
+        expect(res.body).toMatchObject({ status: 'error', down: ['postgres'] });
+        expect(res.body.checks.postgres).toEqual({ status: 'down' });
+        expect(res.text).not.toMatch(/ECONN|127\.0\.0\.1|5432|cc_test|accept|connection|FATAL|timeout|terminat|pg_/i);
       } finally {
         await setDatabaseAccepting(t.config.database.url, true);
       }

@@ -1,5 +1,6 @@
+import { CalloutJobs } from 'src/callouts/dialing/callout-jobs.service';
 import { sql } from './callbacks-kit';
-import { createTestAppOnOwnRedis } from './test-app';
+import { createTestApp, createTestAppOnOwnRedis } from './test-app';
 import { waitFor } from './wait-for';
 
 // A Redis of the test's own that is then frozen: connections stay open and nothing answers (see startOwnRedis).
@@ -49,5 +50,28 @@ describe('the admin API while Redis hangs (e2e)', () => {
 
     t.redis.thaw();
     await waitFor(async () => (await t.request('GET', '/health/ready', { key: null })).status === 200, 10_000);
-  });
+
+    // Redis back. A frozen Redis runs the held enqueue when it thaws; a stopped one would have lost it. Remove the
+    // job (its id is the call id) to be in that case: the worker's sweep must still find the stored callout and
+    // place it.
+    const queue = t.app.get(CalloutJobs).queue;
+    await queue.remove(post.value.body.id as string);
+    expect(await queue.getJob(post.value.body.id as string)).toBeUndefined();
+    const worker = await createTestApp({
+      REDIS_URL: t.redis.url,
+      QUEUE_PREFIX: t.config.redis.queuePrefix,
+      APP_ROLE: 'all',
+      CALLOUT_SWEEP_INTERVAL_S: '1',
+      CALLOUT_REQUEUE_AFTER_S: '1',
+    });
+    try {
+      const placed = await waitFor(async () => {
+        const [call] = await sql(t, 'SELECT state, sinch_call_id FROM calls WHERE id = $1', [post.value.body.id]);
+        return call.sinch_call_id ? call : undefined;
+      }, 20_000);
+      expect(placed?.state).not.toBe('queued');
+    } finally {
+      await worker.close();
+    }
+  }, 90_000);
 });

@@ -333,6 +333,11 @@ describe('cost reports (e2e)', () => {
         expect(actual(await report({ groupBy: groupBy.join(','), timeZone: ZONE }), groupBy)).toEqual(await expected(groupBy, ZONE));
       }
       expect(actual(await report({ groupBy: 'campaign' }), ['campaign'])).toEqual(await expected(['campaign'], ZONE));
+      // UTC days, weeks and months with the tier in Stockholm: the tier's days, with the hour of each that belongs to
+      // the UTC day before (23:00Z) moved from the hourly tier.
+      for (const groupBy of [['day'], ['week'], ['month', 'country'], ['day', 'campaign']]) {
+        expect(actual(await report({ groupBy: groupBy.join(',') }), groupBy)).toEqual(await expected(groupBy, 'UTC'));
+      }
     } finally {
       await check.useDayZone('UTC');
     }

@@ -55,7 +55,7 @@ export class CampaignContact {
   @Column({ type: 'timestamptz', default: () => 'now()' })
   nextAttemptAt: Date;
 
-  // The last attempt's outcome (answered, busy, no_answer, failed, machine, opted_out) or why it was not called.
+  // The last attempt's outcome (answered, busy, no_answer, failed, machine, opted_out, abandoned) or why it was not called.
   @Column({ type: 'text', nullable: true })
   lastResult: string | null;
 

@@ -5,8 +5,8 @@ import { DataSource } from 'typeorm';
 import type { PostgresDriver } from 'typeorm/driver/postgres/PostgresDriver';
 import { SQL_FINAL_STATES } from 'src/calls/call-state';
 import type { CallTotals, MoneyTotal } from 'src/calls/calls-query.service';
-import { dimensionSql, isCountedSql, measureSql, ROLLUP_DIMENSIONS, ROLLUP_MEASURES, type RollupDimension } from 'src/calls/rollups/call-rollup-sql';
-import { cursorRows } from 'src/calls/rollups/pg-cursor';
+import { dimensionSql, isCountedSql, measureSql, type RollupDimension } from 'src/calls/rollups/call-rollup-sql';
+import { cursorRows, readRows } from 'src/calls/rollups/pg-cursor';
 
 // What a cost report groups and filters by (the reports feature validates them; the SQL lives here with the table).
 export const REPORT_TIME_DIMENSIONS = ['day', 'week', 'month'] as const;
@@ -40,6 +40,8 @@ const COLUMN: Record<Exclude<ReportDimension, 'day' | 'week' | 'month'> | 'curre
   agent: 'agent_id',
   currency: 'currency',
 };
+// The roll-up measures a report sums.
+const REPORT_SUMS = ['calls', 'answered', 'talk_s', 'billed_minutes', 'spend'] as const;
 const MEASURE_COLUMN: Record<ReportMeasure, string> = { calls: 'calls', answered: 'answered', talkSeconds: 'talk_s', billedMinutes: 'billed_minutes' };
 
 export interface CostReportQuery {
@@ -147,7 +149,7 @@ export class CallRollups {
 
   async report(query: CostReportQuery): Promise<{ rows: CostReportRow[]; groups: number }> {
     const { sql, params } = this.reportSql(query, true);
-    const rows: ReportSqlRow[] = await this.dataSource.query(sql, params);
+    const rows = await readRows<ReportSqlRow>(this.pool, sql, params);
     return { rows: rows.map((r) => this.toRow(query, r)), groups: rows.length > 0 ? Number(rows[0].groups) : 0 };
   }
 
@@ -294,44 +296,84 @@ export class CallRollups {
     };
     let tz: string | undefined; // a parameter only when a time bucket uses it (Postgres cannot type an unused one)
     const zone = (): string => (tz ??= `${p(query.timeZone)}::text`);
-    const cols = ['at', ...ROLLUP_DIMENSIONS, ...ROLLUP_MEASURES].join(', ');
+    const timed = query.groupBy.some((d) => (REPORT_TIME_DIMENSIONS as readonly string[]).includes(d));
+    // What each part returns: the instant (with a time grouping), the grouped dimensions' columns and the currency,
+    // and the measures a report shows. Filters are applied in each part, on its own columns.
+    const groupCols = [
+      ...new Set<RollupDimension>([
+        ...query.groupBy.filter((d): d is Exclude<ReportDimension, 'day' | 'week' | 'month'> => d in COLUMN).map((d) => COLUMN[d]),
+        'currency',
+      ]),
+    ];
+    const filterParams = Object.entries(query.filters)
+      .filter(([, values]) => values && values.length > 0)
+      .map(([f, values]) => [COLUMN[f as ReportFilter], p(values)] as const);
+    const filtered = (expr: (c: RollupDimension) => string): string => filterParams.map(([c, param]) => ` AND ${expr(c)} = ANY(${param}::text[])`).join('');
+    // A roll-up tier summed per instant and group before the union: the report's expressions (zone, buckets) then
+    // run over a few thousand rows, not over every roll-up row.
+    const tier = (table: string, at: string, where: string): string => {
+      const selected = [...(timed ? [`${at} AS at`] : []), ...groupCols.map((c) => `r.${c}`)];
+      return `SELECT ${selected.join(', ')}, ${REPORT_SUMS.map((m) => `sum(r.${m}) AS ${m}`).join(', ')}
+        FROM ${table} r WHERE (${where})${filtered((c) => `r.${c}`)} GROUP BY ${selected.map((_, i) => i + 1).join(', ')}`;
+    };
     const dims = dimensionSql('c');
     const measures = measureSql('c');
+    // The call log, one row per call (a GROUP BY over it is the audit path: no grouping before the report's own).
     const rawSelect = (where: string) =>
-      `SELECT c.created_at AS at, ${ROLLUP_DIMENSIONS.map((d) => dims[d]).join(', ')}, ${ROLLUP_MEASURES.map((m) => measures[m]).join(', ')}
-       FROM calls c WHERE ${isCountedSql('c')} AND (${where})`;
+      `SELECT ${[...(timed ? ['c.created_at'] : []), ...groupCols.map((c) => dims[c]), ...REPORT_SUMS.map((m) => measures[m])].join(', ')}
+       FROM calls c WHERE ${isCountedSql('c')} AND (${where})${filtered((c) => dims[c])}`;
     const hours = query.source === 'rollups' ? wholeHours(query.from, query.to) : undefined;
     const from = p(query.from);
     const to = p(query.to);
     let source: string;
-    const columns = [...ROLLUP_DIMENSIONS, ...ROLLUP_MEASURES].join(', ');
     if (hours) {
       // Three tiers, each for the span the next cannot cut: the daily rows for the whole local days, the hourly rows
       // for the whole hours around them, the call log for the partial hours at the edges.
       const start = p(hours.start);
       const end = p(hours.end);
-      const hourly = (where: string) => `SELECT bucket AS at, ${columns} FROM call_rollups WHERE ${where}`;
       // The whole local days of the tier's zone inside the whole hours, read in the same statement (one snapshot of
-      // the zone): usable when the report has no time grouping (any zone) or its zone is the tier's (days, weeks and
-      // months are then unions of the tier's days). Without whole days, both bounds are the end: all hourly.
-      const timed = query.groupBy.some((d) => (REPORT_TIME_DIMENSIONS as readonly string[]).includes(d));
+      // the zone). One row, read by the parts as scalar subqueries (a join with it would be planned for ~1,000 rows:
+      // the settings table is never analysed). Without whole days, both bounds are the end: all hourly.
       const days = `SELECT zone, first, "end", CASE WHEN ok THEN first::timestamp AT TIME ZONE zone ELSE ${end}::timestamptz END AS start_at,
           CASE WHEN ok THEN "end"::timestamp AT TIME ZONE zone ELSE ${end}::timestamptz END AS end_at
-        FROM (SELECT zone, first, "end", first < "end" AND ${timed ? `zone = ${p(query.timeZone)}::text` : 'true'} AS ok
+        FROM (SELECT zone, first, "end", first < "end" AS ok
           FROM (SELECT day_zone AS zone, CASE WHEN (d0::timestamp AT TIME ZONE day_zone) >= ${start}::timestamptz THEN d0 ELSE d0 + 1 END AS first, d1 AS "end"
             FROM (SELECT day_zone, (${start}::timestamptz AT TIME ZONE day_zone)::date AS d0, (${end}::timestamptz AT TIME ZONE day_zone)::date AS d1
-              FROM call_rollups_settings) z) b) c`;
-      source = `WITH s AS MATERIALIZED (${days})
-        SELECT r.day::timestamp AT TIME ZONE s.zone AS at, ${ROLLUP_DIMENSIONS.map((d) => `r.${d}`).join(', ')}, ${ROLLUP_MEASURES.map((m) => `r.${m}`).join(', ')}
-          FROM s JOIN call_rollups_daily r ON r.day >= s.first AND r.day < s."end" WHERE s.start_at < s.end_at
-        UNION ALL ${hourly(`(bucket >= ${start} AND bucket < (SELECT start_at FROM s)) OR (bucket >= (SELECT end_at FROM s) AND bucket < ${end})`)}
+              FROM call_rollups_settings LIMIT 1) z) b) c`;
+      // A tier day counts in the report's day / week / month of the same date. With the tier's zone that is exact;
+      // in another zone (both whole hours from UTC: enforced) some hours of a tier day belong to another bucket of
+      // the report: those hours only (one a day between UTC and Stockholm in winter) are moved, from the hourly tier:
+      // taken out of the bucket their day counted in, added to their own.
+      const timeDims = query.groupBy.filter((d) => (REPORT_TIME_DIMENSIONS as readonly string[]).includes(d));
+      const dayAt = (bucket: string): string => `((${bucket} AT TIME ZONE (SELECT zone FROM s))::date)::timestamp AT TIME ZONE ${zone()}`;
+      const moved = timed
+        ? `, h AS MATERIALIZED (SELECT b FROM s, generate_series(s.start_at, s.end_at - interval '1 hour', interval '1 hour') b
+            WHERE ${timeDims.map((d) => `date_trunc('${d}', b AT TIME ZONE ${zone()}) <> date_trunc('${d}', ${dayAt('b')} AT TIME ZONE ${zone()})`).join(' OR ')})`
+        : '';
+      const selectedMoved = timed ? [`CASE WHEN n.sign = 1 THEN r.bucket ELSE ${dayAt('r.bucket')} END AS at`, ...groupCols.map((c) => `r.${c}`)] : [];
+      source = `WITH s AS MATERIALIZED (${days})${moved}
+        ${tier(
+          'call_rollups_daily',
+          timed ? `r.day::timestamp AT TIME ZONE ${zone()}` : '',
+          'r.day >= (SELECT first FROM s) AND r.day < (SELECT "end" FROM s) AND (SELECT start_at < end_at FROM s)',
+        )}
+        UNION ALL ${tier(
+          'call_rollups',
+          'r.bucket',
+          `(r.bucket >= ${start} AND r.bucket < (SELECT start_at FROM s)) OR (r.bucket >= (SELECT end_at FROM s) AND r.bucket < ${end})`,
+        )}
+        ${
+          timed
+            ? `UNION ALL SELECT ${selectedMoved.join(', ')}, ${REPORT_SUMS.map((m) => `sum(n.sign * r.${m}) AS ${m}`).join(', ')}
+          FROM call_rollups r CROSS JOIN (VALUES (1), (-1)) n(sign)
+          WHERE r.bucket = ANY(ARRAY(SELECT b FROM h))${filtered((c) => `r.${c}`)} GROUP BY ${selectedMoved.map((_, i) => i + 1).join(', ')}`
+            : ''
+        }
         UNION ALL ${rawSelect(`(c.created_at >= ${from} AND c.created_at < ${start}) OR (c.created_at >= ${end} AND c.created_at < ${to})`)}`;
     } else {
       source = rawSelect(`c.created_at >= ${from} AND c.created_at < ${to}`);
     }
-    const filters = Object.entries(query.filters)
-      .filter(([, values]) => values && values.length > 0)
-      .map(([f, values]) => `x.${COLUMN[f as ReportFilter]} = ANY(${p(values)}::text[])`);
+    const cols = [...(timed ? ['at'] : []), ...groupCols, ...REPORT_SUMS].join(', ');
     const keyExprs = query.groupBy.map((d) =>
       d === 'day' || d === 'week' || d === 'month' ? `to_char(date_trunc('${d}', x.at AT TIME ZONE ${zone()}), 'YYYY-MM-DD')` : `x.${COLUMN[d]}`,
     );
@@ -351,7 +393,7 @@ export class CallRollups {
       g AS (
         SELECT ${keyExprs.map((e, i) => `${e} AS k${i}, `).join('')}x.currency, sum(x.calls) AS calls, sum(x.answered) AS answered,
           sum(x.talk_s) AS talk_s, sum(x.billed_minutes) AS billed_minutes, sum(x.spend) AS spend
-        FROM x ${filters.length > 0 ? `WHERE ${filters.join(' AND ')}` : ''}
+        FROM x
         GROUP BY ${groupKeys}x.currency
         HAVING sum(x.calls) > 0
       ),

@@ -9,6 +9,7 @@ import { DncService } from 'src/compliance/dnc.service';
 import { classifyAttempt, decideNext, type ContactDecision } from 'src/campaigns/scheduling/retry-policy';
 import { returnedRows } from 'src/common/sql-rows';
 import { CallEvidence, type AttemptEvidence } from './call-evidence.service';
+import { usesAgents } from './dial-mode';
 import { CampaignPauser } from './campaign-pauser.service';
 
 export type SettleResult = 'settled' | 'already_settled' | 'not_final' | 'not_campaign';
@@ -51,7 +52,13 @@ export class AttemptSettler {
     // Only an answered call can have met a machine or a menu.
     const evidence: AttemptEvidence = call.state === 'completed' ? await this.evidence.of(callId) : { machine: false, actions: [] };
     const optedOut = evidence.actions.includes('opt_out');
-    const outcome = classifyAttempt({ callState: call.state as Parameters<typeof classifyAttempt>[0]['callState'], machine: evidence.machine, optedOut });
+    const abandoned = call.state === 'completed' && usesAgents(campaign.dialing) && (await this.wasAbandoned(call));
+    const outcome = classifyAttempt({
+      callState: call.state as Parameters<typeof classifyAttempt>[0]['callState'],
+      machine: evidence.machine,
+      optedOut,
+      abandoned,
+    });
     const decision = await this.decide(campaign, contact, outcome, now);
 
     const capReached = await this.dataSource.transaction(async (m) => {
@@ -72,6 +79,16 @@ export class AttemptSettler {
     if (capReached === null) return 'already_settled';
     if (capReached) await this.pauser.pauseIfOverSpend(campaign.id);
     return 'settled';
+  }
+
+  // A person the dialer reached and no agent took within the connect delay (their queue entry says so).
+  private async wasAbandoned(call: Call): Promise<boolean> {
+    if (!call.sinchCallId) return false;
+    const rows: { abandoned: boolean }[] = await this.dataSource.query(
+      `SELECT EXISTS (SELECT 1 FROM queue_entries WHERE sinch_call_id = $1 AND end_reason = 'no_agent') AS abandoned`,
+      [call.sinchCallId],
+    );
+    return rows[0]?.abandoned === true;
   }
 
   // The callee pressed the opt-out key: the number goes on the do-not-call list in the same transaction.

@@ -1,11 +1,19 @@
-import { agentBudget, decide, isDue, MIN_DIALS_TO_PREDICT, type AbandonRates, type DialHistory } from './dial-level';
+import { agentBudget, agentsFreeWithin, decide, isDue, MAX_RATIO, MIN_DIALS_TO_PREDICT, type AbandonRates, type DialHistory } from './dial-level';
 import { AGENTLESS, dialingProblems, mergeDialing, type Dialing } from './dial-mode';
 
 const predictive: Dialing = { ...AGENTLESS, mode: 'predictive', queueId: 'q' };
 const history = (over: Partial<DialHistory> = {}): DialHistory => ({ dials: 100, humans: 25, machines: 5, avgRingS: 10, avgHandleS: 100, ...over });
-const rates = (abandoned: number, humans: number, abandoned30 = abandoned, humans30 = humans): AbandonRates => ({
+const rates = (
+  abandoned: number,
+  humans: number,
+  abandoned30 = abandoned,
+  humans30 = humans,
+  abandonedRecent = abandoned,
+  humansRecent = humans,
+): AbandonRates => ({
   campaign: { abandoned, humans },
   last30Days: { abandoned: abandoned30, humans: humans30 },
+  recent: { abandoned: abandonedRecent, humans: humansRecent },
 });
 const now = new Date('2026-01-01T00:00:00Z');
 
@@ -28,11 +36,15 @@ describe('dial settings', () => {
 });
 
 describe('dial level', () => {
+  const calls = (ringing: number, waiting = 0) => ({ ringing, waiting });
+
   it('progressive is one call per free agent not already promised a call', () => {
     const d = decide({ ...predictive, mode: 'progressive' }, null, history(), rates(0, 0), now);
     expect(d.level).toBe(1);
-    expect(agentBudget(d, { available: 5, busy: 10, wrapUp: 0 }, 2, history())).toBe(3);
-    expect(agentBudget(d, { available: 1, busy: 0, wrapUp: 0 }, 4, history())).toBe(0);
+    expect(agentBudget(d, { available: 5, busy: 10, wrapUp: 0 }, calls(1, 1), history())).toBe(3);
+    expect(agentBudget(d, { available: 1, busy: 0, wrapUp: 0 }, calls(4), history())).toBe(0);
+    // Busy agents about to free up do not count: progressive only dials for an agent free now.
+    expect(agentBudget(d, { available: 0, busy: 3, wrapUp: 0, busyForS: [99, 99, 99] }, calls(0), history())).toBe(0);
   });
 
   it('dials progressively until it knows the answer rate', () => {
@@ -43,32 +55,65 @@ describe('dial level', () => {
     expect(decide(predictive, null, history({ dials: 3, humans: 1 }), rates(1, 1), now).reason).toMatch(/cap: progressive/);
   });
 
-  it('speeds up under half the cap, towards 1 / answer rate', () => {
+  it('speeds up while one more abandon would stay under the target, from level 1 up to one person per agent expected free', () => {
+    // 0 abandons in 100 people: one more would be 0.99 %, under the 1.8 % target (60 % of the 3 % cap).
     let d = decide(predictive, null, history(), rates(0, 100), now);
-    expect(d.aggressiveness).toBeCloseTo(0.15);
-    expect(d.level).toBeCloseTo(1 + 3 * 0.15);
-    for (let i = 0; i < 10; i++) d = decide(predictive, d, history(), rates(0, 100), now);
-    expect(d.aggressiveness).toBe(1);
-    expect(d.level).toBe(4); // 25 % of outcomes are people
-    expect(d.inputs).toMatchObject({ humanRate: 0.25, machineRate: 0.05, avgRingS: 10, avgHandleS: 100, capPercent: 3 });
+    expect(d.inputs).toMatchObject({ targetPercent: 1.8, humanRate: 0.25 });
+    expect(d.aggressiveness).toBeCloseTo(0.25 + 0.05); // from the person rate (level 1) a step up
+    expect(d.level).toBeCloseTo(0.3 / 0.25);
+    expect(d.reason).toMatch(/speeding up/);
+    for (let i = 0; i < 30; i++) d = decide(predictive, d, history(), rates(0, 100), now);
+    expect(d.aggressiveness).toBe(MAX_RATIO);
+    expect(d.level).toBe(4); // one person expected per agent expected free: 1 / 25 %
+    expect(d.reason).toMatch(/highest ratio/);
+    // Early in a campaign one abandon weighs a lot: with 20 people, one more would be 4.8 %: it holds.
+    const early = decide(predictive, { ...d, aggressiveness: 0.5 }, history(), rates(0, 20), now);
+    expect(early).toMatchObject({ aggressiveness: 0.5, level: 2 });
+    expect(early.reason).toMatch(/holding/);
   });
 
-  it('slows near the cap and falls back to progressive at it, the 30-day rate counting as much as the campaign', () => {
+  it('eases by a step per abandon since the last decision, halves near the cap, falls back to progressive at it', () => {
     const full = { ...decide(predictive, null, history(), rates(0, 100), now), aggressiveness: 1 };
+    full.inputs.abandoned = 1;
+    const eased = decide(predictive, full, history(), rates(3, 1000), now);
+    expect(eased.aggressiveness).toBeCloseTo(0.8);
+    expect(eased.reason).toMatch(/2 abandoned since the last decision: easing/);
     const near = decide(predictive, full, history(), rates(25, 1000), now);
     expect(near.aggressiveness).toBe(0.5);
     expect(near.reason).toMatch(/near/);
-    const hold = decide(predictive, near, history(), rates(2, 100), now);
-    expect(hold.aggressiveness).toBe(0.5);
+    // The recent window counts too (what the last changes of the level did).
+    expect(decide(predictive, { ...full, inputs: { ...full.inputs, abandoned: 30 } }, history(), rates(30, 2000, 30, 2000, 30, 1000), now).reason).toMatch(
+      /near/,
+    );
     expect(decide(predictive, full, history(), rates(0, 100, 4, 100), now)).toMatchObject({ level: 1, aggressiveness: 0 });
     expect(decide(predictive, full, history(), rates(3, 100), now).reason).toMatch(/over the 3 % cap: progressive/);
+    // Below the person rate the level is 1: progressive.
+    expect(decide(predictive, { ...full, aggressiveness: 0.2 }, history(), rates(2, 100), now)).toMatchObject({ level: 1 });
   });
 
-  it('dials ahead for free agents and for busy ones about to free up, less the calls in flight', () => {
-    const d = { ...decide(predictive, null, history(), rates(0, 100), now), level: 2 };
-    // (2 free + 10 busy × 10 s ring / 100 s handle) × 2 − 3 in flight = 3
-    expect(agentBudget(d, { available: 2, busy: 10, wrapUp: 0 }, 3, history())).toBe(3);
-    expect(agentBudget(d, { available: 0, busy: 0, wrapUp: 0 }, 0, history())).toBe(0);
+  it('counts the agents expected free within the ring time: available, calls past their handle time less the ring time, wrap-ups ending', () => {
+    // Handle 100 s, ring 10 s: busy for 95 s (5 s left) and 91 s count, 50 s does not; wrap-up ending in 3 s counts.
+    expect(agentsFreeWithin({ available: 2, busy: 3, wrapUp: 2, busyForS: [95, 91, 50], wrapUpLeftS: [3, 30] }, 10, 100)).toBe(5);
+    // With the queue's 20 s wrap-up after each call: 100 + 20 − 115 = 5 s left counts, 100 + 20 − 95 = 25 s does not.
+    expect(agentsFreeWithin({ available: 0, busy: 2, wrapUp: 0, busyForS: [115, 95], wrapUpLeftS: [], wrapUpS: 20 }, 10, 100)).toBe(1);
+    // Without per-agent times: busy agents spread evenly over the handle time.
+    expect(agentsFreeWithin({ available: 1, busy: 10, wrapUp: 0 }, 10, 100)).toBe(2);
+    // No handle time known yet: only the available ones.
+    expect(agentsFreeWithin({ available: 1, busy: 10, wrapUp: 0 }, 10, null)).toBe(1);
+  });
+
+  it('dials for the people expected per agent expected free, less those waiting and the people expected from calls ringing', () => {
+    const d = { ...decide(predictive, null, history(), rates(0, 100), now), aggressiveness: 1, level: 4 };
+    // 2 free + 1 busy ending within the 10 s ring = 3 expected free; 1 person waiting, 4 calls ringing (1 person
+    // expected): 1 more person wanted, 4 calls at 25 %.
+    const agents = { available: 2, busy: 5, wrapUp: 0, busyForS: [95, 10, 20, 30, 40] };
+    expect(agentBudget(d, agents, calls(4, 1), history())).toBe(4);
+    // At ratio 0.5: 1.5 people for 3 agents, 2 expected already: none (but never fewer than progressive: 2 − 5 < 0).
+    expect(agentBudget({ ...d, aggressiveness: 0.5, level: 2 }, agents, calls(4, 1), history())).toBe(0);
+    // Nothing in flight and all 3 free: 3 / 25 % = 12 calls, bounded by the level (4 × 3).
+    expect(agentBudget(d, { available: 3, busy: 0, wrapUp: 0 }, calls(0), history())).toBe(12);
+    expect(agentBudget({ ...d, level: 2 }, { available: 3, busy: 0, wrapUp: 0 }, calls(0), history())).toBe(6);
+    expect(agentBudget(d, { available: 0, busy: 0, wrapUp: 0 }, calls(0), history())).toBe(0);
   });
 
   it('is decided again every 15 s, or at once when the mode changed', () => {

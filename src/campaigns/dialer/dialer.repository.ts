@@ -3,7 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import { SQL_FINAL_STATES } from 'src/calls/call-state';
 import { Campaign } from 'src/campaigns/campaign.entity';
-import type { AbandonRates, DialDecision, DialHistory } from './dial-level';
+import type { AbandonRates, AgentPicture, CallsInFlight, DialDecision, DialHistory } from './dial-level';
 import { dncBlocksSql, frequencyCapFreeAtSql } from 'src/compliance/compliance.module';
 import type { FrequencyCap } from 'src/compliance/compliance.service';
 
@@ -161,55 +161,91 @@ export class DialerRepository {
     return rows.map((r) => r.call_id);
   }
 
-  // Calls of an agent-mode campaign that will want an agent: not ended and not yet with one (placed, ringing, or
-  // answered and waiting). A callee offered to or talking with an agent has made that agent busy instead; one
-  // whose entry gave up (abandon message playing) wants nobody.
-  async awaitingAgents(m: EntityManager, campaignId: string): Promise<number> {
-    const rows: { n: number }[] = await m.query(
-      `SELECT count(*)::int AS n FROM campaign_contacts c JOIN calls k ON k.id = c.last_call_id
-       WHERE c.campaign_id = $1 AND c.status = 'in_progress' AND k.state NOT IN (${SQL_FINAL_STATES})
-         AND NOT EXISTS (SELECT 1 FROM queue_entries e WHERE e.sinch_call_id = k.sinch_call_id AND e.state <> 'waiting')`,
+  // Calls of an agent-mode campaign that will want an agent: not ended and not yet with one. Ringing: placed and not
+  // answered by a person yet (no queue entry); waiting: answered by a person, in the queue, no agent offered yet. A
+  // callee offered to or talking with an agent has made that agent busy instead; one whose entry gave up (abandon
+  // message playing) wants nobody.
+  async callsInFlight(m: EntityManager, campaignId: string): Promise<CallsInFlight> {
+    const rows: { ringing: number; waiting: number }[] = await m.query(
+      `SELECT count(*) FILTER (WHERE e.id IS NULL)::int AS ringing, count(*) FILTER (WHERE e.state = 'waiting')::int AS waiting
+       FROM campaign_contacts c JOIN calls k ON k.id = c.last_call_id
+       LEFT JOIN queue_entries e ON e.sinch_call_id = k.sinch_call_id
+       WHERE c.campaign_id = $1 AND c.status = 'in_progress' AND k.state NOT IN (${SQL_FINAL_STATES})`,
       [campaignId],
     );
-    return rows[0]?.n ?? 0;
+    return { ringing: rows[0]?.ringing ?? 0, waiting: rows[0]?.waiting ?? 0 };
+  }
+
+  // The agents serving the queue now, with how long each busy one has had their call (since it was offered) and
+  // how long each wrap-up has left; the queue's wrap-up length.
+  async agentPicture(m: EntityManager, queueId: string): Promise<AgentPicture> {
+    const rows: { status: string; for_s: number; left_s: number | null; wrap_up_s: number }[] = await m.query(
+      `SELECT a.status, EXTRACT(EPOCH FROM (now() - a.status_since))::float8 AS for_s,
+              EXTRACT(EPOCH FROM (a.wrap_up_until - now()))::float8 AS left_s, q.wrap_up_s
+       FROM agent_queues aq JOIN agents a ON a.id = aq.agent_id JOIN queues q ON q.id = aq.queue_id
+       WHERE aq.queue_id = $1 AND a.status IN ('available', 'busy', 'wrap_up')`,
+      [queueId],
+    );
+    const busy = rows.filter((r) => r.status === 'busy');
+    const wrapUp = rows.filter((r) => r.status === 'wrap_up');
+    return {
+      available: rows.filter((r) => r.status === 'available').length,
+      busy: busy.length,
+      wrapUp: wrapUp.length,
+      busyForS: busy.map((r) => Math.max(0, r.for_s)),
+      wrapUpLeftS: wrapUp.map((r) => Math.max(0, r.left_s ?? 0)),
+      wrapUpS: rows[0]?.wrap_up_s ?? 0,
+    };
   }
 
   // The campaign's recent figures (its last windowMin minutes): outcomes known (answered or ended), people (callees
-  // handed to the queue), ring time (callout to answer), handle time (agent answer to the end of the talk).
+  // handed to the queue), time to a person (the dial, when the call row was written, to the callee entering the
+  // queue: what the dialer waits between placing a call and needing an agent for it; the call's answered_at is the
+  // ACE's timestamp in Sinch's whole seconds, on average 0.5 s early), handle time (agent answer to the end of the
+  // talk). Before any person, the time to any answer stands in.
   async dialHistory(m: EntityManager, campaignId: string, windowMin: number): Promise<DialHistory> {
     const [calls]: { dials: number; answered: number; ring_s: number | null }[] = await m.query(
       `SELECT count(*) FILTER (WHERE answered_at IS NOT NULL OR state IN (${SQL_FINAL_STATES}))::int AS dials,
               count(*) FILTER (WHERE answered_at IS NOT NULL)::int AS answered,
-              avg(EXTRACT(EPOCH FROM (answered_at - initiated_at))) FILTER (WHERE answered_at IS NOT NULL)::float8 AS ring_s
+              avg(EXTRACT(EPOCH FROM (answered_at - created_at))) FILTER (WHERE answered_at IS NOT NULL)::float8 AS ring_s
        FROM calls WHERE campaign_id = $1 AND initiated_at > now() - make_interval(mins => $2)`,
       [campaignId, windowMin],
     );
-    const [people]: { humans: number; handle_s: number | null }[] = await m.query(
+    const [people]: { humans: number; handle_s: number | null; to_person_s: number | null }[] = await m.query(
       `SELECT count(*)::int AS humans,
-              avg(EXTRACT(EPOCH FROM (ended_at - answered_at))) FILTER (WHERE state = 'completed' AND answered_at IS NOT NULL)::float8 AS handle_s
-       FROM queue_entries WHERE campaign_id = $1 AND enqueued_at > now() - make_interval(mins => $2)`,
+              avg(EXTRACT(EPOCH FROM (e.ended_at - e.answered_at))) FILTER (WHERE e.state = 'completed' AND e.answered_at IS NOT NULL)::float8 AS handle_s,
+              avg(EXTRACT(EPOCH FROM (e.enqueued_at - k.created_at)))::float8 AS to_person_s
+       FROM queue_entries e LEFT JOIN calls k ON k.sinch_call_id = e.sinch_call_id
+       WHERE e.campaign_id = $1 AND e.enqueued_at > now() - make_interval(mins => $2)`,
       [campaignId, windowMin],
     );
     return {
       dials: calls.dials,
       humans: Math.min(people.humans, calls.answered),
       machines: Math.max(0, calls.answered - people.humans),
-      avgRingS: calls.ring_s,
+      avgRingS: people.to_person_s ?? calls.ring_s,
       avgHandleS: people.handle_s,
     };
   }
 
-  // Abandoned (no agent within the connect delay) over callees answered by a person: the campaign's and the
-  // rolling 30 days'.
-  async abandonRates(m: EntityManager, campaignId: string): Promise<AbandonRates> {
-    const [r]: { humans: number; abandoned: number; humans_30d: number; abandoned_30d: number }[] = await m.query(
-      `SELECT count(*)::int AS humans, count(*) FILTER (WHERE end_reason = 'no_agent')::int AS abandoned,
+  // Abandoned (no agent within the connect delay) over callees answered by a person: the campaign's, the rolling
+  // 30 days' and the last windowMin minutes'.
+  async abandonRates(m: EntityManager, campaignId: string, windowMin: number): Promise<AbandonRates> {
+    const [r]: { humans: number; abandoned: number; humans_30d: number; abandoned_30d: number; humans_recent: number; abandoned_recent: number }[] =
+      await m.query(
+        `SELECT count(*)::int AS humans, count(*) FILTER (WHERE end_reason = 'no_agent')::int AS abandoned,
               count(*) FILTER (WHERE enqueued_at > now() - interval '30 days')::int AS humans_30d,
-              count(*) FILTER (WHERE end_reason = 'no_agent' AND enqueued_at > now() - interval '30 days')::int AS abandoned_30d
+              count(*) FILTER (WHERE end_reason = 'no_agent' AND enqueued_at > now() - interval '30 days')::int AS abandoned_30d,
+              count(*) FILTER (WHERE enqueued_at > now() - make_interval(mins => $2))::int AS humans_recent,
+              count(*) FILTER (WHERE end_reason = 'no_agent' AND enqueued_at > now() - make_interval(mins => $2))::int AS abandoned_recent
        FROM queue_entries WHERE campaign_id = $1`,
-      [campaignId],
-    );
-    return { campaign: { abandoned: r.abandoned, humans: r.humans }, last30Days: { abandoned: r.abandoned_30d, humans: r.humans_30d } };
+        [campaignId, windowMin],
+      );
+    return {
+      campaign: { abandoned: r.abandoned, humans: r.humans },
+      last30Days: { abandoned: r.abandoned_30d, humans: r.humans_30d },
+      recent: { abandoned: r.abandoned_recent, humans: r.humans_recent },
+    };
   }
 
   async saveDecision(m: EntityManager, campaignId: string, decision: DialDecision): Promise<void> {

@@ -190,19 +190,19 @@ export class DialerService {
   // stored on the campaign and, when it moved, sent on the event stream.
   private async agentAllowance(m: EntityManager, campaign: Campaign, now: Date): Promise<{ budget: number; decision: DialDecision }> {
     const queueId = campaign.dialing.queueId as string;
-    const load = await this.bridge.agentLoad(m, queueId);
-    const awaiting = await this.repository.awaitingAgents(m, campaign.id);
+    const agents = await this.repository.agentPicture(m, queueId);
+    const calls = await this.repository.callsInFlight(m, campaign.id);
     const previous = campaign.dialDecision;
     const history = await this.repository.dialHistory(m, campaign.id, RECENT_WINDOW_MIN);
     let decision = previous;
     if (!decision || isDue(previous, campaign.dialing, now, this.config.campaigns.dialDecideMs)) {
-      decision = decide(campaign.dialing, previous, history, await this.repository.abandonRates(m, campaign.id), now);
+      decision = decide(campaign.dialing, previous, history, await this.repository.abandonRates(m, campaign.id, RECENT_WINDOW_MIN), now);
       await this.repository.saveDecision(m, campaign.id, decision);
       if (!previous || previous.level !== decision.level || previous.reason !== decision.reason) {
         void this.events.publish('campaigns', 'campaign.dial_level', { campaignId: campaign.id, previousLevel: previous?.level ?? null, ...decision });
       }
     }
-    return { budget: agentBudget(decision, load, awaiting, history), decision };
+    return { budget: agentBudget(decision, agents, calls, history), decision };
   }
 
   // After the claim committed (and its calls were queued): complete or pause the campaign outside the claim's

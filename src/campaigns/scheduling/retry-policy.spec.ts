@@ -26,6 +26,8 @@ describe('retry policy', () => {
       [{ callState: 'failed', machine: false, optedOut: false }, 'failed'],
       [{ callState: 'cancelled', machine: false, optedOut: false }, 'failed'],
       [{ callState: 'busy', machine: false, optedOut: true }, 'opted_out'],
+      [{ callState: 'completed', machine: false, optedOut: false, abandoned: true }, 'abandoned'],
+      [{ callState: 'completed', machine: false, optedOut: true, abandoned: true }, 'opted_out'],
     ] as const)('%j is %s', (facts, outcome) => {
       expect(classifyAttempt(facts)).toBe(outcome);
     });
@@ -34,6 +36,17 @@ describe('retry policy', () => {
   it('makes answered and opted out final at once', () => {
     expect(decideNext(input({ outcome: 'answered' }))).toEqual({ kind: 'final', status: 'completed', outcome: 'answered' });
     expect(decideNext(input({ outcome: 'opted_out' }))).toEqual({ kind: 'final', status: 'dnc', outcome: 'opted_out' });
+  });
+
+  it('calls an abandoned callee again within the no-answer attempts, not before 72 hours, in the calling window', () => {
+    const policy = { ...DEFAULT_RETRY_POLICY, no_answer: { delayS: 600, maxAttempts: 2 } };
+    expect(decideNext(input({ policy, outcome: 'abandoned' }))).toEqual({ kind: 'retry', at: new Date('2025-03-13T10:00:00Z'), outcome: 'abandoned' });
+    // A longer no-answer delay wins; the window moves it to its next opening (Thursday 20:00 → Friday 09:00).
+    const weekdays: CallingWindow = { days: [1, 2, 3, 4, 5], start: '09:00', end: '17:00' };
+    const later = { ...policy, no_answer: { delayS: 82 * 3600, maxAttempts: 2 } };
+    expect(decideNext(input({ policy: later, outcome: 'abandoned', window: weekdays }))).toMatchObject({ kind: 'retry', at: new Date('2025-03-14T09:00:00Z') });
+    // Attempts spent: completed (reached, and told who called).
+    expect(decideNext(input({ policy, outcome: 'abandoned', attempts: 2 }))).toEqual({ kind: 'final', status: 'completed', outcome: 'abandoned' });
   });
 
   it("retries after the outcome's delay while attempts remain", () => {

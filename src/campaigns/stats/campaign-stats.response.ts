@@ -12,7 +12,7 @@ export class CampaignStatsResponse {
   @ApiProperty() status: CampaignStatus;
   @ApiProperty({ description: 'Contacts by status (pending, in_progress, completed, failed, exhausted, dnc, skipped)' })
   contacts: { total: number; byStatus: Record<string, number> };
-  @ApiProperty({ description: 'Settled attempts by outcome (answered, busy, no_answer, failed, machine, opted_out, withdrawn)' })
+  @ApiProperty({ description: 'Settled attempts by outcome (answered, busy, no_answer, failed, machine, opted_out, abandoned, withdrawn)' })
   attempts: { total: number; byOutcome: Record<string, number> };
   @ApiProperty({ description: 'From the call log: all calls of the campaign, by state and by Sinch result; placed = accepted by Sinch' })
   calls: { total: number; placed: number; inFlight: number; byState: Record<string, number>; byResult: Record<string, number> };

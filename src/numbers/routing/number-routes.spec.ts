@@ -14,6 +14,7 @@ describe('parseRouting', () => {
     ['a forward to an invalid number', { route: { type: 'forward', to: '+1555' } }, 'route.to'],
     ['a forward with a ring timeout out of range', { route: { type: 'forward', to: '+46701234567', ringTimeoutS: 1 } }, 'route.ringTimeoutS'],
     ['a message without text or files', { route: { type: 'message' } }, 'route.text'],
+    ['a message whose text is null, without files', { route: { type: 'message', text: null } }, 'route.text'],
     ['a message over 600 characters', { route: { type: 'message', text: 'x'.repeat(601) } }, 'route.text'],
     ['a menu without main', menu([{ id: 'start', prompt: 'Hi', options: [{ dtmf: '1', route: { type: 'reject' } }] }]), 'route.menus'],
     ['a menu option pointing nowhere', menu([{ id: 'main', prompt: 'Hi', options: [{ dtmf: '1', menu: 'ghost' }] }]), 'route.menus[0].options[0].menu'],

@@ -158,7 +158,8 @@ function parseLeaf(c: Checker, value: Json, at: string, type: string): LeafRoute
         if (!ok) c.add(`${at}.files`, 'files', `must be 1 to ${ROUTE_LIMITS.files} prompt file ids`);
         else files = value.files as string[];
       }
-      if (value.text === undefined && value.files === undefined) c.add(`${at}.text`, 'required', 'is required (or files)');
+      // (text: null is no text: a message must still say or play something.)
+      if ((value.text === undefined || value.text === null) && value.files === undefined) c.add(`${at}.text`, 'required', 'is required (or files)');
       return { type, ...(text !== undefined ? { text } : {}), ...(files ? { files } : {}), ...opt('locale', c.locale(value.locale, `${at}.locale`)) };
     }
     case 'forward': {
