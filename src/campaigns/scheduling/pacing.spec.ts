@@ -1,9 +1,9 @@
-import { PACING_MARGIN, pacingBudget, type PacingInput } from 'src/campaigns/scheduling/pacing';
+import { PACING_MARGIN, pacingBudget, SCHEDULE_LEAD_MS, type PacingInput } from 'src/campaigns/scheduling/pacing';
 
 const t0 = new Date('2025-03-10T10:00:00Z');
 const later = (ms: number) => new Date(t0.getTime() + ms);
-// A moment `ms` into the schedule at its nominal rate: the schedule runs PACING_MARGIN slower.
-const paced = (ms: number) => later(ms * (1 + PACING_MARGIN));
+// A moment `ms` into a schedule that started at t0 plus its lead, at the nominal rate (it runs PACING_MARGIN slower).
+const paced = (ms: number) => later(SCHEDULE_LEAD_MS + ms * (1 + PACING_MARGIN));
 
 const input = (over: Partial<PacingInput>): PacingInput => ({
   callsPerSecond: 10,
@@ -40,15 +40,16 @@ function busiestSecond(moments: number[]): number {
 }
 
 describe('pacing', () => {
-  it('schedules a fresh start from now, one call per interval, up to the horizon', () => {
+  it('schedules a fresh start a moment ahead, one call per interval, up to the horizon', () => {
     const pace = pacingBudget(input({}));
-    expect(pace.budget).toBe(20);
-    expect(pace.dialAt(0)).toEqual(t0);
+    // (2000 ms horizon − 250 ms lead) / 101.5 ms
+    expect(pace.budget).toBe(18);
+    expect(pace.dialAt(0)).toEqual(later(SCHEDULE_LEAD_MS));
     expect(pace.dialAt(3)).toEqual(paced(300));
-    expect(pace.next(20)).toEqual(paced(2000));
+    expect(pace.next(18)).toEqual(paced(1800));
   });
 
-  it('lets a fresh start dial at once below one call per second, then waits a whole interval', () => {
+  it('lets a fresh start dial within its lead below one call per second, then waits a whole interval', () => {
     const first = pacingBudget(input({ callsPerSecond: 0.2 }));
     expect(first.budget).toBe(1);
     const nextDialAt = first.next(1);
@@ -86,9 +87,9 @@ describe('pacing', () => {
 
   it('does not catch up a campaign that fell behind in a burst', () => {
     const pace = pacingBudget(input({ nextDialAt: t0, now: later(60_000) }));
-    expect(pace.budget).toBe(20);
-    expect(pace.dialAt(0)).toEqual(later(60_000));
-    expect(pace.dialAt(19)).toEqual(new Date(later(60_000).getTime() + 1900 * (1 + PACING_MARGIN)));
+    expect(pace.budget).toBe(18);
+    expect(pace.dialAt(0)).toEqual(later(60_000 + SCHEDULE_LEAD_MS));
+    expect(pace.dialAt(17)).toEqual(new Date(later(60_000 + SCHEDULE_LEAD_MS).getTime() + 1700 * (1 + PACING_MARGIN)));
   });
 
   it('never dials more than the free concurrent slots', () => {

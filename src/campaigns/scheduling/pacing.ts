@@ -36,10 +36,15 @@ export interface PacingBudget {
 // rate stays within 2 % of the configured one.
 export const PACING_MARGIN = 0.015;
 
+// A schedule that starts (or starts again) begins this far ahead of the tick: by its first moment the tick has
+// committed and every call of it is in a worker, waiting. A first call due at once would reach Sinch one job fetch
+// late while the next ones, already waiting, went on time: two calls closer than the interval.
+export const SCHEDULE_LEAD_MS = 250;
+
 export function pacingBudget(input: PacingInput): PacingBudget {
   const intervalMs = (1000 / input.callsPerSecond) * (1 + PACING_MARGIN);
   const now = input.now.getTime();
-  const start = Math.max(now, input.nextDialAt?.getTime() ?? now);
+  const start = Math.max(now + SCHEDULE_LEAD_MS, input.nextDialAt?.getTime() ?? 0);
   const openMs = now + input.horizonMs - start;
   const slots = openMs > 0 ? Math.ceil(openMs / intervalMs - 1e-9) : 0;
   const free = Math.max(0, input.maxConcurrent - input.inFlight);
