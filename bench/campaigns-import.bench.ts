@@ -163,7 +163,8 @@ export async function run(): Promise<void> {
         `service process RSS: ${before.rss} MB before the import, peak ${after.peak} MB (whole life), ${after.rss} MB after\n`,
     );
     const ok = response.statusCode === 200 && seconds < GOAL_SECONDS && after.peak < GOAL_RSS_MB;
-    process.stdout.write(`goal < ${GOAL_SECONDS} s and < ${GOAL_RSS_MB} MB peak RSS: ${ok ? 'met' : 'NOT met'}\n`);
+    const verdict = ROWS >= 1_000_000 ? (ok ? 'met' : 'NOT met') : 'not judged (the goal is for 1,000,000 rows)';
+    process.stdout.write(`goal < ${GOAL_SECONDS} s and < ${GOAL_RSS_MB} MB peak RSS: ${verdict}\n`);
   } finally {
     await app.stop();
     await admin((c) => c.query(`DROP DATABASE IF EXISTS "${dbName}" WITH (FORCE)`));

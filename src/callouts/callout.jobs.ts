@@ -5,6 +5,8 @@ export interface DialJobData {
   callId: string;
   // The HTTP request that asked for the call, for log correlation.
   requestId?: string;
+  // Epoch ms: not dialled before (a campaign's pacing spreads its calls over each second).
+  dialAt?: number;
 }
 
 // Backoff type handled by the worker's backoffStrategy: the delay travels on the thrown CalloutRetryError.

@@ -21,6 +21,7 @@ import { invalidBatch, itemProblems } from 'src/callouts/dto/callout-batch.pipe'
 import { CALL_KIND_OF, STAFF_KEY, toStoredCallout, type SinchCallout } from './stored-callout';
 import { CalloutsError } from 'src/callouts/callouts.errors';
 import { CalloutCostEstimator, CalloutSpendGate } from 'src/callouts/callout-cost';
+import type { DialJobData } from 'src/callouts/callout.jobs';
 
 const IDEMPOTENCY_SCOPE = 'POST /api/v1/callouts';
 const BATCH_IDEMPOTENCY_SCOPE = 'POST /api/v1/callouts/batch';
@@ -44,6 +45,8 @@ export interface PlaceCall {
   staff?: boolean;
   // The HTTP request that asked for this call (log correlation); place()'s requestId otherwise.
   requestId?: string;
+  // Not before this moment (a campaign's pacing): the callouts worker holds the call until then.
+  dialAt?: Date;
 }
 
 // What became of one planned callout: its call row, or why compliance refused it (nothing stored for it).
@@ -61,11 +64,6 @@ export class InvalidCallRequestError extends CalloutsError {
   }
 }
 
-interface PendingDial {
-  callId: string;
-  requestId?: string;
-}
-
 // The one public way to place a call, for every feature. place() validates each request against every Sinch limit,
 // writes the call rows (one INSERT) in the caller's transaction, and hands them to the callouts jobs when that
 // transaction commits; nothing is queued if it rolls back. A crash between commit and enqueue leaves queued rows
@@ -73,7 +71,7 @@ interface PendingDial {
 @Injectable()
 export class CalloutsService implements EntitySubscriberInterface {
   private readonly logger = new Logger('Callouts');
-  private readonly pending = new WeakMap<QueryRunner, PendingDial[]>();
+  private readonly pending = new WeakMap<QueryRunner, DialJobData[]>();
   // Callouts without an Idempotency-Key, from concurrent requests, share a transaction and a BullMQ addBulk.
   private readonly batcher: MicroBatcher<PlanToPlace, Placement>;
 
@@ -122,7 +120,7 @@ export class CalloutsService implements EntitySubscriberInterface {
       manager,
     );
     const list = this.pending.get(runner) ?? [];
-    list.push(...placed.map((p, i) => ({ callId: p.id, requestId: requests[i].requestId ?? requestId })));
+    list.push(...placed.map((p, i) => dialJob(p.id, requests[i].requestId ?? requestId, requests[i].dialAt)));
     this.pending.set(runner, list);
     return placed;
   }
@@ -263,4 +261,8 @@ function placedKinds(plans: readonly PlannedCallout[], response: CalloutBatchRes
 
 function invalidFields(request: PlaceCall, prefix: string): FieldProblem[] {
   return calloutViolations(request.callout, request.customExtra).map((v) => ({ field: prefix + v.path, rule: v.rule, message: v.message }));
+}
+
+function dialJob(callId: string, requestId: string | undefined, dialAt: Date | undefined): DialJobData {
+  return { callId, ...(requestId ? { requestId } : {}), ...(dialAt ? { dialAt: dialAt.getTime() } : {}) };
 }

@@ -110,12 +110,9 @@ export class Campaign {
   @Column({ type: 'timestamptz', nullable: true })
   endAt: Date | null;
 
-  // The dialer's token bucket (see scheduling/pacing.ts); null after a start or resume.
-  @Column({ type: 'double precision', nullable: true })
-  pacingTokens: number | null;
-
+  // The dialer's schedule: the next free moment to dial (see scheduling/pacing.ts); null after a start or resume.
   @Column({ type: 'timestamptz', nullable: true })
-  pacingAt: Date | null;
+  nextDialAt: Date | null;
 
   // Calls handed out so far: picks the next caller id of the pool in rotation.
   @Column({ type: 'bigint', default: 0, transformer: { to: (v: number) => v, from: (v: string) => Number(v) } })

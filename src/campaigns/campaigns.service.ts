@@ -139,7 +139,7 @@ export class CampaignsService {
         statusReason: reason,
         updatedAt: () => 'now()',
         // A start or resume refills the pacing bucket from scratch (no saved-up burst from before the pause).
-        ...(to === 'running' ? { pacingTokens: null, pacingAt: null } : {}),
+        ...(to === 'running' ? { nextDialAt: null } : {}),
         ...(action === 'start' ? { startedAt: () => 'coalesce(started_at, now())' } : {}),
         ...(to === 'completed' || to === 'cancelled' ? { finishedAt: () => 'now()' } : {}),
       })

@@ -26,10 +26,10 @@ export class CalloutJobs {
     const attempts = this.config.callouts.maxAttempts + ATTEMPTS_HEADROOM;
     await CALLOUT_JOBS.addBulk(
       this.queue,
-      dials.map(({ callId, requestId }) => ({
+      dials.map((data) => ({
         name: 'dial' as const,
-        data: requestId ? { callId, requestId } : { callId },
-        opts: { jobId: callId, attempts },
+        data,
+        opts: { jobId: data.callId, attempts },
       })),
     );
   }

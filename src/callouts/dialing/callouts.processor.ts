@@ -53,12 +53,13 @@ export class CalloutsProcessor extends WorkerHost {
   }
 
   private async dial(job: Job<DialJobData>): Promise<DialResult> {
+    await untilDialTime(job);
     const startedAt = Date.now();
     const { callId, requestId } = job.data;
     this.logger.debug({ callId, requestId, jobId: job.id, attemptsMade: job.attemptsMade }, 'Callout job started');
     const result = await this.dialer.dial(callId);
     const log = { callId, requestId, jobId: job.id, outcome: result.outcome, ms: Date.now() - startedAt };
-    if ('attempt' in result && result.attempt === 1) this.metrics.wait.observe((startedAt - job.timestamp) / 1000);
+    if ('attempt' in result && result.attempt === 1) this.metrics.wait.observe((startedAt - Math.max(job.timestamp, job.data.dialAt ?? 0)) / 1000);
     switch (result.outcome) {
       case 'retry':
         this.logger.warn({ ...log, error: result.error, delayMs: result.delayMs }, 'Callout refused by Sinch; retrying');
@@ -79,4 +80,15 @@ export class CalloutsProcessor extends WorkerHost {
         return result;
     }
   }
+}
+
+// The most a job waits for its moment: a tick schedules at most two tick intervals ahead; more means another
+// process's clock is off, and the call goes now rather than holding a worker slot.
+export const MAX_DIAL_WAIT_MS = 5_000;
+
+// A paced call (a campaign's) is held until its moment, so a tick's calls reach Sinch spread over the second rather
+// than at once. Retries go at once: their delay was BullMQ's.
+async function untilDialTime(job: Job<DialJobData>): Promise<void> {
+  const waitMs = job.attemptsMade === 0 && job.data.dialAt ? Math.min(job.data.dialAt - Date.now(), MAX_DIAL_WAIT_MS) : 0;
+  if (waitMs > 0) await new Promise((resolve) => setTimeout(resolve, waitMs));
 }

@@ -3,7 +3,6 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import { SQL_FINAL_STATES } from 'src/calls/call-state';
 import { Campaign } from 'src/campaigns/campaign.entity';
-import type { Bucket } from 'src/campaigns/scheduling/pacing';
 import type { AbandonRates, AgentPicture, CallsInFlight, DialDecision, DialHistory } from './dial-level';
 import { dncBlocksSql, frequencyCapFreeAtSql } from 'src/compliance/compliance.module';
 import type { FrequencyCap } from 'src/compliance/compliance.service';
@@ -138,13 +137,8 @@ export class DialerRepository {
   }
 
   // Pacing state and the caller-id rotation counter; never touches updated_at (that marks settings changes).
-  async savePacing(m: EntityManager, campaignId: string, bucket: Bucket, dialled: number): Promise<void> {
-    await m.query('UPDATE campaigns SET pacing_tokens = $2, pacing_at = $3, dial_sequence = dial_sequence + $4 WHERE id = $1', [
-      campaignId,
-      bucket.tokens,
-      bucket.at,
-      dialled,
-    ]);
+  async savePacing(m: EntityManager, campaignId: string, nextDialAt: Date, dialled: number): Promise<void> {
+    await m.query('UPDATE campaigns SET next_dial_at = $2, dial_sequence = dial_sequence + $3 WHERE id = $1', [campaignId, nextDialAt, dialled]);
   }
 
   async hasWorkLeft(m: EntityManager, campaignId: string): Promise<boolean> {

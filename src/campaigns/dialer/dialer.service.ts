@@ -106,8 +106,9 @@ export class DialerService {
       callsPerSecond: Number(campaign.callsPerSecond),
       maxConcurrent: campaign.maxConcurrent,
       inFlight: await this.repository.inFlight(m, campaign.id),
-      bucket: campaign.pacingAt && campaign.pacingTokens !== null ? { tokens: campaign.pacingTokens, at: campaign.pacingAt } : null,
+      nextDialAt: campaign.nextDialAt,
       now,
+      horizonMs: 2 * this.config.campaigns.dialerIntervalMs,
       maxPerTick: this.config.campaigns.dialerMaxPerTick,
     });
     const zones = openZones(campaign.callingWindow, await this.repository.pendingZones(m, campaign.id), now);
@@ -150,6 +151,7 @@ export class DialerService {
           country: contact.country ?? undefined,
           campaignId: campaign.id,
           contactId: contact.id,
+          dialAt: pace.dialAt(i),
         };
       }),
     );
@@ -157,7 +159,7 @@ export class DialerService {
     await this.repository.markInProgress(m, dials, now);
     await this.repository.markDnc(m, dnc);
     await this.repository.deferCapped(m, capped);
-    await this.repository.savePacing(m, campaign.id, pace.settle(dials.length), dials.length);
+    await this.repository.savePacing(m, campaign.id, pace.next(dials.length), dials.length);
     return {
       campaignId: campaign.id,
       outcome: 'dialled',
