@@ -44,8 +44,15 @@ describe('progressive and predictive dialing (e2e)', () => {
   const setStatus = async (agentId: string, status: string) =>
     expect((await t.request('PUT', `/api/v1/agents/${agentId}/status`, { body: { status } })).status).toBe(200);
   // `prepare`: what to set on the campaign before it starts (a recording policy).
-  const dialCampaign = async (dialing: Body, phones: string[], prepare?: (campaignId: string) => Promise<void>): Promise<string> => {
-    const c = await createCampaign(t, { name: `dialing ${unique()}`, retryPolicy: ONE_TRY, pacing: { callsPerSecond: 20, maxConcurrent: 50 }, dialing });
+  // `overrides`: other campaign fields (an end time, a retry policy).
+  const dialCampaign = async (dialing: Body, phones: string[], prepare?: (campaignId: string) => Promise<void>, overrides: Body = {}): Promise<string> => {
+    const c = await createCampaign(t, {
+      name: `dialing ${unique()}`,
+      retryPolicy: ONE_TRY,
+      pacing: { callsPerSecond: 20, maxConcurrent: 50 },
+      dialing,
+      ...overrides,
+    });
     campaigns.push(c.id);
     await prepare?.(c.id);
     await importContacts(
@@ -273,6 +280,72 @@ describe('progressive and predictive dialing (e2e)', () => {
       expect(s.attempts.byOutcome.abandoned).toBe(s.dialing.abandoned);
       expect(s.dialing.answeredByPerson).toBe(await peopleInCallLog(id));
       expect(s.dialing.abandonRatePercent).toBe(Math.round((10_000 * s.dialing.abandoned) / s.dialing.answeredByPerson) / 100);
+    }, 180_000);
+
+    it('settles an abandoned callee completed when the campaign ends before their retry (72 h at the soonest) is due', async () => {
+      const queueId = await newQueue();
+      await newAgent(SLOW_AGENT, queueId);
+      // Three no-answer attempts allowed, so the abandoned callee would be retried, but not within the campaign.
+      const endAt = new Date(Date.now() + 2 * 3600_000).toISOString();
+      const retryPolicy = { ...ONE_TRY, noAnswer: { delayS: 60, maxAttempts: 3 } };
+      const id = await dialCampaign({ mode: 'predictive', queueId, connectDelayS: 1 }, [person(22)], undefined, { endAt, retryPolicy });
+      await until(async () => (await entries(id)).find((e) => e.end_reason === 'no_agent'), 30_000);
+      const contact = await until(async () => {
+        const [c] = await sql(t, 'SELECT status, last_result, next_attempt_at FROM campaign_contacts WHERE campaign_id = $1', [id]);
+        return c.status === 'in_progress' ? undefined : c;
+      }, 30_000);
+      expect(contact).toMatchObject({ status: 'completed', last_result: 'abandoned' });
+      await done(id);
+      expect((await stats(id)).attempts.byOutcome.abandoned).toBe(1);
+
+      // Nobody else calls that person within 72 h of the abandon either: the callouts API refuses the number...
+      const [abandon] = await entries(id);
+      const callableFrom = new Date(new Date(abandon.ended_at).getTime() + 72 * 3600_000).toISOString();
+      const callout = await t.request('POST', '/api/v1/callouts', { body: { type: 'tts', destination: person(22), text: 'Hello again' } });
+      expect(callout.status).toBe(400);
+      expect(callout.body.details).toEqual([
+        {
+          field: 'destination',
+          rule: 'recent_abandon',
+          message: `destination may not be called: a campaign call abandoned this person (answered, no agent) less than 72 h ago; it may be called again from ${callableFrom}`,
+        },
+      ]);
+      // ... and another campaign's dialer holds the contact back until then, saying why.
+      const other = await dialCampaign({ mode: 'progressive', queueId, connectDelayS: 10 }, [person(22)], undefined, { endAt });
+      const deferred = await until(async () => {
+        const [c] = await sql(t, 'SELECT status, last_result, next_attempt_at, attempts FROM campaign_contacts WHERE campaign_id = $1', [other]);
+        return c.last_result === 'recently_abandoned' ? c : undefined;
+      }, 15_000);
+      expect(deferred).toMatchObject({ status: 'pending', attempts: 0 });
+      expect(new Date(deferred.next_attempt_at).toISOString()).toBe(callableFrom);
+      expect(await sql(t, 'SELECT id FROM calls WHERE campaign_id = $1', [other])).toEqual([]);
+    }, 120_000);
+
+    it('counts a callee whose queue entry could not be written as abandoned (abandon message, settled, in the rates)', async () => {
+      const queueId = await newQueue();
+      await newAgent(agentPhone(5), queueId);
+      const phone = person(23);
+      // Postgres refuses this callee's waiting entry (every retry of the write): the hand-over to the queue fails.
+      await sql(
+        t,
+        `CREATE OR REPLACE FUNCTION e2e_refuse_entry() RETURNS trigger AS $$ BEGIN
+           IF NEW.dialled = '${phone}' AND NEW.state = 'waiting' THEN RAISE EXCEPTION 'e2e: entry refused'; END IF; RETURN NEW; END $$ LANGUAGE plpgsql`,
+      );
+      await sql(t, 'CREATE TRIGGER e2e_refuse_entry BEFORE INSERT ON queue_entries FOR EACH ROW EXECUTE FUNCTION e2e_refuse_entry()');
+      try {
+        const id = await dialCampaign({ mode: 'progressive', queueId, connectDelayS: 10 }, [phone]);
+        await done(id, 120_000);
+        const [entry] = await entries(id);
+        expect(entry).toMatchObject({ state: 'overflowed', end_reason: 'no_agent', dialled: phone, agent_id: null });
+        const patch = await until(async () => (await simEvents(`kind=rest&callId=${entry.sinch_call_id}`)).find((e) => e.method === 'PATCH'), 15_000);
+        expect(patch.request.instructions[0].text).toMatch(/^Hello, this was a call from dialing /);
+        const [contact] = await sql(t, 'SELECT status, last_result FROM campaign_contacts WHERE campaign_id = $1', [id]);
+        expect(contact).toMatchObject({ status: 'completed', last_result: 'abandoned' });
+        const s = await stats(id);
+        expect(s.dialing).toMatchObject({ answeredByPerson: 1, abandoned: 1, abandonRatePercent: 100 });
+      } finally {
+        await sql(t, 'DROP TRIGGER IF EXISTS e2e_refuse_entry ON queue_entries');
+      }
     }, 180_000);
 
     it('learns the answer rate, then dials ahead of the free agents and connects callees to them', async () => {

@@ -31,3 +31,18 @@ export function frequencyCapFreeAtSql(phone: string, windowS: string, calls: str
           WHERE k.to_number = ${phone} AND k.created_at > now() - make_interval(secs => ${windowS})
           ORDER BY k.created_at DESC OFFSET ${calls} - 1 LIMIT 1)`;
 }
+
+// A person a campaign call reached and abandoned (answered, no agent within the connect delay: the queue entry of
+// that call ended 'no_agent') is not called again for this long, whatever campaign or API would call: Ofcom's
+// persistent misuse policy allows a repeat call within 72 hours of an abandoned one only with a live agent
+// guaranteed. The campaign's own retry waits as long (ABANDONED_RETRY_MIN_DELAY_S in campaigns/scheduling).
+export const RECENT_ABANDON_QUIET_H = 72;
+
+// When the number may be called again after its latest abandon: that abandon's end plus RECENT_ABANDON_QUIET_H;
+// NULL when it was not abandoned within that time. Reads the calls to the number (their index on the number and
+// the time, with an hour's margin for the ring and the connect delay before the abandon) and their queue entries.
+export function recentAbandonUntilSql(phone: string): string {
+  return `(SELECT max(e.ended_at) + interval '${RECENT_ABANDON_QUIET_H} hours' FROM calls k JOIN queue_entries e ON e.sinch_call_id = k.sinch_call_id
+          WHERE k.to_number = ${phone} AND k.campaign_id IS NOT NULL AND k.created_at > now() - interval '${RECENT_ABANDON_QUIET_H + 1} hours'
+            AND e.end_reason = 'no_agent' AND e.ended_at > now() - interval '${RECENT_ABANDON_QUIET_H} hours')`;
+}

@@ -12,7 +12,7 @@ import { DncService } from './dnc.service';
 // frequency cap. ComplianceService.check is the one question every feature asks before placing a call; DncService
 // records opt-outs; DncAdmin.onNumberBlocked lets features take back calls they queued for a number just listed.
 // The set-based form of the checks, for queries that must stay one statement (the dialer's claim, the import).
-export { dncBlocksSql, frequencyCapFreeAtSql } from 'src/compliance/compliance-sql';
+export { dncBlocksSql, frequencyCapFreeAtSql, recentAbandonUntilSql } from 'src/compliance/compliance-sql';
 
 @Module({
   imports: [TypeOrmModule.forFeature([DncEntry, DncAudit]), CallsModule],

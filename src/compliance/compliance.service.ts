@@ -3,10 +3,10 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import { CallsQueryService } from 'src/calls/calls-query.service';
 import { AppConfig } from 'src/config/app-config';
-import { dncCampaignSql, dncGlobalSql } from './compliance-sql';
+import { dncCampaignSql, dncGlobalSql, RECENT_ABANDON_QUIET_H, recentAbandonUntilSql } from './compliance-sql';
 import { ComplianceError } from 'src/compliance/compliance.errors';
 
-export type ComplianceRule = 'do_not_call' | 'frequency_cap';
+export type ComplianceRule = 'do_not_call' | 'frequency_cap' | 'recent_abandon';
 
 // Why a call may not be placed.
 export interface ComplianceRefusal {
@@ -61,22 +61,32 @@ export class ComplianceService {
     return recent >= cap.calls ? frequencyCapRefusal(recent, cap) : null;
   }
 
-  // check() for many numbers in two statements, as if they were asked for in this order: a number listed several
-  // times counts its earlier entries towards the frequency cap. One answer per number, in the order given.
+  // check() for many numbers in three statements, as if they were asked for in this order: a number listed several
+  // times counts its earlier entries towards the frequency cap. One answer per number, in the order given. The
+  // callouts API's check, so it also refuses a number a campaign call abandoned within RECENT_ABANDON_QUIET_H (the
+  // campaigns' dialer applies the same rule in its guards; check() does not, as it also serves the callbacks a
+  // caller asked for and the campaign calls already guarded).
   async checkMany(e164s: readonly string[], options: Pick<ComplianceCheckOptions, 'manager'> = {}): Promise<(ComplianceRefusal | null)[]> {
     if (e164s.length === 0) return [];
     const runner = options.manager ?? this.dataSource;
     const distinct = [...new Set(e164s)];
     const cap = this.frequencyCap();
     const since = new Date(Date.now() - cap.windowS * 1000);
-    const [blocked, recent] = await Promise.all([
+    const [blocked, abandoned, recent] = await Promise.all([
       runner.query(`SELECT p.phone FROM unnest($1::text[]) AS p(phone) WHERE ${dncGlobalSql('p.phone')}`, [distinct]) as Promise<{ phone: string }[]>,
+      runner.query(
+        `SELECT * FROM (SELECT p.phone, ${recentAbandonUntilSql('p.phone')} AS until FROM unnest($1::text[]) AS p(phone)) a WHERE until IS NOT NULL`,
+        [distinct],
+      ) as Promise<{ phone: string; until: Date }[]>,
       this.calls.countRecentCallsToMany(distinct, since, runner),
     ]);
     const onList = new Set(blocked.map((r) => r.phone));
+    const abandonedUntil = new Map(abandoned.map((r) => [r.phone, r.until]));
     const counted = new Map(recent);
     return e164s.map((e164) => {
       if (onList.has(e164)) return { rule: 'do_not_call', message: 'the number is on the global do-not-call list' };
+      const until = abandonedUntil.get(e164);
+      if (until) return recentAbandonRefusal(until);
       const calls = counted.get(e164) ?? 0;
       if (calls >= cap.calls) return frequencyCapRefusal(calls, cap);
       counted.set(e164, calls + 1);
@@ -100,4 +110,9 @@ export function notCallable(field: string, refusal: ComplianceRefusal): Complian
 const frequencyCapRefusal = (recent: number, cap: FrequencyCap): ComplianceRefusal => ({
   rule: 'frequency_cap',
   message: `the number was called ${recent} times in the last ${cap.windowS / 3600} h; the frequency cap allows ${cap.calls}`,
+});
+
+const recentAbandonRefusal = (until: Date): ComplianceRefusal => ({
+  rule: 'recent_abandon',
+  message: `a campaign call abandoned this person (answered, no agent) less than ${RECENT_ABANDON_QUIET_H} h ago; it may be called again from ${until.toISOString()}`,
 });

@@ -9,7 +9,7 @@ export class CalloutRefusal {
   @ApiProperty({ example: 'calls[3].destination' })
   field: string;
 
-  @ApiProperty({ enum: ['do_not_call', 'frequency_cap'] })
+  @ApiProperty({ enum: ['do_not_call', 'frequency_cap', 'recent_abandon'] })
   rule: string;
 
   @ApiProperty({ example: 'calls[3].destination may not be called: the number is on the global do-not-call list' })

@@ -108,6 +108,9 @@ export class AttemptSettler {
       machineLeavesMessage: campaign.machineAction === 'message',
     });
     if (decision.kind === 'final') return decision;
+    // An abandoned callee's retry (72 h at the soonest) past the campaign's end would never be made: completed now
+    // (the person heard who called), not left pending to be skipped at the end with its result overwritten.
+    if (outcome === 'abandoned' && campaign.endAt && decision.at >= campaign.endAt) return { kind: 'final', status: 'completed', outcome };
     // A retry is only worth scheduling while the campaign goes on and the number may still be called.
     if (campaign.status === 'completed' || campaign.status === 'cancelled') return { kind: 'final', status: 'skipped', outcome };
     if ((await this.dnc.check(contact.phone, campaign.id)).blocked) return { kind: 'final', status: 'dnc', outcome };

@@ -100,9 +100,27 @@ export class CampaignCallHandler implements OnModuleInit, OnModuleDestroy {
         giveUpText: abandonText(script, tag.vars, tag.cli),
       });
     } catch (err) {
-      // No entry: nothing would ever end this hold. The callee hears the abandon message now.
+      // No entry: nothing would ever end this hold. The callee hears the abandon message now, and is counted as
+      // abandoned (settled so, in the abandon rates) by an entry ended 'no_agent', written before the hang-up.
       this.logger.error({ err, campaignId: script.id, sinchCallId }, 'Handing a campaign callee to its queue failed; hanging up with the abandon message');
+      await this.recordAbandon(sinchCallId, script, entryId, answeredAt, tag.contactId);
       await this.abandon(sinchCallId, script, tag);
+    }
+  }
+
+  // The abandon of a callee who never got their queue entry: one ended at once, 'no_agent'. An entry written after all
+  // (the hand-over failed later, offering agents) stands and ends its own way.
+  private async recordAbandon(sinchCallId: string, script: CampaignScript, entryId: string, answeredAt: Date, contactId: string): Promise<void> {
+    try {
+      await this.dataSource.query(
+        `INSERT INTO queue_entries (id, queue_id, sinch_call_id, entry_route, enqueued_at, parked_at, state, ended_at, wait_ms, end_reason, campaign_id, dialled)
+         SELECT $1, $2, $3, 'campaign_bridge', $4, $4, 'overflowed', now(), GREATEST(0, EXTRACT(EPOCH FROM (now() - $4::timestamptz)) * 1000)::int, 'no_agent', $5,
+                (SELECT phone FROM campaign_contacts WHERE id = $6)
+         ON CONFLICT DO NOTHING`,
+        [entryId, script.dialing.queueId, sinchCallId, answeredAt, script.id, contactId],
+      );
+    } catch (err) {
+      this.logger.error({ err, campaignId: script.id, sinchCallId }, 'Recording the abandon of a campaign callee without a queue entry failed');
     }
   }
 

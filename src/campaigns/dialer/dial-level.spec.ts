@@ -1,4 +1,15 @@
-import { agentBudget, agentsFreeWithin, decide, isDue, MAX_RATIO, MIN_DIALS_TO_PREDICT, type AbandonRates, type DialHistory } from './dial-level';
+import {
+  abandonedSince,
+  agentBudget,
+  agentsFreeWithin,
+  decide,
+  isDue,
+  MAX_RATIO,
+  MIN_DIALS_TO_PREDICT,
+  recentWindowCounts,
+  type AbandonRates,
+  type DialHistory,
+} from './dial-level';
 import { AGENTLESS, dialingProblems, mergeDialing, type Dialing } from './dial-mode';
 
 const predictive: Dialing = { ...AGENTLESS, mode: 'predictive', queueId: 'q' };
@@ -70,6 +81,45 @@ describe('dial level', () => {
     const early = decide(predictive, { ...d, aggressiveness: 0.5 }, history(), rates(0, 20), now);
     expect(early).toMatchObject({ aggressiveness: 0.5, level: 2 });
     expect(early.reason).toMatch(/holding/);
+  });
+
+  it('a small team speeds up on the legal windows: the recent window steers once one abandon alone fits the target', () => {
+    // 5 agents on 3-minute calls: ~25 people per 15 minutes. One more abandon there would be 1 / 26 = 3.8 %, over the
+    // 1.8 % target for ever; the campaign's 200 people with 1 abandon leave room (2 / 201 = 1 %): it speeds up.
+    const small = history({ dials: 100, humans: 25 });
+    let d = decide(predictive, null, small, rates(1, 200, 1, 200, 0, 25), now);
+    expect(d.reason).toMatch(/speeding up/);
+    for (let i = 0; i < 30; i++) d = decide(predictive, d, small, rates(1, 200, 1, 200, 0, 25), now);
+    expect(d).toMatchObject({ aggressiveness: MAX_RATIO, level: 4 });
+    // An abandon in that small window is not a rate to halve on (1 / 25 = 4 %): it eases one step.
+    const eased = decide(predictive, d, small, rates(2, 201, 2, 201, 1, 25), now);
+    expect(eased.aggressiveness).toBeCloseTo(0.9);
+    expect(eased.reason).toMatch(/1 abandoned since the last decision: easing/);
+    // The legal windows still hold it early in the campaign (25 people: one more would be 3.8 %).
+    expect(decide(predictive, { ...d, aggressiveness: 0.5 }, small, rates(0, 25, 0, 25, 0, 25), now).reason).toMatch(/holding/);
+    // A recent window of 56 people or more steers: 1 abandon in 100 (2 / 101 = 1.98 % with one more) holds, as
+    // before; 3 in 100 halves.
+    expect(decide(predictive, { ...d, aggressiveness: 0.5 }, history(), rates(1, 1000, 1, 1000, 1, 100), now).reason).toMatch(/holding/);
+    expect(
+      decide(predictive, { ...d, aggressiveness: 0.5, inputs: { ...d.inputs, abandoned: 3 } }, history(), rates(3, 1000, 3, 1000, 3, 100), now),
+    ).toMatchObject({
+      aggressiveness: 0.25,
+    });
+    expect(recentWindowCounts(55, 1.8)).toBe(true);
+    expect(recentWindowCounts(54, 1.8)).toBe(false);
+  });
+
+  it('a decision stored before inputs.abandoned existed counts no abandon since (no NaN)', () => {
+    const old = { ...decide(predictive, null, history(), rates(0, 100), now), aggressiveness: 0.5 };
+    delete (old.inputs as { abandoned?: number }).abandoned;
+    expect(abandonedSince(old, rates(1, 1000))).toBe(0);
+    expect(abandonedSince({ ...old, inputs: { ...old.inputs, abandoned: 1 } }, rates(3, 1000))).toBe(2);
+    expect(abandonedSince(null, rates(3, 1000))).toBe(0);
+    const d = decide(predictive, old, history(), rates(1, 1000), now);
+    expect(d.inputs.abandoned).toBe(1);
+    expect(d.aggressiveness).toBeCloseTo(0.55);
+    expect(d.level).toBeCloseTo(2.2);
+    expect(d.reason).toMatch(/speeding up/);
   });
 
   it('eases by a step per abandon since the last decision, halves near the cap, falls back to progressive at it', () => {

@@ -53,8 +53,9 @@ export interface DialDecision {
     abandonRatePercent: number;
     abandonRate30dPercent: number;
     abandonRateRecentPercent: number;
-    // The campaign's abandoned callees so far (the next decision eases by those abandoned since).
-    abandoned: number;
+    // The campaign's abandoned callees so far (the next decision eases by those abandoned since). Absent from
+    // decisions stored before it was added.
+    abandoned?: number;
     // The abandon rate the ratio is steered to: TARGET_SHARE of the cap.
     targetPercent: number;
     capPercent: number;
@@ -77,13 +78,23 @@ const STEP_UP = 0.05;
 const STEP_DOWN = 0.1;
 
 const pct = (n: number, of: number): number => (of > 0 ? (100 * n) / of : 0);
+
+// Whether the recent window has enough people (`humans`) for its rate to steer: one more abandon alone would keep it
+// at or under the target.
+export const recentWindowCounts = (humans: number, targetPercent: number): boolean => pct(1, humans + 1) <= targetPercent;
 const round = (x: number, digits = 3): number => Math.round(x * 10 ** digits) / 10 ** digits;
 
+// The campaign's abandons since the previous decision. One stored before `inputs.abandoned` existed (before the
+// deploy that added it) counts none, rather than NaN.
+export const abandonedSince = (previous: DialDecision | null, abandons: AbandonRates): number =>
+  previous ? Math.max(0, abandons.campaign.abandoned - (previous.inputs.abandoned ?? abandons.campaign.abandoned)) : 0;
+
 // The next decision. Progressive is always level 1. Predictive steers its ratio (people expected to answer per
-// agent expected free) by the abandon rate, the worst of the campaign's, the rolling 30 days' and the recent one's:
-// the campaign's or the 30 days' at or over the cap, straight to progressive (ratio 0); any of them at 80 % of the
-// cap or more, ratio halved; over the target (TARGET_SHARE of the cap), a step down; under it, a step up (from at
-// least the person rate: level 1); at it, held. The level is ratio / person rate, at least 1 (progressive).
+// agent expected free) by the abandon rate, the worst of the campaign's, the rolling 30 days' and the recent one's
+// (the recent one only once it has enough people, see recentWindowCounts): the campaign's or the 30 days' at or over
+// the cap, straight to progressive (ratio 0); any of them at 80 % of the cap or more, ratio halved; abandons since
+// the last decision, a step down each; one more abandon within the target (TARGET_SHARE of the cap), a step up (from
+// at least the person rate: level 1); else held. The level is ratio / person rate, at least 1 (progressive).
 export function decide(dialing: Dialing, previous: DialDecision | null, history: DialHistory, abandons: AbandonRates, now: Date): DialDecision {
   const humanRate = history.dials > 0 ? history.humans / history.dials : null;
   const cap = dialing.abandonCapPercent;
@@ -108,12 +119,18 @@ export function decide(dialing: Dialing, previous: DialDecision | null, history:
   if (humanRate === null || history.dials < MIN_DIALS_TO_PREDICT || humanRate === 0) {
     return { ...base, level: 1, aggressiveness: previous?.aggressiveness ?? 0, reason: `learning: ${history.dials} recent outcomes, dialling progressively` };
   }
-  const rate = Math.max(legal, inputs.abandonRateRecentPercent);
-  // The rate one more abandon would make: early in a campaign a single abandon weighs a lot.
-  const oneMore = Math.max(...[abandons.campaign, abandons.last30Days, abandons.recent].map((r) => pct(r.abandoned + 1, r.humans + 1)));
+  // The recent window counts once it holds enough people that one abandon alone stays within the target (56 for
+  // 1.8 %): a small team's 15 minutes (5 agents on 3-minute calls: ~25 people) would otherwise never let one more
+  // abandon fit, and the ratio would never rise. Below that, its abandons still ease the ratio (`fresh`, below).
+  const recentCounts = recentWindowCounts(abandons.recent.humans, target);
+  const rate = recentCounts ? Math.max(legal, inputs.abandonRateRecentPercent) : legal;
+  // The rate one more abandon would make: early in a campaign a single abandon weighs a lot. The legal windows
+  // (campaign, 30 days) always; the recent one once it counts.
+  const windows = recentCounts ? [abandons.campaign, abandons.last30Days, abandons.recent] : [abandons.campaign, abandons.last30Days];
+  const oneMore = Math.max(...windows.map((r) => pct(r.abandoned + 1, r.humans + 1)));
   const was = previous?.aggressiveness ?? 0;
   // Abandons since the last decision: what the ratio in force does now (the campaign's rate moves slowly).
-  const fresh = previous ? Math.max(0, abandons.campaign.abandoned - previous.inputs.abandoned) : 0;
+  const fresh = abandonedSince(previous, abandons);
   let ratio: number;
   let reason: string;
   if (rate >= 0.8 * cap) {

@@ -4,7 +4,7 @@ import { DataSource, EntityManager } from 'typeorm';
 import { SQL_FINAL_STATES } from 'src/calls/call-state';
 import { Campaign } from 'src/campaigns/campaign.entity';
 import type { AbandonRates, AgentPicture, CallsInFlight, DialDecision, DialHistory } from './dial-level';
-import { dncBlocksSql, frequencyCapFreeAtSql } from 'src/compliance/compliance.module';
+import { dncBlocksSql, frequencyCapFreeAtSql, recentAbandonUntilSql } from 'src/compliance/compliance.module';
 import type { FrequencyCap } from 'src/compliance/compliance.service';
 
 export interface Candidate {
@@ -20,6 +20,9 @@ export interface Guard {
   dnc: boolean;
   // Set when the frequency cap blocks the number: when its oldest counted call leaves the window.
   capFreeAt: Date | null;
+  // Set when a campaign call (this campaign's or another's) abandoned the person within RECENT_ABANDON_QUIET_H: when
+  // they may be called again.
+  abandonedUntil: Date | null;
 }
 
 // The dialer's SQL. Everything here runs inside the claim transaction of one campaign (the manager), except the
@@ -98,18 +101,20 @@ export class DialerRepository {
     await m.query(`SELECT count(pg_advisory_xact_lock(hashtextextended(p, 7211))) FROM (SELECT DISTINCT unnest($1::text[]) AS p ORDER BY 1) s`, [phones]);
   }
 
-  // Right before dialling: on a do-not-call list (global or the campaign's, not expired)? Over the frequency cap
-  // (calls to the number in the rolling window, from every campaign and the callouts API)? The rules are the
-  // compliance module's, as SQL fragments: one statement for the whole claimed set, inside the claim transaction.
+  // Right before dialling: on a do-not-call list (global or the campaign's, not expired)? Abandoned by a campaign
+  // call within the last 72 hours? Over the frequency cap (calls to the number in the rolling window, from every
+  // campaign and the callouts API)? The rules are the compliance module's, as SQL fragments: one statement for the
+  // whole claimed set, inside the claim transaction.
   async guards(m: EntityManager, campaignId: string, phones: string[], cap: FrequencyCap): Promise<Map<string, Guard>> {
-    const rows: { phone: string; dnc: boolean; cap_free_at: Date | null }[] = await m.query(
+    const rows: { phone: string; dnc: boolean; cap_free_at: Date | null; abandoned_until: Date | null }[] = await m.query(
       `SELECT p.phone,
          ${dncBlocksSql('p.phone', '$2')} AS dnc,
-         ${frequencyCapFreeAtSql('p.phone', '$3', '$4')} AS cap_free_at
+         ${frequencyCapFreeAtSql('p.phone', '$3', '$4')} AS cap_free_at,
+         ${recentAbandonUntilSql('p.phone')} AS abandoned_until
        FROM unnest($1::text[]) AS p(phone)`,
       [phones, campaignId, cap.windowS, cap.calls],
     );
-    return new Map(rows.map((r) => [r.phone, { phone: r.phone, dnc: r.dnc, capFreeAt: r.cap_free_at }]));
+    return new Map(rows.map((r) => [r.phone, { phone: r.phone, dnc: r.dnc, capFreeAt: r.cap_free_at, abandonedUntil: r.abandoned_until }]));
   }
 
   async markInProgress(m: EntityManager, dials: { contactId: string; callId: string }[], now: Date): Promise<void> {
@@ -127,12 +132,13 @@ export class DialerRepository {
     await m.query(`UPDATE campaign_contacts SET status = 'dnc', last_result = 'dnc', updated_at = now() WHERE id = ANY($1::uuid[])`, [contactIds]);
   }
 
-  async deferCapped(m: EntityManager, deferrals: { contactId: string; until: Date }[]): Promise<void> {
+  // Contacts a guard holds back until a time, with why (last_result): 'frequency_capped', 'recently_abandoned'.
+  async defer(m: EntityManager, deferrals: { contactId: string; until: Date; result: string }[]): Promise<void> {
     if (deferrals.length === 0) return;
     await m.query(
-      `UPDATE campaign_contacts c SET next_attempt_at = v.until, last_result = 'frequency_capped', updated_at = now()
-       FROM unnest($1::uuid[], $2::timestamptz[]) AS v(id, until) WHERE c.id = v.id`,
-      [deferrals.map((d) => d.contactId), deferrals.map((d) => d.until)],
+      `UPDATE campaign_contacts c SET next_attempt_at = v.until, last_result = v.result, updated_at = now()
+       FROM unnest($1::uuid[], $2::timestamptz[], $3::text[]) AS v(id, until, result) WHERE c.id = v.id`,
+      [deferrals.map((d) => d.contactId), deferrals.map((d) => d.until), deferrals.map((d) => d.result)],
     );
   }
 

@@ -25,6 +25,8 @@ export type CampaignTick =
       dialled: number;
       dnc: number;
       capped: number;
+      // Held back: a campaign call abandoned the person within 72 h.
+      recentlyAbandoned: number;
       budget: number;
       openZones: number;
       // Agent modes: the dial level in force and what it allowed this tick.
@@ -127,12 +129,14 @@ export class DialerService {
     );
 
     const dnc: string[] = [];
-    const capped: { contactId: string; until: Date }[] = [];
+    const capped: { contactId: string; until: Date; result: string }[] = [];
+    const abandoned: { contactId: string; until: Date; result: string }[] = [];
     const dialable: Candidate[] = [];
     for (const candidate of candidates) {
       const guard = guards.get(candidate.phone);
       if (guard?.dnc) dnc.push(candidate.id);
-      else if (guard?.capFreeAt) capped.push({ contactId: candidate.id, until: guard.capFreeAt });
+      else if (guard?.abandonedUntil) abandoned.push({ contactId: candidate.id, until: guard.abandonedUntil, result: 'recently_abandoned' });
+      else if (guard?.capFreeAt) capped.push({ contactId: candidate.id, until: guard.capFreeAt, result: 'frequency_capped' });
       else dialable.push(candidate);
     }
 
@@ -158,7 +162,7 @@ export class DialerService {
     const dials = placed.map((call, i) => ({ contactId: dialable[i].id, callId: call.id }));
     await this.repository.markInProgress(m, dials, now);
     await this.repository.markDnc(m, dnc);
-    await this.repository.deferCapped(m, capped);
+    await this.repository.defer(m, [...capped, ...abandoned]);
     await this.repository.savePacing(m, campaign.id, pace.next(dials.length), dials.length);
     return {
       campaignId: campaign.id,
@@ -166,6 +170,7 @@ export class DialerService {
       dialled: dials.length,
       dnc: dnc.length,
       capped: capped.length,
+      recentlyAbandoned: abandoned.length,
       budget,
       openZones: zones.length,
       ...(agents ? { dialLevel: agents.decision.level, agentBudget: agents.budget } : {}),
