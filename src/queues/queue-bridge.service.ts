@@ -1,4 +1,4 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import type { Svaml } from 'src/sinch/svaml/svaml.types';
@@ -40,6 +40,8 @@ const OUTBOUND_PRIORITY = 1000;
 // room, agents' states, wrap-up, either side hanging up) takes it from there.
 @Injectable()
 export class QueueBridge {
+  private readonly logger = new Logger('QueueBridge');
+
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly queues: QueuesService,
@@ -74,7 +76,11 @@ export class QueueBridge {
       giveUpAfterMs: callee.giveUpAfterMs,
       giveUpText: callee.giveUpText,
     });
-    await this.distribution.distribute();
+    // The callee is in the queue from here on: a failed distribution pass is not a failed hand-over (that would
+    // hang them up as abandoned); the queues sweep offers them at its next pass.
+    await this.distribution
+      .distribute()
+      .catch((err: unknown) => this.logger.error({ err, entryId: callee.entryId }, 'Distribution after admitting a callee failed; the sweep offers them'));
   }
 
   // One pass of what the queues sweep does for waiting callers: those past their give-up time get their message,

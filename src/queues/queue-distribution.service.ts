@@ -46,6 +46,7 @@ interface Candidate {
   state?: EntryState;
   from_number?: string | null;
   dialled?: string | null;
+  priority?: number;
 }
 
 interface FreeAgent {
@@ -161,16 +162,21 @@ export class QueueDistribution implements OnApplicationShutdown {
       const byQueue = new Map<string, FreeAgent[]>();
       for (const row of serving) byQueue.set(row.queue_id, [...(byQueue.get(row.queue_id) ?? []), agentById.get(row.agent_id)!]);
       const queueIds = [...byQueue.keys()];
-      const waiting = (await manager.query(
-        `SELECT e.* FROM unnest($1::uuid[], $2::int[]) AS q(id, n)
-         CROSS JOIN LATERAL (
-           SELECT e.id, e.queue_id, e.enqueued_at, e.whisper, e.context, e.state, e.from_number, e.dialled, e.priority FROM queue_entries e
-           WHERE e.queue_id = q.id AND e.state IN ('waiting', 'callback_requested')
-           ORDER BY e.priority DESC, e.enqueued_at ASC LIMIT q.n FOR UPDATE OF e SKIP LOCKED
-         ) e
-         ORDER BY e.priority DESC, e.enqueued_at ASC`,
-        [queueIds, queueIds.map((q) => byQueue.get(q)!.length)],
-      )) as Candidate[];
+      // Per queue, as many callers waiting as it has locked agents, and as many callbacks asked for: callbacks not
+      // due yet take no agent, and must not keep the callers behind them out of the batch.
+      const lockLine = (state: 'waiting' | 'callback_requested') =>
+        manager.query(
+          `SELECT e.* FROM unnest($1::uuid[], $2::int[]) AS q(id, n)
+           CROSS JOIN LATERAL (
+             SELECT e.id, e.queue_id, e.enqueued_at, e.whisper, e.context, e.state, e.from_number, e.dialled, e.priority FROM queue_entries e
+             WHERE e.queue_id = q.id AND e.state = $3
+             ORDER BY e.priority DESC, e.enqueued_at ASC LIMIT q.n FOR UPDATE OF e SKIP LOCKED
+           ) e`,
+          [queueIds, queueIds.map((q) => byQueue.get(q)!.length), state],
+        ) as Promise<Candidate[]>;
+      const waiting = [...(await lockLine('waiting')), ...(await lockLine('callback_requested'))].sort(
+        (a, b) => (b.priority ?? 0) - (a.priority ?? 0) || new Date(a.enqueued_at).getTime() - new Date(b.enqueued_at).getTime(),
+      );
       const taken = new Set<string>();
       const offers: { entry: Candidate; agent: FreeAgent }[] = [];
       let callbacks = 0;

@@ -29,7 +29,7 @@ export class CalloutJobs {
       dials.map((data) => ({
         name: 'dial' as const,
         data,
-        opts: { jobId: data.callId, attempts },
+        opts: { jobId: data.callId, attempts, ...pacedDelay(data.dialAt) },
       })),
     );
   }
@@ -54,4 +54,13 @@ export class CalloutJobs {
     }
     return 'exists';
   }
+}
+
+// A paced call (a campaign's) waits in BullMQ's delayed set until just before its moment, holding no worker slot (a
+// queue's agent leg or an API call behind it is not held up); the worker waits out the last few milliseconds.
+export const PACED_EARLY_MS = 100;
+
+function pacedDelay(dialAt: number | undefined): { delay?: number } {
+  const delay = dialAt === undefined ? 0 : dialAt - Date.now() - PACED_EARLY_MS;
+  return delay > 0 ? { delay } : {};
 }

@@ -82,9 +82,9 @@ export class CalloutsProcessor extends WorkerHost {
   }
 }
 
-// The most a job waits for its moment: a tick schedules at most two tick intervals ahead; more means another
-// process's clock is off, and the call goes now rather than holding a worker slot.
-export const MAX_DIAL_WAIT_MS = 5_000;
+// The most a job waits in a worker for its moment: it comes out of BullMQ's delayed set PACED_EARLY_MS before it;
+// more means another process's clock is off, and the call goes now rather than holding a worker slot.
+export const MAX_DIAL_WAIT_MS = 1_000;
 
 // A paced call (a campaign's) is held until its moment, so a tick's calls reach Sinch spread over the second rather
 // than at once. Retries go at once: their delay was BullMQ's.
