@@ -75,8 +75,8 @@ describe('pacing', () => {
     ]) {
       const moments = simulate({ callsPerSecond: rate, maxConcurrent: 10_000 }, 1000, 60, jitter);
       expect(busiestSecond(moments)).toBeLessThanOrEqual(Math.ceil(rate));
-      // ... and within 1.1 times the rate (a fractional rate rounds up) with each call up to 7 ms early or late.
-      const jittered = moments.map((m, i) => m + ((i * 7919) % 15) - 7).sort((a, b) => a - b);
+      // ... and within 1.1 times the rate (a fractional rate rounds up) with each call up to 4 ms early or late.
+      const jittered = moments.map((m, i) => m + ((i * 7919) % 9) - 4).sort((a, b) => a - b);
       expect(busiestSecond(jittered)).toBeLessThanOrEqual(Math.max(Math.ceil(rate), Math.floor(rate * 1.1)));
       // Sustained: first to last call of the minute at the rate, within 2 %.
       const inMinute = moments.filter((m) => m < 60_000);

@@ -30,11 +30,11 @@ export interface PacingBudget {
   next(claimed: number): Date;
 }
 
-// The schedule runs 1.5 % below the rate: what reaches Sinch is the schedule plus a few milliseconds of jitter (the
+// The schedule runs 1 % below the rate: what reaches Sinch is the schedule plus a few milliseconds of jitter (the
 // worker's timer, a database read, the HTTP request), and at low rates one early or late call is a whole extra call
-// in some one-second window (at 5/s, a sixth). The margin absorbs about 15 ms of jitter at 5/s while the sustained
+// in some one-second window (at 5/s, a sixth). The margin absorbs about 10 ms of jitter at 5/s while the sustained
 // rate stays within 2 % of the configured one.
-export const PACING_MARGIN = 0.015;
+export const PACING_MARGIN = 0.01;
 
 // A schedule that starts (or starts again) begins this far ahead of the tick: by its first moment the tick has
 // committed and every call of it is in a worker, waiting. A first call due at once would reach Sinch one job fetch
