@@ -7,7 +7,8 @@ import { ApiKeysService } from 'src/auth/api-keys.service';
 import { BudgetsService } from 'src/reports/budgets/budgets.service';
 import { sim, simUrl, sql, until } from './callbacks-kit';
 import { campaignBody } from './campaign-fixtures';
-import { createTestApp, type TestApp } from './test-app';
+import { type TestApp } from './test-app';
+import { createQueueTestApp } from './queue-kit';
 
 type Body = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
@@ -55,16 +56,7 @@ describe('Operator console (browser e2e)', () => {
       },
     );
     mkdirSync(SCREENSHOTS, { recursive: true });
-    t = await createTestApp({
-      SIMULATOR_TIME_SCALE: String(SCALE),
-      QUEUE_PARK_S: '600',
-      QUEUE_REPARK_AFTER_MS: '1500',
-      QUEUE_SWEEP_MS: '200',
-      QUEUE_REFRESH_MS: '500',
-    });
-    await sim(t, 'POST', '/_sim/numbers', { number: QUEUE_NUMBER, countryId: 'SE', numberType: 'Fixed', assigned: true });
-    expect((await t.request('POST', '/api/v1/numbers/sync')).status).toBe(200);
-    await sim(t, 'PUT', '/_sim/rules', { rules: [{ match: '+467012394*', outcome: 'answered', talkTimeS: 36_000 }] });
+    t = await createQueueTestApp({ scale: SCALE, numbers: [QUEUE_NUMBER], rules: [{ match: '+467012394*', outcome: 'answered', talkTimeS: 36_000 }] });
     if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: apt-get install chromium (.ci/run does)`);
     browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox', '--autoplay-policy=no-user-gesture-required'] });
     page = await browser.newPage({ viewport: { width: 1280, height: 900 }, acceptDownloads: true });

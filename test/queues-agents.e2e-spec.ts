@@ -3,7 +3,8 @@ import { ApiKeysService } from 'src/auth/api-keys.service';
 import { eventStreamKey } from 'src/events/admin-events.service';
 import { QueueDistribution } from 'src/queues/queue-distribution.service';
 import { sim, sql, until } from './callbacks-kit';
-import { createTestApp, type TestApp } from './test-app';
+import { type TestApp } from './test-app';
+import { createQueueTestApp } from './queue-kit';
 import { TEST_REDIS_URL } from './test-env';
 
 type Body = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
@@ -56,17 +57,7 @@ describe('Queue agents and distribution (e2e)', () => {
   };
 
   beforeAll(async () => {
-    t = await createTestApp({
-      SIMULATOR_TIME_SCALE: String(SCALE),
-      QUEUE_PARK_S: '600',
-      QUEUE_REPARK_AFTER_MS: '1500',
-      QUEUE_SWEEP_MS: '200',
-      QUEUE_REFRESH_MS: '500',
-      QUEUE_SHORT_ABANDON_S: '1',
-    });
-    await sim(t, 'POST', '/_sim/numbers', { number: QUEUE_NUMBER, countryId: 'SE', numberType: 'Fixed', assigned: true });
-    expect((await t.request('POST', '/api/v1/numbers/sync')).status).toBe(200);
-    await sim(t, 'PUT', '/_sim/rules', { rules: RULES });
+    t = await createQueueTestApp({ scale: SCALE, numbers: [QUEUE_NUMBER], rules: RULES, env: { QUEUE_SHORT_ABANDON_S: '1' } });
   });
 
   afterAll(async () => {

@@ -1,7 +1,8 @@
 import Redis from 'ioredis';
 import { eventStreamKey } from 'src/events/admin-events.service';
 import { sim, sql, until } from './callbacks-kit';
-import { createTestApp, type TestApp } from './test-app';
+import { type TestApp } from './test-app';
+import { createQueueTestApp } from './queue-kit';
 import { TEST_REDIS_URL } from './test-env';
 
 type Body = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
@@ -52,16 +53,7 @@ describe('Queue callbacks instead of waiting (e2e)', () => {
   };
 
   beforeAll(async () => {
-    t = await createTestApp({
-      SIMULATOR_TIME_SCALE: String(SCALE),
-      QUEUE_PARK_S: '600',
-      QUEUE_REPARK_AFTER_MS: '1500',
-      QUEUE_SWEEP_MS: '200',
-      QUEUE_REFRESH_MS: '500',
-    });
-    await sim(t, 'POST', '/_sim/numbers', { number: QUEUE_NUMBER, countryId: 'SE', numberType: 'Fixed', assigned: true });
-    expect((await t.request('POST', '/api/v1/numbers/sync')).status).toBe(200);
-    await sim(t, 'PUT', '/_sim/rules', { rules: RULES });
+    t = await createQueueTestApp({ scale: SCALE, numbers: [QUEUE_NUMBER], rules: RULES });
   });
 
   beforeEach(async () => {

@@ -1,5 +1,6 @@
 import { sim, sql, until } from './callbacks-kit';
-import { createTestApp, type TestApp } from './test-app';
+import { type TestApp } from './test-app';
+import { createQueueTestApp } from './queue-kit';
 
 type Body = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
@@ -31,15 +32,7 @@ describe('Inbound queues (e2e)', () => {
   const entryOf = (sinchCallId: string) => until(async () => (await sql(t, 'SELECT * FROM queue_entries WHERE sinch_call_id = $1', [sinchCallId]))[0], 10_000);
 
   beforeAll(async () => {
-    t = await createTestApp({
-      SIMULATOR_TIME_SCALE: String(SCALE),
-      QUEUE_PARK_S: '600',
-      QUEUE_REPARK_AFTER_MS: '1500',
-      QUEUE_SWEEP_MS: '200',
-      QUEUE_REFRESH_MS: '500',
-    });
-    for (const number of [QUEUE_NUMBER, SHORT_NUMBER]) await sim(t, 'POST', '/_sim/numbers', { number, countryId: 'SE', numberType: 'Fixed', assigned: true });
-    expect((await t.request('POST', '/api/v1/numbers/sync')).status).toBe(200);
+    t = await createQueueTestApp({ scale: SCALE, numbers: [QUEUE_NUMBER, SHORT_NUMBER] });
   });
 
   afterAll(async () => {
