@@ -89,9 +89,9 @@ export class CallsService {
 
   // Inbound calls that entered a queue: their rows name it (the recordings and reports of the queue find them). The
   // queue may move (a supervisor, an overflow): the first queue stays. Returns the Sinch call ids linked.
-  async linkQueues(links: { sinchCallId: string; queueId: string }[]): Promise<string[]> {
+  async linkQueues(links: { sinchCallId: string; queueId: string }[], manager: EntityManager = this.calls.manager): Promise<string[]> {
     if (links.length === 0) return [];
-    const rows = (await this.calls.query(
+    const rows = (await manager.query(
       `UPDATE calls c SET queue_id = l.queue_id, updated_at = now()
          FROM (SELECT unnest($1::text[]) AS sinch_call_id, unnest($2::uuid[]) AS queue_id) l
         WHERE c.sinch_call_id = l.sinch_call_id AND c.queue_id IS NULL

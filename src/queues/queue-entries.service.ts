@@ -56,7 +56,8 @@ const WRITE_ATTEMPTS = 5;
 const SWEEP_BATCH = 200;
 // Callers acted on at once in a sweep (each a PATCH to Sinch, or an overflow that may place a call).
 const SWEEP_CONCURRENCY = 20;
-const LINK_ATTEMPTS = 6;
+// Pauses before each new try to link a call row written after its entry (the ICE row follows its answer by a few ms).
+const LINK_RETRY_MS = [20, 50, 100, 200, 400, 800, 1_600, 3_200];
 
 // Callers in queues: their entries (written off the ICE path), re-parks before Sinch's park limit, wait-limit
 // overflows and the end of a wait (the DiCE).
@@ -142,12 +143,18 @@ export class QueueEntries implements OnApplicationShutdown {
         `$${p + 9}::int, $${p + 10}::uuid, $${p + 11}, $${p + 12}::jsonb, $${p + 13}::int, $${p + 14}, COALESCE($${p + 15}::uuid, gen_random_uuid()))`
       );
     });
-    await this.dataSource.query(
-      `INSERT INTO queue_entries (queue_id, sinch_call_id, from_number, dialled, entry_route, enqueued_at, parked_at, state, overflowed_from, ended_at, wait_ms, end_reason,
-         priority, campaign_id, whisper, context, give_up_after_ms, give_up_text, id)
-       VALUES ${rows.join(', ')} ON CONFLICT (sinch_call_id) DO NOTHING`,
-      values,
-    );
+    const links = items.map((e) => ({ sinchCallId: e.sinchCallId, queueId: e.queueId }));
+    // The entry and its call row's queue are written together: whoever sees the entry (a recording's Notify, a
+    // hangup right after the park) sees the call's queue too, when the call row exists already.
+    const linked = await this.dataSource.transaction(async (m) => {
+      await m.query(
+        `INSERT INTO queue_entries (queue_id, sinch_call_id, from_number, dialled, entry_route, enqueued_at, parked_at, state, overflowed_from, ended_at, wait_ms, end_reason,
+           priority, campaign_id, whisper, context, give_up_after_ms, give_up_text, id)
+         VALUES ${rows.join(', ')} ON CONFLICT (sinch_call_id) DO NOTHING`,
+        values,
+      );
+      return new Set(await this.calls.linkQueues(links, m));
+    });
     for (const e of items) {
       void this.events.publish('queues', e.overflowed ? 'caller.overflowed' : 'caller.joined', {
         queueId: e.queueId,
@@ -157,18 +164,19 @@ export class QueueEntries implements OnApplicationShutdown {
     }
     // New callers in line: handed to a free agent now, not at the next sweep.
     if (items.some((e) => !e.overflowed)) this.distribution.kick();
-    void this.linkCalls(items.map((e) => ({ sinchCallId: e.sinchCallId, queueId: e.queueId })));
+    const rest = links.filter((l) => !linked.has(l.sinchCallId));
+    if (rest.length > 0) void this.linkCalls(rest, 0);
   }
 
-  // The caller's call row names the queue (recordings copy it). The ICE is recorded after its answer, so a row may
-  // not exist yet when the entry is written: the rest are tried again, a few times.
-  private async linkCalls(links: { sinchCallId: string; queueId: string }[], attempt = 1): Promise<void> {
+  // The caller's call row names the queue (recordings copy it). The ICE is recorded after its answer is decided, so
+  // a row may not exist yet when the entry is written: the rest are tried again, a few times.
+  private async linkCalls(links: { sinchCallId: string; queueId: string }[], retry: number): Promise<void> {
     try {
+      await new Promise((resolve) => setTimeout(resolve, LINK_RETRY_MS[retry]).unref());
       const linked = new Set(await this.calls.linkQueues(links));
       const rest = links.filter((l) => !linked.has(l.sinchCallId));
-      if (rest.length === 0 || attempt >= LINK_ATTEMPTS) return;
-      await new Promise((resolve) => setTimeout(resolve, 200 * attempt).unref());
-      await this.linkCalls(rest, attempt + 1);
+      if (rest.length === 0 || retry + 1 >= LINK_RETRY_MS.length) return;
+      await this.linkCalls(rest, retry + 1);
     } catch (err) {
       this.logger.warn({ err }, 'Queue calls could not be linked to their queue');
     }
