@@ -1,10 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import Fastify, { type FastifyInstance } from 'fastify';
-import Redis from 'ioredis';
 import { Client, Pool } from 'pg';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
+import { deleteRedisKeys as deleteKeysUnder } from '../test/test-env';
 import { createApp } from 'src/app.factory';
 import { loadConfig } from 'src/config/load-config';
 import { applicationAuthorization, signRequest } from 'src/sinch/signing';
@@ -51,21 +51,9 @@ export async function createBenchDatabase(tag = 'app'): Promise<{ name: string; 
   return { name, url: url.toString(), drop: () => admin((c) => c.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`)).then(() => undefined) };
 }
 
-// Deletes every Redis key under a prefix (SCAN, not KEYS: the Redis may serve a running service).
-export async function deleteRedisKeys(prefix: string): Promise<number> {
-  const redis = new Redis(REDIS_URL, { maxRetriesPerRequest: 1 });
-  let deleted = 0;
-  try {
-    let cursor = '0';
-    do {
-      const [nextCursor, keys] = await redis.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 1000);
-      cursor = nextCursor;
-      if (keys.length > 0) deleted += await redis.del(...keys);
-    } while (cursor !== '0');
-  } finally {
-    redis.disconnect();
-  }
-  return deleted;
+// Deletes every Redis key under a prefix of the bench's Redis.
+export function deleteRedisKeys(prefix: string): Promise<number> {
+  return deleteKeysUnder(REDIS_URL, prefix);
 }
 
 export async function startBenchApp(env: Record<string, string> = {}): Promise<BenchApp> {

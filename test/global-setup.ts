@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { Client } from 'pg';
 import { databaseUrl, TEST_POSTGRES_URL } from './test-env';
 
@@ -10,4 +11,6 @@ export default async function globalSetup(): Promise<void> {
   await client.end();
   process.env.TEST_DATABASE_NAME = name;
   process.env.TEST_DATABASE_URL = databaseUrl(name);
+  // The run's BullMQ prefixes (runQueuePrefix): the teardown deletes their keys.
+  process.env.TEST_RUN_TAG = randomUUID().slice(0, 8);
 }

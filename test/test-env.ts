@@ -1,3 +1,4 @@
+import Redis from 'ioredis';
 import { Client } from 'pg';
 import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
@@ -14,9 +15,31 @@ export function databaseUrl(name: string): string {
   return url.toString();
 }
 
+// Every queue prefix of one test run starts with this; the run's global teardown deletes the keys under it.
+export function runQueuePrefix(): string {
+  return `{cct-${process.env.TEST_RUN_TAG ?? 'norun'}-`;
+}
+
 // A queue prefix of its own for every app a test boots, with a hash tag like production's.
 export function uniqueQueuePrefix(): string {
-  return `{cct-${randomUUID().slice(0, 8)}}`;
+  return `${runQueuePrefix()}${randomUUID().slice(0, 8)}}`;
+}
+
+// Deletes every Redis key under a prefix (SCAN, not KEYS: the Redis may serve a running service or other runs).
+export async function deleteRedisKeys(redisUrl: string, prefix: string): Promise<number> {
+  const redis = new Redis(redisUrl, { maxRetriesPerRequest: 1 });
+  let deleted = 0;
+  try {
+    let cursor = '0';
+    do {
+      const [nextCursor, keys] = await redis.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 1000);
+      cursor = nextCursor;
+      if (keys.length > 0) deleted += await redis.del(...keys);
+    } while (cursor !== '0');
+  } finally {
+    redis.disconnect();
+  }
+  return deleted;
 }
 
 // Makes the app's database refuse new connections and drops the open ones, as a Postgres outage would.
