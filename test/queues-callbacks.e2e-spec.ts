@@ -139,6 +139,32 @@ describe('Queue callbacks instead of waiting (e2e)', () => {
     }
   });
 
+  it('keeps the place of a caller whose key press was stored but never written as a request (the process that answered it died)', async () => {
+    const callId = await inbound(caller());
+    const offered = await entryWhere(`sinch_call_id = $1 AND state = 'waiting' AND callback_offered_at IS NOT NULL`, [callId]);
+    const [call] = await sql(t, 'SELECT id FROM calls WHERE sinch_call_id = $1', [callId]);
+    // The PIE as the webhook stores it before answering; the request it would have led to is not written.
+    const menuResult = { type: 'return', value: 'callback', menuId: `qcb:${offered.id}:${queueId}`, inputMethod: 'dtmf' };
+    await sql(
+      t,
+      `INSERT INTO call_events (dedupe_key, sinch_call_id, call_id, kind, event_at, received_at, payload, via, processed_at)
+       VALUES ($1, $2, $3, 'pie', now(), now(), $4, 'webhook', now())`,
+      [`pie:${callId}:died`, callId, call.id, JSON.stringify({ event: 'pie', callid: callId, menuResult })],
+    );
+    // The caller hangs up after the thanks; the DiCE reaches a process that never heard the key.
+    await sim(t, 'POST', `/_sim/calls/${callId}/hangup`, {});
+    await until(async () => (await sim(t, 'GET', `/_sim/calls/${callId}`)).phase === 'ended', 10_000);
+    await until(async () => (await sql(t, `SELECT 1 FROM calls WHERE id = $1 AND final_source IS NOT NULL`, [call.id]))[0], 10_000);
+    await until(
+      async () => (await sql(t, `SELECT 1 FROM call_events WHERE call_id = $1 AND kind = 'dice' AND processed_at IS NOT NULL`, [call.id]))[0],
+      10_000,
+    );
+    const [entry] = await sql(t, 'SELECT state, callback_requested_at FROM queue_entries WHERE id = $1', [offered.id]);
+    expect(entry.state).toBe('callback_requested');
+    expect(entry.callback_requested_at).not.toBeNull();
+    await api('DELETE', `/${queueId}/callbacks/${offered.id}`);
+  });
+
   it('offers the callback only offerAfterS into the wait, once, and re-parks a caller who does not press the key', async () => {
     const later = await api('PUT', `/${queueId}`, settings({ callback: { enabled: true, key: '#', offerAfterS: 600 } }));
     expect(later.status).toBe(200);

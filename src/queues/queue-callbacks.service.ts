@@ -1,10 +1,11 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
+import { CallsQueryService } from 'src/calls/calls-query.service';
 import { QueuesError } from 'src/queues/queues.errors';
 import { AppConfig } from 'src/config/app-config';
 import { AdminEvents } from 'src/events/admin-events.service';
-import type { PieEvent } from 'src/sinch/callback-events';
+import type { MenuResult, PieEvent } from 'src/sinch/callback-events';
 import { SinchApiError } from 'src/sinch/sinch-errors';
 import { buildSvaml, svaml } from 'src/sinch/svaml/svaml.builders';
 import type { Svaml } from 'src/sinch/svaml/svaml.types';
@@ -48,6 +49,7 @@ export class QueueCallbacks {
     private readonly sinch: SinchVoiceClient,
     private readonly config: AppConfig,
     private readonly events: AdminEvents,
+    private readonly callsQuery: CallsQueryService,
   ) {}
 
   // One sweep: callbacks past their expiry are dropped, then waiting callers due their offer hear it.
@@ -82,7 +84,7 @@ export class QueueCallbacks {
     const menuId = event.menuResult?.menuId;
     if (!menuId?.startsWith(OFFER_MENU)) return undefined;
     const [entryId, queueId] = menuId.slice(OFFER_MENU.length).split(':');
-    if (event.menuResult.type === 'return' && event.menuResult.value === OFFER_RETURN) {
+    if (pressedCallbackKey(event.menuResult)) {
       const requested = this.requested(entryId).finally(() => this.requesting.delete(event.callId));
       this.requesting.set(event.callId, requested);
       return { answer: messageAndHangup(REQUESTED_TEXT, this.queues.cached(queueId)?.locale ?? null), requested };
@@ -95,10 +97,28 @@ export class QueueCallbacks {
     return { answer: parkSvaml(queue, this.config.queues.parkS, '') };
   }
 
-  // The caller's DiCE follows the thanks at once: it waits for the request to be written first, so the caller is
-  // not taken for an abandon (within this process; another process's DiCE comes seconds later, after the message).
-  async settled(sinchCallId: string): Promise<void> {
-    await this.requesting.get(sinchCallId)?.catch(() => undefined);
+  // The caller's DiCE follows the thanks at once: the request must be written before the DiCE ends the wait, or the
+  // caller would be taken for an abandon. In this process it may still be in flight: awaited. Written by no one (the
+  // PIE reached another process, which died before writing it): read from the PIE itself, stored before its answer
+  // was given. Resolves to the agent leg to cancel when an offer was ringing and this call wrote the request.
+  async settled(sinchCallId: string, callId: string | undefined): Promise<string | null> {
+    const inFlight = this.requesting.get(sinchCallId);
+    if (inFlight) {
+      await inFlight.catch(() => undefined);
+      return null;
+    }
+    if (!callId) return null;
+    const [offered] = (await this.dataSource.query(
+      `SELECT id FROM queue_entries WHERE sinch_call_id = $1 AND state IN ('waiting', 'offered') AND callback_offered_at IS NOT NULL`,
+      [sinchCallId],
+    )) as { id: string }[];
+    if (!offered) return null;
+    const pies = await this.callsQuery.eventsOf(callId, ['pie']);
+    const pressed = pies.some((e) => {
+      const result = (e.payload as { menuResult?: MenuResult } | null)?.menuResult;
+      return result?.menuId?.startsWith(`${OFFER_MENU}${offered.id}:`) === true && pressedCallbackKey(result);
+    });
+    return pressed ? this.requested(offered.id) : null;
   }
 
   private async requested(entryId: string): Promise<string | null> {
@@ -220,4 +240,8 @@ function offerMenu(entryId: string, queueId: string, key: string, locale: string
       { barge: true, mainMenu: menuId, ...(locale ? { locale } : {}) },
     ),
   );
+}
+
+function pressedCallbackKey(result: MenuResult): boolean {
+  return result.type === 'return' && result.value === OFFER_RETURN;
 }

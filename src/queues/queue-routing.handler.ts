@@ -175,7 +175,8 @@ export class QueueRoutingHandler implements OnModuleInit, OnModuleDestroy {
       if (ctx.callId) await this.distribution.agentLegEnded(entryId, ctx.callId, event.result);
       return;
     }
-    await this.callbacks.settled(event.callId);
+    const ringing = await this.callbacks.settled(event.callId, ctx.callId);
+    if (ringing) await this.distribution.callerLeft(ringing);
     const ended = await this.entries.ended(event.callId, event.timestamp ?? new Date());
     if (ended?.agentCallId && (ended.was === 'offered' || ended.was === 'connected')) await this.distribution.callerLeft(ended.agentCallId);
   }
