@@ -245,6 +245,24 @@ describe('Queue callbacks instead of waiting (e2e)', () => {
     expect((await api('GET', `/${queueId}/stats`)).body).toMatchObject({ callbacksRequested: 1, callbacksCompleted: 0, failed: 1 });
   });
 
+  it('closes a callback whose call never reached the caller (Sinch refused the callout): no DiCE comes, the sweep ends it', async () => {
+    const from = caller();
+    const requested = await requestCallback(from);
+    // The next callout request (the callback) is answered 400 by Sinch: final, nothing to retry.
+    await sim(t, 'PUT', '/_sim/faults', { sequence: [400] });
+    try {
+      const agentId = await newAgent();
+      const failed = await entryWhere(`id = $1 AND state = 'failed'`, [requested.id]);
+      expect(failed.end_reason).toBe('callback_not_dialled');
+      const [callback] = await sql(t, 'SELECT state, sinch_call_id FROM calls WHERE id = $1', [failed.callback_call_id]);
+      expect(callback).toEqual({ state: 'failed', sinch_call_id: null });
+      expect((await t.request('GET', `/api/v1/agents/${agentId}`)).body.status).toBe('available');
+      expect((await api('GET', `/${queueId}/callbacks`)).body.items).toEqual([]);
+    } finally {
+      await sim(t, 'PUT', '/_sim/faults', {});
+    }
+  });
+
   it.each([
     ['a key that is not one key', { enabled: true, key: '12' }, 'callback.key'],
     ['an expiry under a minute', { enabled: true, expiresAfterS: 10 }, 'callback.expiresAfterS'],

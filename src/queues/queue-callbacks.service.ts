@@ -161,7 +161,18 @@ export class QueueCallbacks {
     return rows[0] !== undefined;
   }
 
+  // Callbacks past their expiry, and callbacks whose call failed before it reached Sinch (refused by the dialler's
+  // last compliance check, or rejected by Sinch): no DiCE will come for those, so the sweep closes them.
   private async expire(now: Date): Promise<number> {
+    const [undialled] = (await this.dataSource.query(
+      `UPDATE queue_entries e SET state = 'failed', end_reason = 'callback_not_dialled', ended_at = $1, updated_at = now()
+       FROM calls c WHERE e.state = 'calling_back' AND c.id = e.callback_call_id AND c.state = 'failed' AND c.sinch_call_id IS NULL
+       RETURNING e.id, e.queue_id, c.error_message`,
+      [now],
+    )) as [{ id: string; queue_id: string; error_message: string | null }[], number];
+    for (const row of undialled) {
+      void this.events.publish('queues', 'callback.failed', { entryId: row.id, queueId: row.queue_id, reason: 'not_dialled', error: row.error_message });
+    }
     const [rows] = (await this.dataSource.query(
       `UPDATE queue_entries e SET state = 'failed', end_reason = 'callback_expired', ended_at = $1, updated_at = now()
        FROM queues q WHERE q.id = e.queue_id AND e.state IN ('callback_requested', 'calling_back')
@@ -170,7 +181,7 @@ export class QueueCallbacks {
       [now, CALLBACK_DEFAULTS.expiresAfterS],
     )) as [{ id: string; queue_id: string }[], number];
     for (const row of rows) void this.events.publish('queues', 'callback.expired', { entryId: row.id, queueId: row.queue_id });
-    return rows.length;
+    return rows.length + undialled.length;
   }
 
   async list(queueId: string): Promise<QueueCallback[]> {
