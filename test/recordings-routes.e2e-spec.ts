@@ -150,4 +150,40 @@ describe('recordings (e2e, inbound route policy)', () => {
     expect(await db.query('SELECT id FROM recordings WHERE call_id = $1 OR sinch_call_id = $2', [call.id, callId])).toEqual([]);
     expect((await t.request('DELETE', `/api/v1/recordings/policies/route/${encoded}`)).status).toBe(204);
   });
+
+  it("a menu route with consent and optOut leading to a queue: asked once; the queue keeps the caller's answer", async () => {
+    const number = '+46101234596';
+    const { id, encoded } = await ownNumber(number);
+    const queue = await t.request('POST', '/api/v1/queues', { body: { name: `menu queue ${Date.now()}`, holdPrompt: 'Please hold' } });
+    expect(queue.status).toBe(201);
+    const route = {
+      type: 'menu',
+      menus: [{ id: 'main', prompt: 'Support press 1', options: [{ dtmf: '1', route: { type: 'queue', target: queue.body.id } }] }],
+    };
+    expect((await t.request('PUT', `/api/v1/numbers/${id}/route`, { body: { route } })).status).toBe(200);
+    await waitFor(
+      async () => (await t.request('PUT', `/api/v1/recordings/policies/route/${encoded}`, { body: { mode: 'consent', optOut: true } })).status === 200,
+      10_000,
+    );
+    type Answer = { action: { name: string; menus?: { id: string }[] }; instructions?: { name: string }[] };
+    const answersTo = async (dtmf: string): Promise<{ callId: string; pies: Answer[] }> => {
+      const callId = ((await simSend('POST', '/_sim/inbound', { from: '+46701112237', to: number, dtmf })) as { callId: string }).callId;
+      const pies = (await waitFor(async () => {
+        const events = (await sim.events(`?kind=callback&callId=${callId}&event=pie`)).events;
+        return events.length === 2 ? events.map((e) => e.response) : undefined;
+      }, 15_000)) as Answer[];
+      return { callId, pies };
+    };
+    // 9 declines at the route's question, 1 picks the queue: parked, neither asked again nor recorded.
+    const declined = await answersTo('91');
+    expect(declined.pies.map((a) => a.action.name)).toEqual(['runMenu', 'park']);
+    expect(declined.pies.flatMap((a) => a.instructions ?? []).map((i) => i.name)).not.toContain('startRecording');
+    // 8 is consent: the menu starts the recording, and the queue does not start a second one nor ask.
+    const consented = await answersTo('81');
+    expect(consented.pies.map((a) => a.action.name)).toEqual(['runMenu', 'park']);
+    expect((consented.pies[0].instructions ?? []).map((i) => i.name)).toEqual(['startRecording']);
+    expect((consented.pies[1].instructions ?? []).map((i) => i.name)).not.toContain('startRecording');
+    for (const callId of [declined.callId, consented.callId]) await simSend('POST', `/_sim/calls/${callId}/hangup`, {});
+    expect((await t.request('DELETE', `/api/v1/recordings/policies/route/${encoded}`)).status).toBe(204);
+  });
 });

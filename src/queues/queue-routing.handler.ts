@@ -100,11 +100,13 @@ export class QueueRoutingHandler implements OnModuleInit, OnModuleDestroy {
     if (!queue) throw new Error(`queue ${queueId} is not loaded`);
     const entry = { sinchCallId: call.sinchCallId, fromNumber: call.from, dialled: call.dialled, enqueuedAt: call.receivedAt };
     const entryRoute = call.via ?? 'number';
-    if (this.queues.admit(queue)) return this.park(queue, { ...entry, queueId, entryRoute });
+    const decided = call.recordingDecided === true;
+    if (this.queues.admit(queue)) return this.park(queue, { ...entry, queueId, entryRoute }, decided);
     // Full: the overflow action, decided from memory like the park itself.
     const overflow = queue.overflowWhenFull;
     const target = overflow?.type === 'queue' ? this.queues.cached(overflow.queueId) : undefined;
-    if (target && this.queues.admit(target)) return this.park(target, { ...entry, queueId: target.id, entryRoute: 'overflow', overflowedFrom: queueId });
+    if (target && this.queues.admit(target))
+      return this.park(target, { ...entry, queueId: target.id, entryRoute: 'overflow', overflowedFrom: queueId }, decided);
     this.entries.enqueueLater({ ...entry, queueId, entryRoute, overflowed: true });
     switch (overflow?.type) {
       case 'forward':
@@ -120,9 +122,14 @@ export class QueueRoutingHandler implements OnModuleInit, OnModuleDestroy {
   }
 
   // Parked with the queue's recording policy; with "press 9 to not be recorded" the consent menu comes first and the
-  // entry is written at its PIE (a caller still in the menu is not offered to an agent).
-  private park(queue: Queue, entry: PendingEntry): Svaml {
+  // entry is written at its PIE (a caller still in the menu is not offered to an agent). Behind an IVR menu whose
+  // route decided the recording (the caller heard its notice or answered its question), the queue leaves it be.
+  private park(queue: Queue, entry: PendingEntry, recordingDecided: boolean): Svaml {
     const locale = queue.locale ?? undefined;
+    if (recordingDecided) {
+      this.entries.enqueueLater(entry);
+      return parkSvaml(queue, this.config.queues.parkS);
+    }
     const targets = recordingTargets(queue.id, entry.dialled ?? '');
     const ask = this.recording.consentMenu(targets, consentMenuId(entry), locale);
     if (ask) return ask;

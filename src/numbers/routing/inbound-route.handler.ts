@@ -48,9 +48,12 @@ export class InboundRouteHandler implements OnModuleInit, OnModuleDestroy {
     const dialled = event.to?.endpoint;
     const routing = dialled ? this.routes.get(dialled) : undefined;
     if (!dialled || !routing) return undefined;
-    const answer = iceAnswer(routing, { from: event.cli, dialled, sinchCallId: event.callId, receivedAt: this.clock.now() }, (t) => this.targets.get(t));
-    ctx.route = answer.label;
     const targets = routeTarget(dialled);
+    // The route records (or asks) ahead of an IVR menu unless its policy is off; a queue behind the menu then does not.
+    const menuDecides = this.recording.effective(targets).mode !== 'off';
+    const call = { from: event.cli, dialled, sinchCallId: event.callId, receivedAt: this.clock.now() };
+    const answer = iceAnswer(routing, call, (t) => this.targets.get(t), menuDecides);
+    ctx.route = answer.label;
     // "Press 9 to not be recorded" first when the route's policy asks; its PIE answers the route's action.
     return this.recording.consentBefore(answer.svaml, targets, consentMenuId(dialled, event.cli)) ?? this.recording.applyTo(answer.svaml, targets);
   }
@@ -62,7 +65,8 @@ export class InboundRouteHandler implements OnModuleInit, OnModuleDestroy {
     const routing = choice ? this.routes.get(choice.dialled) : undefined;
     const route = choice && routing ? chosenRoute(routing, choice) : undefined;
     if (!choice || !route) return undefined;
-    return leafSvaml(route, { dialled: choice.dialled, sinchCallId: event.callId, receivedAt: this.clock.now() }, (t) => this.targets.get(t));
+    const call = { dialled: choice.dialled, sinchCallId: event.callId, receivedAt: this.clock.now(), recordingDecided: choice.recordingDecided };
+    return leafSvaml(route, call, (t) => this.targets.get(t));
   }
 
   // The consent menu answered (a key, or none): the route's action, recorded unless the caller declined. A route
@@ -71,7 +75,7 @@ export class InboundRouteHandler implements OnModuleInit, OnModuleDestroy {
     const routing = this.routes.get(consent.dialled);
     if (!routing) return undefined;
     const call = { ...consent, sinchCallId: event.callId, receivedAt: this.clock.now() };
-    const answer = iceAnswer(routing, call, (t) => this.targets.get(t));
+    const answer = iceAnswer(routing, call, (t) => this.targets.get(t), true);
     return this.recording.afterConsent(event.menuResult, answer.svaml, routeTarget(consent.dialled));
   }
 }

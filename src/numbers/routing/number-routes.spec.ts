@@ -140,8 +140,18 @@ describe('route SVAML', () => {
       { dtmf: '2', action: 'menu(support)' },
     ]);
     const choice = menuChoice({ type: 'return', value: 'nr:+15550100001:r:support:1', menuId: 'support' })!;
+    expect(choice.recordingDecided).toBe(false);
     expect(chosenRoute(parsed, choice)).toMatchObject({ type: 'forward', to: '+46701234567' });
     expect(menuChoice({ type: 'return', value: 'confirm' })).toBeUndefined();
     expect(menuChoice({ type: 'timeout', value: '' })).toBeUndefined();
+  });
+
+  it('a menu served after the route decided the recording carries that in its choices, for the target behind it', () => {
+    const parsed = parseRouting(menu([{ id: 'main', prompt: 'Sales 1', options: [{ dtmf: '1', route: { type: 'message', text: 'Sales' } }] }]), none).routing!;
+    const menus = (iceAnswer(parsed, call(), noTargets, true).svaml.action as { menus: { options: { action: string }[] }[] }).menus;
+    expect(menus[0].options[0].action).toBe('return(nr:+15550100001:r:main:1:d)');
+    const choice = menuChoice({ type: 'return', value: 'nr:+15550100001:r:main:1:d', menuId: 'main' })!;
+    expect(choice).toMatchObject({ menuId: 'main', dtmf: '1', recordingDecided: true });
+    expect(chosenRoute(parsed, choice)).toMatchObject({ type: 'message', text: 'Sales' });
   });
 });

@@ -19,16 +19,19 @@ export interface RouteAnswer {
 // its two routes (r: main, a: after hours), the menu and the key, so any api process can answer the PIE from its
 // cache without having seen the ICE. Sinch's return values are free text; ours start with "nr:".
 const RETURN_PREFIX = 'nr:';
+// Appended to a choice's return value when the route decided the call's recording before the menu.
+const RECORDING_DECIDED = 'd';
 
 export function routeFor(routing: NumberRouting, at: Date): { route: InboundRoute; afterHours: boolean } {
   if (routing.businessHours && routing.afterHours && !isOpenAt(routing.businessHours, at)) return { route: routing.afterHours, afterHours: true };
   return { route: routing.route, afterHours: false };
 }
 
-export function iceAnswer(routing: NumberRouting, call: TargetCall, targets: TargetLookup): RouteAnswer {
+// `menuDecidesRecording`: the route records (or asks) ahead of its menu; the menu's choices carry that to the target.
+export function iceAnswer(routing: NumberRouting, call: TargetCall, targets: TargetLookup, menuDecidesRecording = false): RouteAnswer {
   const { route, afterHours } = routeFor(routing, call.receivedAt);
   const label = afterHours ? `after_hours:${route.type}` : route.type;
-  if (route.type === 'menu') return { svaml: menuSvaml(route, call.dialled, afterHours ? 'a' : 'r'), label };
+  if (route.type === 'menu') return { svaml: menuSvaml(route, call.dialled, afterHours ? 'a' : 'r', menuDecidesRecording), label };
   return { svaml: leafSvaml(route, call, targets), label };
 }
 
@@ -71,7 +74,8 @@ function ttsPrompt(text: string): string {
   return `#tts[${text.replace(/\[/g, '(').replace(/\]/g, ')')}]`;
 }
 
-function menuSvaml(route: MenuRoute, dialled: string, which: 'r' | 'a'): Svaml {
+function menuSvaml(route: MenuRoute, dialled: string, which: 'r' | 'a', recordingDecided: boolean): Svaml {
+  const decided = recordingDecided ? `:${RECORDING_DECIDED}` : '';
   const menus: SvamlMenu[] = route.menus.map((m) => ({
     id: m.id,
     mainPrompt: ttsPrompt(m.prompt),
@@ -81,7 +85,7 @@ function menuSvaml(route: MenuRoute, dialled: string, which: 'r' | 'a'): Svaml {
     timeoutMills: m.timeoutS * 1000,
     options: m.options.map((o) => ({
       dtmf: o.dtmf,
-      action: o.menu !== undefined ? (`menu(${o.menu})` as const) : (`return(${RETURN_PREFIX}${dialled}:${which}:${m.id}:${o.dtmf})` as const),
+      action: o.menu !== undefined ? (`menu(${o.menu})` as const) : (`return(${RETURN_PREFIX}${dialled}:${which}:${m.id}:${o.dtmf}${decided})` as const),
     })),
   }));
   return buildSvaml(svaml.runMenu(menus, { barge: true, ...(route.locale !== undefined ? { locale: route.locale } : {}) }));
@@ -92,14 +96,15 @@ export interface MenuChoice {
   which: 'r' | 'a';
   menuId: string;
   dtmf: string;
+  recordingDecided: boolean;
 }
 
 // The menu choice a PIE reports, when the menu was one of ours; undefined for anyone else's PIE.
 export function menuChoice(result: MenuResult): MenuChoice | undefined {
   if (result.type !== 'return' || !result.value?.startsWith(RETURN_PREFIX)) return undefined;
-  const [dialled, which, menuId, dtmf] = result.value.slice(RETURN_PREFIX.length).split(':');
+  const [dialled, which, menuId, dtmf, flag] = result.value.slice(RETURN_PREFIX.length).split(':');
   if (!dialled || (which !== 'r' && which !== 'a') || !menuId || !dtmf) return undefined;
-  return { dialled, which, menuId, dtmf };
+  return { dialled, which, menuId, dtmf, recordingDecided: flag === RECORDING_DECIDED };
 }
 
 // The leaf route behind a menu choice, looked up in the number's current routing.

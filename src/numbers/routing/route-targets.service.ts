@@ -14,6 +14,9 @@ export interface TargetCall {
   receivedAt: Date;
   // How the call came when not by a number's route (a campaign IVR's "talk to an agent": "campaign").
   via?: string;
+  // The number's route decided the call's recording ahead of its IVR menu (recorded, with or without the consent
+  // notice, or the caller answered its opt-out question): a target behind the menu neither asks nor records again.
+  recordingDecided?: boolean;
 }
 
 // What a feature registers for its route type. `exists` is called when a route is saved (so a route to a queue
