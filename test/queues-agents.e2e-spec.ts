@@ -68,7 +68,7 @@ describe('Queue agents and distribution (e2e)', () => {
       30_000,
     );
     await sim(t, 'PUT', '/_sim/rules', { rules: [] });
-    // The run's database is shared: the numbers suite syncs the account and must not find ours.
+    // The run's database is shared: its numbers are left as they were found.
     await sql(t, 'DELETE FROM number_route_audits WHERE number = ANY($1)', [[QUEUE_NUMBER]]);
     await sql(t, 'DELETE FROM phone_numbers WHERE number = ANY($1)', [[QUEUE_NUMBER]]);
     await t.close();

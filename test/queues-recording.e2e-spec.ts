@@ -49,7 +49,7 @@ describe('Queue calls recorded by policy (e2e)', () => {
     await until(async () => (await sim(t, 'GET', '/_sim/calls')).calls.every((c: Body) => c.phase === 'ended'), 30_000);
     await sim(t, 'PUT', '/_sim/rules', { rules: [] });
     await sql(t, `DELETE FROM recording_policies WHERE target_type = 'route' AND target_id = $1`, [QUEUE_NUMBER]);
-    // The run's database is shared: the numbers suite syncs the account and must not find ours.
+    // The run's database is shared: its numbers are left as they were found.
     await sql(t, 'DELETE FROM number_route_audits WHERE number = ANY($1)', [[QUEUE_NUMBER]]);
     await sql(t, 'DELETE FROM phone_numbers WHERE number = ANY($1)', [[QUEUE_NUMBER]]);
     await t.close();

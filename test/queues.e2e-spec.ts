@@ -42,7 +42,7 @@ describe('Inbound queues (e2e)', () => {
       async () => (await sql(t, `SELECT count(*)::int AS n FROM queue_entries WHERE state IN ('waiting', 'offered', 'connected')`))[0].n === 0,
       30_000,
     );
-    // The run's database is shared: the numbers suite syncs the account and must not find ours.
+    // The run's database is shared: its numbers are left as they were found.
     await sql(t, 'DELETE FROM number_route_audits WHERE number = ANY($1)', [[QUEUE_NUMBER, SHORT_NUMBER]]);
     await sql(t, 'DELETE FROM phone_numbers WHERE number = ANY($1)', [[QUEUE_NUMBER, SHORT_NUMBER]]);
     await t.close();

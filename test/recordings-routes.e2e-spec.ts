@@ -39,7 +39,7 @@ describe('recordings (e2e, inbound route policy)', () => {
   };
 
   afterAll(async () => {
-    // The numbers suite expects to find these tables empty (its sync would release numbers left here).
+    // The run's database is shared: its numbers are left as they were found.
     for (const table of ['phone_numbers', 'number_route_audits']) await db?.query(`DELETE FROM ${table}`);
     await t?.close();
     rmSync(dir, { recursive: true, force: true });

@@ -95,7 +95,8 @@ export async function createTestAppOnOwnRedis(): Promise<TestApp & { redis: OwnR
 }
 
 // A test app on a database of its own (created by the app, dropped on close): for suites that make their database
-// refuse connections, which must not disturb the other suites sharing the run's database.
+// refuse connections, which must not disturb the other suites sharing the run's database, or that own a whole table
+// (the numbers suite's syncs release every number its simulator does not have).
 export async function createTestAppWithOwnDatabase(suffix: string, overrides: Record<string, string> = {}): Promise<TestApp> {
   const name = `${process.env.TEST_DATABASE_NAME ?? 'cc_test'}_${suffix}`;
   const t = await createTestApp({ ...overrides, DATABASE_URL: databaseUrl(name) });
