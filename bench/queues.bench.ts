@@ -2,6 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
 import { Client } from 'pg';
 import { ApiKeysService } from 'src/auth/api-keys.service';
+import { CalloutJobs } from 'src/callouts/dialing/callout-jobs.service';
 import { buildSvaml, svaml } from 'src/sinch/svaml/svaml.builders';
 import { SinchWebhook } from 'src/sinch/sinch.module';
 import { SinchVoiceClient } from 'src/sinch/voice-client';
@@ -208,6 +209,32 @@ export async function run(): Promise<void> {
     const answeredLegs = await count(`SELECT count(*) AS n FROM calls WHERE direction = 'outbound' AND queue_id = ANY($1) AND answered_at IS NOT NULL`, [
       queueIds,
     ]);
+    // Per leg, the slowest 5 % of unparks taken apart: the offer transaction and enqueue (offered_at is its start),
+    // the wait for a worker (BullMQ's limiter and fetch), the row read and marker, Sinch's answer, the ACE's arrival
+    // and the claim; and how many legs were offered within 250 ms of it (its burst).
+    const jobs = await bench.app.get(CalloutJobs).queue.getJobs(['completed'], 0, -1);
+    const jobTimes = new Map(jobs.map((j) => [j.id, { added: j.timestamp, processed: j.processedOn ?? NaN }]));
+    const legs = (
+      await db.query<{ call_id: string; offered: string; dial: string; initiated: string; ace: string | null; claimed: string; unpark_ms: string }>(
+        `SELECT c.id AS call_id, EXTRACT(EPOCH FROM e.offered_at) * 1000 AS offered, EXTRACT(EPOCH FROM c.dial_started_at) * 1000 AS dial,
+                EXTRACT(EPOCH FROM c.initiated_at) * 1000 AS initiated, EXTRACT(EPOCH FROM e.answered_at) * 1000 AS claimed,
+                (SELECT EXTRACT(EPOCH FROM min(ev.received_at)) * 1000 FROM call_events ev WHERE ev.call_id = c.id AND ev.kind = 'ace') AS ace,
+                EXTRACT(EPOCH FROM (e.answered_at - GREATEST(f.at, e.enqueued_at))) * 1000 AS unpark_ms
+           FROM queue_entries e JOIN calls c ON c.id = e.agent_call_id
+           CROSS JOIN LATERAL (SELECT max(at) AS at FROM agent_status_changes s WHERE s.agent_id = e.agent_id AND s.status = 'available' AND s.at <= e.offered_at) f
+          WHERE e.answered_at IS NOT NULL AND e.queue_id = ANY($1)`,
+        [queueIds],
+      )
+    ).rows.map((r) => ({ ...r, job: jobTimes.get(r.call_id) }));
+    const offeredTimes = legs.map((l) => Number(l.offered));
+    const slow = legs.filter((l) => Number(l.unpark_ms) >= percentile(toUnpark, 0.95));
+    const avg = (f: (l: (typeof legs)[number]) => number): string => (slow.reduce((sum, l) => sum + f(l), 0) / slow.length).toFixed(0);
+    const breakdown =
+      `slowest 5 % (${slow.length}), mean ms: offer txn → job added ${avg((l) => (l.job?.added ?? NaN) - Number(l.offered))}, ` +
+      `→ worker took it ${avg((l) => (l.job?.processed ?? NaN) - (l.job?.added ?? NaN))}, → dial marked ${avg((l) => Number(l.dial) - (l.job?.processed ?? NaN))}, ` +
+      `→ Sinch accepted ${avg((l) => Number(l.initiated) - Number(l.dial))}, → ACE received ${avg((l) => Number(l.ace) - Number(l.initiated))}, ` +
+      `→ claimed ${avg((l) => Number(l.claimed) - Number(l.ace))}; legs offered within 250 ms ${avg((l) => offeredTimes.filter((t) => Math.abs(t - Number(l.offered)) <= 250).length)}` +
+      ` (jobs found ${slow.filter((l) => l.job).length})`;
     const offerP95 = percentile(toOffer, 0.95);
     const unparkP95 = percentile(toUnpark, 0.95);
     const anchorP95 = percentile(anchorMs, 0.95);
@@ -220,6 +247,7 @@ export async function run(): Promise<void> {
         `phases: offer → dial started ${phase('to_dial_ms')}; dial → Sinch accepted ${phase('to_initiated_ms')}; accepted → agent answered and caller claimed ${phase('to_answer_ms')}`,
         `anchor, one ManageCall PATCH to a parked call (${ANCHOR_PATCHES}): p50 ${percentile(anchorMs, 0.5).toFixed(1)} ms, p95 ${anchorP95.toFixed(1)} ms; unpark p95 / anchor p95 = ${ratio(unparkP95, anchorP95)}`,
         `callers dropped by the park limit (abandoned or failed; callers never give up here): ${dropped} (goal 0)`,
+        breakdown,
         `double offers: ${agentOverlaps} agents offered two callers at once, ${answeredLegs - connected} callers answered by more than one leg (goal 0)`,
       ].join('\n') + '\n',
     );

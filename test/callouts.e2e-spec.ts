@@ -346,6 +346,47 @@ describe('callouts (e2e)', () => {
       expect(await countCalls()).toBe(before);
     });
 
+    it('dials an urgent leg (a caller holds for it) before the calls already waiting for the pace', async () => {
+      const since = await sim.lastSeq();
+      // Ten calls nobody waits for, then two a caller waits for: at 10 per second the ten would take a second.
+      const waiting = await db.transaction((m) =>
+        t.app.get(CalloutsService).place(
+          m,
+          Array.from({ length: 10 }, (_, i) => placeable(`+1415555016${i}`)),
+        ),
+      );
+      const urgent = await db.transaction((m) =>
+        t.app.get(CalloutsService).place(m, [
+          { ...placeable('+14155550170'), urgent: true },
+          { ...placeable('+14155550171'), urgent: true },
+        ]),
+      );
+      const ids = new Set([...waiting, ...urgent].map((c) => c.id));
+      const order = await waitForValue(async () => {
+        const mine = (await sim.callouts(since)).filter((c) => c.ourCallId && ids.has(c.ourCallId));
+        return mine.length >= 12 ? mine.sort((a, b) => a.seq - b.seq).map((c) => c.ourCallId) : undefined;
+      }, 15_000);
+      // The first of the ten may have left before the urgent ones were added; none after them did.
+      expect(order.slice(0, 3)).toEqual(expect.arrayContaining(urgent.map((c) => c.id)));
+      expect(order.indexOf(urgent[0].id)).toBeLessThan(order.indexOf(urgent[1].id));
+    });
+
+    it('marks a dial in flight once, whoever asks at the same moment', async () => {
+      const calls = t.app.get(CallsService);
+      const rows = await calls.createOutbound(
+        ['+14155550172', '+14155550173'].map((to) => ({
+          kind: 'tts' as const,
+          toNumber: to,
+          request: toStoredCallout({ method: 'ttsCallout', request: { destination: { type: 'number', endpoint: to }, text: 'Hello', enableDice: true } }),
+        })),
+      );
+      // Grouped into shared statements, each row still has one winner.
+      const marks = await Promise.all(rows.map((r) => Promise.all([1, 2, 3].map(() => calls.markDialStarted(r.id)))));
+      expect(marks.map((won) => won.filter(Boolean).length)).toEqual([1, 1]);
+      expect((await callRows(rows.map((r) => r.id))).map((r) => r.dial_attempts)).toEqual([1, 1]);
+      for (const r of rows) await calls.markFailed(r.id, { errorMessage: 'test: marked only' });
+    });
+
     it("needs the caller's transaction", async () => {
       await expect(t.app.get(CalloutsService).place(db.manager, [placeable('+14155550146')])).rejects.toThrow(/inside the caller's transaction/);
     });

@@ -7,6 +7,9 @@ export interface DialJobData {
   requestId?: string;
   // Epoch ms: not dialled before (a campaign's pacing spreads its calls over each second).
   dialAt?: number;
+  // Someone waits on the line for this leg (a queue agent's, rung while the caller holds): dialled before the
+  // jobs nobody waits for.
+  urgent?: boolean;
 }
 
 // Backoff type handled by the worker's backoffStrategy: the delay travels on the thrown CalloutRetryError.

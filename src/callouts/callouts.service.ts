@@ -47,6 +47,9 @@ export interface PlaceCall {
   requestId?: string;
   // Not before this moment (a campaign's pacing): the callouts worker holds the call until then.
   dialAt?: Date;
+  // A person waits on the line for this leg (a queue caller held while their agent is rung): its dial job goes
+  // before those nobody waits for (campaign legs, API calls), still within the account's pace.
+  urgent?: boolean;
 }
 
 // What became of one planned callout: its call row, or why compliance refused it (nothing stored for it).
@@ -120,7 +123,7 @@ export class CalloutsService implements EntitySubscriberInterface {
       manager,
     );
     const list = this.pending.get(runner) ?? [];
-    list.push(...placed.map((p, i) => dialJob(p.id, requests[i].requestId ?? requestId, requests[i].dialAt)));
+    list.push(...placed.map((p, i) => dialJob(p.id, requests[i].requestId ?? requestId, requests[i].dialAt, requests[i].urgent)));
     this.pending.set(runner, list);
     return placed;
   }
@@ -263,6 +266,6 @@ function invalidFields(request: PlaceCall, prefix: string): FieldProblem[] {
   return calloutViolations(request.callout, request.customExtra).map((v) => ({ field: prefix + v.path, rule: v.rule, message: v.message }));
 }
 
-function dialJob(callId: string, requestId: string | undefined, dialAt: Date | undefined): DialJobData {
-  return { callId, ...(requestId ? { requestId } : {}), ...(dialAt ? { dialAt: dialAt.getTime() } : {}) };
+function dialJob(callId: string, requestId: string | undefined, dialAt: Date | undefined, urgent: boolean | undefined): DialJobData {
+  return { callId, ...(requestId ? { requestId } : {}), ...(dialAt ? { dialAt: dialAt.getTime() } : {}), ...(urgent ? { urgent } : {}) };
 }

@@ -11,10 +11,11 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
-import { DataSource, EntityManager, IsNull, Repository } from 'typeorm';
+import { DataSource, EntityManager, In, IsNull, Repository } from 'typeorm';
 import { Call, CALL_KINDS } from 'src/calls/call.entity';
 import { sqlProgress, SQL_FINAL_STATES } from 'src/calls/call-state';
 import { CONTRIBUTION_COLUMNS, contributionSelect, rollupUpsertSql } from 'src/calls/rollups/call-rollup-sql';
+import { MicroBatcher } from 'src/common/micro-batcher';
 import { normalizePhoneNumber } from 'src/common/phone-number';
 
 export interface CreateOutboundCall {
@@ -42,12 +43,31 @@ export interface CallError {
 
 const OUTBOUND_KINDS: readonly string[] = CALL_KINDS.filter((k) => k !== 'inbound');
 
+// The dial path's three statements per call (read the row, set the in-flight marker, store Sinch's id) are grouped
+// across concurrent callers: the callouts worker runs many jobs at once, and a burst the limiter lets through (a
+// wave of queue agents' legs, measured) queued three pool round trips per call behind each other. Each row keeps
+// its own condition; a call id is never twice in one batch of
+// marks (the second push meets the marker the first set: a marker is won once).
+const DIAL_BATCH = { maxBatch: 100, maxConcurrent: 2 };
+
 @Injectable()
 export class CallsService {
+  private readonly reads: MicroBatcher<string, Call | null>;
+  private readonly dialMarks: MicroBatcher<string, boolean>;
+  private readonly initiated: MicroBatcher<{ id: string; sinchCallId: string }, boolean>;
+
   constructor(
     @InjectRepository(Call) private readonly calls: Repository<Call>,
     @InjectDataSource() private readonly dataSource: DataSource,
-  ) {}
+  ) {
+    this.reads = new MicroBatcher<string, Call | null>({ ...DIAL_BATCH, run: (ids) => this.findByIds(ids) });
+    this.dialMarks = new MicroBatcher<string, boolean>({ ...DIAL_BATCH, keys: (id) => [id], run: (ids) => this.markDialStartedMany(ids) });
+    this.initiated = new MicroBatcher<{ id: string; sinchCallId: string }, boolean>({
+      ...DIAL_BATCH,
+      keys: (item) => [item.id],
+      run: (items) => this.markInitiatedMany(items),
+    });
+  }
 
   // Callers place calls through CalloutsService.place (which validates and enqueues); this only writes the rows,
   // in one multi-row INSERT, and answers their ids in the order given.
@@ -102,7 +122,13 @@ export class CallsService {
   }
 
   findById(id: string): Promise<Call | null> {
-    return this.calls.findOneBy({ id });
+    return this.reads.push(id);
+  }
+
+  private async findByIds(ids: readonly string[]): Promise<(Call | null)[]> {
+    const rows = await this.calls.findBy({ id: In(ids) });
+    const byId = new Map(rows.map((row) => [row.id, row]));
+    return ids.map((id) => byId.get(id) ?? null);
   }
 
   findBySinchCallId(sinchCallId: string): Promise<Call | null> {
@@ -110,14 +136,18 @@ export class CallsService {
   }
 
   // The guard against dialling twice: only the first caller after a (re)queue gets true.
-  async markDialStarted(id: string): Promise<boolean> {
-    const result = await this.calls
-      .createQueryBuilder()
-      .update()
-      .set({ dialStartedAt: () => 'now()', dialAttempts: () => 'dial_attempts + 1' })
-      .where('id = :id AND dial_started_at IS NULL AND state = :state', { id, state: 'queued' })
-      .execute();
-    return (result.affected ?? 0) > 0;
+  markDialStarted(id: string): Promise<boolean> {
+    return this.dialMarks.push(id);
+  }
+
+  private async markDialStartedMany(ids: readonly string[]): Promise<boolean[]> {
+    const result: unknown[] = await this.dataSource.query(
+      `UPDATE calls SET dial_started_at = now(), dial_attempts = dial_attempts + 1
+       WHERE id = ANY($1::uuid[]) AND dial_started_at IS NULL AND state = 'queued' RETURNING id`,
+      [ids],
+    );
+    const marked = new Set(returnedRows<{ id: string }>(result).map((r) => r.id));
+    return ids.map((id) => marked.has(id));
   }
 
   async clearDialStarted(id: string, error?: CallError): Promise<void> {
@@ -133,18 +163,24 @@ export class CallsService {
   }
 
   // A DiCE or ICE may have stored the Sinch id already (via our custom); a different one is never overwritten.
-  async markInitiated(id: string, sinchCallId: string): Promise<boolean> {
-    const rows: unknown[] = await this.dataSource.query(
-      `UPDATE calls SET
-         sinch_call_id = coalesce(sinch_call_id, $2),
-         state = ${sqlProgress('state', "'initiated'")},
-         initiated_at = coalesce(initiated_at, now()),
+  markInitiated(id: string, sinchCallId: string): Promise<boolean> {
+    return this.initiated.push({ id, sinchCallId });
+  }
+
+  private async markInitiatedMany(items: readonly { id: string; sinchCallId: string }[]): Promise<boolean[]> {
+    const result: unknown[] = await this.dataSource.query(
+      `UPDATE calls c SET
+         sinch_call_id = coalesce(c.sinch_call_id, v.sinch_call_id),
+         state = ${sqlProgress('c.state', "'initiated'")},
+         initiated_at = coalesce(c.initiated_at, now()),
          updated_at = now()
-       WHERE id = $1 AND (sinch_call_id IS NULL OR sinch_call_id = $2)
-       RETURNING id`,
-      [id, sinchCallId],
+       FROM unnest($1::uuid[], $2::text[]) AS v(id, sinch_call_id)
+       WHERE c.id = v.id AND (c.sinch_call_id IS NULL OR c.sinch_call_id = v.sinch_call_id)
+       RETURNING c.id`,
+      [items.map((i) => i.id), items.map((i) => i.sinchCallId)],
     );
-    return affectedRows(rows) > 0;
+    const marked = new Set(returnedRows<{ id: string }>(result).map((r) => r.id));
+    return items.map((i) => marked.has(i.id));
   }
 
   async markFailed(id: string, error: CallError): Promise<boolean> {
@@ -198,6 +234,11 @@ export class CallsService {
 }
 
 // TypeORM's raw UPDATE ... RETURNING answers [rows, count] on Postgres.
+// An UPDATE's RETURNING rows: TypeORM's postgres driver answers [rows, count] for an UPDATE.
+function returnedRows<T>(result: unknown[]): T[] {
+  return (Array.isArray(result[0]) ? result[0] : result) as T[];
+}
+
 function affectedRows(result: unknown[]): number {
-  return Array.isArray(result[0]) ? (result[0] as unknown[]).length : result.length;
+  return returnedRows(result).length;
 }

@@ -263,6 +263,8 @@ export class QueueDistribution implements OnApplicationShutdown {
         queueId: entry.queue_id,
         // An agent is staff; a number a supervisor sends the caller to is not.
         staff: agent.staff ?? agent.id !== null,
+        // The caller holds while this rings.
+        urgent: true,
       });
     }
     const legs = await this.callouts.place(manager, requests);

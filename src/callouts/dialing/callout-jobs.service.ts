@@ -24,12 +24,15 @@ export class CalloutJobs {
   async enqueueMany(dials: readonly DialJobData[]): Promise<void> {
     if (dials.length === 0) return;
     const attempts = this.config.callouts.maxAttempts + ATTEMPTS_HEADROOM;
+    // An urgent leg goes to the head of the wait list (BullMQ's lifo), before campaign legs and API calls waiting
+    // for the pace; added last-first, urgent legs of one batch keep their order.
+    const ordered = [...dials.filter((d) => !d.urgent), ...dials.filter((d) => d.urgent).reverse()];
     await CALLOUT_JOBS.addBulk(
       this.queue,
-      dials.map((data) => ({
+      ordered.map((data) => ({
         name: 'dial' as const,
         data,
-        opts: { jobId: data.callId, attempts, ...pacedDelay(data.dialAt) },
+        opts: { jobId: data.callId, attempts, ...(data.urgent ? { lifo: true } : {}), ...pacedDelay(data.dialAt) },
       })),
     );
   }
