@@ -46,8 +46,8 @@ const OUTBOUND_KINDS: readonly string[] = CALL_KINDS.filter((k) => k !== 'inboun
 // The dial path's three statements per call (read the row, set the in-flight marker, store Sinch's id) are grouped
 // across concurrent callers: the callouts worker runs many jobs at once, and a burst the limiter lets through (a
 // wave of queue agents' legs, measured) queued three pool round trips per call behind each other. Each row keeps
-// its own condition; a call id is never twice in one batch of
-// marks (the second push meets the marker the first set: a marker is won once).
+// its own condition; a call id is never twice in one batch of marks (the second push meets the marker the first
+// set: a marker is won once).
 const DIAL_BATCH = { maxBatch: 100, maxConcurrent: 2 };
 
 @Injectable()
@@ -233,7 +233,6 @@ export class CallsService {
   }
 }
 
-// TypeORM's raw UPDATE ... RETURNING answers [rows, count] on Postgres.
 // An UPDATE's RETURNING rows: TypeORM's postgres driver answers [rows, count] for an UPDATE.
 function returnedRows<T>(result: unknown[]): T[] {
   return (Array.isArray(result[0]) ? result[0] : result) as T[];
