@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { Client, Pool } from 'pg';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { deleteRedisKeys as deleteKeysUnder } from '../test/test-env';
@@ -23,6 +24,15 @@ const QUEUE_PREFIX = process.env.BENCH_QUEUE_PREFIX ?? 'ccb';
 export const SHORT = process.env.BENCH_SHORT === '1';
 // Loopback host the bench servers listen on (ports are always ephemeral).
 export const BENCH_HOST = process.env.BENCH_HOST ?? '127.0.0.1';
+
+// The node options of `npm start` (package.json), which the Dockerfile's CMD repeats: the service is measured with
+// the heap settings production uses (bench/run.ts runs the in-process benches under them).
+export function startNodeArgs(root = join(__dirname, '..')): string[] {
+  const start = (JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { scripts: { start: string } }).scripts.start;
+  const match = /^node((?:\s+--\S+)*)\s+dist\/src\/main\.js$/.exec(start);
+  if (!match) throw new Error(`package.json's start script is not "node [--options] dist/src/main.js": ${start}`);
+  return match[1].trim().split(/\s+/).filter(Boolean);
+}
 
 export interface BenchApp {
   app: NestFastifyApplication;

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { Client } from 'pg';
 import { request } from 'undici';
-import { admin, DB_PREFIX, deleteRedisKeys, POSTGRES_URL, REDIS_URL } from './bench-kit';
+import { admin, DB_PREFIX, deleteRedisKeys, POSTGRES_URL, REDIS_URL, startNodeArgs } from './bench-kit';
 
 const ROWS = Number(process.env.BENCH_IMPORT_ROWS ?? 1_000_000);
 const INVALID_EVERY = 10_000; // a few bad rows, so the rejection path is part of the run
@@ -80,15 +80,6 @@ function startCompiledService(env: Record<string, string>): CompiledService {
       rmSync(outDir, { recursive: true, force: true });
     },
   };
-}
-
-// The node options of `npm start` (package.json), which the Dockerfile's CMD repeats: the service is measured with
-// the heap settings production uses.
-function startNodeArgs(root: string): string[] {
-  const start = (JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { scripts: { start: string } }).scripts.start;
-  const match = /^node((?:\s+--\S+)*)\s+dist\/src\/main\.js$/.exec(start);
-  if (!match) throw new Error(`package.json's start script is not "node [--options] dist/src/main.js": ${start}`);
-  return match[1].trim().split(/\s+/).filter(Boolean);
 }
 
 // 1,000,000 contacts through POST /api/v1/campaigns/{id}/contacts as text/csv, streamed end to end, into the

@@ -42,7 +42,11 @@ export interface LedgerOutcome {
 // (DiCE, or the reconciler's answer: the one finalisation path, first word from Sinch wins, final_source says
 // which). One round trip on the webhook path, and one statement is one transaction. Callers must not put two events
 // of the same call in one batch: Postgres applies only one update per row per statement.
-const RECORD_SQL = `
+//
+// Two forms of it: a batch without a finalising event (ICE, ACE, PIE, Notify) runs the statement without its
+// finalisation and roll-up part, whose statement triggers on call_rollups fire even for no rows (measured: a third
+// of an eight-ICE statement's execution time).
+const RECORD_PROGRESS_CTES = `
 WITH input AS (
   SELECT * FROM jsonb_to_recordset($1::jsonb) AS i(
     ord int, k text, s text, c uuid, e text, t timestamptz, r timestamptz, p jsonb, v text, done boolean,
@@ -82,7 +86,9 @@ progressed AS (
     updated_at = now()
   FROM fresh f WHERE f.found = c.id AND f.e IN ('ice', 'ace') AND c.state NOT IN (${SQL_FINAL_STATES})
   RETURNING c.id
-),
+)`;
+
+const RECORD_FINALISE_CTES = `,
 -- The rows a DiCE or the reconciler finalises, as they were, locked before the update so the roll-ups take out
 -- exactly what counted before (a call we marked failed ourselves) even when another statement changed it meanwhile.
 prior AS (
@@ -107,9 +113,17 @@ rollup_delta AS (
   UNION ALL
   ${contributionSelect('o', -1)} FROM prior o JOIN finalised n ON n.id = o.id WHERE ${isCountedSql('o')}
 ),
-rollup AS (${rollupUpsertSql('rollup_delta')})
+rollup AS (${rollupUpsertSql('rollup_delta')})`;
+
+const RECORD_SQL = `${RECORD_PROGRESS_CTES}${RECORD_FINALISE_CTES}
 SELECT f.ord, f.event_id, coalesce(f.found, f.new_id) AS call_id, EXISTS (SELECT 1 FROM finalised x WHERE x.k = f.k) AS finalised
 FROM fresh f`;
+
+const RECORD_PROGRESS_SQL = `${RECORD_PROGRESS_CTES}
+SELECT f.ord, f.event_id, coalesce(f.found, f.new_id) AS call_id, false AS finalised
+FROM fresh f`;
+
+const finalises = (entry: LedgerEntry): boolean => entry.kind === 'dice' || entry.kind === 'reconciled';
 
 interface RecordRow {
   ord: number;
@@ -172,7 +186,10 @@ export class CallLedger {
   async record(entries: LedgerEntry[]): Promise<LedgerOutcome[]> {
     if (entries.length === 0) return [];
     const input = JSON.stringify(entries.map(toInput));
-    const { rows } = await this.pool.query<RecordRow>({ name: 'call_ledger_record', text: RECORD_SQL, values: [input] });
+    const statement = entries.some(finalises)
+      ? { name: 'call_ledger_record', text: RECORD_SQL }
+      : { name: 'call_ledger_record_progress', text: RECORD_PROGRESS_SQL };
+    const { rows } = await this.pool.query<RecordRow>({ ...statement, values: [input] });
     const outcomes: LedgerOutcome[] = entries.map(() => ({ inserted: false, finalised: false }));
     for (const row of rows) {
       outcomes[row.ord] = { inserted: true, eventId: row.event_id, callId: row.call_id ?? undefined, finalised: row.finalised };
