@@ -58,7 +58,7 @@ export class ConferenceSessions {
   // Whether a call is (or was) a leg of a room: by its Sinch id (dial-in, answered dial-out) or ours (dial-out).
   async isLeg(sinchCallId: string, callId: string | undefined): Promise<boolean> {
     const repo = this.dataSource.getRepository(ConferenceParticipant);
-    return (await repo.existsBy({ sinchCallId })) || (callId !== undefined && (await repo.existsBy({ callId })));
+    return repo.existsBy(callId === undefined ? { sinchCallId } : [{ sinchCallId }, { callId }]);
   }
 
   // A DiCE (or a reconciled one): the leg's end, its minutes and its cost (as the call log has them).

@@ -60,6 +60,11 @@ export class RecordingLedger implements OnModuleInit, OnModuleDestroy {
     if (!call?.sinchCallId) return;
     const sinchCallId = call.sinchCallId;
     const endedAt = call.endedAt ?? new Date();
+    // Most calls have no segment and expect none: one read, no transaction (every DiCE comes here).
+    const [{ any }] = (await this.dataSource.query('SELECT EXISTS (SELECT 1 FROM recordings WHERE sinch_call_id = $1) AS any', [sinchCallId])) as {
+      any: boolean;
+    }[];
+    if (!any && !(call.answeredAt && (await this.expectsRecording(call)))) return;
     await this.locked(sinchCallId, async (m) => {
       // The call's end stops every segment still recording.
       await m.query(

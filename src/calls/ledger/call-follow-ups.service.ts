@@ -2,6 +2,7 @@ import { Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
 import { CallbackHandlers, type FollowUpContext, type FollowUpEvent } from 'src/calls/handlers/callback-handlers.service';
 import { MicroBatcher } from 'src/common/micro-batcher';
 import { CallLedger, type PendingEvent } from 'src/calls/ledger/call-ledger.service';
+import type { Call } from 'src/calls/call.entity';
 import { CallsService } from 'src/calls/calls.service';
 import { parseCallbackEvent, type DiceEvent } from 'src/sinch/callback-events';
 import type { CallInformation } from 'src/sinch/voice-client';
@@ -54,9 +55,11 @@ export class CallFollowUps implements OnApplicationShutdown {
   }
 
   async run(eventId: string, event: FollowUpEvent, ctx: { callId?: string; finalised: boolean; source: FollowUpSource }): Promise<boolean> {
+    // Read once for all the handlers that ask (each runs after the event's own statement: the row is final for it).
+    let call: Promise<Call | null> | undefined;
     const failures = await this.handlers.followUp(event, {
       ...ctx,
-      call: () => (ctx.callId ? this.calls.findById(ctx.callId) : Promise.resolve(null)),
+      call: () => (call ??= ctx.callId ? this.calls.findById(ctx.callId) : Promise.resolve(null)),
     });
     if (failures.length > 0) {
       await this.ledger.markFollowUpFailed(eventId);
