@@ -90,6 +90,7 @@ export async function* csvContacts(source: Readable, maxBytes: number): AsyncGen
     throw err;
   } finally {
     source.unpipe(limiter);
+    parser.destroy(); // when the importer stopped early (a failed write), the parser's buffered records go too
     source.resume(); // drain what is left so the connection can answer
   }
   if (!layout) throw csvError(1, 'header', 'the CSV is empty: it needs a header line with a phone column');
@@ -109,7 +110,7 @@ async function* bufferedRecords(parser: Readable): AsyncGenerator<string[][]> {
     }
     if (parser.errored) throw parser.errored;
     if (parser.readableEnded) return;
-    if (parser.destroyed) throw new Error('The CSV body ended before its end');
+    if (parser.destroyed) throw new Error('The CSV parser was closed before the end of the body');
     await new Promise<void>((resolve) => {
       const wake = () => {
         for (const event of WAKE_EVENTS) parser.off(event, wake);
