@@ -52,7 +52,7 @@ function startCompiledService(env: Record<string, string>): CompiledService {
     cwd: root,
     stdio: 'ignore',
   });
-  const child = spawn(process.execPath, [...startNodeArgs(root), '-r', 'tsconfig-paths/register', join(outDir, 'src', 'main.js')], {
+  const child = spawn(process.execPath, [...startNodeArgs(root), ...extraNodeArgs(), '-r', 'tsconfig-paths/register', join(outDir, 'src', 'main.js')], {
     cwd: root,
     // tsconfig-paths maps `src/...` onto the build; node_modules are the repository's.
     env: { PATH: process.env.PATH ?? '', TS_NODE_BASEURL: outDir, NODE_PATH: join(root, 'node_modules'), ...env },
@@ -80,6 +80,11 @@ function startCompiledService(env: Record<string, string>): CompiledService {
       rmSync(outDir, { recursive: true, force: true });
     },
   };
+}
+
+// BENCH_NODE_ARGS: node flags that NODE_OPTIONS refuses, for a profile (`--cpu-prof --cpu-prof-dir=/tmp/prof`).
+function extraNodeArgs(): string[] {
+  return (process.env.BENCH_NODE_ARGS ?? '').split(/\s+/).filter(Boolean);
 }
 
 // 1,000,000 contacts through POST /api/v1/campaigns/{id}/contacts as text/csv, streamed end to end, into the

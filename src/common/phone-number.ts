@@ -27,6 +27,10 @@ const recent = new Map<string, NormalizedPhoneNumber | null>();
 
 // The `max` metadata carries the per-type patterns, so isValid() is a real numbering-plan check, not a length check.
 export function normalizePhoneNumber(input: string, defaultCountry?: CountryCode): NormalizedPhoneNumber | null {
+  // Valid E.164 is checked for less than a cache entry costs; caching it would also keep each number of a
+  // million-row import alive long enough to reach the old generation of the heap.
+  const plain = E164.test(input) ? validE164(input) : null;
+  if (plain) return plain;
   const key = defaultCountry === undefined ? input : `${defaultCountry} ${input}`;
   const known = recent.get(key);
   if (known !== undefined) return known && { ...known };

@@ -5,7 +5,7 @@ import { AppConfig } from 'src/config/app-config';
 import { IMPORTABLE_STATUSES } from 'src/campaigns/campaign-lifecycle';
 import { CampaignsService } from 'src/campaigns/campaigns.service';
 import { ContactBatch } from './contact-batch';
-import { checkContact, isRejected, type RawContact, type RejectedContact } from './contact-rows';
+import { checkContact, isRejected, type IncomingRow, type RawContact, type RejectedContact } from './contact-rows';
 import { ContactsRepository } from './contacts.repository';
 import type { ImportContactsDto } from 'src/campaigns/dto/import-contacts.dto';
 import type { ImportErrorResponse, ImportResultResponse } from 'src/campaigns/dto/import-result.response';
@@ -19,8 +19,6 @@ export interface ImportOptions {
   strict: boolean;
   defaultCountry?: CountryCode;
 }
-
-type Incoming = RawContact | { at: number; fieldCount: number; expected: number };
 
 // Imports contacts in batches of 5000 (one upsert statement each) inside one transaction: a malformed file or,
 // in strict mode, any rejected row leaves the campaign as it was. Each number appears once per campaign: repeats
@@ -41,12 +39,12 @@ export class ContactImportService {
 
   importJson(campaignId: string, dto: ImportContactsDto, options: ImportOptions): Promise<ImportResultResponse> {
     const rows = dto.contacts.map((c, index): RawContact => ({ at: index, phone: c.phone, timeZone: c.timeZone, attributes: c.attributes }));
-    return this.run(campaignId, rows, options, 'index');
+    return this.run(campaignId, [rows], options, 'index');
   }
 
   private async run(
     campaignId: string,
-    source: Iterable<Incoming> | AsyncIterable<Incoming>,
+    source: Iterable<IncomingRow[]> | AsyncIterable<IncomingRow[]>, // rows a chunk at a time
     options: ImportOptions,
     locator: 'line' | 'index',
   ): Promise<ImportResultResponse> {
@@ -74,30 +72,32 @@ export class ContactImportService {
       let writing: Promise<void> = Promise.resolve();
       const flush = async () => {
         if (batch.size === 0) return;
-        const json = batch.toJson();
+        const text = batch.toText();
         batch = new ContactBatch();
         await writing;
-        writing = this.repository.upsertBatch(m, campaignId, json).then((outcome) => {
+        writing = this.repository.upsertBatch(m, campaignId, text).then((outcome) => {
           result.inserted += outcome.inserted;
           result.merged += outcome.merged;
           result.dnc += outcome.dnc;
         });
         writing.catch(() => undefined); // awaited (and thrown) by the next flush or at the end
       };
-      for await (const incoming of source) {
-        result.rows += 1;
-        if ('fieldCount' in incoming) {
-          reject({ at: incoming.at, field: 'row', reason: `the row has ${incoming.fieldCount} fields, the header has ${incoming.expected}` });
-          continue;
+      for await (const chunk of source) {
+        for (const incoming of chunk) {
+          result.rows += 1;
+          if ('fieldCount' in incoming) {
+            reject({ at: incoming.at, field: 'row', reason: `the row has ${incoming.fieldCount} fields, the header has ${incoming.expected}` });
+            continue;
+          }
+          const row = checkContact(incoming, ctx);
+          if (isRejected(row)) {
+            reject(row);
+            continue;
+          }
+          // A repeat within the batch is merged there, as the upsert merges repeats across batches.
+          if (batch.add(row)) result.merged += 1;
+          if (batch.size >= BATCH) await flush();
         }
-        const row = checkContact(incoming, ctx);
-        if (isRejected(row)) {
-          reject(row);
-          continue;
-        }
-        // A repeat within the batch is merged there, as the upsert merges repeats across batches.
-        if (batch.add(row)) result.merged += 1;
-        if (batch.size >= BATCH) await flush();
       }
       await flush();
       await writing;

@@ -11,6 +11,9 @@ export interface RawContact {
   attributes?: unknown;
 }
 
+// What an import reads: a contact, or a CSV line whose field count is not the header's (rejected with its line).
+export type IncomingRow = RawContact | { at: number; fieldCount: number; expected: number };
+
 export interface ValidContact {
   at: number;
   phone: string;
@@ -63,14 +66,17 @@ export function isRejected(row: ValidContact | RejectedContact): row is Rejected
 function checkAttributes(value: unknown): Record<string, string | number | boolean | null> | string {
   if (value === undefined || value === null) return {};
   if (typeof value !== 'object' || Array.isArray(value)) return 'attributes must be an object';
-  const entries = Object.entries(value as Record<string, unknown>);
-  if (entries.length > ATTRIBUTE_LIMITS.count) return `at most ${ATTRIBUTE_LIMITS.count} attributes`;
+  const record = value as Record<string, unknown>;
+  const keys = Object.keys(record);
+  if (keys.length > ATTRIBUTE_LIMITS.count) return `at most ${ATTRIBUTE_LIMITS.count} attributes`;
   const out: Record<string, string | number | boolean | null> = {};
-  for (const [key, v] of entries) {
+  for (const key of keys) {
+    const v = record[key];
     if (key.length > ATTRIBUTE_LIMITS.keyChars || !ATTRIBUTE_KEY.test(key)) {
       return `attribute name "${key.slice(0, 64)}" must be letters, digits and _ (at most ${ATTRIBUTE_LIMITS.keyChars}), not starting with a digit`;
     }
-    if (v !== null && !['string', 'number', 'boolean'].includes(typeof v)) return `attribute "${key}" must be a string, number, boolean or null`;
+    if (v !== null && typeof v !== 'string' && typeof v !== 'number' && typeof v !== 'boolean')
+      return `attribute "${key}" must be a string, number, boolean or null`;
     if (typeof v === 'number' && !Number.isFinite(v)) return `attribute "${key}" must be a finite number`;
     if (typeof v === 'string' && v.length > ATTRIBUTE_LIMITS.valueChars) return `attribute "${key}" is longer than ${ATTRIBUTE_LIMITS.valueChars} characters`;
     // CSV cells never pass the global input policy; Postgres's jsonb cannot store NUL.

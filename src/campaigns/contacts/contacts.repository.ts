@@ -31,7 +31,11 @@ export interface ContactRow {
 // never replaced by a derived one, status untouched unless a pending contact is now on a do-not-call list), and
 // mark contacts on a list as `dnc` from the start.
 const UPSERT_SQL = `
-WITH v AS (SELECT * FROM jsonb_to_recordset($2::jsonb) AS v(p text, c text, z text, s text, a jsonb)),
+WITH v AS (
+  SELECT split_part(r, E'\\t', 1) AS p, NULLIF(split_part(r, E'\\t', 2), '') AS c, split_part(r, E'\\t', 3) AS z,
+         split_part(r, E'\\t', 4) AS s, split_part(r, E'\\t', 5)::jsonb AS a
+  FROM string_to_table($2::text, E'\\n') AS r
+),
 up AS (
   INSERT INTO campaign_contacts AS cc (campaign_id, phone, country, time_zone, time_zone_source, attributes, status, last_result)
   SELECT $1, v.p, v.c, v.z, v.s, v.a, CASE WHEN b.blocked THEN 'dnc' ELSE 'pending' END, CASE WHEN b.blocked THEN 'dnc_at_import' END
@@ -57,7 +61,7 @@ export class ContactsRepository {
     return this.dataSource.transaction(work);
   }
 
-  // `rows`: ContactBatch.toJson(), each phone at most once (Postgres cannot update one row twice in a statement).
+  // `rows`: ContactBatch.toText(), each phone at most once (Postgres cannot update one row twice in a statement).
   async upsertBatch(m: EntityManager, campaignId: string, rows: string): Promise<BatchOutcome> {
     const result: BatchOutcome[] = await m.query(UPSERT_SQL, [campaignId, rows]);
     return result[0];

@@ -2,9 +2,9 @@ import { Readable } from 'node:stream';
 import { AppError } from 'src/common/app-error';
 import { csvContacts, csvLayout } from 'src/campaigns/contacts/csv-contacts';
 
-async function collect(csv: string, maxBytes = 1024 * 1024): Promise<unknown[]> {
+async function collect(csv: string | string[], maxBytes = 1024 * 1024): Promise<unknown[]> {
   const out: unknown[] = [];
-  for await (const row of csvContacts(Readable.from([csv]), maxBytes)) out.push(row);
+  for await (const rows of csvContacts(Readable.from(typeof csv === 'string' ? [csv] : csv), maxBytes)) out.push(...rows);
   return out;
 }
 
@@ -32,6 +32,19 @@ describe('CSV contacts', () => {
   it('counts a quoted field over several lines as one row', async () => {
     const rows = await collect('phone,note\n+14045005001,"two\nlines"\n+14045005002,x\n');
     expect(rows).toMatchObject([{ at: 3, attributes: { note: 'two\nlines' } }, { at: 4 }]);
+  });
+
+  it('reads records split across the chunks of the body, CRLF line ends included', async () => {
+    const rows = await collect(['phone,note\r\n+1404500', '5001,"a ""quoted""\r\n', 'note"\r\n+14045005002,', 'x\r\n']);
+    expect(rows).toEqual([
+      { at: 3, phone: '+14045005001', timeZone: undefined, attributes: { note: 'a "quoted"\r\nnote' } },
+      { at: 4, phone: '+14045005002', timeZone: undefined, attributes: { note: 'x' } },
+    ]);
+  });
+
+  it('refuses a bad quote found after rows were already read, naming its line', async () => {
+    const chunks = ['phone\n', ...Array.from({ length: 50 }, (_, i) => `+1404500${String(5000 + i)}\n`), '+14045005001x"\n'];
+    await expect(collect(chunks)).rejects.toThrow(/Invalid CSV at line 52/);
   });
 
   it('hands on a row with the wrong number of fields for the importer to reject', async () => {
