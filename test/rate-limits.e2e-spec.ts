@@ -1,6 +1,7 @@
 import { diceBody, postCallback, uniqueSinchId } from './callbacks-kit';
 import { createTestApp, type TestApp } from './test-app';
 import { ApiKeysService } from 'src/auth/api-keys.service';
+import { RedisThrottlerStorage } from 'src/auth/redis-throttler.storage';
 
 // Each test boots its own app (own queue prefix, so its own counters in Redis).
 describe('rate limits (e2e)', () => {
@@ -29,6 +30,20 @@ describe('rate limits (e2e)', () => {
     // Another route, same key: the same window.
     expect((await app.request('GET', '/api/v1/api-keys')).status).toBe(429);
     expect((await app.request('GET', '/api/v1/calls', { key: app.keys.supervisor })).status).toBe(200);
+  });
+
+  it('counts a burst of concurrent requests one by one: exactly the limit gets through', async () => {
+    t = await createTestApp({ ADMIN_RATE_LIMIT_PER_MINUTE: '6', APP_ROLE: 'api' });
+    const app = t;
+    const statuses = (await Promise.all(Array.from({ length: 10 }, () => app.request('GET', '/api/v1/calls?limit=1')))).map((r) => r.status);
+    expect(statuses.filter((s) => s === 200)).toHaveLength(6);
+    expect(statuses.filter((s) => s === 429)).toHaveLength(4);
+    // Hits of one key counted in the same turn of the event loop reach Redis as one INCRBY; each still gets its own
+    // count, continuing the window's.
+    const storage = app.app.get(RedisThrottlerStorage);
+    const first = await Promise.all(Array.from({ length: 5 }, () => storage.count('burst-test', 60_000)));
+    const next = await Promise.all(Array.from({ length: 3 }, () => storage.count('burst-test', 60_000)));
+    expect([...first, ...next].map((c) => c?.hits)).toEqual([1, 2, 3, 4, 5, 6, 7, 8]);
   });
 
   it('limits failed authentications per address (429 with Retry-After); known keys keep working', async () => {

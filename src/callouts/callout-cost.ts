@@ -1,6 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { trimDecimal } from 'src/calls/rollups/call-rollups.service';
 import { CalloutsError } from 'src/callouts/callouts.errors';
+import { MicroBatcher } from 'src/common/micro-batcher';
 
 // What a minute of a call to a number is expected to cost: { amount (exact decimal string), currency }.
 export interface CostPerMinute {
@@ -8,25 +9,36 @@ export interface CostPerMinute {
   currency: string;
 }
 
-// The destination's rate from what is already known (no request to Sinch on a callout's path).
-export type RateOf = (toNumber: string, country: string | null) => Promise<CostPerMinute | null>;
+export interface RateDestination {
+  toNumber: string;
+  country: string | null;
+}
+
+// The destinations' rates from what is already known (no request to Sinch on a callout's path), one per destination.
+export type RatesOf = (destinations: readonly RateDestination[]) => Promise<(CostPerMinute | null)[]>;
 
 // A callout's expected cost per minute in its 202 answer. The numbers feature owns the rates (Sinch's queryNumber,
 // cached per number) and provides the lookup here, as it does for caller-id pools (callouts stays below features).
+// Concurrent callouts share one lookup (one statement, not one per request).
 @Injectable()
 export class CalloutCostEstimator {
   private readonly logger = new Logger('CalloutCost');
-  private rateOf?: RateOf;
+  private readonly batcher = new MicroBatcher<RateDestination, CostPerMinute | null>({
+    run: (destinations) => (this.ratesOf ? this.ratesOf(destinations) : Promise.resolve(destinations.map(() => null))),
+    maxBatch: 1000,
+    maxConcurrent: 2,
+  });
+  private ratesOf?: RatesOf;
 
-  provide(rateOf: RateOf): void {
-    this.rateOf = rateOf;
+  provide(ratesOf: RatesOf): void {
+    this.ratesOf = ratesOf;
   }
 
   // null when no rate is known for the number or its country (never fails the callout).
   async perMinute(toNumber: string, country: string | null): Promise<CostPerMinute | null> {
-    if (!this.rateOf) return null;
+    if (!this.ratesOf) return null;
     try {
-      const rate = await this.rateOf(toNumber, country);
+      const rate = await this.batcher.push({ toNumber, country });
       return rate && { amount: trimDecimal(rate.amount), currency: rate.currency };
     } catch (error) {
       this.logger.warn({ country, error: error instanceof Error ? error.message : String(error) }, 'No rate for the callout estimate');

@@ -75,7 +75,7 @@ export class InvalidCallRequestError extends CalloutsError {
 export class CalloutsService implements EntitySubscriberInterface {
   private readonly logger = new Logger('Callouts');
   private readonly pending = new WeakMap<QueryRunner, DialJobData[]>();
-  // Callouts without an Idempotency-Key, from concurrent requests, share a transaction and a BullMQ addBulk.
+  // Callouts without an Idempotency-Key, from concurrent requests, share one INSERT and one BullMQ addBulk.
   private readonly batcher: MicroBatcher<PlanToPlace, Placement>;
 
   constructor(
@@ -92,9 +92,11 @@ export class CalloutsService implements EntitySubscriberInterface {
     // A transaction subscriber: TypeORM calls afterTransactionCommit / afterTransactionRollback for every transaction.
     dataSource.subscribers.push(this);
     this.batcher = new MicroBatcher({
-      run: (items) => this.dataSource.transaction((manager) => this.placePlanned(manager, items)),
+      run: (items) => this.placePlanned(undefined, items),
       maxBatch: 500,
-      maxConcurrent: 4,
+      // Two groups in flight: the next one fills while they run. Measured against four (the bench, four runs each):
+      // fewer, larger groups cost fewer statements and wake-ups per request, 5-40 % more requests per second.
+      maxConcurrent: 2,
       // A failed group is retried call by call, so one bad row fails only its own request.
       splitOn: () => true,
     });
@@ -107,6 +109,13 @@ export class CalloutsService implements EntitySubscriberInterface {
     if (!runner?.isTransactionActive) throw new Error("CalloutsService.place runs inside the caller's transaction: pass its EntityManager");
     const problems = requests.flatMap((r, i) => invalidFields(r, `[${i}].`));
     if (problems.length > 0) throw new InvalidCallRequestError(problems);
+    return this.placeChecked(manager, requests, requestId);
+  }
+
+  // place() for requests already checked against every Sinch limit (planCallout ran the same validator). With a
+  // transaction (`manager`), the jobs are added when it commits; without one, the INSERT is its own transaction and
+  // the jobs are added once it has committed.
+  private async placeChecked(manager: EntityManager | undefined, requests: readonly PlaceCall[], requestId?: string): Promise<NewCall[]> {
     if (requests.length === 0) return [];
     const placed = await this.calls.createOutbound(
       requests.map((r) => ({
@@ -122,8 +131,14 @@ export class CalloutsService implements EntitySubscriberInterface {
       })),
       manager,
     );
+    const dials = placed.map((p, i) => dialJob(p.id, requests[i].requestId ?? requestId, requests[i].dialAt, requests[i].urgent));
+    const runner = manager?.queryRunner;
+    if (!runner) {
+      await this.enqueueCommitted(dials);
+      return placed;
+    }
     const list = this.pending.get(runner) ?? [];
-    list.push(...placed.map((p, i) => dialJob(p.id, requests[i].requestId ?? requestId, requests[i].dialAt, requests[i].urgent)));
+    list.push(...dials);
     this.pending.set(runner, list);
     return placed;
   }
@@ -135,8 +150,12 @@ export class CalloutsService implements EntitySubscriberInterface {
     const dials = this.pending.get(runner);
     if (!dials) return;
     this.pending.delete(runner);
-    // One round trip for the transaction's calls. The rows are committed: a failed or slow enqueue (Redis down) is
-    // the sweep's to repair, never the caller's error.
+    await this.enqueueCommitted(dials);
+  }
+
+  // One round trip for the committed calls. A failed or slow enqueue (Redis down) is the sweep's to repair, never
+  // the caller's error.
+  private async enqueueCommitted(dials: DialJobData[]): Promise<void> {
     await withDeadline(this.queue.enqueueMany(dials), ENQUEUE_DEADLINE_MS, 'callout enqueue (Redis)').catch((err: unknown) =>
       this.logger.error({ err, calls: dials.length, callId: dials[0].callId }, 'Enqueueing calls failed; the sweep will pick them up'),
     );
@@ -213,8 +232,10 @@ export class CalloutsService implements EntitySubscriberInterface {
         manager,
         plans.map((plan) => ({ plan, requestId })),
       );
+      // The rows of one INSERT share their creation time.
+      const createdAt = placements.find((p) => 'call' in p)?.call.createdAt.toISOString();
       const results = placements.map((placement, index): CalloutBatchResult => {
-        if ('call' in placement) return { index, ...calloutResponse(plans[index], placement.call) };
+        if ('call' in placement) return { index, ...calloutResponse(plans[index], placement.call, createdAt) };
         const field = `calls[${index}].destination`;
         const { message } = notCallable(field, placement.refusal);
         return { index, state: 'refused', error: { code: 'not_callable', field, rule: placement.refusal.rule, message } };
@@ -229,15 +250,17 @@ export class CalloutsService implements EntitySubscriberInterface {
     return response;
   }
 
-  // Compliance for all the plans (two statements), then one INSERT for those it allows, in the caller's
-  // transaction; their dial jobs are added when it commits.
-  private async placePlanned(manager: EntityManager, items: readonly PlanToPlace[]): Promise<Placement[]> {
+  // Compliance for all the plans (one statement), then one INSERT for those it allows, in the caller's transaction
+  // when `manager` is given (their dial jobs are added when it commits). Without one (callouts without an
+  // Idempotency-Key), the INSERT is the only write, so it needs no transaction of its own. The plans were checked
+  // against the Sinch limits when they were planned, so place()'s check is not run twice.
+  private async placePlanned(manager: EntityManager | undefined, items: readonly PlanToPlace[]): Promise<Placement[]> {
     const refusals = await this.compliance.checkMany(
       items.map((i) => i.plan.toNumber),
       { manager },
     );
     const allowed = items.filter((_, i) => refusals[i] === null);
-    const calls = await this.place(
+    const calls = await this.placeChecked(
       manager,
       allowed.map(({ plan, requestId }) => ({
         callout: plan.callout,
@@ -254,8 +277,8 @@ export class CalloutsService implements EntitySubscriberInterface {
   }
 }
 
-function calloutResponse(plan: PlannedCallout, call: NewCall): Omit<CalloutResponse, 'estimatedCostPerMinute'> {
-  return { id: call.id, state: 'queued', type: plan.kind, href: `/api/v1/calls/${call.id}`, createdAt: call.createdAt.toISOString() };
+function calloutResponse(plan: PlannedCallout, call: NewCall, createdAt = call.createdAt.toISOString()): Omit<CalloutResponse, 'estimatedCostPerMinute'> {
+  return { id: call.id, state: 'queued', type: plan.kind, href: `/api/v1/calls/${call.id}`, createdAt };
 }
 
 function placedKinds(plans: readonly PlannedCallout[], response: CalloutBatchResponse): CreateCalloutDto['type'][] {

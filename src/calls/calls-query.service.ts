@@ -124,15 +124,6 @@ export class CallsQueryService {
     return rows[0]?.n ?? 0;
   }
 
-  // countRecentCallsTo for many numbers in one statement: [number, calls] for those called since `since`.
-  async countRecentCallsToMany(toNumbers: readonly string[], since: Date, runner?: { query: EntityManager['query'] }): Promise<[string, number][]> {
-    const rows: { to_number: string; n: number }[] = await (runner ?? this.calls.manager).query(
-      'SELECT to_number, count(*)::int AS n FROM calls WHERE to_number = ANY($1::text[]) AND created_at > $2 GROUP BY to_number',
-      [toNumbers, since],
-    );
-    return rows.map((r) => [r.to_number, r.n]);
-  }
-
   // Our id and the caller of the call Sinch knows by this id (an inbound leg's row is written when its ICE is recorded).
   async legForSinchCall(sinchCallId: string): Promise<{ id: string; fromNumber: string | null } | null> {
     const call = await this.calls.findOne({ where: { sinchCallId }, select: { id: true, fromNumber: true } });

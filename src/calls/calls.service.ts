@@ -75,7 +75,7 @@ export class CallsService {
     if (inputs.length === 0) return [];
     const wrong = inputs.find((i) => !OUTBOUND_KINDS.includes(i.kind));
     if (wrong) throw new Error(`createOutbound: kind must be tts, conference or custom (got ${wrong.kind})`);
-    // The ids are made here so the answer's order is the input's whatever order RETURNING gives; the rows travel as
+    // The ids are made here, so the answer lists them in the input's order; the rows travel as
     // one jsonb parameter (a statement with a parameter per column per row costs more to build than to run).
     const rows = inputs.map((input) => ({
       id: randomUUID(),
@@ -89,16 +89,20 @@ export class CallsService {
       queue_id: input.queueId ?? null,
       conference_id: input.conferenceId ?? null,
     }));
-    const inserted: { id: string; created_at: Date }[] = await (manager ?? this.dataSource.manager).query(
-      `INSERT INTO calls (id, direction, kind, state, to_number, from_number, country, request, campaign_id, contact_id, queue_id, conference_id)
-       SELECT r.id, 'outbound', r.kind, 'queued', r.to_number, r.from_number, r.country, r.request, r.campaign_id, r.contact_id, r.queue_id, r.conference_id
-       FROM jsonb_to_recordset($1::jsonb) AS r(id uuid, kind text, to_number text, from_number text, country text, request jsonb,
-                                               campaign_id uuid, contact_id uuid, queue_id uuid, conference_id text)
-       RETURNING id, created_at`,
+    // created_at defaults to now(), the transaction's start: one value for every row of the statement, so it comes
+    // back once rather than with each row.
+    const [inserted]: { created_at: Date; n: number }[] = await (manager ?? this.dataSource.manager).query(
+      `WITH inserted AS (
+         INSERT INTO calls (id, direction, kind, state, to_number, from_number, country, request, campaign_id, contact_id, queue_id, conference_id)
+         SELECT r.id, 'outbound', r.kind, 'queued', r.to_number, r.from_number, r.country, r.request, r.campaign_id, r.contact_id, r.queue_id, r.conference_id
+         FROM jsonb_to_recordset($1::jsonb) AS r(id uuid, kind text, to_number text, from_number text, country text, request jsonb,
+                                                 campaign_id uuid, contact_id uuid, queue_id uuid, conference_id text)
+         RETURNING created_at)
+       SELECT min(created_at) AS created_at, count(*)::int AS n FROM inserted`,
       [JSON.stringify(rows)],
     );
-    const createdAt = new Map(inserted.map((r) => [r.id, r.created_at]));
-    return rows.map((r) => ({ id: r.id, createdAt: createdAt.get(r.id) as Date }));
+    if (inserted.n !== rows.length) throw new Error(`createOutbound: ${inserted.n} of ${rows.length} rows written`);
+    return rows.map((r) => ({ id: r.id, createdAt: inserted.created_at }));
   }
 
   // A dial-in leg that joins a room: its row names the conference, as a dial-out leg's does from the start, so the

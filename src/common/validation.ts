@@ -21,6 +21,34 @@ const { defaultMetadataStorage } = require('class-transformer/cjs/storage') as t
 
 type Class = new (...args: never[]) => unknown;
 
+// class-validator looks up a class's rules on every validation (and Nest's pipe once more per body) by testing the
+// class against every class it knows: ~5 µs per object here, a tenth of a 1,000-callout batch's validation. The rules
+// are fixed once the classes are defined, so each answer is kept, and all are dropped when a rule is registered.
+memoiseRuleLookup();
+
+function memoiseRuleLookup(): void {
+  const storage = getMetadataStorage();
+  const lookUp = storage.getTargetValidationMetadatas.bind(storage);
+  const register = storage.addValidationMetadata.bind(storage);
+  const known = new Map<string, ReturnType<typeof lookUp>>();
+  const ids = new Map<unknown, number>();
+  const idOf = (target: unknown): number => {
+    let id = ids.get(target);
+    if (id === undefined) ids.set(target, (id = ids.size));
+    return id;
+  };
+  storage.getTargetValidationMetadatas = (target, schema, always, strictGroups, groups) => {
+    const key = `${idOf(target)}|${schema}|${always}|${strictGroups}|${groups?.join(',') ?? ''}`;
+    let rules = known.get(key);
+    if (!rules) known.set(key, (rules = lookUp(target, schema, always, strictGroups, groups)));
+    return rules;
+  };
+  storage.addValidationMetadata = (metadata) => {
+    known.clear();
+    register(metadata);
+  };
+}
+
 // A parsed JSON object or query string (Fastify's has a prototype of its own); not a stream (a text/csv import body).
 function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value) && !(value instanceof Stream) && !Buffer.isBuffer(value);

@@ -32,6 +32,12 @@ export function frequencyCapFreeAtSql(phone: string, windowS: string, calls: str
           ORDER BY k.created_at DESC OFFSET ${calls} - 1 LIMIT 1)`;
 }
 
+// How many calls to the number were asked for after `since` (the frequency cap's count, as
+// CallsQueryService.countRecentCallsTo counts it for one number).
+export function recentCallsSql(phone: string, since: string): string {
+  return `(SELECT count(*)::int FROM calls k WHERE k.to_number = ${phone} AND k.created_at > ${since})`;
+}
+
 // A person a campaign call reached and abandoned (answered, no agent within the connect delay: the queue entry of
 // that call ended 'no_agent') is not called again for this long, whatever campaign or API would call: Ofcom's
 // persistent misuse policy allows a repeat call within 72 hours of an abandoned one only with a live agent

@@ -1,5 +1,5 @@
 import { Injectable, OnModuleInit } from '@nestjs/common';
-import { CalloutCostEstimator } from 'src/callouts/callout-cost';
+import { CalloutCostEstimator, type RateDestination } from 'src/callouts/callout-cost';
 import { InjectRepository } from '@nestjs/typeorm';
 import { Repository } from 'typeorm';
 import { normalizePhoneNumber } from 'src/common/phone-number';
@@ -24,18 +24,22 @@ export class NumberRates implements OnModuleInit {
 
   // A callout's 202 shows its destination's rate from the cache, without asking Sinch on the callout's path.
   onModuleInit(): void {
-    this.calloutCost.provide((toNumber, country) => this.cachedRate(toNumber, country));
+    this.calloutCost.provide((destinations) => this.cachedRates(destinations));
   }
 
-  // The number's cached rate, else the latest cached rate of a number in its country (expired ones too: an estimate).
-  async cachedRate(toNumber: string, country: string | null): Promise<{ amount: string; currency: string } | null> {
-    const [row] = await this.rates.query(
-      `SELECT rate_amount::text AS amount, trim(rate_currency) AS currency FROM number_rates
-       WHERE rate_amount IS NOT NULL AND rate_currency IS NOT NULL AND (number = $1 OR country = $2)
-       ORDER BY (number = $1) DESC, fetched_at DESC LIMIT 1`,
-      [toNumber, country],
+  // Each number's cached rate, else the latest cached rate of a number in its country (expired ones too: an
+  // estimate); one statement for all, one answer per destination in the order given.
+  async cachedRates(destinations: readonly RateDestination[]): Promise<({ amount: string; currency: string } | null)[]> {
+    const rows: { i: string; amount: string; currency: string }[] = await this.rates.query(
+      `SELECT q.i, r.amount, r.currency FROM unnest($1::text[], $2::text[]) WITH ORDINALITY AS q(number, country, i)
+       CROSS JOIN LATERAL (SELECT rate_amount::text AS amount, trim(rate_currency) AS currency FROM number_rates
+         WHERE rate_amount IS NOT NULL AND rate_currency IS NOT NULL AND (number = q.number OR country = q.country)
+         ORDER BY (number = q.number) DESC, fetched_at DESC LIMIT 1) r`,
+      [destinations.map((d) => d.toNumber), destinations.map((d) => d.country)],
     );
-    return row ?? null;
+    const rates: ({ amount: string; currency: string } | null)[] = destinations.map(() => null);
+    for (const row of rows) rates[Number(row.i) - 1] = { amount: row.amount, currency: row.currency };
+    return rates;
   }
 
   async get(input: string, options: { refresh?: boolean } = {}): Promise<RateResponse> {
