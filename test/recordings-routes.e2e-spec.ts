@@ -10,8 +10,7 @@ import { SimClient } from './sim-client';
 import { createTestApp, type TestApp } from './test-app';
 import { waitFor } from './wait-for';
 
-// Recording by an inbound route's policy. The app's close sometimes takes about a minute after these tests (seen
-// here and in recordings.e2e-spec.ts, cause not found yet), hence the longer hook.
+// Recording by an inbound route's policy.
 describe('recordings (e2e, inbound route policy)', () => {
   let t: TestApp;
   let sim: SimClient;
@@ -43,7 +42,7 @@ describe('recordings (e2e, inbound route policy)', () => {
     for (const table of ['phone_numbers', 'number_route_audits']) await db?.query(`DELETE FROM ${table}`);
     await t?.close();
     rmSync(dir, { recursive: true, force: true });
-  }, 180_000);
+  });
 
   it('an inbound route with a consent policy: the caller hears the notice, then the call is recorded', async () => {
     const number = '+46101234599';

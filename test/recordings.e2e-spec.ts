@@ -58,11 +58,10 @@ describe('recordings (e2e, local directory)', () => {
     await sim.setRules([]);
   });
 
-  // The app's close sometimes takes about a minute after these tests (seen, cause not found yet): a longer hook.
   afterAll(async () => {
     await t?.close();
     rmSync(dir, { recursive: true, force: true });
-  }, 180_000);
+  });
 
   it('a recorded callout: available with a playable WAV in the directory, streamed whole and by ranges, each listen logged', async () => {
     const callId = await placeCallout(t, tts({ record: true }));

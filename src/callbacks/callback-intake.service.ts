@@ -30,8 +30,8 @@ export interface IncomingCallback {
 }
 
 // The webhook's work: verify Sinch's signature over the raw bytes, parse, decide the answer from memory, make the
-// event durable (Postgres, else Redis), run follow-ups, answer. Nothing is stored for a request that fails
-// verification or parsing.
+// event durable (Postgres, else Redis), answer; DiCE / Notify follow-ups run after the answer. Nothing is stored for
+// a request that fails verification or parsing.
 @Injectable()
 export class CallbackIntake {
   private readonly logger = new Logger('CallbackIntake');
@@ -153,8 +153,8 @@ export class CallbackIntake {
     if (!outcome.inserted) return;
     if (outcome.finalised && entry.final) this.callMetrics.finalised.inc({ state: entry.final.state, source: 'dice' });
     if (!entry.needsFollowUp || !outcome.eventId || (event.event !== 'dice' && event.event !== 'notify')) return;
-    // Awaited: the DiCE is answered once its consequences are done or recorded as pending for the sweeper.
-    await this.followUps.run(outcome.eventId, event, {
+    // The event is durable: its consequences run after the 200 (bounded; pending ones are retried by the sweeper).
+    await this.followUps.schedule(outcome.eventId, event, {
       callId: outcome.callId,
       finalised: outcome.finalised,
       source: event.event,

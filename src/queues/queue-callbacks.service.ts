@@ -97,30 +97,28 @@ export class QueueCallbacks {
     return { answer: parkSvaml(queue, this.config.queues.parkS, '') };
   }
 
-  // The caller's DiCE follows the thanks at once: it waits for the request to be written first, so the caller is
-  // not taken for an abandon (within this process; see keptPlace for the others).
-  async settled(sinchCallId: string): Promise<void> {
-    await this.requesting.get(sinchCallId)?.catch(() => undefined);
-  }
-
-  // A wait just ended as an abandon after the callback offer: if the caller pressed the key (the PIE is stored
-  // before its answer is given) and no process wrote the request (the one that answered died), it is written now:
-  // the caller keeps their place. True when the entry became callback_requested.
-  async keptPlace(entryId: string, callId: string): Promise<boolean> {
+  // The caller's DiCE follows the thanks at once: the request must be written before the DiCE ends the wait, or the
+  // caller would be taken for an abandon. In this process it may still be in flight: awaited. Written by no one (the
+  // PIE reached another process, which died before writing it): read from the PIE itself, stored before its answer
+  // was given. Resolves to the agent leg to cancel when an offer was ringing and this call wrote the request.
+  async settled(sinchCallId: string, callId: string | undefined): Promise<string | null> {
+    const inFlight = this.requesting.get(sinchCallId);
+    if (inFlight) {
+      await inFlight.catch(() => undefined);
+      return null;
+    }
+    if (!callId) return null;
+    const [offered] = (await this.dataSource.query(
+      `SELECT id FROM queue_entries WHERE sinch_call_id = $1 AND state IN ('waiting', 'offered') AND callback_offered_at IS NOT NULL`,
+      [sinchCallId],
+    )) as { id: string }[];
+    if (!offered) return null;
     const pies = await this.callsQuery.eventsOf(callId, ['pie']);
     const pressed = pies.some((e) => {
       const result = (e.payload as { menuResult?: MenuResult } | null)?.menuResult;
-      return result?.menuId?.startsWith(`${OFFER_MENU}${entryId}:`) === true && pressedCallbackKey(result);
+      return result?.menuId?.startsWith(`${OFFER_MENU}${offered.id}:`) === true && pressedCallbackKey(result);
     });
-    if (!pressed) return false;
-    const [rows] = (await this.dataSource.query(
-      `UPDATE queue_entries SET state = 'callback_requested', callback_requested_at = now(), end_reason = NULL, ended_at = NULL, wait_ms = NULL,
-         updated_at = now()
-       WHERE id = $1 AND state = 'abandoned' RETURNING queue_id`,
-      [entryId],
-    )) as [{ queue_id: string }[], number];
-    if (rows[0]) void this.events.publish('queues', 'callback.requested', { entryId, queueId: rows[0].queue_id });
-    return rows[0] !== undefined;
+    return pressed ? this.requested(offered.id) : null;
   }
 
   private async requested(entryId: string): Promise<string | null> {

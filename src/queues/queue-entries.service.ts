@@ -185,7 +185,7 @@ export class QueueEntries implements OnApplicationShutdown {
   // The caller's DiCE: a wait ends as an abandon, a talk as completed. Idempotent (only live states move).
   // Sinch's DiCE timestamp has whole seconds: it is never let fall before the answer or the entry.
   // `was` is the state before: offered or connected means an agent's leg is to be ended too.
-  async ended(sinchCallId: string, at: Date): Promise<{ id: string; was: EntryState; agentCallId: string | null; callbackOffered: boolean } | undefined> {
+  async ended(sinchCallId: string, at: Date): Promise<{ id: string; was: EntryState; agentCallId: string | null } | undefined> {
     const rows = (await this.dataSource.query(
       `WITH old AS (SELECT id, state FROM queue_entries WHERE sinch_call_id = $1 AND state IN ('waiting', 'offered', 'connected') FOR UPDATE)
        UPDATE queue_entries e SET
@@ -194,12 +194,12 @@ export class QueueEntries implements OnApplicationShutdown {
          wait_ms = CASE WHEN old.state = 'connected' THEN e.wait_ms ELSE GREATEST(0, (EXTRACT(EPOCH FROM ($2::timestamptz - e.enqueued_at)) * 1000)::int) END,
          ended_at = GREATEST($2, e.answered_at, e.enqueued_at), updated_at = now()
        FROM old WHERE e.id = old.id
-       RETURNING e.id, old.state AS was, e.agent_call_id, e.callback_offered_at IS NOT NULL AS callback_offered`,
+       RETURNING e.id, old.state AS was, e.agent_call_id`,
       [sinchCallId, at],
-    )) as [{ id: string; was: EntryState; agent_call_id: string | null; callback_offered: boolean }[], number];
+    )) as [{ id: string; was: EntryState; agent_call_id: string | null }[], number];
     const row = rows[0][0];
     if (row) void this.events.publish('queues', 'caller.ended', { entryId: row.id, was: row.was, sinchCallId });
-    return row ? { id: row.id, was: row.was, agentCallId: row.agent_call_id, callbackOffered: row.callback_offered } : undefined;
+    return row ? { id: row.id, was: row.was, agentCallId: row.agent_call_id } : undefined;
   }
 
   // One sweep: overflow the callers past their queue's maximum wait, then re-park the ones whose park is due

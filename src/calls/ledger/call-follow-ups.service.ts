@@ -1,6 +1,7 @@
 import { Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
 import { CallbackHandlers, type FollowUpContext, type FollowUpEvent } from 'src/calls/handlers/callback-handlers.service';
 import { MicroBatcher } from 'src/common/micro-batcher';
+import { TaskLane } from 'src/common/task-lane';
 import { CallLedger, type PendingEvent } from 'src/calls/ledger/call-ledger.service';
 import type { Call } from 'src/calls/call.entity';
 import { CallsService } from 'src/calls/calls.service';
@@ -11,6 +12,10 @@ import { toCallInformation } from 'src/sinch/voice-client.mappers';
 // A follow-up still pending this long after its event was stored is retried by the sweeper.
 const SWEEP_AFTER_MS = 60_000;
 const MAX_ATTEMPTS = 10;
+// The webhook's follow-ups run after its 200, this many at once (each a few statements on the pool); past
+// FOLLOW_UPS_WAITING waiting their turn, the webhook waits for room rather than memory growing.
+const FOLLOW_UPS_RUNNING = 16;
+const FOLLOW_UPS_WAITING = 2_000;
 
 export type FollowUpSource = FollowUpContext['source'];
 
@@ -38,6 +43,7 @@ export function diceFromCallInformation(info: CallInformation, sinchCallId: stri
 export class CallFollowUps implements OnApplicationShutdown {
   private readonly logger = new Logger('CallFollowUps');
   private readonly processed: MicroBatcher<string, void>;
+  private readonly lane = new TaskLane({ maxRunning: FOLLOW_UPS_RUNNING, maxWaiting: FOLLOW_UPS_WAITING });
 
   constructor(
     private readonly handlers: CallbackHandlers,
@@ -67,6 +73,17 @@ export class CallFollowUps implements OnApplicationShutdown {
     }
     await this.processed.push(eventId);
     return true;
+  }
+
+  // The webhook's way: the event is durable already, so its follow-ups need not hold its 200. Resolves once they are
+  // taken; one this process never runs (a crash) stays pending, and the sweeper runs it.
+  schedule(eventId: string, event: FollowUpEvent, ctx: { callId?: string; finalised: boolean; source: FollowUpSource }): Promise<void> {
+    return this.lane.submit(() =>
+      this.run(eventId, event, ctx).then(
+        () => undefined,
+        (err: unknown) => this.logger.warn({ err, eventId }, 'Follow-ups not run now; the sweeper will retry them'),
+      ),
+    );
   }
 
   async sweep(now = new Date()): Promise<number> {
@@ -103,6 +120,7 @@ export class CallFollowUps implements OnApplicationShutdown {
   }
 
   async onApplicationShutdown(): Promise<void> {
+    await this.lane.drain();
     await this.processed.drain();
   }
 }
