@@ -265,6 +265,17 @@ describe('callouts (e2e)', () => {
       expect(res.body.details).toEqual([expect.objectContaining({ field: 'Idempotency-Key', rule: 'idempotency_key_reused' })]);
     });
 
+    it("is the API key's own: another key sending the same key places its own call", async () => {
+      const key = `shared-${Date.now()}`;
+      const mine = await post(tts(), { headers: { 'idempotency-key': key } });
+      const before = await countCalls();
+      const theirs = await post(tts({ text: 'Another integration' }), { headers: { 'idempotency-key': key }, key: t.keys.supervisor });
+      expect(mine.status).toBe(202);
+      expect(theirs.status).toBe(202);
+      expect(theirs.body.id).not.toBe(mine.body.id);
+      expect(await countCalls()).toBe(before + 1);
+    });
+
     it('concurrent duplicates create one call', async () => {
       const key = `burst-${Date.now()}`;
       const before = await countCalls();

@@ -1,7 +1,9 @@
-import { applyDecorators, Controller, SetMetadata, UseGuards, type Type } from '@nestjs/common';
+import { applyDecorators, Controller, createParamDecorator, SetMetadata, UseGuards, type ExecutionContext, type Type } from '@nestjs/common';
 import { ApiBearerAuth, ApiForbiddenResponse, ApiTags, ApiTooManyRequestsResponse, ApiUnauthorizedResponse, type OpenAPIObject } from '@nestjs/swagger';
 import type { OperationObject } from '@nestjs/swagger/dist/interfaces/open-api-spec.interface';
 import { AdminThrottlerGuard } from './admin-throttler.guard';
+import { IDEMPOTENCY_HEADER, type IdempotencyOf } from 'src/common/idempotency/idempotency.service';
+import type { AuthenticatedRequest } from './api-key.guard';
 import type { Role } from './roles';
 
 export const ROLES_KEY = 'roles';
@@ -12,6 +14,13 @@ export const Roles = (...roles: Role[]) => SetMetadata(ROLES_KEY, roles);
 
 // Opts a route out of API-key auth (health, metrics, the Sinch webhook which has its own signature check).
 export const Public = () => SetMetadata(PUBLIC_KEY, true);
+
+// A handler's Idempotency-Key header with the API key that sent it (IdempotencyService remembers keys per both).
+export const Idempotency = createParamDecorator((_: unknown, context: ExecutionContext): IdempotencyOf => {
+  const request = context.switchToHttp().getRequest<AuthenticatedRequest>();
+  const key = request.headers[IDEMPOTENCY_HEADER];
+  return { key: typeof key === 'string' ? key : undefined, owner: request.apiKey?.id ?? 'unknown' };
+});
 
 // Every admin API controller: mounted under /api/v1, API-key auth (global guard), rate limited, documented.
 export function AdminController(path: string, tag: string) {

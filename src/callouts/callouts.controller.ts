@@ -1,4 +1,4 @@
-import { Body, Headers, HttpCode, HttpStatus, Post, Req } from '@nestjs/common';
+import { Body, HttpCode, HttpStatus, Post, Req } from '@nestjs/common';
 import {
   ApiAcceptedResponse,
   ApiBadRequestResponse,
@@ -10,7 +10,7 @@ import {
   getSchemaPath,
 } from '@nestjs/swagger';
 import type { FastifyRequest } from 'fastify';
-import { AdminController, Roles } from 'src/auth/auth.decorators';
+import { AdminController, Idempotency, Roles } from 'src/auth/auth.decorators';
 import { CalloutsService } from './callouts.service';
 import { CalloutResponse } from './dto/callout.response';
 import { ConferenceCalloutDto } from 'src/callouts/dto/conference-callout.dto';
@@ -20,7 +20,7 @@ import { type CreateCalloutDto } from 'src/callouts/dto/create-callout.dto';
 import { CreateCalloutPipe } from './dto/create-callout.pipe';
 import { CalloutBatchPipe, MAX_BATCH_CALLS } from './dto/callout-batch.pipe';
 import { CalloutBatchResponse } from './dto/callout-batch.response';
-import { IDEMPOTENCY_HEADER } from 'src/common/idempotency/idempotency.service';
+import type { IdempotencyOf } from 'src/common/idempotency/idempotency.service';
 
 const ONE_CALLOUT = {
   oneOf: [getSchemaPath(TtsCalloutDto), getSchemaPath(ConferenceCalloutDto), getSchemaPath(CustomCalloutDto)].map(($ref) => ({ $ref })),
@@ -44,12 +44,8 @@ export class CalloutsController {
     description:
       'The Idempotency-Key was used with another body, or `budget_exhausted`: a global budget with pauseAtLimit is spent for its period (a replay of an accepted key still gets its stored answer)',
   })
-  create(
-    @Body(CreateCalloutPipe) body: CreateCalloutDto,
-    @Headers(IDEMPOTENCY_HEADER) idempotencyKey: string | undefined,
-    @Req() request: FastifyRequest,
-  ): Promise<CalloutResponse> {
-    return this.callouts.create(body, idempotencyKey, String(request.id));
+  create(@Body(CreateCalloutPipe) body: CreateCalloutDto, @Idempotency() idempotency: IdempotencyOf, @Req() request: FastifyRequest): Promise<CalloutResponse> {
+    return this.callouts.create(body, idempotency, String(request.id));
   }
 
   @Post('batch')
@@ -78,9 +74,9 @@ export class CalloutsController {
   })
   createBatch(
     @Body(CalloutBatchPipe) calls: CreateCalloutDto[],
-    @Headers(IDEMPOTENCY_HEADER) idempotencyKey: string | undefined,
+    @Idempotency() idempotency: IdempotencyOf,
     @Req() request: FastifyRequest,
   ): Promise<CalloutBatchResponse> {
-    return this.callouts.createBatch(calls, idempotencyKey, String(request.id));
+    return this.callouts.createBatch(calls, idempotency, String(request.id));
   }
 }

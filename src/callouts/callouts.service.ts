@@ -7,7 +7,7 @@ import { CallsService, type NewCall } from 'src/calls/calls.service';
 import type { FieldProblem } from 'src/common/app-error';
 import { withDeadline } from 'src/common/deadline';
 import { CallerIdPoolResolver } from './caller-id-pools.service';
-import { IdempotencyService } from 'src/common/idempotency/idempotency.service';
+import { IdempotencyService, type IdempotencyOf } from 'src/common/idempotency/idempotency.service';
 import { ComplianceService, notCallable, type ComplianceRefusal } from 'src/compliance/compliance.service';
 import { AppError } from 'src/common/app-error';
 import { MicroBatcher } from 'src/common/micro-batcher';
@@ -22,9 +22,8 @@ import { CALL_KIND_OF, STAFF_KEY, toStoredCallout, type SinchCallout } from './s
 import { CalloutsError } from 'src/callouts/callouts.errors';
 import { CalloutCostEstimator, CalloutSpendGate } from 'src/callouts/callout-cost';
 import type { DialJobData } from 'src/callouts/callout.jobs';
+import { isDatabaseUnavailable } from 'src/database/db-errors';
 
-const IDEMPOTENCY_SCOPE = 'POST /api/v1/callouts';
-const BATCH_IDEMPOTENCY_SCOPE = 'POST /api/v1/callouts/batch';
 const ENQUEUE_DEADLINE_MS = 1_000;
 
 // One call to place: the Sinch request (without `custom`), the caller's data for `custom`, and what the call log
@@ -97,8 +96,9 @@ export class CalloutsService implements EntitySubscriberInterface {
       // Two groups in flight: the next one fills while they run. Measured against four (the bench, four runs each):
       // fewer, larger groups cost fewer statements and wake-ups per request, 5-40 % more requests per second.
       maxConcurrent: 2,
-      // A failed group is retried call by call, so one bad row fails only its own request.
-      splitOn: () => true,
+      // A failed group is retried call by call, so one bad row fails only its own request; not after an outage (a
+      // lost connection may have committed the INSERT: running it again could place the calls twice).
+      splitOn: (error) => !isDatabaseUnavailable(error),
     });
   }
 
@@ -179,7 +179,7 @@ export class CalloutsService implements EntitySubscriberInterface {
   // The admin API: the DTO becomes a Sinch request (a 400 under the API's field names when it breaks a limit); the
   // compliance check, the call row and the idempotency key, when given, commit together. Without a key, concurrent
   // requests share one transaction and one enqueue (each still gets its own answer or refusal).
-  async create(dto: CreateCalloutDto, idempotencyKey?: string, requestId?: string): Promise<CalloutResponse> {
+  async create(dto: CreateCalloutDto, idempotency: IdempotencyOf, requestId?: string): Promise<CalloutResponse> {
     const planned = planCallout(await this.pools.resolve(dto));
     if (!planned.ok) throw new CalloutsError('invalid_callout', planned.problems.map((p) => p.message).join('; '), planned.problems);
     const { plan } = planned;
@@ -188,7 +188,7 @@ export class CalloutsService implements EntitySubscriberInterface {
       if ('refusal' in placement) throw notCallable('destination', placement.refusal);
       return { ...calloutResponse(plan, placement.call), estimatedCostPerMinute: await perMinute };
     };
-    if (idempotencyKey === undefined) {
+    if (idempotency.key === undefined) {
       await this.spendGate.assertOpen();
       const response = await answer(await this.batcher.push({ plan, requestId }));
       this.metrics.requested.inc({ type: plan.kind });
@@ -197,7 +197,7 @@ export class CalloutsService implements EntitySubscriberInterface {
     // Inside the idempotent unit: a refusal (a spent budget included) stores nothing (not even the key), a replay
     // answers what was answered (a budget spent since does not turn it into a 409).
     const gate = this.gateBeforeTransaction();
-    const { response, replayed } = await this.idempotency.run(IDEMPOTENCY_SCOPE, idempotencyKey, dto, async (manager) => {
+    const { response, replayed } = await this.idempotency.run('POST /api/v1/callouts', idempotency, dto, async (manager) => {
       await gate;
       return answer((await this.placePlanned(manager, [{ plan, requestId }]))[0]);
     });
@@ -208,7 +208,7 @@ export class CalloutsService implements EntitySubscriberInterface {
   // The batch API: every item planned first (any invalid item: a 400 naming `calls[i].field`, nothing stored), then
   // one transaction for the compliance check, the rows and the idempotency key, and one enqueue. A number compliance
   // refuses is that item's result; the others are placed.
-  async createBatch(dtos: readonly CreateCalloutDto[], idempotencyKey?: string, requestId?: string): Promise<CalloutBatchResponse> {
+  async createBatch(dtos: readonly CreateCalloutDto[], idempotency: IdempotencyOf, requestId?: string): Promise<CalloutBatchResponse> {
     const problems: FieldProblem[] = [];
     const plans: PlannedCallout[] = [];
     for (const [index, dto] of dtos.entries()) {
@@ -226,7 +226,7 @@ export class CalloutsService implements EntitySubscriberInterface {
     if (problems.length > 0) throw invalidBatch(problems);
     // The spend gate inside the idempotent unit: only a first run is refused, a replay answers what was answered.
     const gate = this.gateBeforeTransaction();
-    const { response, replayed } = await this.idempotency.run(BATCH_IDEMPOTENCY_SCOPE, idempotencyKey, dtos, async (manager) => {
+    const { response, replayed } = await this.idempotency.run('POST /api/v1/callouts/batch', idempotency, dtos, async (manager) => {
       await gate;
       const placements = await this.placePlanned(
         manager,

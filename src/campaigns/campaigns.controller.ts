@@ -1,8 +1,8 @@
-import { Body, Get, Headers, HttpCode, HttpStatus, Param, Patch, Post, Query, Req } from '@nestjs/common';
+import { Body, Get, HttpCode, HttpStatus, Param, Patch, Post, Query, Req } from '@nestjs/common';
 import { ApiConflictResponse, ApiCreatedResponse, ApiHeader, ApiNotFoundResponse, ApiOkResponse } from '@nestjs/swagger';
 import type { AuthenticatedRequest } from 'src/auth/api-key.guard';
-import { AdminController, Roles } from 'src/auth/auth.decorators';
-import { IDEMPOTENCY_HEADER } from 'src/common/idempotency/idempotency.service';
+import { AdminController, Idempotency, Roles } from 'src/auth/auth.decorators';
+import type { IdempotencyOf } from 'src/common/idempotency/idempotency.service';
 import { uuidParam } from 'src/common/validation';
 import { CampaignsService } from './campaigns.service';
 import { CampaignResponse } from './dto/campaign.response';
@@ -60,8 +60,8 @@ export class CampaignsController {
   @ApiHeader({ name: 'Idempotency-Key', required: false, description: 'A repeated start with the same key answers the first answer' })
   @ApiOkResponse({ type: CampaignResponse, description: 'draft → running; dialling begins within a few seconds' })
   @ApiConflictResponse({ description: CONFLICT })
-  start(@Param('id', uuidParam('id')) id: string, @Headers(IDEMPOTENCY_HEADER) idempotencyKey?: string): Promise<CampaignResponse> {
-    return this.campaigns.transition(id, 'start', idempotencyKey);
+  start(@Param('id', uuidParam('id')) id: string, @Idempotency() idempotency: IdempotencyOf): Promise<CampaignResponse> {
+    return this.campaigns.transition(id, 'start', idempotency);
   }
 
   @Post(':id/pause')

@@ -8,7 +8,7 @@ import { canTransition, EDITABLE_STATUSES, transitionError, TRANSITIONS, type Ca
 import { settingsFromCreate, settingsFromUpdate, type CampaignSettings, type SettingsResult } from './campaign-settings';
 import { CampaignCallsReader } from './campaign-calls.service';
 import { CallerIdPoolResolver } from 'src/callouts/caller-id-pools.service';
-import { IdempotencyService } from 'src/common/idempotency/idempotency.service';
+import { IdempotencyService, type IdempotencyOf } from 'src/common/idempotency/idempotency.service';
 import { CallWithdrawal } from 'src/campaigns/dialer/call-withdrawal.service';
 import { CampaignScripts } from 'src/campaigns/dialer/campaign-scripts.service';
 import { toCampaignResponse, type CampaignResponse } from './dto/campaign.response';
@@ -18,6 +18,9 @@ import type { ListCampaignsQueryDto } from './dto/list-campaigns.query';
 import { CampaignsError } from 'src/campaigns/campaigns.errors';
 import { QueueBridge } from 'src/queues/queue-bridge.service';
 import { usesAgents } from './dialer/dial-mode';
+
+// An action without an Idempotency-Key (the API's pause / resume / cancel, a budget's pause).
+const NO_KEY: IdempotencyOf = { owner: 'none' };
 
 // Campaign settings and lifecycle. Every status change is one conditional UPDATE (... WHERE status IN (allowed)),
 // so two operators (or an operator and the dialer completing it) never both win.
@@ -103,9 +106,9 @@ export class CampaignsService {
 
   // An operator's action. 409 names the state the campaign is in and the ones the action needs. A start with an
   // Idempotency-Key answers a repeat with the first answer instead of a 409.
-  async transition(id: string, action: Exclude<CampaignAction, 'complete'>, idempotencyKey?: string): Promise<CampaignResponse> {
+  async transition(id: string, action: Exclude<CampaignAction, 'complete'>, idempotency: IdempotencyOf = NO_KEY): Promise<CampaignResponse> {
     const current = await this.findOrFail(id);
-    const { response, replayed } = await this.idempotency.run(`POST /api/v1/campaigns/{id}/${action}`, idempotencyKey, { id }, async (m) => {
+    const { response, replayed } = await this.idempotency.run(`POST /api/v1/campaigns/{id}/${action}`, idempotency, { id }, async (m) => {
       if (!canTransition(action, current.status)) throw new CampaignsError('invalid_transition', transitionError(action, current.status));
       if (action === 'start' && !(await this.hasContacts(id, m))) {
         throw new CampaignsError('campaign_has_no_contacts', 'Cannot start a campaign without contacts: import contacts first');

@@ -7,6 +7,14 @@ import { IDEMPOTENCY_KEY_PATTERN, requestHash } from './request-hash';
 
 export const IDEMPOTENCY_HEADER = 'idempotency-key';
 
+// A request's Idempotency-Key and who sent it: a key is its client's, remembered per route and API key, so two
+// integrations that happen to choose the same key never answer each other's requests.
+export interface IdempotencyOf {
+  key?: string;
+  // The id of the API key that sent the request.
+  owner: string;
+}
+
 export interface IdempotentResult<R> {
   response: R;
   replayed: boolean;
@@ -21,16 +29,17 @@ export class IdempotencyService {
     private readonly config: AppConfig,
   ) {}
 
-  // Runs `work` in a transaction at most once per (scope, key). A repeat with the same body answers what the first
-  // answered; with another body it is refused. Concurrent duplicates are serialised by the primary key: the second
-  // INSERT waits for the first transaction and then finds its committed answer.
+  // Runs `work` in a transaction at most once per (route, API key, key). A repeat with the same body answers what the
+  // first answered; with another body it is refused. Concurrent duplicates are serialised by the primary key: the
+  // second INSERT waits for the first transaction and then finds its committed answer.
   async run<R extends object>(
-    scope: string,
-    key: string | undefined,
+    route: string,
+    { key, owner }: IdempotencyOf,
     body: unknown,
     work: (manager: EntityManager) => Promise<R>,
   ): Promise<IdempotentResult<R>> {
     if (key === undefined) return { response: await this.dataSource.transaction(work), replayed: false };
+    const scope = `${route} key:${owner}`;
     if (!IDEMPOTENCY_KEY_PATTERN.test(key)) {
       throw invalidKey('Idempotency-Key must be 1 to 255 visible ASCII characters', 'idempotency_key_format');
     }
