@@ -11,8 +11,8 @@ type Body = Record<string, any>; // eslint-disable-line @typescript-eslint/no-ex
 
 // Numbers used here only. The simulator's rules below decide which agents answer.
 const QUEUE_NUMBER = '+46101239101';
-const CALLERS = ['+46701239101', '+46701239102', '+46701239103', '+46701239104'];
-const ANSWERS = ['+46701239210', '+46701239211', '+46701239212', '+46701239213'];
+const CALLERS = ['+46701239101', '+46701239102', '+46701239103', '+46701239104', '+46701239105'];
+const ANSWERS = ['+46701239210', '+46701239211', '+46701239212', '+46701239213', '+46701239214', '+46701239215'];
 const NEVER_ANSWERS = '+46701239290';
 const RINGS_LONG = '+46701239291';
 // A campaign's callee who asks for an agent.
@@ -267,6 +267,29 @@ describe('Queue agents and distribution (e2e)', () => {
       expect(calls[0].state).toBe('no_answer');
       // The caller's place: the same entry, the original enqueue time.
       expect((await sql(t, 'SELECT count(*)::int AS n FROM queue_entries WHERE sinch_call_id = $1', [callId]))[0].n).toBe(1);
+      await sim(t, 'POST', `/_sim/calls/${callId}/hangup`, {});
+    });
+
+    it('sets away an agent whose leg Sinch would refuse, and offers the caller to the next agent in the same pass', async () => {
+      const queueId = await newQueue();
+      await routeTo(queueId);
+      const broken = await newAgent(ANSWERS[4], [{ queueId }], false);
+      const next = await newAgent(ANSWERS[5], [{ queueId }], false);
+      // An endpoint stored before today's checks (no leading plus): the longest idle, so matched first.
+      await sql(
+        t,
+        `UPDATE agents SET endpoint = CASE id WHEN $1::uuid THEN ltrim(endpoint, '+') ELSE endpoint END, status = 'available',
+           idle_since = CASE id WHEN $1::uuid THEN now() - interval '1 hour' ELSE now() END WHERE id = ANY($2::uuid[])`,
+        [broken, [broken, next]],
+      );
+      const callId = await inbound(CALLERS[4]);
+      const connected = await entry(callId, `state = 'connected'`);
+      expect(connected.agent_id).toBe(next);
+      expect((await agentsApi('GET', `/${broken}`)).body.status).toBe('away');
+      expect((await agentsApi('GET', `/${broken}/history`)).body.items[0]).toMatchObject({
+        status: 'away',
+        reason: expect.stringContaining('destination.endpoint e164'),
+      });
       await sim(t, 'POST', `/_sim/calls/${callId}/hangup`, {});
     });
 

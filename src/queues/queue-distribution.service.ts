@@ -2,7 +2,7 @@ import { isE164 } from 'src/common/phone-number';
 import { Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
-import { CalloutsService } from 'src/callouts/callouts.service';
+import { CalloutsService, type PlaceCall } from 'src/callouts/callouts.service';
 import { CallsService } from 'src/calls/calls.service';
 import { ComplianceService } from 'src/compliance/compliance.service';
 import { AppError } from 'src/common/app-error';
@@ -195,7 +195,7 @@ export class QueueDistribution implements OnApplicationShutdown {
         taken.add(agent.id as string);
         offers.push({ entry, agent });
       }
-      await this.offerMany(manager, offers);
+      await this.offerMany(manager, offers, true);
       return offers.length + callbacks;
     });
   }
@@ -241,12 +241,14 @@ export class QueueDistribution implements OnApplicationShutdown {
 
   // The offers of one transaction: their agent legs (a conference callout each into the caller's room, with the
   // whisper) in one place(), then the entries and the agents in one statement each.
-  private async offerMany(manager: EntityManager, offers: readonly { entry: Candidate; agent: FreeAgent }[]): Promise<void> {
-    if (offers.length === 0) return;
-    const requests = [];
-    for (const { entry, agent } of offers) {
+  // `batch`: a distribution pass (an unplaceable leg is skipped, below); a single offer (a supervisor's pick, a
+  // forward) lets place() refuse it with its 400 instead.
+  private async offerMany(manager: EntityManager, matched: readonly { entry: Candidate; agent: FreeAgent }[], batch = false): Promise<void> {
+    const offers: { entry: Candidate; agent: FreeAgent }[] = [];
+    const requests: PlaceCall[] = [];
+    for (const { entry, agent } of matched) {
       const queue = this.queues.cached(entry.queue_id) ?? (await this.queues.get(entry.queue_id));
-      requests.push({
+      const request: PlaceCall = {
         callout: {
           method: 'conferenceCallout' as const,
           request: {
@@ -265,8 +267,20 @@ export class QueueDistribution implements OnApplicationShutdown {
         staff: agent.staff ?? agent.id !== null,
         // The caller holds while this rings.
         urgent: true,
-      });
+      };
+      // A leg Sinch would refuse (an endpoint today's limits no longer allow, say) fails alone: its agent is set away
+      // with the reason and the caller stays in line for the next agent; the batch's other offers go ahead.
+      const problems = batch ? this.callouts.problemsOf(request) : [];
+      if (problems.length > 0) {
+        const reason = `unreachable: ${problems.map((p) => `${p.field} ${p.rule}`).join(', ')}`;
+        this.logger.error({ agentId: agent.id, entryId: entry.id, problems }, 'Agent leg cannot be placed; the agent is set away');
+        if (agent.id) await this.agents.transition(manager, agent.id, 'away', reason);
+        continue;
+      }
+      offers.push({ entry, agent });
+      requests.push(request);
     }
+    if (offers.length === 0) return;
     const legs = await this.callouts.place(manager, requests);
     await manager.query(
       `UPDATE queue_entries e SET state = 'offered', agent_id = o.agent_id, agent_call_id = o.call_id, offered_at = now(), updated_at = now()
