@@ -42,7 +42,9 @@ describe('recordings (e2e, inbound route policy)', () => {
     for (const table of ['phone_numbers', 'number_route_audits']) await db?.query(`DELETE FROM ${table}`);
     await t?.close();
     rmSync(dir, { recursive: true, force: true });
-  });
+    // The app's close has taken about a minute after these suites now and then (seen in full runs; one cause, a socket
+    // that never sent a request, is fixed in app.factory.ts; the rest is not found yet): a longer hook.
+  }, 180_000);
 
   it('an inbound route with a consent policy: the caller hears the notice, then the call is recorded', async () => {
     const number = '+46101234599';

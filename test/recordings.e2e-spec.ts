@@ -61,7 +61,9 @@ describe('recordings (e2e, local directory)', () => {
   afterAll(async () => {
     await t?.close();
     rmSync(dir, { recursive: true, force: true });
-  });
+    // The app's close has taken about a minute after these suites now and then (seen in full runs; one cause, a socket
+    // that never sent a request, is fixed in app.factory.ts; the rest is not found yet): a longer hook.
+  }, 180_000);
 
   it('a recorded callout: available with a playable WAV in the directory, streamed whole and by ranges, each listen logged', async () => {
     const callId = await placeCallout(t, tts({ record: true }));
