@@ -64,7 +64,9 @@ export class RecordingLedger implements OnModuleInit, OnModuleDestroy {
     const [{ any }] = (await this.dataSource.query('SELECT EXISTS (SELECT 1 FROM recordings WHERE sinch_call_id = $1) AS any', [sinchCallId])) as {
       any: boolean;
     }[];
-    if (!any && !(call.answeredAt && (await this.expectsRecording(call)))) return;
+    // Without a segment yet: whether the call should have one (asked once, not again under the lock).
+    const expected = !any && call.answeredAt !== null && (await this.expectsRecording(call));
+    if (!any && !expected) return;
     await this.locked(sinchCallId, async (m) => {
       // The call's end stops every segment still recording.
       await m.query(
@@ -73,7 +75,7 @@ export class RecordingLedger implements OnModuleInit, OnModuleDestroy {
         [sinchCallId, endedAt, entry('call ended')],
       );
       const [{ n }] = (await m.query('SELECT count(*)::int AS n FROM recordings WHERE sinch_call_id = $1', [sinchCallId])) as { n: number }[];
-      if (n === 0 && call.answeredAt && (await this.expectsRecording(call))) {
+      if (n === 0 && expected && call.answeredAt) {
         const row = await this.insert(m, sinchCallId, call, 'recording', call.answeredAt, 'expected: the call asked to be recorded');
         await m.query('UPDATE recordings SET finished_at = $2 WHERE id = $1', [row.id, endedAt]);
       }
