@@ -1,6 +1,6 @@
 import type { IncomingMessage } from 'node:http';
 import type { Socket } from 'node:net';
-import helmet from '@fastify/helmet';
+import helmet from 'helmet';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { ModulesContainer, NestFactory } from '@nestjs/core';
 import type { Type } from '@nestjs/common';
@@ -62,7 +62,6 @@ export async function createApp(config: AppConfig): Promise<NestFastifyApplicati
     bodyLimit: BODY_LIMIT,
     // Ids are UUIDs; a longer segment is not matched (404) rather than reaching a handler.
     routerOptions: { maxParamLength: MAX_PARAM_LENGTH },
-    // The adapter's Fastify types come from its own copy of fastify, which @fastify/helmet's augmentation misses.
     frameworkErrors: sendFrameworkError as never,
     // Sinch retries nothing; keep sockets to the API behind a load balancer alive a little longer than typical LBs.
     keepAliveTimeout: 65_000,
@@ -76,10 +75,11 @@ export async function createApp(config: AppConfig): Promise<NestFastifyApplicati
   });
   app.useLogger(app.get(Logger));
   useJsonBodyParser(app, BODY_LIMIT);
-  // Headers for a JSON API; helmet's default CSP (scripts and styles from 'self', inline styles) also fits /docs.
-  await (app.getHttpAdapter().getInstance() as unknown as FastifyInstance).register(helmet);
-
   const fastify = app.getHttpAdapter().getInstance();
+  // Headers for a JSON API; helmet's default CSP (scripts and styles from 'self', inline styles) also fits /docs.
+  // helmet's middleware is built once: the @fastify/helmet plugin rebuilt it, re-parsing the CSP, on every request.
+  const securityHeaders = helmet();
+  fastify.addHook('onRequest', (request, reply, done) => securityHeaders(request.raw, reply.raw, (err) => done(err as Error | undefined)));
   const metrics = app.get(Metrics);
   fastify.addHook('onResponse', (request, reply, done) => {
     const route = request.routeOptions.url ?? 'unmatched';
