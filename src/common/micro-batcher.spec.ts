@@ -1,4 +1,4 @@
-import { MicroBatcher } from 'src/common/micro-batcher';
+import { batchedCheck, MicroBatcher } from 'src/common/micro-batcher';
 
 const tick = () => new Promise((resolve) => setImmediate(resolve));
 
@@ -101,5 +101,37 @@ describe('MicroBatcher splitting', () => {
     const results = await Promise.allSettled([1, 2].map((n) => batcher.push(n)));
     expect(results.every((r) => r.status === 'rejected')).toBe(true);
     expect(runs).toBe(1);
+  });
+});
+
+describe('batchedCheck', () => {
+  it('answers concurrent questions with a read per batch, each by its own item', async () => {
+    const reads: string[][] = [];
+    const known = new Set(['a', 'c']);
+    const isKnown = batchedCheck<string>(async (keys) => {
+      reads.push(keys);
+      const found = new Set(keys.filter((k) => known.has(k)));
+      return (key) => found.has(key);
+    });
+    expect(await Promise.all(['a', 'b', 'c', 'd'].map(isKnown))).toEqual([true, false, true, false]);
+    // Spread over its two reads in flight, not one read per question.
+    expect(reads).toEqual([
+      ['a', 'b'],
+      ['c', 'd'],
+    ]);
+    expect(await isKnown('b')).toBe(false);
+    expect(reads).toHaveLength(3);
+  });
+
+  it('fails every question of a batch whose read fails, and answers later ones again', async () => {
+    let fail = true;
+    const check = batchedCheck<number>(async () => {
+      if (fail) throw new Error('connection lost');
+      return (n) => n > 1;
+    });
+    const failed = await Promise.allSettled([1, 2].map(check));
+    expect(failed.map((r) => r.status)).toEqual(['rejected', 'rejected']);
+    fail = false;
+    expect(await Promise.all([1, 2].map(check))).toEqual([false, true]);
   });
 });

@@ -98,3 +98,18 @@ export class MicroBatcher<I, O> {
     return batch;
   }
 }
+
+// A yes / no read that many concurrent callers ask (a DiCE follow-up's "is this call one of mine?"), one statement
+// per batch instead of one per caller: `select` reads the rows of the whole batch and returns the test that answers
+// each item.
+export function batchedCheck<I>(select: (items: I[]) => Promise<(item: I) => boolean>): (item: I) => Promise<boolean> {
+  const batcher = new MicroBatcher<I, boolean>({
+    maxBatch: 500,
+    maxConcurrent: 2,
+    run: async (items) => {
+      const test = await select(items);
+      return items.map(test);
+    },
+  });
+  return (item) => batcher.push(item);
+}

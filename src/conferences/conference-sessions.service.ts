@@ -3,6 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager, IsNull, Not } from 'typeorm';
 import { CallsQueryService } from 'src/calls/calls-query.service';
 import { CallsService } from 'src/calls/calls.service';
+import { batchedCheck } from 'src/common/micro-batcher';
 import type { DiceEvent } from 'src/sinch/callback-events';
 import { ConferenceCommands, NotInSinchRoom } from './conference-commands.service';
 import { ConferenceDirectory } from './conference-directory.service';
@@ -56,10 +57,20 @@ export class ConferenceSessions {
   }
 
   // Whether a call is (or was) a leg of a room: by its Sinch id (dial-in, answered dial-out) or ours (dial-out).
-  async isLeg(sinchCallId: string, callId: string | undefined): Promise<boolean> {
-    const repo = this.dataSource.getRepository(ConferenceParticipant);
-    return repo.existsBy(callId === undefined ? { sinchCallId } : [{ sinchCallId }, { callId }]);
+  isLeg(sinchCallId: string, callId: string | undefined): Promise<boolean> {
+    return this.legCheck({ sinchCallId, callId });
   }
+
+  // Every call's DiCE asks: one statement for the DiCEs that arrive together.
+  private readonly legCheck = batchedCheck<{ sinchCallId: string; callId?: string }>(async (calls) => {
+    const rows = (await this.dataSource.query(
+      'SELECT sinch_call_id, call_id FROM conference_participants WHERE sinch_call_id = ANY($1::text[]) OR call_id = ANY($2::uuid[])',
+      [calls.map((c) => c.sinchCallId), calls.flatMap((c) => (c.callId ? [c.callId] : []))],
+    )) as { sinch_call_id: string | null; call_id: string | null }[];
+    const bySinchId = new Set(rows.map((r) => r.sinch_call_id));
+    const byCallId = new Set(rows.map((r) => r.call_id));
+    return (c) => bySinchId.has(c.sinchCallId) || (c.callId !== undefined && byCallId.has(c.callId));
+  });
 
   // A DiCE (or a reconciled one): the leg's end, its minutes and its cost (as the call log has them).
   async diced(event: DiceEvent, callId: string | undefined, billing: Pick<LeavingLeg, 'durationS' | 'debit'>): Promise<void> {

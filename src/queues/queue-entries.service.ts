@@ -1,7 +1,7 @@
 import { Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
-import { MicroBatcher } from 'src/common/micro-batcher';
+import { batchedCheck, MicroBatcher } from 'src/common/micro-batcher';
 import { CallsService } from 'src/calls/calls.service';
 import { AppConfig } from 'src/config/app-config';
 import { AdminEvents } from 'src/events/admin-events.service';
@@ -181,6 +181,17 @@ export class QueueEntries implements OnApplicationShutdown {
       this.logger.warn({ err }, 'Queue calls could not be linked to their queue');
     }
   }
+
+  // Whether the call is a caller still in line or talking (every DiCE asks; one statement for the DiCEs that arrive
+  // together): a call that is not has nothing for `ended` or a callback to settle.
+  readonly isLive = batchedCheck<string>(async (sinchCallIds) => {
+    const rows = (await this.dataSource.query(
+      `SELECT sinch_call_id FROM queue_entries WHERE sinch_call_id = ANY($1::text[]) AND state IN ('waiting', 'offered', 'connected')`,
+      [sinchCallIds],
+    )) as { sinch_call_id: string }[];
+    const live = new Set(rows.map((r) => r.sinch_call_id));
+    return (sinchCallId) => live.has(sinchCallId);
+  });
 
   // The caller's DiCE: a wait ends as an abandon, a talk as completed. Idempotent (only live states move).
   // Sinch's DiCE timestamp has whole seconds: it is never let fall before the answer or the entry.

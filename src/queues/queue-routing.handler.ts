@@ -182,6 +182,7 @@ export class QueueRoutingHandler implements OnModuleInit, OnModuleDestroy {
       if (ctx.callId) await this.distribution.agentLegEnded(entryId, ctx.callId, event.result);
       return;
     }
+    if (!(await this.entries.isLive(event.callId))) return;
     const ringing = await this.callbacks.settled(event.callId, ctx.callId);
     if (ringing) await this.distribution.callerLeft(ringing);
     const ended = await this.entries.ended(event.callId, event.timestamp ?? new Date());

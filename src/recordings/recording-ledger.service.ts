@@ -4,6 +4,7 @@ import { DataSource, EntityManager } from 'typeorm';
 import type { Call } from 'src/calls/calls.module';
 import { CallsQueryService } from 'src/calls/calls-query.service';
 import { CallbackHandlers } from 'src/calls/handlers/callback-handlers.service';
+import { batchedCheck } from 'src/common/micro-batcher';
 import { AdminEvents } from 'src/events/admin-events.service';
 import type { DiceEvent, MenuResult, NotifyEvent } from 'src/sinch/callback-events';
 import { AUDIO_HEADER_BYTES, audioDurationS } from './audio-format';
@@ -25,6 +26,13 @@ type SegmentRow = Pick<Recording, 'id' | 'status' | 'erasedAt' | 'finishedAt' | 
 export class RecordingLedger implements OnModuleInit, OnModuleDestroy {
   private readonly logger = new Logger('RecordingLedger');
   private unregister?: () => void;
+  private readonly hasSegments = batchedCheck<string>(async (sinchCallIds) => {
+    const rows = (await this.dataSource.query('SELECT DISTINCT sinch_call_id FROM recordings WHERE sinch_call_id = ANY($1::text[])', [sinchCallIds])) as {
+      sinch_call_id: string;
+    }[];
+    const found = new Set(rows.map((r) => r.sinch_call_id));
+    return (sinchCallId) => found.has(sinchCallId);
+  });
 
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
@@ -60,10 +68,9 @@ export class RecordingLedger implements OnModuleInit, OnModuleDestroy {
     if (!call?.sinchCallId) return;
     const sinchCallId = call.sinchCallId;
     const endedAt = call.endedAt ?? new Date();
-    // Most calls have no segment and expect none: one read, no transaction (every DiCE comes here).
-    const [{ any }] = (await this.dataSource.query('SELECT EXISTS (SELECT 1 FROM recordings WHERE sinch_call_id = $1) AS any', [sinchCallId])) as {
-      any: boolean;
-    }[];
+    // Most calls have no segment and expect none: one read, shared with the other DiCEs arriving meanwhile, no
+    // transaction (every DiCE comes here).
+    const any = await this.hasSegments(sinchCallId);
     // Without a segment yet: whether the call should have one (asked once, not again under the lock).
     const expected = !any && call.answeredAt !== null && (await this.expectsRecording(call));
     if (!any && !expected) return;
