@@ -124,6 +124,8 @@ export interface LoadResult {
   p90: number;
   p99: number;
   max: number;
+  // Open loop with `warmupSeconds`: the requests sent before the clock started, summarised apart.
+  warmup?: { requests: number; errors: number; p99: number; max: number };
 }
 
 // Sends requests[i % n] with `connections` in flight until `count` are done or `maxSeconds` pass. The loop runs in
@@ -132,28 +134,37 @@ export async function load(
   origin: string,
   path: string,
   requests: SignedRequest[],
-  opts: { connections: number; count: number; maxSeconds: number; rate?: number },
+  opts: { connections: number; count: number; maxSeconds: number; rate?: number; warmupSeconds?: number },
 ): Promise<LoadResult> {
   const worker = new Worker(join(__dirname, 'load-worker.js'), { workerData: { origin, path, requests, ...opts } });
-  const outcome = await new Promise<{ latencies: number[]; errors: number; seconds: number; error?: string }>((resolve, reject) => {
+  const outcome = await new Promise<{
+    latencies: number[];
+    errors: number;
+    seconds: number;
+    warmup: { latencies: number[]; errors: number };
+    error?: string;
+  }>((resolve, reject) => {
     worker.once('message', resolve);
     worker.once('error', reject);
   });
   await worker.terminate();
   if (outcome.error) throw new Error(`load worker failed: ${outcome.error}`);
   const latencies = outcome.latencies.sort((a, b) => a - b);
-  const pct = (p: number) => latencies[Math.min(latencies.length - 1, Math.floor((p / 100) * latencies.length))] ?? 0;
+  const warm = outcome.warmup.latencies.sort((a, b) => a - b);
   return {
     requests: latencies.length,
     errors: outcome.errors,
     seconds: outcome.seconds,
     perSecond: latencies.length / outcome.seconds,
-    p50: pct(50),
-    p90: pct(90),
-    p99: pct(99),
+    p50: percentile(latencies, 50),
+    p90: percentile(latencies, 90),
+    p99: percentile(latencies, 99),
     max: latencies[latencies.length - 1] ?? 0,
+    ...(warm.length > 0 ? { warmup: { requests: warm.length, errors: outcome.warmup.errors, p99: percentile(warm, 99), max: warm[warm.length - 1] } } : {}),
   };
 }
+
+const percentile = (sorted: number[], p: number): number => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? 0;
 
 export const fmt = (r: LoadResult): string =>
   `${r.perSecond.toFixed(0).padStart(6)} req/s  p50 ${r.p50.toFixed(2)} ms  p90 ${r.p90.toFixed(2)} ms  p99 ${r.p99.toFixed(2)} ms  max ${r.max.toFixed(1)} ms  (${r.requests} requests, ${r.errors} errors, ${r.seconds.toFixed(1)} s)`;
