@@ -75,8 +75,8 @@ export class EventsController {
         if (!started) {
           started = true;
           reply.hijack();
-          // A hijacked reply skips Fastify's onSend hooks and does not send the headers set on it (helmet's): both
-          // are applied here, with the stream's own content type and cache policy.
+          // A hijacked reply skips Fastify's onSend hooks and does not send the headers set on it: both are applied
+          // here, with the stream's own content type and cache policy (helmet's are on the raw response already).
           raw.writeHead(200, {
             ...(reply.getHeaders() as OutgoingHttpHeaders),
             'content-type': 'text/event-stream; charset=utf-8',
