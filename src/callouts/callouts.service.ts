@@ -102,14 +102,14 @@ export class CalloutsService implements EntitySubscriberInterface {
     });
   }
 
-  // Throws InvalidCallRequestError (a 400 at the HTTP edge) naming each broken limit (fields as Sinch paths prefixed by the request's index, e.g.
-  // [3].customCallout.ice.action.number) and writes nothing when any request is invalid.
   // What place() would refuse in this request (Sinch's limits), for a caller that places many and must not let one
   // bad request fail the others.
   problemsOf(request: PlaceCall): FieldProblem[] {
     return invalidFields(request, '');
   }
 
+  // Throws InvalidCallRequestError (a 400 at the HTTP edge) naming each broken limit (fields as Sinch paths prefixed by the request's index, e.g.
+  // [3].customCallout.ice.action.number) and writes nothing when any request is invalid.
   async place(manager: EntityManager, requests: readonly PlaceCall[], requestId?: string): Promise<NewCall[]> {
     const runner = manager.queryRunner;
     if (!runner?.isTransactionActive) throw new Error("CalloutsService.place runs inside the caller's transaction: pass its EntityManager");
